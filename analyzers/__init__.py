@@ -1,0 +1,9 @@
+"""Built-in analyzers, listed explicitly and in order (see ``inspector.plugins``).
+
+Each analyzer is one module here, tested by ``tests/analyzers/test_<module>.py``. None of
+them imports Qt, the UI, or another analyzer.
+"""
+
+from __future__ import annotations
+
+BUILTIN: tuple = ()

@@ -1,0 +1,83 @@
+"""The registry of rules: every kind of finding that exists, declared once.
+
+As in Wireshark's expert info, a finding is always an instance of a registered rule: a
+stable dotted id, a default severity, a category and a one-line meaning. The UI, the docs
+(``inspector rules``) and the tests list rules from here.
+
+>>> rule = Rule("demo.example", Severity.LOW, "demo", "An example rule")
+>>> f = rule.finding("3 things happened", analyzer="demo", count=3)
+>>> (f.rule, f.severity.value, f.count)
+('demo.example', 'low', 3)
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from inspector.model import Finding, Severity
+
+_RULE_ID = re.compile(r"^[a-z][a-z0-9]*(\.[a-z0-9]+(-[a-z0-9]+)*)+$")
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """A kind of finding.
+
+    Attributes:
+        id: stable dotted id, ``area.what-is-wrong``; part of the JSON contract.
+        severity: the default severity of its findings.
+        category: an independent grouping (``connectivity``, ``security``, ``performance``,
+            ``errors``, ``bundle``...).
+        summary: what the rule means, in one plain line.
+    """
+
+    id: str
+    severity: Severity
+    category: str
+    summary: str
+
+    def __post_init__(self) -> None:
+        if not _RULE_ID.match(self.id):
+            raise ValueError(f"rule id {self.id!r} is not a dotted lower-case id")
+
+    def finding(self, title: str, *, analyzer: str, severity: Severity | None = None,
+                **fields: Any) -> Finding:
+        """A finding of this rule; ``severity`` overrides the default when given."""
+        return Finding(rule=self.id, severity=severity or self.severity,
+                       category=self.category, title=title, analyzer=analyzer, **fields)
+
+
+class RuleRegistry:
+    """All rules, by id. Registering the same id twice with a different meaning is a bug."""
+
+    def __init__(self) -> None:
+        self._rules: dict[str, Rule] = {}
+
+    def register(self, rule: Rule) -> Rule:
+        existing = self._rules.get(rule.id)
+        if existing is not None and existing != rule:
+            raise ValueError(f"rule {rule.id!r} is registered twice with different meanings")
+        self._rules[rule.id] = rule
+        return rule
+
+    def get(self, rule_id: str) -> Rule:
+        return self._rules[rule_id]
+
+    def __contains__(self, rule_id: object) -> bool:
+        return rule_id in self._rules
+
+    def __iter__(self):
+        return iter(sorted(self._rules.values(), key=lambda r: r.id))
+
+    def __len__(self) -> int:
+        return len(self._rules)
+
+
+REGISTRY = RuleRegistry()
+
+
+def rule(rule_id: str, severity: Severity, category: str, summary: str) -> Rule:
+    """Declare a rule in the global registry (call at module import)."""
+    return REGISTRY.register(Rule(rule_id, severity, category, summary))

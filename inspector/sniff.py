@@ -1,0 +1,231 @@
+"""Content sniffing: what kind of artifact a member is, from its first bytes.
+
+Magic numbers and structure decide; the name only breaks ties (a ``.sql`` file of plain
+statements, a ``.har`` whose head is all ``pages``). Callers pass the *decompressed* head
+of a member (``HEAD_BYTES`` of it) and its name.
+
+>>> sniff(bytes.fromhex("d4c3b2a1") + bytes(20), "capture.bin")
+<ArtifactKind.PCAP: 'pcap'>
+>>> sniff(b'{"log": {"version": "1.2", "entries": []}}', "x.json")
+<ArtifactKind.HAR: 'har'>
+>>> sniff(b"2026-11-17 09:14:01,233 ERROR [main] boom\\n" * 3, "app.txt")
+<ArtifactKind.LOG: 'log'>
+"""
+
+from __future__ import annotations
+
+import re
+
+from inspector.model import ArtifactKind
+
+HEAD_BYTES = 64 * 1024
+
+PCAP_MAGICS = {
+    bytes.fromhex("a1b2c3d4"),  # microsecond, big-endian
+    bytes.fromhex("d4c3b2a1"),  # microsecond, little-endian
+    bytes.fromhex("a1b23c4d"),  # nanosecond, big-endian
+    bytes.fromhex("4d3cb2a1"),  # nanosecond, little-endian
+}
+PCAPNG_MAGIC = bytes.fromhex("0a0d0d0a")
+GZIP_MAGIC = b"\x1f\x8b"
+BZIP2_MAGIC = b"BZh"
+XZ_MAGIC = bytes.fromhex("fd377a585a00")
+ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
+
+# Archive formats we recognize but do not open; saying so beats calling them "binary".
+UNSUPPORTED_ARCHIVES = {
+    b"7z\xbc\xaf\x27\x1c": "7-Zip",
+    b"Rar!\x1a\x07": "RAR",
+    b"\x28\xb5\x2f\xfd": "Zstandard",
+}
+
+
+def compression_of(head: bytes) -> str | None:
+    """``gzip``, ``bz2`` or ``xz`` when ``head`` starts a single-stream compressed file."""
+    if head.startswith(GZIP_MAGIC):
+        return "gzip"
+    if head.startswith(BZIP2_MAGIC) and len(head) > 3 and head[3:4].isdigit():
+        return "bz2"
+    if head.startswith(XZ_MAGIC):
+        return "xz"
+    return None
+
+
+def is_zip(head: bytes) -> bool:
+    return head.startswith(ZIP_MAGICS)
+
+
+def is_tar(head: bytes) -> bool:
+    """POSIX/GNU tar (``ustar`` magic), or an old v7 header whose checksum adds up."""
+    if len(head) < 512:
+        return False
+    if head[257:262] == b"ustar":
+        return True
+    return _v7_checksum_ok(head[:512])
+
+
+def _v7_checksum_ok(block: bytes) -> bool:
+    if not block[:100].strip(b"\0") or block[0] == 0:
+        return False
+    stored = block[148:156].split(b"\0", 1)[0].strip()
+    try:
+        expected = int(stored, 8)
+    except ValueError:
+        return False
+    unsigned = sum(block[:148]) + 8 * 32 + sum(block[156:])
+    return expected == unsigned
+
+
+def unsupported_archive(head: bytes) -> str | None:
+    for magic, name in UNSUPPORTED_ARCHIVES.items():
+        if head.startswith(magic):
+            return name
+    return None
+
+
+# --- text kinds ------------------------------------------------------------------------------
+
+_SQL_DUMP_HEADER = re.compile(
+    rb"^(?:\xef\xbb\xbf)?-- (?:MySQL dump|MariaDB dump|PostgreSQL database dump|"
+    rb"Dumped from database version|phpMyAdmin SQL Dump)",
+    re.MULTILINE,
+)
+_SQL_STATEMENT = re.compile(
+    rb"^\s*(?:CREATE\s+(?:TABLE|INDEX|UNIQUE|VIEW|SEQUENCE|FUNCTION|SCHEMA|DATABASE|TYPE|"
+    rb"EXTENSION|TRIGGER|OR\s+REPLACE)|INSERT\s+INTO|ALTER\s+TABLE|DROP\s+TABLE|SET\s+\w+|"
+    rb"COPY\s+\S+.*FROM\s+stdin|LOCK\s+TABLES|USE\s+`?\w+)",
+    re.IGNORECASE | re.MULTILINE,
+)
+_SLOW_LOG = re.compile(rb"^# (?:Query_time|User@Host):", re.MULTILINE)
+_SLOW_LOG_HEADER = re.compile(rb"started with:\s*\n(?:Tcp port|Time\s+Id)", re.MULTILINE)
+_POSTGRES_LINE = re.compile(
+    rb"(?:LOG|ERROR|FATAL|PANIC|WARNING|STATEMENT|DETAIL|HINT|CONTEXT|NOTICE):  "
+)
+_HAR_LOG = re.compile(rb'^\s*\{\s*"log"\s*:\s*\{')
+_HAR_KEYS = re.compile(rb'"(?:entries|creator|pages)"\s*:')
+
+# A timestamp near the start of a line, in the forms logs use: ISO dates, Loghub's short
+# dates (HDFS ``081109 203615``, Spark ``17/06/09 20:10:40``), syslog ``Nov 17 09:14:01``,
+# Apache ``[Sun Dec 04 04:47:44 2005]`` and ``[10/Oct/2000:13:55:36 -0700]``, epoch numbers.
+_LINE_TIMESTAMP = re.compile(
+    rb"^.{0,40}?(?:"
+    rb"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}"
+    rb"|\d{4}/\d{2}/\d{2}[T ]\d{2}:\d{2}:\d{2}"
+    rb"|\d{2}/\d{2}/\d{2,4}[ :]\d{2}:\d{2}:\d{2}"
+    rb"|\d{6} \d{6}"
+    rb"|(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) {1,2}\d{1,2} \d{2}:\d{2}:\d{2}"
+    rb"|\d{1,2}/(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)/\d{4}:\d{2}:\d{2}:\d{2}"
+    rb"|\b1[0-9]{9}(?:[.,]\d+|\d{3})?\b"
+    rb")"
+)
+_LEVEL_WORD = re.compile(
+    rb"\b(?:TRACE|DEBUG|INFO|NOTICE|WARN|WARNING|ERROR|ERR|FATAL|CRITICAL|SEVERE)\b"
+)
+
+
+def looks_binary(head: bytes) -> bool:
+    """NUL bytes, or mostly non-text bytes, in a head that is not UTF-16 text."""
+    if not head:
+        return False
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return False
+    if b"\0" in head[:8192]:
+        return True
+    sample = head[:8192]
+    control = sum(1 for b in sample if b < 9 or 13 < b < 32)
+    return control / len(sample) > 0.1
+
+
+def _text_lines(head: bytes, limit: int = 60) -> list[bytes]:
+    lines = head.split(b"\n")
+    if len(head) >= HEAD_BYTES and len(lines) > 1:
+        lines = lines[:-1]  # the last line is probably cut short
+    return [line.rstrip(b"\r") for line in lines if line.strip()][:limit]
+
+
+def _json_lines(lines: list[bytes]) -> bool:
+    if len(lines) < 2:
+        return False
+    objects = sum(1 for line in lines if line.lstrip().startswith(b"{")
+                  and line.rstrip().endswith(b"}"))
+    return objects / len(lines) >= 0.8
+
+
+def _utf16_to_utf8(head: bytes) -> bytes:
+    codec = "utf-16-le" if head.startswith(b"\xff\xfe") else "utf-16-be"
+    body = head[2:]
+    body = body[: len(body) // 2 * 2]
+    return body.decode(codec, errors="replace").encode("utf-8")
+
+
+def sniff(head: bytes, name: str = "") -> ArtifactKind:
+    """The kind of a member from its decompressed head and its name.
+
+    Archives and compressed wrappers are recognized by the reader before this is called
+    (it must look inside them); here ``archive`` is returned for zip and tar heads only.
+    """
+    lowered = name.lower()
+    if head[:4] in PCAP_MAGICS:
+        return ArtifactKind.PCAP
+    if head.startswith(PCAPNG_MAGIC):
+        return ArtifactKind.PCAPNG
+    if is_zip(head) or is_tar(head):
+        return ArtifactKind.ARCHIVE
+    if unsupported_archive(head) or compression_of(head):
+        return ArtifactKind.BINARY
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        head = _utf16_to_utf8(head)
+    if not head.strip():
+        return ArtifactKind.TEXT if head else _by_name_only(lowered)
+    if looks_binary(head):
+        return ArtifactKind.BINARY
+    return _sniff_text(head.removeprefix(b"\xef\xbb\xbf"), lowered)
+
+
+def _by_name_only(name: str) -> ArtifactKind:
+    """An empty member: its name is all there is to go on."""
+    for suffix, kind in _NAME_HINTS:
+        if name.endswith(suffix):
+            return kind
+    return ArtifactKind.TEXT
+
+
+_NAME_HINTS = (
+    (".pcapng", ArtifactKind.PCAPNG),
+    (".pcap", ArtifactKind.PCAP),
+    (".cap", ArtifactKind.PCAP),
+    (".har", ArtifactKind.HAR),
+    (".sql", ArtifactKind.SQL_DUMP),
+    (".log", ArtifactKind.LOG),
+    (".json", ArtifactKind.JSON),
+)
+
+
+def _sniff_text(head: bytes, name: str) -> ArtifactKind:
+    stripped = head.lstrip()
+    if _HAR_LOG.match(stripped) and (_HAR_KEYS.search(head) or name.endswith(".har")):
+        return ArtifactKind.HAR
+    if _SLOW_LOG.search(head) or _SLOW_LOG_HEADER.search(head):
+        return ArtifactKind.MYSQL_SLOW_LOG
+    if _SQL_DUMP_HEADER.search(head[:4096]):
+        return ArtifactKind.SQL_DUMP
+    lines = _text_lines(head)
+    if stripped.startswith((b"{", b"[")):
+        return ArtifactKind.LOG if _json_lines(lines) else ArtifactKind.JSON
+    if not lines:
+        return ArtifactKind.TEXT
+    postgres = sum(1 for line in lines if _POSTGRES_LINE.search(line))
+    stamped = sum(1 for line in lines if _LINE_TIMESTAMP.match(line))
+    if postgres >= max(2, len(lines) // 4) and stamped >= len(lines) // 3:
+        return ArtifactKind.POSTGRES_LOG
+    statements = len(_SQL_STATEMENT.findall(head))
+    if statements >= 3 or (statements and name.endswith(".sql")):
+        return ArtifactKind.SQL_DUMP
+    if stamped >= max(1, len(lines) // 2):
+        return ArtifactKind.LOG
+    levels = sum(1 for line in lines if _LEVEL_WORD.search(line[:120]))
+    if levels >= max(2, len(lines) // 2):
+        return ArtifactKind.LOG
+    if name.endswith((".log", ".out", ".err")) or re.search(r"\.log\.\d+$", name):
+        return ArtifactKind.LOG
+    return ArtifactKind.TEXT

@@ -1,0 +1,231 @@
+"""Guarded streams: decompression that stops at the bundle's limits.
+
+Every decompressed byte the reader takes from a bundle goes through a ``GuardedStream``,
+which counts it against a shared ``Budget`` and compares it with the compressed bytes
+consumed. A bomb is stopped by the ratio check once ``ratio_floor`` bytes have come out,
+whatever its headers claim (a gzip size trailer, a zip's declared size).
+"""
+
+from __future__ import annotations
+
+import bz2
+import gzip
+import io
+import lzma
+import time
+import zlib
+from dataclasses import dataclass, field
+from typing import BinaryIO
+
+CHUNK = 1024 * 1024
+
+
+class LimitExceeded(Exception):  # noqa: N818 - reads better at the raise site
+    """A bundle limit was hit. ``limit`` names it (``ratio``, ``bytes``, ``time``...)."""
+
+    def __init__(self, limit: str, message: str) -> None:
+        super().__init__(message)
+        self.limit = limit
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """Bounds on what reading one bundle may cost. Every one can be overridden.
+
+    Attributes:
+        max_depth: archives nested inside archives, counting the bundle itself as 0.
+        max_entries: members listed across the whole bundle.
+        max_total_bytes: decompressed bytes the scan may read across the whole bundle.
+        max_member_bytes: decompressed bytes one analyzer may read from one member.
+        max_ratio: decompressed / compressed bytes beyond which a stream is a bomb...
+        ratio_floor: ...once at least this many bytes came out (small files compress well).
+        max_nested_zip_bytes: a zip inside an archive is read into memory to be opened;
+            larger ones are skipped.
+        max_seconds: wall time for listing and sniffing the bundle.
+    """
+
+    max_depth: int = 6
+    max_entries: int = 50_000
+    max_total_bytes: int = 64 * 1024**3
+    max_member_bytes: int = 32 * 1024**3
+    max_ratio: float = 250.0
+    ratio_floor: int = 16 * 1024**2
+    max_nested_zip_bytes: int = 1024**3
+    max_seconds: float = 600.0
+
+
+@dataclass(slots=True)
+class Budget:
+    """What has been spent of ``Limits``; one per bundle scan, one per analyzer read."""
+
+    limits: Limits
+    bytes_left: int
+    deadline: float | None = None
+    entries: int = 0
+    bytes_read: int = field(default=0)
+
+    @classmethod
+    def for_scan(cls, limits: Limits) -> Budget:
+        return cls(limits, limits.max_total_bytes, time.monotonic() + limits.max_seconds)
+
+    @classmethod
+    def for_member(cls, limits: Limits) -> Budget:
+        return cls(limits, limits.max_member_bytes)
+
+    def spend(self, count: int) -> None:
+        self.bytes_read += count
+        self.bytes_left -= count
+        if self.bytes_left < 0:
+            raise LimitExceeded("bytes", "decompressed-size limit reached "
+                                f"({_size(self.bytes_read - count)} read)")
+        self.check_time()
+
+    def check_time(self) -> None:
+        if self.deadline is not None and time.monotonic() > self.deadline:
+            raise LimitExceeded("time", f"time limit of {self.limits.max_seconds:g} s "
+                                "for reading the bundle reached")
+
+
+def _size(count: int) -> str:
+    for unit in ("bytes", "KiB", "MiB", "GiB"):
+        if count < 1024 or unit == "GiB":
+            return f"{count:,} {unit}" if unit == "bytes" else f"{count:.1f} {unit}"
+        count /= 1024  # type: ignore[assignment]
+    raise AssertionError("unreachable")
+
+
+human_size = _size
+
+
+class CountingStream(io.RawIOBase):
+    """Counts the (compressed) bytes a decompressor pulls from ``raw``."""
+
+    def __init__(self, raw: BinaryIO) -> None:
+        self._raw = raw
+        self.count = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return self._raw.seekable()
+
+    def readinto(self, buffer) -> int:  # type: ignore[override]
+        data = self._raw.read(len(buffer))
+        buffer[: len(data)] = data
+        self.count += len(data)
+        return len(data)
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        return self._raw.seek(offset, whence)
+
+    def tell(self) -> int:
+        return self._raw.tell()
+
+
+class GuardedStream(io.RawIOBase):
+    """A read-only stream that charges every byte to a budget and stops bombs.
+
+    ``compressed`` is how many input bytes produced the output so far (a ``CountingStream``
+    or a fixed size); when it is ``None`` only the byte budget applies.
+    """
+
+    def __init__(self, inner: BinaryIO, budget: Budget, *, name: str,
+                 compressed: CountingStream | int | None = None) -> None:
+        self._inner = inner
+        self._budget = budget
+        self._name = name
+        self._compressed = compressed
+        self._produced = 0
+        self._position = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        try:
+            return self._inner.seekable()
+        except (OSError, ValueError):
+            return False
+
+    def _compressed_count(self) -> int | None:
+        if isinstance(self._compressed, CountingStream):
+            return self._compressed.count
+        return self._compressed
+
+    def _charge(self, count: int) -> None:
+        self._produced += count
+        self._budget.spend(count)
+        compressed = self._compressed_count()
+        limits = self._budget.limits
+        if (compressed is not None and self._produced > limits.ratio_floor
+                and self._produced > limits.max_ratio * max(compressed, 1)):
+            raise LimitExceeded(
+                "ratio",
+                f"compression ratio above {limits.max_ratio:g}:1 "
+                f"({_size(self._produced)} from {_size(compressed)}): likely a "
+                "decompression bomb")
+
+    def readinto(self, buffer) -> int:  # type: ignore[override]
+        try:
+            data = self._inner.read(len(buffer))
+        except (EOFError, zlib.error, lzma.LZMAError) as exc:
+            raise OSError(f"corrupt or truncated compressed data in {self._name}: {exc}") \
+                from exc
+        count = len(data)
+        buffer[:count] = data
+        self._position += count
+        if count:
+            self._charge(count)
+        return count
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        if whence == io.SEEK_CUR:
+            offset += self._position
+        elif whence == io.SEEK_END:
+            self._position = self._inner.seek(offset, io.SEEK_END)
+            return self._position
+        if offset >= self._position:
+            # Forward seeks in a decompressed stream decompress what they skip: read and
+            # discard, so the skipped bytes are charged like any others.
+            remaining = offset - self._position
+            while remaining > 0:
+                chunk = self.read(min(remaining, CHUNK))
+                if not chunk:
+                    break
+                remaining -= len(chunk)
+            return self._position
+        self._position = self._inner.seek(offset)
+        return self._position
+
+    def tell(self) -> int:
+        return self._position
+
+    def close(self) -> None:
+        try:
+            self._inner.close()
+        finally:
+            super().close()
+
+
+def decompressor(codec: str, raw: BinaryIO) -> BinaryIO:
+    """A streaming decompressing reader for ``gzip``, ``bz2`` or ``xz``."""
+    if codec == "gzip":
+        return gzip.GzipFile(fileobj=raw, mode="rb")  # type: ignore[return-value]
+    if codec == "bz2":
+        return bz2.BZ2File(raw, mode="rb")  # type: ignore[return-value]
+    if codec == "xz":
+        return lzma.LZMAFile(raw, mode="rb")  # type: ignore[return-value]
+    raise ValueError(f"unknown compression {codec!r}")
+
+
+def guarded(raw: BinaryIO, budget: Budget, *, name: str, codec: str | None = None,
+            compressed_size: int | None = None) -> io.BufferedReader:
+    """``raw`` read through an optional decompressor, charged to ``budget``."""
+    if codec is None:
+        stream = GuardedStream(raw, budget, name=name, compressed=compressed_size)
+    else:
+        counter = CountingStream(raw)
+        stream = GuardedStream(decompressor(codec, counter), budget, name=name,  # type: ignore[arg-type]
+                               compressed=counter)
+    return io.BufferedReader(stream, CHUNK)
