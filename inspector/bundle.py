@@ -275,15 +275,23 @@ def _clear_utf8_flags(fileobj: BinaryIO) -> dict[int, int]:
         return {}
     fileobj.seek(cd_start)
     directory = fileobj.read(cd_size)
+    # Data prepended to the archive (self-extractors) shifts every recorded offset.
+    shift = cd_start - cd_offset
     patches = {}
     position = 0
     while position + 46 <= len(directory) and directory[position : position + 4] == b"PK\x01\x02":
         flags = struct.unpack_from("<H", directory, position + 8)[0]
         name_len, extra_len, comment_len = struct.unpack_from("<HHH", directory, position + 28)
+        local_header = struct.unpack_from("<I", directory, position + 42)[0] + shift
         if flags & 0x800:
+            # The flag's high byte, in the central entry and in the entry's local header.
             patches[cd_start + position + 9] = directory[position + 9] & ~0x08
+            fileobj.seek(local_header + 7)
+            local_flag = fileobj.read(1)
+            if local_flag:
+                patches[local_header + 7] = local_flag[0] & ~0x08
         position += 46 + name_len + extra_len + comment_len
-    del count, cd_offset
+    del count
     return patches
 
 
@@ -311,6 +319,7 @@ class ZipContainer(Container):
 
     def __init__(self, fileobj: BinaryIO, name: str) -> None:
         self.name = name
+        self._fileobj = fileobj  # zipfile does not close a file object it was given
         self._utf8_cleared = False
         try:
             self.zip = zipfile.ZipFile(fileobj)
@@ -342,6 +351,7 @@ class ZipContainer(Container):
 
     def close(self) -> None:
         self.zip.close()
+        self._fileobj.close()
 
 
 def _overlapping_entries(infos: list[zipfile.ZipInfo]) -> dict[int, str]:
@@ -376,7 +386,7 @@ class TarContainer(Container):
     def __init__(self, stream: BinaryIO, name: str) -> None:
         self.name = name
         self.stream = stream
-        self.tar = tarfile.open(fileobj=stream, mode="r:")  # type: ignore[call-overload]
+        self.tar = tarfile.open(fileobj=stream, mode="r:")  # noqa: SIM115 - closed in close()
         self.error: str | None = None
 
     def members(self) -> Iterator[Member]:
@@ -394,10 +404,7 @@ class TarContainer(Container):
                 return
             if info is None:
                 return
-            if info.isreg():
-                member_type = "file"
-            else:
-                member_type = _TAR_TYPES.get(info.type, "other")
+            member_type = "file" if info.isreg() else _TAR_TYPES.get(info.type, "other")
             yield Member(info.name, info.offset, info.size, type=member_type,
                          link_target=info.linkname or None)
             # tarfile remembers every member it has read; we keep offsets, not TarInfos.
@@ -579,10 +586,27 @@ def _decompressed_head(source: Path, codec: str | None, limits: Limits) -> bytes
         return b""
     with open(source, "rb") as raw:
         stream = guarded(raw, Budget.for_scan(limits), name=str(source), codec=codec)
+        head, _ = read_head(stream)
+        return head
+
+
+def read_head(stream: BinaryIO) -> tuple[bytes, str | None]:
+    """Up to ``HEAD_BYTES`` of a stream, and why it ended early if it broke (truncation).
+
+    A truncated download still has a readable beginning; sniff what there is.
+    """
+    chunks: list[bytes] = []
+    size = 0
+    while size < HEAD_BYTES:
         try:
-            return stream.read(HEAD_BYTES)
-        except (OSError, LimitExceeded):
-            return b""
+            chunk = stream.read(min(16 * 1024, HEAD_BYTES - size))
+        except (OSError, EOFError, ValueError) as exc:
+            return b"".join(chunks), str(exc)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size += len(chunk)
+    return b"".join(chunks), None
 
 
 def _archive_type(head: bytes, inner_head) -> tuple[str, str | None] | None:
@@ -650,6 +674,20 @@ def _hash_source(source: Path) -> tuple[str, int]:
             except OSError:
                 continue
     return digest.hexdigest(), size
+
+
+def _read_past_ratio_floor(stream: BinaryIO, limits: Limits) -> None:
+    """Read a compressed member just past the ratio floor, so a bomb is caught now.
+
+    The ratio check needs ``ratio_floor`` bytes of output before it judges; a legitimate
+    log costs at most that much decompression here, a bomb is stopped by the guard.
+    """
+    remaining = limits.ratio_floor + 1
+    while remaining > 0:
+        chunk = stream.read(min(remaining, 1024 * 1024))
+        if not chunk:
+            return
+        remaining -= len(chunk)
 
 
 class _Scanner:
@@ -733,7 +771,8 @@ class _Scanner:
         self.bundle.artifacts.append(artifact)
         skip = self._pre_read_skip(member)
         if skip:
-            self._skip(artifact, skip)
+            # Nothing of it was read: its name is all there is to go by.
+            self._skip(artifact, skip, kind=sniff(b"", path))
             return
         try:
             stream = container.open_member(member, self.budget, path)
@@ -746,13 +785,15 @@ class _Scanner:
             return
         with stream:
             try:
-                head = stream.read(HEAD_BYTES)
+                head, error = read_head(stream)
             except LimitExceeded as exc:
                 self._limit(artifact, exc)
                 return
-            except (OSError, zipfile.BadZipFile, EOFError, ValueError) as exc:
-                self._fail(artifact, f"cannot be read: {exc}")
+        if error is not None:
+            if not head:
+                self._fail(artifact, f"cannot be read: {error}")
                 return
+            self._unreadable(artifact.path, f"only the beginning can be read: {error}")
         self._classify(container, member, artifact, head, prefix, steps, depth, ancestors)
 
     def _pre_read_skip(self, member: Member) -> _Skip | None:
@@ -794,13 +835,21 @@ class _Scanner:
             try:
                 with container.open_member(member, self.budget, artifact.path) as raw, \
                         guarded(raw, self.budget, name=artifact.path, codec=codec) as stream:
-                    inner_head = stream.read(HEAD_BYTES)
+                    inner_head, error = read_head(stream)
+                    if error is None:
+                        _read_past_ratio_floor(stream, self.limits)
             except LimitExceeded as exc:
                 self._limit(artifact, exc)
                 return
             except (OSError, EOFError, ValueError) as exc:
-                self._fail(artifact, f"corrupt or truncated {codec} data: {exc}")
-                return
+                inner_head, error = b"", str(exc)
+            if error is not None:
+                if not inner_head:
+                    self._fail(artifact, f"corrupt or truncated {codec} data: {error}")
+                    return
+                # The beginning is readable: keep it, and say the end is missing.
+                self._unreadable(artifact.path, f"{codec} data ends early or is corrupt "
+                                                f"after the first bytes: {error}")
         archive = _archive_type(head, lambda: inner_head)
         if archive is None:
             name = artifact.path.rsplit("/", 1)[-1]

@@ -221,7 +221,7 @@ def _sniff_text(head: bytes, name: str) -> ArtifactKind:
     statements = len(_SQL_STATEMENT.findall(head))
     if statements >= 3 or (statements and name.endswith(".sql")):
         return ArtifactKind.SQL_DUMP
-    if stamped >= max(1, len(lines) // 2):
+    if stamped >= max(2, len(lines) // 2):
         return ArtifactKind.LOG
     levels = sum(1 for line in lines if _LEVEL_WORD.search(line[:120]))
     if levels >= max(2, len(lines) // 2):

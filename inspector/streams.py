@@ -13,6 +13,7 @@ import gzip
 import io
 import lzma
 import time
+import zipfile
 import zlib
 from dataclasses import dataclass, field
 from typing import BinaryIO
@@ -20,7 +21,7 @@ from typing import BinaryIO
 CHUNK = 1024 * 1024
 
 
-class LimitExceeded(Exception):  # noqa: N818 - reads better at the raise site
+class LimitExceeded(Exception):
     """A bundle limit was hit. ``limit`` names it (``ratio``, ``bytes``, ``time``...)."""
 
     def __init__(self, limit: str, message: str) -> None:
@@ -49,7 +50,7 @@ class Limits:
     max_total_bytes: int = 64 * 1024**3
     max_member_bytes: int = 32 * 1024**3
     max_ratio: float = 250.0
-    ratio_floor: int = 16 * 1024**2
+    ratio_floor: int = 8 * 1024**2
     max_nested_zip_bytes: int = 1024**3
     max_seconds: float = 600.0
 
@@ -122,6 +123,12 @@ class CountingStream(io.RawIOBase):
     def tell(self) -> int:
         return self._raw.tell()
 
+    def close(self) -> None:
+        try:
+            self._raw.close()
+        finally:
+            super().close()
+
 
 class GuardedStream(io.RawIOBase):
     """A read-only stream that charges every byte to a budget and stops bombs.
@@ -138,6 +145,7 @@ class GuardedStream(io.RawIOBase):
         self._compressed = compressed
         self._produced = 0
         self._position = 0
+        self._read = getattr(inner, "read1", inner.read)
 
     def readable(self) -> bool:
         return True
@@ -168,8 +176,10 @@ class GuardedStream(io.RawIOBase):
 
     def readinto(self, buffer) -> int:  # type: ignore[override]
         try:
-            data = self._inner.read(len(buffer))
-        except (EOFError, zlib.error, lzma.LZMAError) as exc:
+            # read1: one decompression step at a time, so a truncated stream gives up
+            # everything before the cut before it raises.
+            data = self._read(len(buffer))
+        except (EOFError, zlib.error, lzma.LZMAError, zipfile.BadZipFile) as exc:
             raise OSError(f"corrupt or truncated compressed data in {self._name}: {exc}") \
                 from exc
         count = len(data)
@@ -202,8 +212,11 @@ class GuardedStream(io.RawIOBase):
         return self._position
 
     def close(self) -> None:
+        # Decompressors do not close the file they read from; the counter owns it.
         try:
             self._inner.close()
+            if isinstance(self._compressed, CountingStream):
+                self._compressed.close()
         finally:
             super().close()
 

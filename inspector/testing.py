@@ -17,6 +17,7 @@ import bz2
 import gzip
 import io
 import lzma
+import os
 import tarfile
 import zipfile
 from collections.abc import Mapping
@@ -31,13 +32,30 @@ from inspector.sniff import HEAD_BYTES, sniff
 FIXED_TIME = (2026, 11, 17, 9, 0, 0)
 FIXED_EPOCH = 1_794_906_000  # 2026-11-17T09:00:00Z
 
-Members = Mapping[str, bytes]
+@dataclass(frozen=True)
+class Link:
+    """A tar member that is a symbolic (or, with ``hard=True``, hard) link."""
+
+    target: str
+    hard: bool = False
+
+
+@dataclass(frozen=True)
+class Special:
+    """A tar member that is a device or FIFO (``type`` is a ``tarfile`` type flag)."""
+
+    type: bytes
+
+
+Members = Mapping[str, "bytes | Link | Special"]
 
 
 def zip_bytes(files: Members, compression: int = zipfile.ZIP_DEFLATED) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression) as archive:
         for name, data in files.items():
+            if not isinstance(data, bytes):
+                raise TypeError(f"zip members are bytes; {name!r} is {type(data).__name__}")
             info = zipfile.ZipInfo(name, FIXED_TIME)
             info.compress_type = compression
             info.external_attr = 0o644 << 16
@@ -50,10 +68,18 @@ def tar_bytes(files: Members, codec: str | None = None) -> bytes:
     with tarfile.open(fileobj=buffer, mode="w", format=tarfile.PAX_FORMAT) as archive:
         for name, data in files.items():
             info = tarfile.TarInfo(name)
-            info.size = len(data)
             info.mtime = FIXED_EPOCH
             info.mode = 0o644
-            archive.addfile(info, io.BytesIO(data))
+            if isinstance(data, Link):
+                info.type = tarfile.LNKTYPE if data.hard else tarfile.SYMTYPE
+                info.linkname = data.target
+                archive.addfile(info)
+            elif isinstance(data, Special):
+                info.type = data.type
+                archive.addfile(info)
+            else:
+                info.size = len(data)
+                archive.addfile(info, io.BytesIO(data))
     return compress(buffer.getvalue(), codec)
 
 
@@ -93,7 +119,12 @@ def make_bundle(path: Path, files: Members) -> Path:
     for name, data in files.items():
         target = path / name
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
+        if isinstance(data, Link):
+            target.symlink_to(data.target)
+        elif isinstance(data, bytes):
+            target.write_bytes(data)
+        else:
+            os.mkfifo(target)
     path.mkdir(parents=True, exist_ok=True)
     return path
 

@@ -1,0 +1,113 @@
+"""The Markdown triage summary of an analysis (``inspector analyze --format md``).
+
+Meant to be pasted into a ticket: the worst findings first, each with its evidence, then
+what was in the bundle and what could not be read. Customer text never becomes markup:
+excerpts go in code spans or fenced blocks whose fence is longer than any backtick run in
+them, and other customer text is escaped.
+
+>>> inline_code("a `tick` here")
+'`` a `tick` here ``'
+>>> escape("<script> *bold* [x](y)")
+'&lt;script&gt; \\\\*bold\\\\* \\\\[x\\\\](y)'
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from inspector.analysis import Analysis
+from inspector.model import ArtifactStatus, Finding, Severity, format_time
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]#+!|~])")
+_SEVERITY_MARK = {
+    Severity.CRITICAL: "CRITICAL",
+    Severity.HIGH: "HIGH",
+    Severity.MEDIUM: "MEDIUM",
+    Severity.LOW: "LOW",
+    Severity.INFO: "INFO",
+}
+MAX_EVIDENCE = 5
+MAX_EXCERPT = 300
+
+
+def escape(text: str) -> str:
+    """Customer text as inert Markdown: no HTML, links, emphasis or headings."""
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+    return " ".join(text.splitlines())
+
+
+def inline_code(text: str) -> str:
+    text = " ".join(text.splitlines())
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    fence = "`" * (longest + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") or longest else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
+
+
+def _excerpt(text: str) -> str:
+    text = text if len(text) <= MAX_EXCERPT else text[: MAX_EXCERPT - 1] + "…"
+    return inline_code(text) if text else ""
+
+
+def _finding(finding: Finding) -> list[str]:
+    lines = [f"### {_SEVERITY_MARK[finding.severity]}: {escape(finding.title)}", ""]
+    meta = [f"rule `{finding.rule}`", f"analyzer `{finding.analyzer}`"]
+    if finding.count > 1:
+        meta.append(f"count {finding.count:,}")
+    if finding.first_seen:
+        span = format_time(finding.first_seen)
+        if finding.last_seen and finding.last_seen != finding.first_seen:
+            span = f"{span} to {format_time(finding.last_seen)}"
+        meta.append(span or "")
+    lines += [" · ".join(meta), ""]
+    if finding.detail:
+        lines += [escape(finding.detail), ""]
+    if finding.evidence:
+        lines.append("Evidence:")
+        for evidence in finding.evidence[:MAX_EVIDENCE]:
+            where = f"{inline_code(evidence.artifact)}, {evidence.locator.describe()}"
+            excerpt = _excerpt(evidence.excerpt)
+            lines.append(f"- {where}" + (f": {excerpt}" if excerpt else ""))
+        if len(finding.evidence) > MAX_EVIDENCE:
+            lines.append(f"- ... and {len(finding.evidence) - MAX_EVIDENCE} more")
+        lines.append("")
+    if finding.remediation:
+        lines += [f"Next step: {escape(finding.remediation)}", ""]
+    return lines
+
+
+def render(analysis: Analysis) -> str:
+    bundle = analysis.bundle
+    lines = ["# Bundle Inspector triage summary", "",
+             f"Bundle {inline_code(bundle.source)} ({bundle.size:,} bytes, "
+             f"sha256 `{bundle.sha256[:16]}…`)", ""]
+    counts = Counter(f.severity for f in analysis.findings)
+    if analysis.findings:
+        summary = ", ".join(f"{counts[s]} {s.value}" for s in Severity if counts[s])
+        lines += [f"**{len(analysis.findings)} findings**: {summary}.", ""]
+    else:
+        lines += ["**No findings.**", ""]
+    kinds = Counter(a.kind.value for a in analysis.artifacts)
+    lines += [f"{len(analysis.artifacts)} artifacts: "
+              + ", ".join(f"{n} {kind}" for kind, n in sorted(kinds.items())) + ".", ""]
+    if analysis.findings:
+        lines += ["## Findings", ""]
+        for finding in analysis.findings:
+            lines += _finding(finding)
+    lines += ["## Artifacts", "", "| path | kind | size | status |", "|---|---|---:|---|"]
+    for artifact in analysis.artifacts:
+        status = artifact.status.value
+        if artifact.status is not ArtifactStatus.ANALYZED and artifact.reason:
+            status = f"{status}: {escape(artifact.reason)}"
+        lines.append(f"| {inline_code(artifact.path)} | {artifact.kind.value} | "
+                     f"{artifact.size:,} | {status} |")
+    lines.append("")
+    if analysis.problems:
+        lines += ["## Problems", ""]
+        for problem in analysis.problems:
+            where = " / ".join(inline_code(p) for p in (problem.artifact, problem.analyzer) if p)
+            lines.append(f"- **{problem.kind.value}** {where}: {escape(problem.message)}")
+        lines.append("")
+    return "\n".join(lines)

@@ -1,0 +1,405 @@
+"""The bundle reader on ordinary bundles of every shape, and on hostile ones."""
+
+from __future__ import annotations
+
+import gzip
+import io
+import os
+import struct
+import tarfile
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from inspector.bundle import (
+    BundleOpenError,
+    open_bundle,
+    printable_name,
+    unsafe_name_reasons,
+)
+from inspector.model import ArtifactKind, ArtifactStatus
+from inspector.streams import LimitExceeded, Limits
+from inspector.testing import Link, Special, compress, make_bundle, tar_bytes, zip_bytes
+
+LOG = b"".join(b"2026-11-17 09:14:%02d,233 ERROR [main] c.a.Pool - timeout\n" % s
+               for s in range(40))
+HAR = b'{"log": {"version": "1.2", "creator": {"name": "x"}, "entries": []}}'
+PCAPNG = bytes.fromhex("0a0d0d0a1c0000004d3c2b1a01000000ffffffffffffffff1c000000")
+DUMP = b"-- MySQL dump 10.13\n--\nCREATE TABLE t (id int primary key);\n"
+
+
+def kinds(bundle) -> dict[str, ArtifactKind]:
+    return {a.path: a.kind for a in bundle.artifacts}
+
+
+def rules(bundle) -> set[str]:
+    return {f.rule for f in bundle.findings}
+
+
+# --- shapes ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("suffix", [".zip", ".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tar.xz",
+                                    "-folder"])
+def test_every_bundle_shape_lists_and_reads_members(tmp_path, suffix):
+    path = make_bundle(tmp_path / f"case{suffix}", {"logs/app.log": LOG, "net/c.pcapng": PCAPNG})
+    with open_bundle(path) as bundle:
+        assert kinds(bundle) == {"logs/app.log": ArtifactKind.LOG,
+                                 "net/c.pcapng": ArtifactKind.PCAPNG}
+        with bundle.open("logs/app.log") as stream:
+            assert stream.read() == LOG
+        assert bundle.info.size == path.stat().st_size or suffix == "-folder"
+        assert len(bundle.info.sha256) == 64
+
+
+@pytest.mark.parametrize("codec", ["gzip", "bz2", "xz"])
+def test_single_compressed_file_is_read_through(tmp_path, codec):
+    path = tmp_path / f"app.log.{codec}"
+    path.write_bytes(compress(LOG, codec))
+    with open_bundle(path) as bundle:
+        (artifact,) = bundle.artifacts
+        assert (artifact.kind, artifact.compression) == (ArtifactKind.LOG, codec)
+        assert bundle.open(artifact).read() == LOG
+
+
+def test_loose_file_is_a_one_member_bundle(tmp_path):
+    path = tmp_path / "session.har"
+    path.write_bytes(HAR)
+    with open_bundle(path) as bundle:
+        assert kinds(bundle) == {"session.har": ArtifactKind.HAR}
+
+
+def test_messy_nested_bundle_gets_every_kind_right(tmp_path):
+    node = tar_bytes({"var/log/app.log": LOG, "var/log/app.log.1": LOG,
+                      "var/log/app.log.2.gz": gzip.compress(LOG)}, "gzip")
+    inner_zip = zip_bytes({"deep/notes.txt": b"call the customer back on Monday\n"})
+    path = make_bundle(tmp_path / "case.zip", {
+        "node1.tgz": node, "capture.pcapng": PCAPNG, "browser.har": HAR, "db/dump.sql": DUMP,
+        "more.zip": inner_zip})
+    with open_bundle(path) as bundle:
+        assert kinds(bundle) == {
+            "node1.tgz": ArtifactKind.ARCHIVE,
+            "node1.tgz!/var/log/app.log": ArtifactKind.LOG,
+            "node1.tgz!/var/log/app.log.1": ArtifactKind.LOG,
+            "node1.tgz!/var/log/app.log.2.gz": ArtifactKind.LOG,
+            "capture.pcapng": ArtifactKind.PCAPNG,
+            "browser.har": ArtifactKind.HAR,
+            "db/dump.sql": ArtifactKind.SQL_DUMP,
+            "more.zip": ArtifactKind.ARCHIVE,
+            "more.zip!/deep/notes.txt": ArtifactKind.TEXT,
+        }
+        assert bundle.artifact("node1.tgz!/var/log/app.log.2.gz").compression == "gzip"
+        # Members are read in place, any number of times, in any order.
+        assert bundle.open("node1.tgz!/var/log/app.log.2.gz").read() == LOG
+        assert bundle.open("more.zip!/deep/notes.txt").read().startswith(b"call")
+        assert bundle.open("node1.tgz!/var/log/app.log").read() == LOG
+        assert not bundle.findings
+
+
+def test_reading_never_writes_to_the_host(tmp_path, monkeypatch):
+    workdir = tmp_path / "cwd"
+    workdir.mkdir()
+    monkeypatch.chdir(workdir)
+    evil = tar_bytes({"../escaped.txt": b"x", str(tmp_path / "absolute.txt"): b"y",
+                      "ok.log": LOG})
+    path = make_bundle(tmp_path / "in" / "case.zip", {"n.tar": evil, "../../up.txt": b"z"})
+    before = sorted(p for p in tmp_path.rglob("*"))
+    with open_bundle(path) as bundle:
+        for artifact in bundle.readable_artifacts:
+            bundle.open(artifact).read()
+    assert sorted(p for p in tmp_path.rglob("*")) == before
+
+
+# --- hostile names ----------------------------------------------------------------------------
+
+def test_traversal_and_absolute_names_are_flagged_and_shown_as_given(tmp_path):
+    path = make_bundle(tmp_path / "case.tar", {"../../etc/cron.d/x": b"* * * * * root sh\n",
+                                               "/etc/passwd": b"root:x:0:0\n", "fine.txt": b"ok"})
+    with open_bundle(path) as bundle:
+        paths = [a.path for a in bundle.artifacts]
+        assert "../../etc/cron.d/x" in paths
+        (finding,) = [f for f in bundle.findings if f.rule == "bundle.unsafe-path"]
+        assert finding.count == 2
+        assert set(finding.facts["members"]) == {"../../etc/cron.d/x", "/etc/passwd"}
+        assert bundle.open("../../etc/cron.d/x").read().startswith(b"* * *")
+
+
+def test_control_and_bidi_characters_are_escaped(tmp_path):
+    path = make_bundle(tmp_path / "case.zip", {"invoice\u202egpj.exe": b"MZ",
+                                               "line\nbreak.log": LOG})
+    with open_bundle(path) as bundle:
+        paths = {a.path for a in bundle.artifacts}
+        assert paths == {"invoice\\u202egpj.exe", "line\\x0abreak.log"}
+        reasons = next(f for f in bundle.findings if f.rule == "bundle.unsafe-path").facts
+        assert reasons["members"]["invoice\\u202egpj.exe"] == ["bidirectional-override characters"]
+        assert reasons["members"]["line\\x0abreak.log"] == ["control characters"]
+
+
+def test_invalid_utf8_names_in_zip_and_tar(tmp_path):
+    raw = zip_bytes({"caf\u00e9.log": LOG, "plain.txt": b"hello"})
+    raw = raw.replace("café".encode(), b"caf\xff\xfe")  # flagged UTF-8, not valid UTF-8
+    (tmp_path / "case.zip").write_bytes(raw)
+    with open_bundle(tmp_path / "case.zip") as bundle:
+        assert {a.path for a in bundle.artifacts} == {"caf\\xff\\xfe.log", "plain.txt"}
+        assert bundle.open("caf\\xff\\xfe.log").read() == LOG
+        assert "bundle.unsafe-path" in rules(bundle)
+
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w", format=tarfile.GNU_FORMAT,
+                      encoding="utf-8", errors="surrogateescape") as archive:
+        info = tarfile.TarInfo("bad\udcffname.log")
+        info.size = len(LOG)
+        archive.addfile(info, io.BytesIO(LOG))
+    (tmp_path / "case.tar").write_bytes(buffer.getvalue())
+    with open_bundle(tmp_path / "case.tar") as bundle:
+        assert [a.path for a in bundle.artifacts] == ["bad\\xffname.log"]
+        assert bundle.open("bad\\xffname.log").read() == LOG
+
+
+def test_duplicate_names_are_both_kept(tmp_path):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive, pytest.warns(UserWarning, match="Duplicate"):
+        archive.writestr("logs/app.log", b"first copy\n")
+        archive.writestr("logs/app.log", b"second copy\n")
+    (tmp_path / "dup.zip").write_bytes(buffer.getvalue())
+    with open_bundle(tmp_path / "dup.zip") as bundle:
+        assert [a.path for a in bundle.artifacts] == ["logs/app.log",
+                                                      "logs/app.log (duplicate 2)"]
+        assert bundle.open("logs/app.log").read() == b"first copy\n"
+        assert bundle.open("logs/app.log (duplicate 2)").read() == b"second copy\n"
+        assert any("duplicate" in p.message for p in bundle.problems)
+
+
+def test_name_helpers():
+    assert unsafe_name_reasons("C:\\Windows\\evil.dll") == ["absolute path"]
+    assert printable_name("tab\there") == "tab\\x09here"
+
+
+# --- links, devices, FIFOs -------------------------------------------------------------------
+
+def test_tar_links_and_special_members_are_listed_never_followed(tmp_path):
+    path = make_bundle(tmp_path / "case.tgz", {
+        "logs/app.log": LOG,
+        "logs/current": Link("app.log"),
+        "logs/shadow": Link("/etc/shadow"),
+        "logs/hard": Link("logs/app.log", hard=True),
+        "logs/outside": Link("../../../../etc/passwd", hard=True),
+        "dev/sda": Special(tarfile.BLKTYPE),
+        "run/pipe": Special(tarfile.FIFOTYPE),
+    })
+    with open_bundle(path) as bundle:
+        skipped = {a.path: a.reason for a in bundle.artifacts
+                   if a.status is ArtifactStatus.SKIPPED}
+        assert set(skipped) == {"logs/current", "logs/shadow", "logs/hard", "logs/outside",
+                                "dev/sda", "run/pipe"}
+        assert "symbolic link to '/etc/shadow'" in skipped["logs/shadow"]
+        assert "hard link" in skipped["logs/outside"]
+        assert "fifo" in skipped["run/pipe"]
+        reasons = {f.facts["reason"] for f in bundle.findings if f.rule == "bundle.member-skipped"}
+        assert reasons == {"link", "special"}
+        with pytest.raises(OSError):
+            bundle.open("logs/shadow")
+
+
+def test_zip_symlink_member_is_not_followed(tmp_path):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        link = zipfile.ZipInfo("etc-passwd")
+        link.external_attr = (0o120777 << 16)
+        archive.writestr(link, "/etc/passwd")
+        archive.writestr("ok.log", LOG)
+    (tmp_path / "links.zip").write_bytes(buffer.getvalue())
+    with open_bundle(tmp_path / "links.zip") as bundle:
+        link_artifact = bundle.artifact("etc-passwd")
+        assert link_artifact.status is ArtifactStatus.SKIPPED
+        assert "symbolic link" in link_artifact.reason
+
+
+def test_folder_with_links_fifo_and_a_symlink_loop(tmp_path):
+    root = make_bundle(tmp_path / "bundle", {"logs/app.log": LOG})
+    (root / "logs" / "loop").symlink_to(root / "logs")  # a directory symlink loop
+    (root / "passwd").symlink_to("/etc/passwd")
+    os.mkfifo(root / "logs" / "pipe")  # opening it would block forever
+    with open_bundle(root) as bundle:
+        statuses = {a.path: a.status for a in bundle.artifacts}
+        assert statuses == {"logs/app.log": ArtifactStatus.ANALYZED,
+                            "logs/loop": ArtifactStatus.SKIPPED,
+                            "logs/pipe": ArtifactStatus.SKIPPED,
+                            "passwd": ArtifactStatus.SKIPPED}
+
+
+# --- bombs and limits ------------------------------------------------------------------------
+
+def test_high_ratio_gzip_member_is_stopped_at_scan(tmp_path):
+    bomb = gzip.compress(bytes(64 * 1024 * 1024), compresslevel=9)
+    path = make_bundle(tmp_path / "case.zip", {"heap.bin.gz": bomb, "app.log": LOG})
+    with open_bundle(path) as bundle:
+        artifact = bundle.artifact("heap.bin.gz")
+        assert artifact.status is ArtifactStatus.SKIPPED
+        assert "compression ratio above 250:1" in artifact.reason
+        assert "bundle.archive-bomb" in rules(bundle)
+        assert bundle.open("app.log").read() == LOG
+
+
+def test_gzip_whose_size_trailer_lies(tmp_path):
+    bomb = bytearray(gzip.compress(bytes(40 * 1024 * 1024), compresslevel=9))
+    bomb[-4:] = struct.pack("<I", 1000)  # ISIZE claims 1,000 bytes
+    small = bytearray(gzip.compress(LOG))
+    small[-4:] = struct.pack("<I", 10)
+    path = make_bundle(tmp_path / "case.tar", {"bomb.gz": bytes(bomb), "app.log.gz": bytes(small)})
+    with open_bundle(path) as bundle:
+        assert "compression ratio" in bundle.artifact("bomb.gz").reason
+        liar = bundle.artifact("app.log.gz")
+        assert liar.status is ArtifactStatus.FAILED
+        assert "incorrect length" in liar.reason.lower()
+        assert "bundle.unreadable" in rules(bundle)
+
+
+def test_zip_member_declaring_a_bomb_ratio_is_not_read(tmp_path):
+    path = make_bundle(tmp_path / "case.zip", {"zeros.bin": bytes(100 * 1024 * 1024)})
+    with open_bundle(path) as bundle:
+        artifact = bundle.artifact("zeros.bin")
+        assert artifact.status is ArtifactStatus.SKIPPED
+        assert "declares" in artifact.reason
+
+
+def overlapping_zip(copies: int) -> bytes:
+    """Fifield's overlapping-entry bomb shape: many central entries, one local file."""
+    data = bytes(1024 * 1024)
+    single = zip_bytes({"kernel": data})
+    eocd = single.rindex(b"PK\x05\x06")
+    central_start = struct.unpack_from("<I", single, eocd + 16)[0]
+    central = single[central_start:eocd]
+    local = single[:central_start]
+    entries = b"".join(central.replace(b"kernel", b"kern%02d" % i) for i in range(copies))
+    end = bytearray(single[eocd:])
+    struct.pack_into("<HHII", end, 8, copies, copies, len(entries), len(local))
+    return local + entries + bytes(end)
+
+
+def test_overlapping_entry_zip_bomb(tmp_path):
+    (tmp_path / "overlap.zip").write_bytes(overlapping_zip(20))
+    with open_bundle(tmp_path / "overlap.zip") as bundle:
+        skipped = [a for a in bundle.artifacts if a.status is ArtifactStatus.SKIPPED]
+        assert len(skipped) == 19  # every entry after the first overlaps it
+        assert all("overlap" in a.reason for a in skipped)
+        assert "bundle.archive-bomb" in rules(bundle)
+
+
+def test_nesting_deeper_than_the_limit(tmp_path):
+    data = zip_bytes({"bottom.log": LOG})
+    for level in range(8):
+        data = zip_bytes({f"level{level}.zip": data})
+    (tmp_path / "deep.zip").write_bytes(data)
+    with open_bundle(tmp_path / "deep.zip", Limits(max_depth=4)) as bundle:
+        deepest = [a for a in bundle.artifacts if a.status is ArtifactStatus.SKIPPED]
+        assert len(deepest) == 1
+        assert "nested deeper than 4 levels" in deepest[0].reason
+        assert deepest[0].path.count("!/") == 4
+        assert not any(a.path.endswith("bottom.log") for a in bundle.artifacts)
+
+
+def test_archive_identical_to_its_ancestor_is_not_opened_again(tmp_path):
+    # A true quine zip contains itself; what the reader sees is a nested archive whose
+    # head and size match an ancestor's. Two identical archives nested are that shape.
+    inner = tar_bytes({"a.log": LOG})
+    outer = tar_bytes({"copy.tar": inner})
+    (tmp_path / "loop.tar").write_bytes(outer)
+    with open_bundle(tmp_path / "loop.tar") as bundle:
+        assert bundle.artifact("copy.tar!/a.log").kind is ArtifactKind.LOG
+
+
+def test_entry_limit_with_100000_empty_entries(tmp_path):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
+        for index in range(100_000):
+            archive.writestr(f"e/{index:06d}", b"")
+    (tmp_path / "many.zip").write_bytes(buffer.getvalue())
+    with open_bundle(tmp_path / "many.zip", Limits(max_entries=5_000)) as bundle:
+        assert len(bundle.artifacts) == 5_000
+        partial = [f for f in bundle.findings if f.title == "The bundle was only partly listed"]
+        assert partial and "entry limit of 5,000" in partial[0].detail
+
+
+def test_byte_budget_stops_the_scan_not_the_bundle(tmp_path):
+    logs = {"first.log": LOG}
+    logs |= {f"logs/app{i}.log.gz": gzip.compress(LOG * 200) for i in range(5)}
+    path = make_bundle(tmp_path / "case.zip", logs)
+    with open_bundle(path, Limits(max_total_bytes=300_000)) as bundle:
+        reasons = [a.reason for a in bundle.artifacts if a.status is ArtifactStatus.SKIPPED]
+        assert len(reasons) == 5 and all("decompressed-size limit" in r for r in reasons)
+        assert bundle.artifact("first.log").status is ArtifactStatus.ANALYZED
+
+
+def test_member_read_is_guarded_too(tmp_path):
+    path = make_bundle(tmp_path / "case.zip", {"app.log": LOG * 100})
+    with open_bundle(path, Limits(max_member_bytes=10_000)) as bundle, \
+            pytest.raises(LimitExceeded):
+        bundle.open("app.log").read()
+
+
+# --- broken input ----------------------------------------------------------------------------
+
+def test_encrypted_zip_member_is_skipped(tmp_path):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("secret.log", LOG)
+        archive.writestr("open.log", LOG)
+    raw = bytearray(buffer.getvalue())
+    # Set the "encrypted" flag of secret.log in its local and central headers.
+    for signature, flag_offset in ((b"PK\x03\x04", 6), (b"PK\x01\x02", 8)):
+        position = raw.index(signature)
+        raw[position + flag_offset] |= 0x01
+    (tmp_path / "enc.zip").write_bytes(bytes(raw))
+    with open_bundle(tmp_path / "enc.zip") as bundle:
+        secret = bundle.artifact("secret.log")
+        assert secret.status is ArtifactStatus.SKIPPED
+        assert "encrypted" in secret.reason
+        assert bundle.open("open.log").read() == LOG
+
+
+def test_truncated_tgz_keeps_the_members_before_the_cut(tmp_path):
+    noisy = b"".join(b"%d %s\n" % (n, os.urandom(24).hex().encode()) for n in range(2000))
+    data = tar_bytes({f"logs/{i}.log": noisy for i in range(6)}, "gzip")
+    (tmp_path / "cut.tgz").write_bytes(data[: len(data) * 2 // 3])
+    with open_bundle(tmp_path / "cut.tgz") as bundle:
+        good = [a for a in bundle.artifacts if a.status is ArtifactStatus.ANALYZED]
+        assert good and good[0].path == "logs/0.log"
+        assert "bundle.unreadable" in rules(bundle)
+        assert bundle.open("logs/0.log").read() == noisy
+
+
+def test_corrupt_nested_archive_is_a_recorded_problem(tmp_path):
+    broken = zip_bytes({"a.log": LOG})[:-30]  # central directory cut
+    path = make_bundle(tmp_path / "case.tar", {"inner.zip": broken, "ok.log": LOG})
+    with open_bundle(path) as bundle:
+        assert bundle.artifact("ok.log").status is ArtifactStatus.ANALYZED
+        assert "bundle.unreadable" in rules(bundle) or \
+               bundle.artifact("inner.zip").status is not ArtifactStatus.ANALYZED
+
+
+def test_zero_byte_bundle_opens_with_a_reason(tmp_path):
+    (tmp_path / "empty.zip").write_bytes(b"")
+    with open_bundle(tmp_path / "empty.zip") as bundle:
+        (artifact,) = bundle.artifacts
+        assert artifact.status is ArtifactStatus.SKIPPED
+        assert "empty file" in artifact.reason
+        assert "bundle.unreadable" in rules(bundle)
+
+
+@pytest.mark.parametrize("make", [
+    lambda p: None,
+    lambda p: p.write_bytes(b"PK\x03\x04" + bytes(100)),
+    lambda p: os.mkfifo(p),
+])
+def test_nothing_to_open_raises_bundle_open_error(tmp_path, make):
+    target = tmp_path / "bundle.zip"
+    make(target)
+    with pytest.raises(BundleOpenError):
+        open_bundle(target)
+
+
+def test_unsupported_archive_format_is_named(tmp_path):
+    path = make_bundle(tmp_path / "case.zip", {"dump.7z": b"7z\xbc\xaf\x27\x1c" + bytes(64)})
+    with open_bundle(path) as bundle:
+        assert "7-Zip archive" in bundle.artifact("dump.7z").reason
