@@ -55,7 +55,7 @@ class Stats:
 AnalyzerItem = Finding | Event | Stats
 
 
-class Cancelled(Exception):  # noqa: N818 - it is a signal, not an error
+class Cancelled(Exception):
     """Raised by ``AnalysisContext.check_cancelled`` when the user stopped the run."""
 
 
