@@ -32,6 +32,7 @@ profiling only: no limit applies).
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import multiprocessing
 import os
 import resource
@@ -51,6 +52,7 @@ from inspector.analysis import Analysis
 from inspector.bundle import ARCHIVE_BOMB, Bundle, reopen_bundle
 from inspector.model import (
     Artifact,
+    ArtifactKind,
     ArtifactStatus,
     Event,
     Evidence,
@@ -331,7 +333,11 @@ class _Run:
         self.bundle = bundle
         self.on_update = on_update
         self.handle = handle
-        self.analysis = Analysis(bundle=bundle.info, artifacts=bundle.artifacts,
+        # The run marks artifacts failed or skipped; the bundle's own records stay as
+        # scanned, so the same opened bundle can be analyzed again.
+        artifacts = [dataclasses.replace(a, analyzers=list(a.analyzers))
+                     for a in bundle.artifacts]
+        self.analysis = Analysis(bundle=bundle.info, artifacts=artifacts,
                                  findings=list(bundle.findings), problems=list(bundle.problems))
         self.per_artifact = [(i, a) for i, a in enumerate(engine.analyzers)
                              if not is_bundle_analyzer(a)]
@@ -348,7 +354,9 @@ class _Run:
 
     def _artifact_jobs(self) -> list[Job]:
         jobs = []
-        for artifact in self.bundle.readable_artifacts:
+        readable = [a for a in self.analysis.artifacts
+                    if a.kind is not ArtifactKind.ARCHIVE and a.status is ArtifactStatus.ANALYZED]
+        for artifact in readable:
             for index, analyzer in self.per_artifact:
                 if artifact.kind in analyzer.kinds:
                     jobs.append(Job(len(jobs), index, analyzer.name, artifact))
@@ -363,7 +371,7 @@ class _Run:
                 events=self.results.get(artifact.path, {}).get("events", []),
                 stats=self.analysis.stats.get(artifact.path, {}),
             )
-            for artifact in self.bundle.artifacts
+            for artifact in self.analysis.artifacts
         ]
         return [Job(first_id + n, index, analyzer.name, None, results)
                 for n, (index, analyzer) in enumerate(self.bundle_level)]

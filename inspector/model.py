@@ -95,14 +95,18 @@ class LineLocator:
     """Lines of a text artifact, 1-based and inclusive."""
 
     line: int
-    end_line: int | None = None
+    end_line: int | None = None  # defaults to ``line``: a single line
     kind: ClassVar[str] = "line"
 
+    def __post_init__(self) -> None:
+        if self.end_line is None:
+            object.__setattr__(self, "end_line", self.line)
+
     def to_json(self) -> JSON:
-        return {"kind": "line", "line": self.line, "end_line": self.end_line or self.line}
+        return {"kind": "line", "line": self.line, "end_line": self.end_line}
 
     def describe(self) -> str:
-        if self.end_line and self.end_line != self.line:
+        if self.end_line != self.line:
             return f"lines {self.line}-{self.end_line}"
         return f"line {self.line}"
 

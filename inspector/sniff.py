@@ -210,12 +210,14 @@ def _sniff_text(head: bytes, name: str) -> ArtifactKind:
     if _SQL_DUMP_HEADER.search(head[:4096]):
         return ArtifactKind.SQL_DUMP
     lines = _text_lines(head)
-    if stripped.startswith((b"{", b"[")):
-        return ArtifactKind.LOG if _json_lines(lines) else ArtifactKind.JSON
     if not lines:
         return ArtifactKind.TEXT
-    postgres = sum(1 for line in lines if _POSTGRES_LINE.search(line))
     stamped = sum(1 for line in lines if _LINE_TIMESTAMP.match(line))
+    if stripped.startswith(b"{"):
+        return ArtifactKind.LOG if _json_lines(lines) else ArtifactKind.JSON
+    if stripped.startswith(b"[") and stamped < max(2, len(lines) // 2):
+        return ArtifactKind.JSON  # a JSON array, not "[Sun Dec 04 04:47:44 2005] [notice]"
+    postgres = sum(1 for line in lines if _POSTGRES_LINE.search(line))
     if postgres >= max(2, len(lines) // 4) and stamped >= len(lines) // 3:
         return ArtifactKind.POSTGRES_LOG
     statements = len(_SQL_STATEMENT.findall(head))

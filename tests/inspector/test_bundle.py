@@ -8,7 +8,6 @@ import os
 import struct
 import tarfile
 import zipfile
-from pathlib import Path
 
 import pytest
 

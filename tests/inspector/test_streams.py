@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+import gzip
+import io
+
+import pytest
+
+from inspector.streams import Budget, LimitExceeded, Limits, guarded, human_size
+
+
+def test_guarded_stream_reads_seeks_and_counts():
+    budget = Budget.for_member(Limits())
+    stream = guarded(io.BytesIO(gzip.compress(b"0123456789" * 1000)), budget, name="x",
+                     codec="gzip")
+    assert stream.read(5) == b"01234"
+    stream.seek(9_995)
+    assert stream.read() == b"56789"
+    assert budget.bytes_read == 10_000
+
+
+def test_ratio_guard_stops_a_bomb_whatever_it_claims():
+    bomb = gzip.compress(bytes(32 * 1024 * 1024), compresslevel=9)
+    stream = guarded(io.BytesIO(bomb), Budget.for_member(Limits()), name="bomb", codec="gzip")
+    with pytest.raises(LimitExceeded) as raised:
+        stream.read()
+    assert raised.value.limit == "ratio"
+
+
+def test_time_limit():
+    budget = Budget(Limits(max_seconds=0), 10**9, deadline=0.0)
+    with pytest.raises(LimitExceeded, match="time limit"):
+        budget.spend(1)
+
+
+def test_corrupt_compressed_data_is_an_os_error():
+    stream = guarded(io.BytesIO(b"\x1f\x8b\x08\x00" + bytes(40)), Budget.for_member(Limits()),
+                     name="bad.gz", codec="gzip")
+    with pytest.raises(OSError, match=r"bad\.gz"):
+        stream.read()
+
+
+def test_human_size():
+    assert human_size(999) == "999 bytes"
+    assert human_size(3 * 1024**2) == "3.0 MiB"
