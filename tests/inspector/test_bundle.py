@@ -298,14 +298,26 @@ def test_nesting_deeper_than_the_limit(tmp_path):
         assert not any(a.path.endswith("bottom.log") for a in bundle.artifacts)
 
 
-def test_archive_identical_to_its_ancestor_is_not_opened_again(tmp_path):
-    # A true quine zip contains itself; what the reader sees is a nested archive whose
-    # head and size match an ancestor's. Two identical archives nested are that shape.
-    inner = tar_bytes({"a.log": LOG})
-    outer = tar_bytes({"copy.tar": inner})
-    (tmp_path / "loop.tar").write_bytes(outer)
-    with open_bundle(tmp_path / "loop.tar") as bundle:
-        assert bundle.artifact("copy.tar!/a.log").kind is ArtifactKind.LOG
+def test_archive_that_contains_itself(tmp_path, monkeypatch):
+    # A quine archive (r.zip) holds a member whose bytes are the archive itself. Emulate
+    # one: every read of "self.tar" returns the whole tar it sits in.
+    import inspector.bundle as reader
+
+    quine = tar_bytes({"self.tar": bytes(10_240), "a.log": LOG})
+    (tmp_path / "quine.tar").write_bytes(quine)
+    real_open = reader.TarContainer.open_member
+
+    def open_member(self, member, budget, name):
+        if name.endswith("self.tar"):
+            return io.BufferedReader(io.BytesIO(quine))
+        return real_open(self, member, budget, name)
+
+    monkeypatch.setattr(reader.TarContainer, "open_member", open_member)
+    with open_bundle(tmp_path / "quine.tar") as bundle:
+        looped = [a for a in bundle.artifacts if "contains itself" in (a.reason or "")]
+        assert [a.path for a in looped] == ["self.tar!/self.tar"]
+        assert "bundle.archive-bomb" in rules(bundle)
+        assert bundle.artifact("self.tar!/a.log").kind is ArtifactKind.LOG
 
 
 def test_entry_limit_with_100000_empty_entries(tmp_path):
