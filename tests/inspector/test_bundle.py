@@ -380,6 +380,41 @@ def test_truncated_tgz_keeps_the_members_before_the_cut(tmp_path):
         assert bundle.open("logs/0.log").read() == noisy
 
 
+def test_truncated_zip_is_recovered_from_local_headers(tmp_path):
+    noisy = b"".join(b"%d %s\n" % (n, os.urandom(24).hex().encode()) for n in range(2000))
+    data = zip_bytes({f"logs/{i}.log": noisy for i in range(4)})
+    (tmp_path / "cut.zip").write_bytes(data[: len(data) * 3 // 5])  # directory and more lost
+    with open_bundle(tmp_path / "cut.zip") as bundle:
+        assert [a.path for a in bundle.artifacts][:2] == ["logs/0.log", "logs/1.log"]
+        assert bundle.open("logs/1.log").read() == noisy
+        unreadable = [f for f in bundle.findings if f.rule == "bundle.unreadable"]
+        assert any("recovered from their local headers" in f.detail for f in unreadable)
+
+
+def test_zip_with_data_descriptors_is_recovered(tmp_path):
+    class Unseekable(io.RawIOBase):  # as when a collector streams its zip to a pipe
+        def __init__(self):
+            self.data = bytearray()
+
+        def writable(self):
+            return True
+
+        def write(self, chunk):
+            self.data += chunk
+            return len(chunk)
+
+    sink = Unseekable()
+    with zipfile.ZipFile(sink, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("streamed.log", LOG)
+        archive.writestr("second.log", LOG[:100])
+    data = bytes(sink.data)
+    assert struct.unpack_from("<H", data, 6)[0] & 0x08  # sizes come after the data
+    (tmp_path / "nodir.zip").write_bytes(data[: data.rindex(b"PK\x01\x02")])
+    with open_bundle(tmp_path / "nodir.zip") as bundle:
+        assert bundle.open("streamed.log").read() == LOG
+        assert bundle.open("second.log").read() == LOG[:100]
+
+
 def test_corrupt_nested_archive_is_a_recorded_problem(tmp_path):
     broken = zip_bytes({"a.log": LOG})[:-30]  # central directory cut
     path = make_bundle(tmp_path / "case.tar", {"inner.zip": broken, "ok.log": LOG})
