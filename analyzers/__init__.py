@@ -6,4 +6,9 @@ them imports Qt, the UI, or another analyzer.
 
 from __future__ import annotations
 
-BUILTIN: tuple = ()
+from analyzers.sql import SqlAnalyzer, SqlCrossAnalyzer
+
+BUILTIN: tuple = (
+    SqlAnalyzer(),
+    SqlCrossAnalyzer(),  # bundle-level: slow-query classes x schema, after the per-artifact pass
+)

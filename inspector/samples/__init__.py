@@ -23,6 +23,8 @@ from inspector.testing import zip_bytes
 
 CATALOGUE: tuple[str, ...] = (
     "bundle_basics",
+    "slow_query_missing_index",
+    "deadlock",
 )
 
 
