@@ -6,9 +6,13 @@ them imports Qt, the UI, or another analyzer.
 
 from __future__ import annotations
 
+from analyzers.network import NetworkAnalyzer
 from analyzers.sql import SqlAnalyzer, SqlCrossAnalyzer
+from analyzers.tls import TlsAnalyzer
 
 BUILTIN: tuple = (
+    NetworkAnalyzer(),
+    TlsAnalyzer(),
     SqlAnalyzer(),
     SqlCrossAnalyzer(),  # bundle-level: slow-query classes x schema, after the per-artifact pass
 )

@@ -23,6 +23,9 @@ from inspector.testing import zip_bytes
 
 CATALOGUE: tuple[str, ...] = (
     "bundle_basics",
+    "tls_expired_certificate",
+    "backend_refused",
+    "dns_misconfiguration",
     "slow_query_missing_index",
     "deadlock",
 )
