@@ -39,7 +39,7 @@ finding with a count and the first packets as evidence. Thresholds are module co
 >>> capture = Capture()
 >>> TcpFlow(capture, "10.0.0.5", 50000, "10.0.0.80", 8080).refuse(1_794_906_000.0, 0.001)
 >>> run = run_analyzer(NetworkAnalyzer(), capture.pcap(), name="client.pcap")
->>> run.stats["network"]["rst"], sorted(run.rules())
+>>> run.stats["rst"], sorted(run.rules())
 (1, ['tcp.connection-refused'])
 """
 
@@ -300,7 +300,7 @@ class NetworkAnalyzer:
         yield from run.findings()
         # Findings first: judging the capture as a whole adds events (unanswered SYNs, DNS).
         yield from sorted(run.events, key=Event.sort_key)
-        yield Stats({"network": run.stats()})
+        yield Stats(run.stats())
         context.progress(1.0)
 
 

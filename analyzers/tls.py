@@ -1143,7 +1143,7 @@ class _Report:
 
     def items(self) -> Iterator[AnalyzerItem]:
         connections = sorted(self.tracker.tls_connections, key=lambda c: c.stream)
-        yield Stats({"tls": self.stats(connections)})
+        yield Stats(self.stats(connections))
         findings: list[Finding] = []
         findings += self.certificate_findings(connections)
         findings += self.handshake_failures(connections)

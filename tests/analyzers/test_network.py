@@ -88,7 +88,7 @@ def test_counts_agree_with_tshark(name):
     if name == "(corpus absent)":
         pytest.skip("the shared corpus is not available")
     expected = _reference()[name]
-    stats = _analyze_corpus(name).stats["network"]
+    stats = _analyze_corpus(name).stats
     known = KNOWN_DIFFERENCES.get(name, set())
     agree = {ours for ours, theirs in TSHARK_NAMES.items() if stats[ours] == expected[theirs]}
     disagree = set(TSHARK_NAMES) - agree
@@ -156,7 +156,7 @@ def test_healthy_connection_stats_and_conversation():
     capture = Capture()
     _healthy(capture, T0, 50000)
     run = _run(capture)
-    stats = run.stats["network"]
+    stats = run.stats
     # handshake 3, request 1, response 3 segments, ACK 1, close 3
     assert (stats["packets"], stats["tcp_streams"], stats["syn"], stats["synack"]) == (
         11, 1, 1, 1)
@@ -186,8 +186,8 @@ def test_refused_and_unanswered_connections_name_host_port_and_packets():
     [silence] = run.by_rule("tcp.no-response")
     assert "10.0.0.99" in silence.title and "9000" in silence.title
     assert silence.facts["syn_packets"] == 2
-    assert run.stats["network"]["retransmission"] == 1
-    ended = [c["ended"] for c in run.stats["network"]["conversations"]]
+    assert run.stats["retransmission"] == 1
+    ended = [c["ended"] for c in run.stats["conversations"]]
     assert ended == ["fin", "refused", "refused", "refused", "unanswered-syn"]
     assert [event.message for event in run.events] == [
         "10.0.0.80:8080 refused a connection from 10.0.0.5"] * 3 + [
@@ -206,8 +206,8 @@ def test_reset_mid_connection_says_which_side():
     assert reset.title == "Server 10.0.0.80 reset 1 connection on port 443"
     assert reset.facts["reset_by"] == "server"
     assert reset.evidence[0].locator.index == 5
-    assert run.stats["network"]["conversations"][0]["ended"] == "reset-by-server"
-    assert run.stats["network"]["rst_streams"] == 1
+    assert run.stats["conversations"][0]["ended"] == "reset-by-server"
+    assert run.stats["rst_streams"] == 1
 
 
 def test_lost_segment_duplicate_acks_then_fast_retransmission():
@@ -222,7 +222,7 @@ def test_lost_segment_duplicate_acks_then_fast_retransmission():
                     seq=hole + 1000 * number)
         flow.packet(ready + number * 0.001 + 0.0001, True, ACK)
     flow.packet(ready + 0.0045, False, PSH | ACK, bytes(1000), seq=hole)
-    stats = _run(capture).stats["network"]
+    stats = _run(capture).stats
     assert (stats["lost_segment"], stats["duplicate_ack"], stats["fast_retransmission"],
             stats["retransmission"], stats["out_of_order"]) == (1, 4, 1, 1, 0)
 
@@ -239,10 +239,10 @@ def test_retransmission_rate_above_threshold_is_a_finding():
     _healthy(capture, T0 + 10, 51000)
     run = _run(capture)
     [finding] = run.by_rule("tcp.retransmissions")
-    assert finding.count == 5 == run.stats["network"]["retransmission"]
+    assert finding.count == 5 == run.stats["retransmission"]
     assert finding.facts["segments"] == 5 * (4 + 2)  # data with the resend, SYN, SYN-ACK
     assert "10.0.0.80:443" in finding.title
-    assert run.stats["network"]["spurious_retransmission"] == 0
+    assert run.stats["spurious_retransmission"] == 0
 
 
 def _zero_window(recover: bool) -> Capture:
@@ -265,7 +265,7 @@ def test_zero_window_dead_or_recovered(recover):
     assert ("never recovered" in finding.title) is not recover
     assert finding.severity.value == ("medium" if recover else "high")
     assert [e.locator.index for e in finding.evidence] == ([6, 7] if recover else [6])
-    assert run.stats["network"]["zero_window"] == 1
+    assert run.stats["zero_window"] == 1
 
 
 def test_slow_handshake_and_server_side_latency():
@@ -306,7 +306,7 @@ def test_dns_failures_each_have_their_finding():
     _dns_exchange(capture, T0 + 4, 5, "api.example.com", rcode=None, server="10.0.0.54")
     _dns_exchange(capture, T0 + 5, 6, "cdn.example.net", rcode=0, delay=1.5)
     run = _run(capture)
-    stats = run.stats["network"]
+    stats = run.stats
     assert (stats["dns_queries"], stats["dns_responses"], stats["dns_nxdomain"],
             stats["dns_servfail"], stats["dns_unanswered"]) == (6, 5, 2, 1, 1)
     [nxdomain] = run.by_rule("dns.nxdomain")
@@ -330,7 +330,7 @@ def test_dns_over_tcp_is_reassembled_across_segments():
     framed = struct.pack("!H", len(answer)) + answer
     flow.send(ready + 0.01, framed[:1], from_client=False)
     flow.send(ready + 0.02, framed[1:], from_client=False)
-    stats = _run(capture).stats["network"]
+    stats = _run(capture).stats
     assert (stats["dns_queries"], stats["dns_responses"], stats["dns_nxdomain"],
             stats["dns_unanswered"]) == (1, 1, 1, 0)
 
@@ -365,7 +365,7 @@ def test_truncated_capture_keeps_results_and_warns():
     data = capture.pcapng()[:-20]
     context = RecordingContext()
     run = run_analyzer(NetworkAnalyzer(), data, name="cut.pcapng", context=context)
-    assert run.stats["network"]["packets"] == 7
+    assert run.stats["packets"] == 7
     # The last RST was cut off: its SYN now looks unanswered.
     assert run.by_rule("tcp.connection-refused")[0].count == 3
     assert run.by_rule("tcp.no-response")[0].count == 1
@@ -374,7 +374,7 @@ def test_truncated_capture_keeps_results_and_warns():
 
 def test_not_a_capture_warns_and_reports_zero():
     run = run_analyzer(NetworkAnalyzer(), b"\xd4\xc3\xb2\xa1" + bytes(10), name="x.pcap")
-    assert run.stats["network"]["packets"] == 0
+    assert run.stats["packets"] == 0
     assert run.context.warnings
 
 
@@ -436,4 +436,4 @@ def test_corrupted_captures_never_raise(noise, position):
     data[position:position + len(noise)] = noise
     run = run_analyzer(NetworkAnalyzer(), bytes(data), name="fuzz.pcapng")
     orjson.dumps(run.stats)
-    assert set(TSHARK_NAMES) <= set(run.stats["network"])
+    assert set(TSHARK_NAMES) <= set(run.stats)

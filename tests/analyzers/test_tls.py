@@ -236,7 +236,7 @@ def test_healthy_handshake_gives_stats_and_no_findings(pki):
     run = analyze(tls_capture(record(22, client_hello()), server_flight(pki),
                               after=[(True, record(20, b"\x01")), (False, record(20, b"\x01")),
                                      (True, record(23, bytes(40)))]))
-    stats = run.stats["tls"]
+    stats = run.stats
     assert (stats["client_hellos"], stats["server_hellos"]) == (1, 1)
     [connection] = stats["handshakes"]
     assert connection["client"] == "192.0.2.10:51000"
@@ -268,7 +268,7 @@ def test_certificate_spanning_reordered_overlapping_segments_is_reassembled(pki)
     in_order = analyze(tls_capture(record(22, client_hello()), flight, mss=536))
     scrambled = analyze(tls_capture(record(22, client_hello()), flight, segments=pieces))
     for run in (in_order, scrambled):
-        stats = run.stats["tls"]
+        stats = run.stats
         assert stats["certificate_messages"] == 1
         assert len(stats["certificates"][0]["dns_names"]) == 151
         assert run.context.warnings == []
@@ -282,7 +282,7 @@ def test_certificate_spanning_reordered_overlapping_segments_is_reassembled(pki)
         if covered.issuperset(range(certificate_end)):
             completing_frame = frame
             break
-    assert scrambled.stats["tls"]["certificates"][0]["packet"] == completing_frame
+    assert scrambled.stats["certificates"][0]["packet"] == completing_frame
 
 
 def test_tls_is_recognized_on_any_port_and_plain_traffic_is_ignored(pki):
@@ -291,7 +291,7 @@ def test_tls_is_recognized_on_any_port_and_plain_traffic_is_ignored(pki):
     web.send(web.handshake(CAPTURE_TIME.timestamp(), 0.01), b"GET / HTTP/1.1\r\n\r\n")
     tls = TcpFlow(capture, "192.0.2.10", 40001, "198.51.100.9", 5671)
     tls.send(tls.handshake(CAPTURE_TIME.timestamp() + 1, 0.01), record(22, client_hello()))
-    stats = analyze(capture.pcap()).stats["tls"]
+    stats = analyze(capture.pcap()).stats
     assert stats["connections"] == 1
     assert stats["handshakes"][0]["server"] == "198.51.100.9:5671"
     assert stats["handshakes"][0]["stream"] == 1
@@ -313,7 +313,7 @@ def test_expired_certificate_is_judged_by_capture_time_and_alert_explained(pki):
     [failure] = run.by_rule("tls.handshake-failure")
     assert failure.facts["sender"] == "client" and failure.facts["alert"] == "certificate_expired"
     assert "expired" in failure.detail
-    alert_packet = run.stats["tls"]["alerts"][0]["packet"]
+    alert_packet = run.stats["alerts"][0]["packet"]
     assert PacketLocator(alert_packet) in [e.locator for e in failure.evidence]
     [event] = run.events
     assert event.locator == PacketLocator(alert_packet)
@@ -378,7 +378,7 @@ def test_server_refusing_old_client_with_protocol_version(pki):
 
 def test_reset_mid_handshake_is_aborted_with_an_event(pki):
     run = analyze(tls_capture(record(22, client_hello()), b"", close="rst"))
-    [handshake_stats] = run.stats["tls"]["handshakes"]
+    [handshake_stats] = run.stats["handshakes"]
     assert handshake_stats["outcome"] == "aborted"
     assert handshake_stats["ended"] == "reset by server"
     [event] = run.events
@@ -390,7 +390,7 @@ def test_encrypted_alerts_are_never_decoded(pki):
         record(22, client_hello()), server_flight(pki),
         after=[(True, record(20, b"\x01")), (False, record(20, b"\x01")),
                (True, record(21, bytes.fromhex("0000000000000001" + "02" * 18)))]))
-    [alert] = run.stats["tls"]["alerts"]
+    [alert] = run.stats["alerts"]
     assert alert["encrypted"] is True
     assert alert["level"] is None and alert["description"] is None
     assert "tls.handshake-failure" not in run.rules()
@@ -412,7 +412,7 @@ def test_truncated_capture_keeps_results_so_far(pki):
     data = tls_capture(record(22, client_hello()), server_flight(pki),
                        after=[(True, FATAL_ALERT["unknown_ca"])])
     run = analyze(data[:-30])
-    assert run.stats["tls"]["client_hellos"] == 1
+    assert run.stats["client_hellos"] == 1
     assert any("capture ends early" in w for w in run.context.warnings)
 
 
@@ -427,7 +427,7 @@ def test_snaplen_cut_segments_stop_that_direction_only(pki):
     cut = 54 + 5 + len(server_hello()) + 10
     capture.frames[-1] = type(capture.frames[-1])(capture.frames[-1].time,
                                                   capture.frames[-1].data, snaplen=cut)
-    stats = analyze(capture.pcap()).stats["tls"]
+    stats = analyze(capture.pcap()).stats
     assert (stats["client_hellos"], stats["server_hellos"]) == (1, 1)
     assert stats["certificate_messages"] == 0
     assert stats["directions_not_followed"] == 1
@@ -455,9 +455,9 @@ def test_scenario_answer_key_is_found(scenario):
         assert key["locator"]["index"] in evidence
     [expired] = run.by_rule("tls.certificate-expired")
     assert expired.count == 3 and expired.facts["subject"].startswith("CN=payments.example.net")
-    outcomes = run.stats["tls"]["outcomes"]
+    outcomes = run.stats["outcomes"]
     assert outcomes == {"established": 4, "failed": 3}
-    encrypted = [a for a in run.stats["tls"]["alerts"] if a["encrypted"]]
+    encrypted = [a for a in run.stats["alerts"] if a["encrypted"]]
     assert len(encrypted) == 2  # the red herring's close_notify pair
     assert analyze(scenario.files[CAPTURE_PATH], name=CAPTURE_PATH).stats == run.stats
 
@@ -472,7 +472,7 @@ def test_scenario_agrees_with_tshark(scenario, tmp_path):
          "tls.handshake.extensions_server_name", "-e", "tls.handshake.ja3"],
         capture_output=True, text=True, check=True).stdout.split("\n")
     expected = [line.split("\t") for line in fields if line]
-    stats = analyze(capture.read_bytes()).stats["tls"]
+    stats = analyze(capture.read_bytes()).stats
     ours = [[str(h["stream"]), h["sni"], h["ja3_hash"]] for h in stats["handshakes"]]
     assert ours == expected
     dates = subprocess.run(
@@ -528,7 +528,7 @@ def test_conformance_with_tshark_reference():
     assert len(blocks) >= 30
     for file_name, expected in blocks.items():
         run = analyze((CORPUS / file_name).read_bytes(), name=file_name)
-        stats = run.stats["tls"]
+        stats = run.stats
         counts = expected["counts"]
         assert (stats["client_hellos"], stats["server_hellos"], stats["certificate_messages"],
                 stats["alert_records"]) == (
