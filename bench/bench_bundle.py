@@ -80,7 +80,7 @@ def run(workdir: Path, scale: float) -> list[Row]:
     bundle = workdir / "bundle.tar.gz"
     uncompressed = make_input(bundle, scale)
     megabytes = uncompressed / 1024**2
-    seconds, peak_kib = timed(python_command(READ_ALL) + [str(bundle)])
+    seconds, peak_kib = timed([*python_command(READ_ALL), str(bundle)])
     rows = [
         Row("bundle", "input (uncompressed)", megabytes, "MiB",
             f"{bundle.stat().st_size / 1024**2:.0f} MiB compressed"),
