@@ -6,13 +6,18 @@ them imports Qt, the UI, or another analyzer.
 
 from __future__ import annotations
 
+from analyzers.logs import LogAnalyzer
 from analyzers.network import NetworkAnalyzer
 from analyzers.sql import SqlAnalyzer, SqlCrossAnalyzer
 from analyzers.tls import TlsAnalyzer
+from inspector.timeline import TimelineAnalyzer
 
 BUILTIN: tuple = (
     NetworkAnalyzer(),
     TlsAnalyzer(),
     SqlAnalyzer(),
-    SqlCrossAnalyzer(),  # bundle-level: slow-query classes x schema, after the per-artifact pass
+    LogAnalyzer(),
+    # Bundle-level analyzers run after the per-artifact pass, over everything it produced.
+    SqlCrossAnalyzer(),  # slow-query classes x schema
+    TimelineAnalyzer(),  # clock offsets and cross-source incidents
 )

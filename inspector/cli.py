@@ -26,8 +26,9 @@ from inspector.model import Severity
 from inspector.plugins import load_analyzers, select
 from inspector.rules import REGISTRY
 from inspector.streams import Limits
+from inspector.templates import templates_command
 
-COMMANDS = ("analyze", "samples", "rules", "demo")
+COMMANDS = ("analyze", "samples", "rules", "demo", "templates")
 
 
 def _severity(text: str) -> Severity:
@@ -79,6 +80,13 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument("names", nargs="*", help="scenarios to build (default: all)")
 
     commands.add_parser("rules", help="list every rule a finding can come from")
+
+    templates = commands.add_parser(
+        "templates", help="print every line's message template",
+        description="Mine message templates from a log file: one row per line, "
+                    "`line,template_id,template` (csv with a header) or JSON.")
+    templates.add_argument("file", type=Path)
+    templates.add_argument("--format", choices=("csv", "json"), default="csv")
 
     demo = commands.add_parser("demo", help="build a sample bundle and analyze it")
     demo.add_argument("--scenario", default=samples.CATALOGUE[0])
@@ -209,6 +217,16 @@ def _demo(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        return _dispatch(argv)
+    except BrokenPipeError:
+        # The reader went away (`inspector templates FILE | head`): not an error. Point
+        # stdout at /dev/null so the interpreter's final flush does not complain again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+
+
+def _dispatch(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
@@ -220,6 +238,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _samples(args)
     if args.command == "rules":
         return _rules()
+    if args.command == "templates":
+        return templates_command(args.file, args.format, sys.stdout)
     return _demo(args)
 
 

@@ -28,6 +28,8 @@ CATALOGUE: tuple[str, ...] = (
     "dns_misconfiguration",
     "slow_query_missing_index",
     "deadlock",
+    "pool_exhaustion",
+    "oom_crash_loop",
 )
 
 

@@ -1,0 +1,114 @@
+"""Benchmark of the ``logs`` analyzer against lnav's headless indexing of the same file.
+
+Generates a Java-style application log of ``400 MB x scale`` (INFO traffic, warnings, error
+bursts, stack traces with ``Caused by:``, restarts), runs the full analysis (formats,
+levels, stack traces, templates, knowledge base, findings) in a child process, and, when
+lnav is installed, ``lnav -n -c ';SELECT count(*) FROM all_logs WHERE log_level = "error"'``
+on the same file. Reports MB/s, peak RSS and the time ratio (lnav time / our time: above
+1 means we are faster).
+"""
+
+from __future__ import annotations
+
+import random
+import shutil
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from bench.run import Row, python_command, timed
+
+TARGET_BYTES = 400 * 1024 * 1024
+
+_TRACE = ("java.sql.SQLTransientConnectionException: HikariPool-1 - Connection is not "
+          "available, request timed out after 30000ms.\n"
+          "\tat com.zaxxer.hikari.pool.HikariPool.createTimeoutException(HikariPool.java:696)\n"
+          "\tat com.zaxxer.hikari.pool.HikariPool.getConnection(HikariPool.java:197)\n"
+          "\tat com.acme.orders.OrderRepository.findOpen(OrderRepository.java:88)\n"
+          "\tat com.acme.orders.OrderController.list(OrderController.java:58)\n"
+          "Caused by: java.net.SocketTimeoutException: Read timed out\n"
+          "\tat java.base/java.net.SocketInputStream.read(SocketInputStream.java:168)\n"
+          "\t... 12 more\n")
+_MESSAGES = (
+    "GET /api/orders/{n} 200 in {ms} ms",
+    "POST /api/orders 201 in {ms} ms user={user}",
+    "Cache miss for key session:{n}, loaded in {ms} ms",
+    "Scheduled job reconcile-{job} finished: {n} rows in {ms} ms",
+    "Opened connection {n} to db-{job}.internal:5432",
+)
+
+
+def generate(path: Path, size: int, seed: int = 7) -> None:
+    rng = random.Random(seed)
+    moment = datetime(2026, 11, 17, 0, 0, tzinfo=UTC)
+    written = 0
+    with path.open("w", encoding="utf-8") as out:
+        while written < size:
+            block = []
+            for _ in range(2000):
+                moment += timedelta(milliseconds=rng.randint(1, 40))
+                stamp = moment.strftime("%Y-%m-%d %H:%M:%S,") + f"{moment.microsecond // 1000:03d}"
+                thread = f"http-nio-8080-exec-{rng.randint(1, 64)}"
+                roll = rng.random()
+                if roll < 0.004:
+                    block.append(f"{stamp} ERROR [{thread}] c.a.o.OrderController - GET "
+                                 f"/api/orders failed for customer {rng.randint(1, 99999)}\n"
+                                 + _TRACE)
+                elif roll < 0.03:
+                    block.append(f"{stamp} WARN  [{thread}] c.a.o.OrderService - slow query "
+                                 f"{rng.randint(1, 10**6)} took {rng.randint(500, 9000)} ms")
+                else:
+                    message = rng.choice(_MESSAGES).format(
+                        n=rng.randint(1, 10**7), ms=rng.randint(1, 900),
+                        user=f"u{rng.randint(1, 5000)}", job=rng.randint(1, 9))
+                    block.append(f"{stamp} INFO  [{thread}] c.a.o.OrderController - {message}")
+            text = "\n".join(block) + "\n"
+            out.write(text)
+            written += len(text)
+
+
+_ANALYZE = """
+import sys
+from pathlib import Path
+from analyzers.logs import LogAnalyzer
+from inspector.model import Artifact, ArtifactKind
+from inspector.testing import RecordingContext
+
+class FileSource:
+    def __init__(self, path):
+        self.path = Path(path)
+        self.artifact = Artifact(path, ArtifactKind.LOG, self.path.stat().st_size)
+    def open(self):
+        return self.path.open("rb", buffering=1 << 20)
+
+items = list(LogAnalyzer(default_year=2026).analyze(FileSource(sys.argv[1]), RecordingContext()))
+print(len(items))
+"""
+
+
+def run(workdir: Path, scale: float) -> list[Row]:
+    workdir.mkdir(parents=True, exist_ok=True)
+    log = workdir / "app.log"
+    generate(log, int(TARGET_BYTES * scale))
+    megabytes = log.stat().st_size / 1e6
+    repo = Path(__file__).resolve().parents[1]
+    ours, ours_peak = timed([*python_command(_ANALYZE), str(log)], repeat=1, cwd=repo)
+    rows = [
+        Row("logs", "input size", megabytes, "MB"),
+        Row("logs", "logs analyzer: full analysis", ours, "s"),
+        Row("logs", "logs analyzer: throughput", megabytes / ours, "MB/s"),
+        Row("logs", "logs analyzer: peak RSS", ours_peak / 1024, "MiB", "target < 1024"),
+    ]
+    lnav = shutil.which("lnav")
+    if lnav is None:
+        rows.append(Row("logs", "lnav", 0, "s", "lnav not installed: skipped"))
+        return rows
+    query = ';SELECT count(*) FROM all_logs WHERE log_level = "error"'
+    reference, reference_peak = timed([lnav, "-n", "-c", query, str(log)], repeat=1,
+                                      env={"HOME": str(workdir), "PATH": "/usr/bin:/bin"})
+    rows += [
+        Row("logs", "lnav -n headless index + query", reference, "s"),
+        Row("logs", "lnav: throughput", megabytes / reference, "MB/s"),
+        Row("logs", "lnav: peak RSS", reference_peak / 1024, "MiB"),
+        Row("logs", "speed ratio (lnav time / ours)", reference / ours, "x", "target >= 2"),
+    ]
+    return rows

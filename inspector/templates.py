@@ -1,0 +1,216 @@
+"""Message templates: group millions of log lines into the few hundred messages they are.
+
+``mask`` replaces the variable parts of a message (UUIDs, URLs, IP addresses and ports,
+hex values, paths, quoted values, and every word holding a digit) with ``<*>``;
+``TemplateMiner`` then clusters the masked messages with the Drain algorithm (He et al.,
+ICWS 2017): messages are routed by token count and first tokens through a fixed-depth
+tree, and join the most similar cluster at the leaf when enough of the tokens are equal;
+the cluster's template keeps the common tokens and turns the others into ``<*>``.
+``mine(lines)`` does the whole job from raw lines: it detects the format itself
+(``inspector.logformat``), so the header (time, level, thread, logger) never reaches the
+miner, and returns, for every line, ``(template_id, template)``.
+
+Decisions the next engineer needs:
+
+- No per-dataset settings: the same masks and the same threshold (0.65, depth 4) for every
+  log. The threshold is stricter than Drain's usual 0.4-0.5 because the masks already take
+  out every value holding a digit, so what is left to merge is words, and two messages that
+  share only half their words are usually different events (``establish new session`` vs
+  ``renew session <*>``). Grouping accuracy against Loghub's ground truth is checked by
+  ``tests/inspector/test_templates.py``.
+- A masked message is looked up in a dict before the tree: the common case (the same
+  message shape again) costs one regex substitution and one dict lookup, which is what
+  makes the analyzer fast on large files. The cache is valid forever because Drain never
+  moves a message to another cluster; it only widens templates.
+- Template ids are 1-based, in order of first appearance, so they are stable for a file.
+- Messages are mined on their first ``MAX_MESSAGE`` characters; every mask is linear
+  (possessive or bounded repeats), so a crafted 10 MB line costs linear time.
+
+>>> mask("Connection 42 from 10.0.0.5:5432 closed after 3.5 s")
+'Connection <*> from <*> closed after <*>'
+>>> miner = TemplateMiner()
+>>> [miner.add(m) for m in ("user 7 logged in", "user 9 logged in", "disk full")]
+[1, 1, 2]
+>>> miner.template(1)
+'user <*> logged in'
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import TextIO
+
+import orjson
+
+from inspector.logformat import LogFormat, detect
+
+MAX_MESSAGE = 1000
+WILDCARD = "<*>"
+
+_MASK = re.compile(
+    r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
+    r"|\b[a-zA-Z][a-zA-Z0-9+.-]{1,15}://[^\s\"'<>]{1,2000}"
+    r"|(?<![\w.])\d{1,3}(?:\.\d{1,3}){3}(?::\d{1,5})?(?![\w.])"
+    r"|\b0[xX][0-9a-fA-F]++"
+    r"|(?<![\w.])(?:/[\w.@%+~-]{1,200}){2,64}/?+"
+    r"|(?<!\w)\"[^\"\n]{0,200}\""
+    r"|(?:(?<![\w.-])[A-Za-z_.-]*+\d[\w.-]*+|\d++)"
+    # A quantity's unit belongs to the quantity: "17.2 KB" and "384 B" are one value.
+    r"(?:[ \t]?(?:[KMGT]i?B|B|bytes|ms|us|ns|s|sec|secs|seconds|min)\b)?+"
+)
+# Adjacent variables are one variable: a list of block ids, a number and its unit.
+_REPEATED_WILDCARDS = re.compile(r"<\*>(?:[ \t]{0,10}<\*>)++")
+
+
+def mask(message: str) -> str:
+    """``message`` with its variable parts replaced by ``<*>`` (see the module doc)."""
+    if len(message) > MAX_MESSAGE:
+        # Cut at a word boundary: a half token would make a template of its own.
+        message = message[:MAX_MESSAGE].rsplit(None, 1)[0] + " " + WILDCARD
+    masked = _MASK.sub(WILDCARD, message)
+    if "*> <*" not in masked and "*><*" not in masked and "*>\t<*" not in masked:
+        return masked
+    return _REPEATED_WILDCARDS.sub(WILDCARD, masked)
+
+
+class _Cluster:
+    __slots__ = ("id", "tokens")
+
+    def __init__(self, cluster_id: int, tokens: list[str]) -> None:
+        self.id = cluster_id
+        self.tokens = tokens
+
+
+class TemplateMiner:
+    """Drain: a fixed-depth prefix tree over token count and first tokens, with clusters
+    of similar messages at the leaves.
+
+    Attributes:
+        similarity: the fraction of equal tokens a message needs to join a cluster.
+        depth: tree depth including the root and the token-count level (Drain's 4 means
+            two first tokens route a message).
+        max_children: a node's children beyond this many share one ``<*>`` child, so a
+            high-cardinality first token cannot blow the tree up.
+    """
+
+    def __init__(self, similarity: float = 0.65, depth: int = 4,
+                 max_children: int = 100) -> None:
+        self.similarity = similarity
+        self.prefix_tokens = max(1, depth - 2)
+        self.max_children = max_children
+        self._root: dict[int, dict] = {}
+        self._clusters: list[_Cluster] = []
+        self._known: dict[str, int] = {}
+
+    def __len__(self) -> int:
+        return len(self._clusters)
+
+    def add(self, message: str, *, masked: bool = False) -> int:
+        """Mine one message (masked here unless ``masked``); returns its template id."""
+        key = message if masked else mask(message)
+        cluster_id = self._known.get(key)
+        if cluster_id is not None:
+            return cluster_id
+        tokens = key.split() or [""]
+        leaf = self._leaf(tokens)
+        cluster = self._best(leaf, tokens)
+        if cluster is None:
+            cluster = _Cluster(len(self._clusters) + 1, tokens)
+            self._clusters.append(cluster)
+            leaf.append(cluster)
+        else:
+            cluster.tokens = [a if a == b else WILDCARD for a, b in
+                              zip(cluster.tokens, tokens, strict=True)]
+        if len(self._known) < 2_000_000:  # bounded: a pathological log must not eat memory
+            self._known[key] = cluster.id
+        return cluster.id
+
+    def template(self, template_id: int) -> str:
+        return " ".join(self._clusters[template_id - 1].tokens)
+
+    def templates(self) -> Iterator[tuple[int, str]]:
+        for cluster in self._clusters:
+            yield cluster.id, " ".join(cluster.tokens)
+
+    def _leaf(self, tokens: list[str]) -> list[_Cluster]:
+        node = self._root.setdefault(len(tokens), {})
+        for token in tokens[:self.prefix_tokens]:
+            key = WILDCARD if WILDCARD in token else token
+            child = node.get(key)
+            if child is None:
+                if len(node) >= self.max_children:
+                    key = WILDCARD
+                child = node.setdefault(key, {})
+            node = child
+        return node.setdefault("", [])
+
+    def _best(self, leaf: list[_Cluster], tokens: list[str]) -> _Cluster | None:
+        best, best_score = None, (-1.0, -1)
+        for cluster in leaf:
+            same = wildcards = 0
+            for template_token, token in zip(cluster.tokens, tokens, strict=True):
+                if template_token == WILDCARD:
+                    wildcards += 1
+                elif template_token == token:
+                    same += 1
+            score = (same / len(tokens), wildcards)
+            if score > best_score:
+                best, best_score = cluster, score
+        if best is not None and best_score[0] >= self.similarity:
+            return best
+        return None
+
+
+def mine(lines: Iterable[str], log_format: LogFormat | None = None) -> list[tuple[int, str]]:
+    """For every line, ``(template_id, template)``; the header is found and left out.
+
+    Lines that do not start a record (stack frames, continuations) are mined whole.
+
+    >>> mine(["2026-11-17 09:00:01 INFO worker 3 started", "2026-11-17 09:00:02 INFO "
+    ...       "worker 4 started"])
+    [(1, 'worker <*> started'), (1, 'worker <*> started')]
+    """
+    lines = list(lines)
+    log_format = log_format or detect(lines[:200])
+    miner = TemplateMiner()
+    ids = []
+    for line in lines:
+        record = log_format.parse(line)
+        ids.append(miner.add(record.message if record is not None else line))
+    final = dict(miner.templates())
+    return [(template_id, final[template_id]) for template_id in ids]
+
+
+def read_lines(path: Path) -> Iterator[str]:
+    """The lines of a text file, without line ends; invalid UTF-8 becomes U+FFFD."""
+    with path.open("rb") as stream:
+        for raw in stream:
+            yield raw.rstrip(b"\r\n").decode("utf-8", "replace")
+
+
+def templates_command(path: Path, fmt: str, out: TextIO) -> int:
+    """``inspector templates FILE [--format csv|json]``: every line's template.
+
+    csv: a ``line,template_id,template`` header, then one row per line (1-based line
+    numbers). json: a list of ``{"line", "template_id", "template"}`` objects. Returns the
+    process exit status (2 when the file cannot be read).
+    """
+    try:
+        results = mine(read_lines(path))
+    except OSError as exc:
+        print(f"inspector templates: cannot read {path}: {exc.strerror or exc}", file=out)
+        return 2
+    if fmt == "json":
+        rows = [{"line": number, "template_id": template_id, "template": template}
+                for number, (template_id, template) in enumerate(results, 1)]
+        out.write(orjson.dumps(rows, option=orjson.OPT_INDENT_2).decode())
+        out.write("\n")
+        return 0
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["line", "template_id", "template"])
+    for number, (template_id, template) in enumerate(results, 1):
+        writer.writerow([number, template_id, template])
+    return 0

@@ -1,0 +1,152 @@
+from datetime import UTC, datetime, timedelta, timezone
+
+import pytest
+
+from inspector.logformat import (
+    TIME_FORMATS,
+    TimeReader,
+    detect,
+    json_time,
+    normalize_level,
+    rotation_key,
+    stitch_order,
+)
+
+CASES = [
+    # (line, format name, UTC time, zone known, level, message)
+    ("2026-11-17 09:14:01,233 ERROR [main] com.acme.Pool - pool exhausted", "timestamp-first",
+     datetime(2026, 11, 17, 9, 14, 1, 233000, UTC), False, "error", "pool exhausted"),
+    ("2026-11-17T09:14:01.5+02:00 WARN  [worker-3] c.a.Job: slow", "timestamp-first",
+     datetime(2026, 11, 17, 7, 14, 1, 500000, UTC), True, "warning", "slow"),
+    ("2026-11-17 09:14:01,233 - myapp.db - ERROR - failed", "timestamp-first",
+     datetime(2026, 11, 17, 9, 14, 1, 233000, UTC), False, "error", "failed"),
+    ("ERROR:myapp.db:connection lost", "python-default", None, False, "error",
+     "connection lost"),
+    ("<34>1 2003-10-11T22:14:15.003Z host su - ID47 - 'su root' failed", "syslog",
+     datetime(2003, 10, 11, 22, 14, 15, 3000, UTC), True, "critical", "'su root' failed"),
+    ("Nov 17 09:14:01 web1 kernel: Out of memory: Killed process 1234 (java)", "syslog",
+     datetime(2026, 11, 17, 9, 14, 1, tzinfo=UTC), False, None,
+     "Out of memory: Killed process 1234 (java)"),
+    ('10.0.0.1 - frank [10/Oct/2000:13:55:36 -0700] "GET /a HTTP/1.1" 502 12 "-" "curl"',
+     "access", datetime(2000, 10, 10, 20, 55, 36, tzinfo=UTC), True, "error", None),
+    ("2026/11/17 09:14:01 [error] 12#0: *5 upstream timed out", "nginx-error",
+     datetime(2026, 11, 17, 9, 14, 1, tzinfo=UTC), False, "error", "upstream timed out"),
+    ("[Sun Dec 04 04:47:44 2005] [notice] workerEnv.init() ok", "timestamp-first",
+     datetime(2005, 12, 4, 4, 47, 44, tzinfo=UTC), False, "info", "workerEnv.init() ok"),
+    ("[Wed Oct 11 14:32:52.123 2000] [core:error] [pid 35708:tid 4328] [client 1.2.3.4] "
+     "File does not exist", "timestamp-first",
+     datetime(2000, 10, 11, 14, 32, 52, 123000, UTC), False, "error", "File does not exist"),
+    ("2026-11-17T09:14:01.123456789Z stderr F ERROR boom", "cri",
+     datetime(2026, 11, 17, 9, 14, 1, 123456, UTC), True, "error", "ERROR boom"),
+    ('{"@timestamp":"2026-11-17T09:14:01Z","log":{"level":"ERROR"},"message":"x failed"}',
+     "json", datetime(2026, 11, 17, 9, 14, 1, tzinfo=UTC), True, "error", "x failed"),
+    ('{"time":1794906000123,"level":50,"msg":"pino error"}', "json",
+     datetime(2026, 11, 17, 9, 0, 0, 123000, UTC), True, "error", "pino error"),
+    ("081109 203615 148 INFO dfs.DataNode$PacketResponder: PacketResponder 1 terminating",
+     "timestamp-first", datetime(2008, 11, 9, 20, 36, 15, tzinfo=UTC), False, "info",
+     "PacketResponder 1 terminating"),
+    ("17/06/09 20:10:40 INFO executor.Backend: Registered signal handlers", "timestamp-first",
+     datetime(2017, 6, 9, 20, 10, 40, tzinfo=UTC), False, "info",
+     "Registered signal handlers"),
+    ("2026-11-17 09:14:01.120  INFO 4242 --- [main] c.a.r.App : Started App in 5.1 seconds",
+     "timestamp-first", datetime(2026, 11, 17, 9, 14, 1, 120000, UTC), False, "info",
+     "Started App in 5.1 seconds"),
+    ("2026-11-17 09:14:01 CET [3029]: db=x LOG:  connection received", "timestamp-first",
+     datetime(2026, 11, 17, 8, 14, 1, tzinfo=UTC), True, None, None),
+    ("17-Nov-2026 09:14:01.233 SEVERE [main] org.apache.catalina.Start failed",
+     "timestamp-first", datetime(2026, 11, 17, 9, 14, 1, 233000, UTC), False, "error", None),
+    ("1794906000.25 kernel: boot", "timestamp-first",
+     datetime(2026, 11, 17, 9, 0, 0, 250000, UTC), True, None, None),
+]
+
+
+@pytest.mark.parametrize(("line", "name", "time", "zone_known", "level", "message"), CASES)
+def test_detects_format_and_reads_record(line, name, time, zone_known, level, message):
+    log_format = detect([line] * 3, default_year=2026)
+    assert log_format.name == name
+    record = log_format.parse(line)
+    assert record is not None
+    assert record.time == time
+    if time is not None:
+        assert record.zone_known is zone_known
+    assert record.level == level
+    if message is not None:
+        assert record.message == message
+
+
+def test_stack_frames_are_continuations_and_do_not_spoil_detection():
+    lines = ["2026-11-17 09:14:01,233 ERROR [main] c.a.Api - failed",
+             "java.lang.IllegalStateException: boom",
+             *["\tat com.acme.Api.handle(Api.java:7)"] * 10,
+             "2026-11-17 09:14:02,000 INFO [main] c.a.Api - ok"]
+    log_format = detect(lines)
+    assert log_format.name == "timestamp-first"
+    assert [log_format.parse(line) is None for line in lines[1:3]] == [True, True]
+
+
+def test_plain_text_fallback_still_reads_levels():
+    log_format = detect(["just some text", "ERROR something broke", "more text"])
+    assert log_format.name == "plain"
+    assert log_format.parse("ERROR something broke").level == "error"
+    assert detect([]).name == "plain"
+
+
+def test_syslog_year_rolls_over_in_january():
+    time_format = next(f for f in TIME_FORMATS if f.name == "syslog")
+    reader = TimeReader(time_format, 2025)
+    regex = time_format.compiled()
+    december = reader.read(regex.match("Dec 31 23:59:59"))
+    january = reader.read(regex.match("Jan  1 00:00:01"))
+    assert december[0].year == 2025 and january[0].year == 2026
+    assert january[0] - december[0] == timedelta(seconds=2)
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    ("2026-11-17T09:14:01+01:00", datetime(2026, 11, 17, 8, 14, 1, tzinfo=UTC)),
+    (1794906000, datetime(2026, 11, 17, 9, 0, tzinfo=UTC)),
+    (1794906000500, datetime(2026, 11, 17, 9, 0, 0, 500000, tzinfo=UTC)),
+    ("nonsense", None),
+    (True, None),
+])
+def test_json_time_values(value, expected):
+    found = json_time(value)
+    assert (found[0] if found else None) == expected
+
+
+def test_levels_are_normalized():
+    assert [normalize_level(w) for w in ("TRACE", "Debug", "information", "[warn]", "ERR",
+                                         "Fatal", "emerg", "nonsense", None)] == \
+        ["trace", "debug", "info", "warning", "error", "critical", "critical", None, None]
+
+
+def test_rotated_files_are_stitched_oldest_first():
+    paths = ["x/app.log", "x/app.log.10.gz", "x/app.log.2.gz", "x/app.log.1",
+             "x/app-2026-11-16.log", "x/other.log"]
+    groups = stitch_order(paths)
+    assert ["x/app.log.10.gz", "x/app.log.2.gz", "x/app.log.1", "x/app.log"] in groups
+    assert rotation_key("app.log.2.gz") == ("app.log", (-2, ""))
+
+
+@pytest.mark.timeout(20)
+@pytest.mark.parametrize("crafted", [
+    "2026-11-17 09:14:01 " + "[" * 50_000,
+    "2026-11-17 09:14:01 " + "[a" * 30_000 + "]" * 3,
+    "2026-11-17 09:14:01 " + "a." * 100_000 + ":",
+    "2026-11-17 09:14:01 " + "1 " * 100_000,
+    "{" + '"a":' * 50_000,
+    '1.2.3.4 - - [10/Oct/2000:13:55:36 -0700] "' + "GET " * 50_000,
+    "Nov 17 09:14:01 " + "h" * 200_000,
+])
+def test_no_catastrophic_backtracking_on_crafted_lines(crafted):
+    for log_format in (detect([crafted]), detect(["2026-11-17 09:14:01 INFO x"] * 3),
+                       detect(["Nov 17 09:14:01 host app[1]: x"] * 3)):
+        record = log_format.parse(crafted)
+        if record is not None:
+            assert len(record.message) <= len(crafted)
+
+
+def test_time_zone_names_are_applied():
+    log_format = detect(["2019-10-21 12:03:31.311 MSK [5133] LOG:  duration: 0.007 ms"])
+    record = log_format.parse("2019-10-21 12:03:31.311 MSK [5133] LOG:  duration: 0.007 ms")
+    assert record.time == datetime(2019, 10, 21, 12, 3, 31, 311000,
+                                   timezone(timedelta(hours=3))).astimezone(UTC)

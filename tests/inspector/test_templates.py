@@ -1,0 +1,118 @@
+import csv
+import io
+from collections import defaultdict
+from pathlib import Path
+
+import orjson
+import pytest
+
+from inspector.templates import TemplateMiner, mask, mine, templates_command
+
+CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "loghub"
+
+# Drain's published grouping accuracy (Zhu et al., ICSE-SEIP 2019), with per-dataset tuning.
+DRAIN_GA = {"Apache": 1.000, "HDFS": 0.998, "Zookeeper": 0.967, "Spark": 0.920}
+
+
+def grouping_accuracy(truth: list[str], ours: list[int]) -> float:
+    """A line is right when its group holds exactly the lines that share its true template."""
+    truth_groups: dict[str, set[int]] = defaultdict(set)
+    our_groups: dict[int, set[int]] = defaultdict(set)
+    for index, (true_id, our_id) in enumerate(zip(truth, ours, strict=True)):
+        truth_groups[true_id].add(index)
+        our_groups[our_id].add(index)
+    right = sum(1 for index, (true_id, our_id) in enumerate(zip(truth, ours, strict=True))
+                if truth_groups[true_id] == our_groups[our_id])
+    return right / len(truth)
+
+
+def test_grouping_accuracy_definition():
+    assert grouping_accuracy(["a", "a", "b"], [1, 1, 2]) == 1.0
+    assert grouping_accuracy(["a", "a", "b"], [1, 1, 1]) == 0.0
+    assert grouping_accuracy(["a", "a", "b"], [1, 2, 3]) == pytest.approx(1 / 3)
+
+
+@pytest.mark.corpus
+@pytest.mark.parametrize("dataset", sorted(DRAIN_GA))
+def test_grouping_accuracy_matches_drain_on_loghub(dataset):
+    log = CORPUS / f"{dataset}_2k.log"
+    if not log.exists():
+        pytest.skip("corpus absent")
+    lines = log.read_text(encoding="utf-8").splitlines()
+    with (CORPUS / f"{dataset}_2k.log_structured.csv").open(encoding="utf-8") as stream:
+        truth = [row["EventId"] for row in csv.DictReader(stream)]
+    ours = [template_id for template_id, _ in mine(lines)]
+    assert grouping_accuracy(truth, ours) >= DRAIN_GA[dataset]
+
+
+@pytest.mark.parametrize(("message", "masked"), [
+    ("user 42 logged in from 10.0.0.5:5432", "user <*> logged in from <*>"),
+    ("request 3f2a9c1e-0b7d-4c5e-9f00-1234567890ab done", "request <*> done"),
+    ("GET https://api.example.com/v1/users?id=7 took 120 ms", "GET <*> took <*>"),
+    ("opened /var/lib/app/data/file.db", "opened <*>"),
+    ('user "John Smith" not found', "user <*> not found"),
+    ("pointer 0xdeadbeef freed", "pointer <*> freed"),
+    ("stored block broadcast_0_piece0 (17.2 KB, free 413.9 MB)",
+     "stored block <*> (<*>, free <*>)"),
+    ("deleting blk_1 blk_2 blk_3", "deleting <*>"),
+    ("Can't find child", "Can't find child"),
+])
+def test_mask(message, masked):
+    assert mask(message) == masked
+
+
+def test_miner_widens_templates_and_keeps_ids_stable():
+    miner = TemplateMiner()
+    ids = [miner.add(m) for m in ("Connected to alpha", "Connected to beta", "disk full",
+                                  "Connected to gamma")]
+    assert ids == [1, 1, 2, 1]
+    assert miner.template(1) == "Connected to <*>"
+    assert len(miner) == 2
+
+
+def test_different_events_with_few_shared_words_stay_apart():
+    miner = TemplateMiner()
+    first = miner.add("Client attempting to establish new session at /10.0.0.1:5000")
+    second = miner.add("Client attempting to renew session 0x1f at /10.0.0.2:5000")
+    assert first != second
+
+
+def test_mine_leaves_the_header_out():
+    lines = ["2026-11-17 09:00:01,000 INFO [pool-1-thread-3] com.acme.Job - job 17 done",
+             "2026-11-17 09:00:02,000 WARN [pool-1-thread-4] com.acme.Job - job 18 done",
+             "\tat com.acme.Job.run(Job.java:1)"]
+    results = mine(lines)
+    assert results[0] == results[1] == (1, "job <*> done")
+    assert results[2][0] == 2
+
+
+def test_long_and_hostile_messages_are_mined_in_bounded_form():
+    miner = TemplateMiner()
+    huge = "x" * 10_000_000
+    assert miner.add(huge) == miner.add(huge + "y")
+    assert len(mask("a." * 500_000)) <= 2000
+
+
+def test_templates_command_csv(tmp_path):
+    log = tmp_path / "app.log"
+    log.write_bytes(b"2026-11-17 09:00:01 INFO worker 3 started\n"
+                    b"2026-11-17 09:00:02 INFO worker 4 started\n"
+                    b"2026-11-17 09:00:03 ERROR disk \xff full\n")
+    out = io.StringIO()
+    assert templates_command(log, "csv", out) == 0
+    rows = list(csv.reader(io.StringIO(out.getvalue())))
+    assert rows[0] == ["line", "template_id", "template"]
+    assert rows[1] == ["1", "1", "worker <*> started"]
+    assert rows[2][1] == "1" and rows[3][1] == "2"
+    assert rows[3][2] == "disk \ufffd full"
+
+
+def test_templates_command_json_and_missing_file(tmp_path):
+    log = tmp_path / "app.log"
+    log.write_text("a 1\na 2\n")
+    out = io.StringIO()
+    assert templates_command(log, "json", out) == 0
+    assert orjson.loads(out.getvalue()) == [
+        {"line": 1, "template_id": 1, "template": "a <*>"},
+        {"line": 2, "template_id": 1, "template": "a <*>"}]
+    assert templates_command(tmp_path / "missing.log", "csv", io.StringIO()) == 2
