@@ -6,6 +6,7 @@ them imports Qt, the UI, or another analyzer.
 
 from __future__ import annotations
 
+from analyzers.http import HttpAnalyzer
 from analyzers.logs import LogAnalyzer
 from analyzers.network import NetworkAnalyzer
 from analyzers.sql import SqlAnalyzer, SqlCrossAnalyzer
@@ -15,6 +16,7 @@ from inspector.timeline import TimelineAnalyzer
 BUILTIN: tuple = (
     NetworkAnalyzer(),
     TlsAnalyzer(),
+    HttpAnalyzer(),
     SqlAnalyzer(),
     LogAnalyzer(),
     # Bundle-level analyzers run after the per-artifact pass, over everything it produced.

@@ -26,6 +26,8 @@ CATALOGUE: tuple[str, ...] = (
     "tls_expired_certificate",
     "backend_refused",
     "dns_misconfiguration",
+    "gateway_502",
+    "expired_token_401",
     "slow_query_missing_index",
     "deadlock",
     "pool_exhaustion",
