@@ -46,6 +46,7 @@ How it works, and the decisions behind it:
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import itertools
 from collections.abc import Iterator
@@ -58,10 +59,6 @@ from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, rsa
 from cryptography.x509.oid import NameOID, SignatureAlgorithmOID
-
-# scapy's IANA cipher-suite table is the most complete one at hand; it is module-private
-# in scapy but has kept its name and shape for years, and only names are taken from it.
-from scapy.layers.tls.crypto.suites import _tls_cipher_suites
 
 from inspector.model import (
     ArtifactKind,
@@ -226,8 +223,19 @@ def version_name(version: int | None) -> str | None:
     return VERSION_NAMES.get(version, f"0x{version:04x}")
 
 
+@functools.cache
+def _cipher_suite_names() -> dict[int, str]:
+    # scapy's IANA cipher-suite table is the most complete one at hand; it is module-private
+    # in scapy but has kept its name and shape for years, and only names are taken from it.
+    # Imported on first use: loading scapy's TLS layer costs ~0.4 s, which every worker and
+    # every CLI run would otherwise pay whether or not the bundle holds a capture.
+    from scapy.layers.tls.crypto.suites import _tls_cipher_suites
+
+    return _tls_cipher_suites
+
+
 def cipher_suite_name(code: int) -> str:
-    return _tls_cipher_suites.get(code) or f"0x{code:04x}"
+    return _cipher_suite_names().get(code) or f"0x{code:04x}"
 
 
 def is_weak_cipher(name: str) -> bool:
