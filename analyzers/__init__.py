@@ -11,6 +11,7 @@ from analyzers.logs import LogAnalyzer
 from analyzers.network import NetworkAnalyzer
 from analyzers.sql import SqlAnalyzer, SqlCrossAnalyzer
 from analyzers.tls import TlsAnalyzer
+from inspector.knowledge import KnowledgeAnalyzer
 from inspector.timeline import TimelineAnalyzer
 
 BUILTIN: tuple = (
@@ -22,4 +23,5 @@ BUILTIN: tuple = (
     # Bundle-level analyzers run after the per-artifact pass, over everything it produced.
     SqlCrossAnalyzer(),  # slow-query classes x schema
     TimelineAnalyzer(),  # clock offsets and cross-source incidents
+    KnowledgeAnalyzer(),  # HTTP/SQL/TLS known-issue signatures (kb.known-issue)
 )

@@ -21,6 +21,7 @@ from inspector import __version__, samples
 from inspector.analysis import Analysis
 from inspector.bundle import BundleOpenError, open_bundle
 from inspector.engine import Engine, EngineLimits, Update
+from inspector.kb_cli import add_kb_parsers, kb_command
 from inspector.markdown import render
 from inspector.model import Severity
 from inspector.plugins import load_analyzers, select
@@ -28,7 +29,7 @@ from inspector.rules import REGISTRY
 from inspector.streams import Limits
 from inspector.templates import templates_command
 
-COMMANDS = ("analyze", "samples", "rules", "demo", "templates")
+COMMANDS = ("analyze", "samples", "rules", "demo", "templates", "kb")
 
 
 def _severity(text: str) -> Severity:
@@ -87,6 +88,8 @@ def build_parser() -> argparse.ArgumentParser:
                     "`line,template_id,template` (csv with a header) or JSON.")
     templates.add_argument("file", type=Path)
     templates.add_argument("--format", choices=("csv", "json"), default="csv")
+
+    add_kb_parsers(commands)
 
     demo = commands.add_parser("demo", help="build a sample bundle and analyze it")
     demo.add_argument("--scenario", default=samples.CATALOGUE[0])
@@ -240,6 +243,8 @@ def _dispatch(argv: Sequence[str] | None) -> int:
         return _rules()
     if args.command == "templates":
         return templates_command(args.file, args.format, sys.stdout)
+    if args.command == "kb":
+        return kb_command(args)
     return _demo(args)
 
 
