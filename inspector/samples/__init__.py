@@ -32,6 +32,7 @@ CATALOGUE: tuple[str, ...] = (
     "deadlock",
     "pool_exhaustion",
     "oom_crash_loop",
+    "cert_expiry_incident",
 )
 
 
