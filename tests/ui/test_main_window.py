@@ -1,0 +1,221 @@
+"""End to end: open a sample bundle, watch the analysis, follow findings to their evidence."""
+
+from __future__ import annotations
+
+import zipfile
+
+import pytest
+from PySide6.QtCore import QMimeData, QPointF, QSettings, Qt, QUrl
+from PySide6.QtGui import QDropEvent
+
+from inspector.model import (
+    ArtifactStatus,
+    EntryLocator,
+    LineLocator,
+    PacketLocator,
+    Severity,
+    StatementLocator,
+)
+from inspector.testing import make_bundle
+from ui.main_window import MainWindow, describe_finding
+from ui.models import ROW_ROLE
+
+ANALYSIS_TIMEOUT = 60_000
+
+
+@pytest.fixture
+def window(qtbot):
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.show()
+    yield window
+    window.close()
+
+
+def analyzed(qtbot, window, path):
+    with qtbot.waitSignal(window.analysis_finished, timeout=ANALYSIS_TIMEOUT) as blocker:
+        window.open_bundle(path)
+    return blocker.args[0]
+
+
+def select_finding(window, predicate):
+    for row in range(window.filter.rowCount()):
+        finding = window.filter.index(row, 0).data(ROW_ROLE)
+        if predicate(finding):
+            window.table.selectRow(row)
+            return finding
+    raise AssertionError("no such finding in the table")
+
+
+def test_sample_bundle_from_open_to_evidence_in_every_viewer(qtbot, qtmodeltester, window,
+                                                            sample_dir):
+    analysis = analyzed(qtbot, window, sample_dir / "bundle_basics.zip")
+    assert analysis.findings
+    assert window.findings.rowCount() == len(analysis.findings)
+    qtmodeltester.check(window.findings)
+    qtmodeltester.check(window.filter)
+    qtmodeltester.check(window.tree_model)
+    qtmodeltester.check(window.problems)
+    # The members tree shows the reader's verdicts: the symlinked log is skipped with a reason.
+    skipped = [a for a in analysis.artifacts if a.status is ArtifactStatus.SKIPPED]
+    assert skipped
+    item = window.tree_model.items[skipped[0].path]
+    status = (item.parent() or window.tree_model.invisibleRootItem()).child(item.row(), 3)
+    assert status.text().startswith("skipped: ")
+
+    # A statement locator opens the SQL viewer on that statement.
+    finding = select_finding(window, lambda f: any(
+        isinstance(e.locator, StatementLocator) for e in f.evidence))
+    assert finding.title in window.detail.text.toPlainText()
+    row = next(i for i, e in enumerate(finding.evidence)
+               if isinstance(e.locator, StatementLocator))
+    window.detail.evidence.setCurrentRow(row)
+    with qtbot.waitSignal(window.sql_viewer.loaded, timeout=10_000):
+        window.jump_to_evidence()
+    assert window.viewers.currentWidget() is window.sql_viewer
+    statement = finding.evidence[row].locator.index
+    qtbot.waitUntil(lambda: window.sql_viewer.table.currentIndex().row() == statement - 1)
+    assert window.sql_viewer.text.toPlainText().strip()
+
+    # A line locator opens the text viewer with those lines selected and marked.
+    finding = select_finding(window, lambda f: f.evidence and isinstance(
+        f.evidence[0].locator, LineLocator))
+    window.detail.evidence.setCurrentRow(0)
+    window.jump_to_evidence()
+    assert window.viewers.currentWidget() is window.text_viewer
+    line = finding.evidence[0].locator.line
+    qtbot.waitUntil(lambda: window.text_viewer.current_line() == line - 1, timeout=10_000)
+    qtbot.waitUntil(lambda: window.text_viewer.line_detail.toPlainText() != "")
+    assert window.text_viewer.model.evidence[0] == line - 1
+
+    # F8 steps through findings; Ctrl+R adds the current one to the report.
+    first = window.current_finding()
+    window.step_finding(1)
+    assert window.current_finding() is not first
+    window.add_to_report()
+    assert window.report.findings == [window.current_finding()]
+    assert window.current_finding().title.split()[0] in window.report.draft.toPlainText()
+
+    # The timeline lists every event and opens one's evidence.
+    assert window.timeline.model.rowCount() == len(analysis.timeline)
+    if analysis.timeline:
+        window.timeline.table.selectRow(0)
+        window.timeline._open_row(window.timeline.model.index(0, 0))
+        assert window.viewers.currentWidget() is not window.timeline
+
+
+def test_packets_and_har_evidence(qtbot, window, sample_dir):
+    analyzed(qtbot, window, sample_dir / "tls_expired_certificate.zip")
+    finding = select_finding(window, lambda f: f.evidence and isinstance(
+        f.evidence[0].locator, PacketLocator))
+    window.jump_to_evidence()
+    assert window.viewers.currentWidget() is window.packet_viewer
+    number = finding.evidence[0].locator.index
+    with qtbot.waitSignal(window.packet_viewer.details_shown, timeout=20_000) as shown:
+        pass
+    assert shown.args == [number]
+    assert f"Frame {number}:" in window.packet_viewer.detail.toPlainText()
+
+    analyzed(qtbot, window, sample_dir / "gateway_502.zip")
+    finding = select_finding(window, lambda f: f.evidence and isinstance(
+        f.evidence[0].locator, EntryLocator))
+    with qtbot.waitSignal(window.har_viewer.loaded, timeout=10_000):
+        window.jump_to_evidence()
+    assert window.viewers.currentWidget() is window.har_viewer
+    entry = finding.evidence[0].locator.index
+    assert window.har_viewer.table.currentIndex().row() == entry - 1
+    assert window.har_viewer.headers.toPlainText().startswith(("GET", "POST", "PUT", "DELETE"))
+
+
+def test_cancel_mid_analysis_keeps_the_app_usable(qtbot, window, tmp_path):
+    # Enough log to keep the analyzers busy for a while on this machine.
+    line = b"2024-05-01 10:00:00,000 ERROR [main] c.e.Svc - failure id=%d\n"
+    big = b"".join(line % i for i in range(400_000))
+    bundle = make_bundle(tmp_path / "big", {f"logs/app{n}.log": big for n in range(4)})
+    with qtbot.waitSignal(window.analysis_finished, timeout=ANALYSIS_TIMEOUT) as blocker:
+        window.open_bundle(bundle)
+        qtbot.waitUntil(lambda: window.opened is not None, timeout=20_000)
+        assert window.cancel_button.isVisible()
+        window.cancel_analysis()
+    analysis = blocker.args[0]
+    assert any(p.kind.value == "cancelled" for p in analysis.problems)
+    assert not window.running
+    assert not window.cancel_action.isEnabled()
+    assert "cancelled" in window.statusBar().currentMessage().lower()
+
+
+def test_a_bundle_that_fails_to_open_shows_why_and_keeps_the_previous_one(qtbot, window,
+                                                                        tmp_path, sample_dir):
+    analyzed(qtbot, window, sample_dir / "gateway_502.zip")
+    findings_before = window.findings.rowCount()
+    missing = tmp_path / "no-such-bundle.zip"
+    with qtbot.waitSignal(window.bundle_failed, timeout=10_000) as failed:
+        window.open_bundle(missing)
+    assert failed.args[0]
+    assert window.banner.isVisible()
+    assert "no-such-bundle.zip" in window.banner_text.text()
+    assert window.banner_text.textFormat() == Qt.TextFormat.PlainText
+    assert window.findings.rowCount() == findings_before
+    assert not window.running
+    # Still usable: another bundle opens.
+    corrupt = tmp_path / "corrupt.zip"
+    with zipfile.ZipFile(corrupt, "w") as archive:
+        archive.writestr("a.log", "2024-05-01 10:00:00 ERROR x\n")
+    corrupt.write_bytes(corrupt.read_bytes()[:-30])
+    window.open_bundle(corrupt)
+    qtbot.waitUntil(lambda: not window.running, timeout=ANALYSIS_TIMEOUT)
+    assert window.banner.isVisible() or window.opened.source == corrupt
+
+
+def test_filters_hide_findings_and_say_how_many(qtbot, window, sample_dir):
+    analysis = analyzed(qtbot, window, sample_dir / "bundle_basics.zip")
+    total = len(analysis.findings)
+    window.severity_buttons[Severity.HIGH].setChecked(False)
+    high = sum(f.severity is Severity.HIGH for f in analysis.findings)
+    assert window.filter.rowCount() == total - high
+    assert window.filter.hidden_count() == high
+    if high:
+        assert f"{high:,} hidden" in window.hidden_label.text()
+    window.severity_buttons[Severity.HIGH].setChecked(True)
+    window.text_filter.setText("no finding has this text")
+    assert window.filter.rowCount() == 0
+    window.text_filter.clear()
+    analyzer = analysis.findings[0].analyzer
+    window.analyzer_filter.setCurrentIndex(window.analyzer_filter.findData(analyzer))
+    assert window.filter.rowCount() == sum(f.analyzer == analyzer for f in analysis.findings)
+
+
+def test_recent_bundles_and_layout_are_remembered(qtbot, sample_dir):
+    first = MainWindow()
+    qtbot.addWidget(first)
+    analyzed(qtbot, first, sample_dir / "gateway_502.zip")
+    first.splitter.setSizes([321, 654])
+    saved = first.splitter.saveState()
+    first.close()
+    second = MainWindow()
+    qtbot.addWidget(second)
+    assert second.recent_bundles()[0] == str(sample_dir / "gateway_502.zip")
+    assert second.recent_menu.actions()[0].text() == str(sample_dir / "gateway_502.zip")
+    assert second.splitter.saveState() == saved
+    assert not second.restoreGeometry(b"") and QSettings().value("window/geometry")
+
+
+def test_dropping_a_file_opens_it(qtbot, window, sample_dir):
+    data = QMimeData()
+    data.setUrls([QUrl.fromLocalFile(str(sample_dir / "gateway_502.zip"))])
+    event = QDropEvent(QPointF(10, 10), Qt.DropAction.CopyAction, data,
+                       Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier)
+    with qtbot.waitSignal(window.analysis_finished, timeout=ANALYSIS_TIMEOUT):
+        window.dropEvent(event)
+    assert window.opened.source == sample_dir / "gateway_502.zip"
+
+
+def test_customer_text_is_plain_text_everywhere(qtbot, window, tmp_path):
+    hostile = "<b>bold</b> <img src=x onerror=alert(1)> &amp;"
+    log = f"2024-05-01 10:00:00 ERROR {hostile}\n".encode() * 3
+    analysis = analyzed(qtbot, window, make_bundle(tmp_path / "b", {f"{hostile}.log": log}))
+    assert window.detail.text.toPlainText() or not analysis.findings
+    for finding in analysis.findings:
+        assert "<b>" not in describe_finding(finding) or hostile in describe_finding(finding)
+    tooltip = window.tree_model.items[analysis.artifacts[0].path].toolTip()
+    assert "<b>" not in tooltip and "&lt;b&gt;" in tooltip

@@ -1,0 +1,117 @@
+"""The item models: rows appended in batches, the findings filter, the bundle tree."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
+
+from inspector.bundle import open_bundle
+from inspector.model import (
+    Artifact,
+    ArtifactKind,
+    ArtifactStatus,
+    Evidence,
+    Finding,
+    LineLocator,
+    Severity,
+)
+from ui.models import (
+    PATH_ROLE,
+    ROW_ROLE,
+    SORT_ROLE,
+    BundleTree,
+    FindingsFilter,
+    escape_tooltip,
+    findings_model,
+    text_colour_on,
+)
+
+
+def finding(n: int, severity: Severity, analyzer: str = "logs") -> Finding:
+    return Finding(rule=f"test.rule-{n}", severity=severity, category="test",
+                   title=f"finding number {n}", analyzer=analyzer, count=n * 10,
+                   first_seen=datetime(2024, 5, 1, 9, n, tzinfo=UTC),
+                   evidence=[Evidence(f"logs/app{n}.log", LineLocator(n))])
+
+
+FINDINGS = [finding(n, severity, analyzer) for n, (severity, analyzer) in enumerate(
+    [(Severity.HIGH, "logs"), (Severity.LOW, "http"), (Severity.CRITICAL, "tls"),
+     (Severity.INFO, "logs"), (Severity.MEDIUM, "sql")], 1)]
+
+
+def test_findings_model_appends_batches_and_sorts_by_meaning(qtmodeltester):
+    model = findings_model()
+    model.append(FINDINGS[:2])
+    model.append(FINDINGS[2:])
+    qtmodeltester.check(model)
+    assert model.rowCount() == 5
+    assert model.index(2, 0).data() == "critical"
+    assert model.index(2, 0).data(SORT_ROLE) == 4
+    assert model.index(2, 0).data(Qt.ItemDataRole.BackgroundRole) is not None
+    assert model.index(1, 3).data() == "20"
+    proxy = FindingsFilter()
+    proxy.setSourceModel(model)
+    proxy.sort(0, Qt.SortOrder.DescendingOrder)
+    ranks = [proxy.index(row, 0).data(SORT_ROLE) for row in range(proxy.rowCount())]
+    assert ranks == sorted(ranks, reverse=True)
+    proxy.sort(3, Qt.SortOrder.AscendingOrder)  # counts as numbers, not text
+    assert [proxy.index(r, 3).data(SORT_ROLE) for r in range(5)] == [10, 20, 30, 40, 50]
+
+
+def test_filter_by_severity_analyzer_and_text_counts_hidden(qtmodeltester):
+    model = findings_model()
+    model.append(FINDINGS)
+    proxy = FindingsFilter()
+    proxy.setSourceModel(model)
+    qtmodeltester.check(proxy)
+    proxy.set_severities({Severity.CRITICAL, Severity.HIGH})
+    assert {proxy.index(r, 0).data(ROW_ROLE).severity for r in range(proxy.rowCount())} == {
+        Severity.CRITICAL, Severity.HIGH}
+    assert proxy.hidden_count() == 3
+    proxy.set_severities(Severity)
+    proxy.set_analyzer("logs")
+    assert proxy.rowCount() == 2
+    proxy.set_analyzer(None)
+    proxy.set_text("APP3.LOG")  # evidence paths match too, case-insensitively
+    assert [proxy.index(r, 0).data(ROW_ROLE) for r in range(proxy.rowCount())] == [FINDINGS[2]]
+    model.append([finding(6, Severity.LOW)])  # rows arriving later are filtered as well
+    assert proxy.rowCount() == 1 and proxy.hidden_count() == 5
+
+
+def test_bundle_tree_nests_archives_and_shows_status(qtmodeltester, sample_dir):
+    with open_bundle(sample_dir / "bundle_basics.zip") as bundle:
+        artifacts = bundle.artifacts
+    tree = BundleTree()
+    tree.set_artifacts(artifacts)
+    qtmodeltester.check(tree)
+    nested = next(a for a in artifacts if "!/" in a.path)
+    item = tree.items[nested.path]
+    ancestors = []
+    parent = item.parent()
+    while parent is not None:
+        ancestors.append(parent.text())
+        parent = parent.parent()
+    assert nested.path.split("!/")[0].rsplit("/", 1)[-1] in ancestors
+    assert item.data(PATH_ROLE) == nested.path
+    failed = Artifact(nested.path, nested.kind, nested.size, status=ArtifactStatus.FAILED,
+                      reason="logs: timeout: stopped after 900 s")
+    tree.update_artifact(failed)
+    status = item.parent().child(item.row(), 3)
+    assert status.text() == "failed: logs: timeout: stopped after 900 s"
+    assert status.data(Qt.ItemDataRole.ForegroundRole) is not None
+
+
+def test_unsafe_names_are_shown_as_data():
+    tree = BundleTree()
+    tree.set_artifacts([Artifact("../../etc/<b>passwd</b>", ArtifactKind.TEXT, 3)])
+    assert "../../etc/<b>passwd</b>" in tree.items
+    assert "<b>" not in tree.items["../../etc/<b>passwd</b>"].toolTip()
+
+
+def test_tooltips_escape_markup_and_text_colour_contrasts():
+    assert escape_tooltip("<img src=x>") == "<pre>&lt;img src=x&gt;</pre>"
+    assert escape_tooltip("") == ""
+    assert text_colour_on(QColor("#f9a825")).name() == "#000000"
+    assert text_colour_on(QColor("#b71c1c")).name() == "#ffffff"

@@ -1,0 +1,140 @@
+"""Training dialog: a full round (pick, browse, cite, submit, score, reveal), headless."""
+
+from __future__ import annotations
+
+import importlib
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before Qt is first loaded
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel
+
+from inspector import samples, training
+from inspector.bundle import open_bundle
+from inspector.model import EntryLocator, Evidence, LineLocator, locator_from_json
+from inspector.testing import make_bundle, zip_bytes
+from ui.training import TrainingDialog, render_artifact
+
+
+@pytest.fixture
+def dialog(qtbot, tmp_path):
+    widget = TrainingDialog(tmp_path / "data")
+    qtbot.addWidget(widget)
+    widget.show()
+    return widget
+
+
+def cite(dialog, artifact, locator):
+    """Select the artifact and the line standing for ``locator``, then press Cite."""
+    dialog.show_artifact(artifact)
+    view = dialog.prepared.views[artifact]
+    if isinstance(locator, LineLocator):
+        dialog.select_lines(locator.line, locator.end_line)
+    else:
+        line = view.locators.index(locator) + 1
+        dialog.select_lines(line, line)
+    dialog.cite_button.click()
+
+
+def test_a_full_round(qtbot, dialog, tmp_path):
+    groups = [dialog.scenarios.topLevelItem(i).text(0)
+              for i in range(dialog.scenarios.topLevelItemCount())]
+    assert groups == [level.capitalize() for level in training.DIFFICULTIES
+                      if any(s.difficulty == level for s in samples.catalogue())]
+    items = dialog.scenario_items()
+    assert set(items) == set(samples.CATALOGUE)
+    dialog.scenarios.setCurrentItem(items["gateway_502"])
+    with qtbot.waitSignal(dialog.case_ready, timeout=120_000):
+        qtbot.mouseClick(dialog.start_button, Qt.MouseButton.LeftButton)
+
+    # Findings stay hidden; submitting needs a root cause.
+    assert dialog.findings.topLevelItemCount() == 0 and dialog.results.isHidden()
+    assert not dialog.submit_button.isEnabled()
+    key = dialog.prepared.case.answer_key
+    listed = {dialog.artifacts.item(row).data(Qt.ItemDataRole.UserRole)
+              for row in range(dialog.artifacts.count())}
+    assert {item["artifact"] for item in key["evidence"]} <= listed
+
+    for item in key["evidence"]:
+        cite(dialog, item["artifact"], locator_from_json(item["locator"]))
+    har = next(item["artifact"] for item in key["evidence"]
+               if item["locator"]["kind"] == "entry")
+    dialog.show_artifact(har)
+    lines = dialog.viewer.toPlainText().splitlines()
+    favicon = next(n for n, line in enumerate(lines, 1) if "/favicon.ico" in line)
+    cite(dialog, har, EntryLocator(favicon))  # the red herring
+    assert dialog.cited.count() == len(key["evidence"]) + 1
+
+    dialog.choose_root_cause("upstream-failing")
+    qtbot.keyClicks(dialog.diagnosis_text, "billing backend behind the gateway fails")
+    assert dialog.submit_button.isEnabled()
+    with qtbot.waitSignals([dialog.scored, dialog.findings_revealed], timeout=10_000):
+        qtbot.mouseClick(dialog.submit_button, Qt.MouseButton.LeftButton)
+
+    expected = 100 - training.UNRELATED_CITATION_PENALTY
+    assert dialog.result.points == expected and dialog.result.passed
+    explanation = dialog.explanation.toPlainText()
+    assert f"Score: {expected}/100" in explanation and f"entry {favicon}" in explanation
+    assert not dialog.results.isHidden()
+    revealed = {dialog.findings.topLevelItem(i).text(1)
+                for i in range(dialog.findings.topLevelItemCount())}
+    assert set(key["rules"]) <= revealed
+    assert not dialog.submit_button.isEnabled()  # one submission per round
+
+    progress = training.TrainingProgress(tmp_path / "data")
+    assert progress.best("gateway_502") == expected
+    assert dialog.scenario_items()["gateway_502"].text(1) == f"{expected} \u2713"
+
+    # A finding's evidence opens that place in the viewer.
+    finding = next(f for f in dialog.prepared.analysis.findings if f.rule == "http.server-errors")
+    dialog.go_to(finding.evidence[0])
+    assert dialog.artifacts.currentItem().data(Qt.ItemDataRole.UserRole) == har
+    assert dialog.viewer.textCursor().selectedText().lstrip().startswith(
+        str(finding.evidence[0].locator.index))
+
+
+def test_customer_text_is_shown_as_plain_text(dialog, tmp_path):
+    hostile = b"<b>bold</b> <img src=x onerror=alert(1)> Authorization: Bearer " + b"A" * 40
+    bundle_path = make_bundle(tmp_path / "case.zip", {"logs/<i>app</i>.log": hostile + b"\n"})
+    with open_bundle(bundle_path) as bundle:
+        (artifact,) = bundle.artifacts
+        view = render_artifact(bundle, artifact)
+    assert view.text.startswith("<b>bold</b> <img src=x onerror=alert(1)>")
+    assert "A" * 40 not in view.text  # the bearer token is masked
+    assert view.locators == [LineLocator(1)]
+    labels = dialog.findChildren(QLabel)
+    assert labels and all(label.textFormat() == Qt.TextFormat.PlainText for label in labels)
+
+
+def test_unreadable_progress_is_reported_not_fatal(qtbot, tmp_path):
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / training.PROGRESS_FILE).write_bytes(b"{broken")
+    widget = TrainingDialog(data)
+    qtbot.addWidget(widget)
+    assert "could not be read" in widget.status.text()
+    assert widget.scenario_items()  # the scenarios are still there to train on
+
+
+def built_case(name, directory):
+    """Bundle and answer key of any scenario module, listed in the catalogue yet or not."""
+    scenario = importlib.import_module(f"inspector.samples.{name}").SCENARIO
+    built = scenario.build(scenario.rng())
+    bundle = directory / f"{name}.zip"
+    bundle.write_bytes(zip_bytes(built.files))
+    return bundle, scenario.answer(built)
+
+
+@pytest.mark.parametrize("name", sorted({*samples.CATALOGUE, "cert_expiry_incident"}))
+def test_every_key_evidence_item_can_be_cited_from_the_views(name, tmp_path):
+    bundle_path, answer_key = built_case(name, tmp_path)
+    with open_bundle(bundle_path) as bundle:
+        views = {a.path: render_artifact(bundle, a) for a in bundle.artifacts}
+    for item in answer_key["evidence"]:
+        key_locator = locator_from_json(item["locator"])
+        citable = [locator for locator in views[item["artifact"]].locators
+                   if training.points_at(Evidence(item["artifact"], locator),
+                                         item["artifact"], key_locator)]
+        assert citable, f"{name}: {item['artifact']} {key_locator.describe()} cannot be cited"

@@ -1,0 +1,58 @@
+"""SQL statements with navigation, and a slow log's class table."""
+
+from __future__ import annotations
+
+from inspector.bundle import open_bundle
+from inspector.model import ArtifactKind, LineLocator, StatementLocator
+from inspector.sqlsplit import split_statements
+from ui.viewers import MemberSource
+from ui.viewers.sql import SqlViewer, highlight_spans, query_classes
+
+
+def sources(path):
+    with open_bundle(path) as bundle:
+        return {a.kind: MemberSource(path, bundle.limits, a) for a in bundle.artifacts}
+
+
+def test_statements_match_the_splitter_and_navigate(qtbot, qtmodeltester, sample_dir):
+    source = sources(sample_dir / "slow_query_missing_index.zip")[ArtifactKind.SQL_DUMP]
+    with source.open() as stream:
+        expected = list(split_statements(stream.read()))
+    viewer = SqlViewer()
+    qtbot.addWidget(viewer)
+    with qtbot.waitSignal(viewer.loaded, timeout=10_000) as loaded:
+        viewer.show_evidence(source, StatementLocator(3))
+    assert loaded.args == [len(expected)]
+    qtmodeltester.check(viewer.statements)
+    assert viewer.table.currentIndex().row() == 2
+    assert viewer.text.toPlainText().startswith(expected[2].text[:40])
+    viewer.go_to.setValue(len(expected))
+    assert viewer.table.currentIndex().row() == len(expected) - 1
+    viewer.wait_idle()
+
+
+def test_slow_log_shows_classes_and_opens_an_example(qtbot, qtmodeltester, sample_dir):
+    stats = {"db/mysql-slow.log": {"sql": {"queries": [
+        {"id": "1EA093591D154523", "fingerprint": "select * from orders where customer_id=?",
+         "count": 16, "query_time": {"total": 495.5, "max": 40.1, "p95": 39.0},
+         "rows_examined": {"total": 384748585}, "example": "SELECT * FROM orders",
+         "example_line": 825, "db": "shop"}]}}}
+    source = sources(sample_dir / "slow_query_missing_index.zip")[ArtifactKind.MYSQL_SLOW_LOG]
+    viewer = SqlViewer()
+    qtbot.addWidget(viewer)
+    viewer.set_stats(stats)
+    viewer.show_evidence(source)
+    qtmodeltester.check(viewer.classes)
+    assert viewer.classes.rowCount() == 1
+    assert "SELECT * FROM orders" in viewer.class_text.toPlainText()
+    with qtbot.waitSignal(viewer.evidence_activated) as opened:
+        viewer.class_table.activated.emit(viewer.classes.index(0, 0))
+    assert opened.args[0].locator == LineLocator(825)
+    assert query_classes({}, "db/mysql-slow.log") == []
+
+
+def test_highlighting_spans_are_linear_on_crafted_input():
+    assert [kind for kind, _, _ in highlight_spans("SELECT 1 FROM t WHERE a = 'x'")] == [
+        "keyword", "number", "keyword", "keyword", "string"]
+    crafted = "'" + "\\'" * 50_000  # an unterminated string full of escapes
+    assert highlight_spans(crafted)[0][0] == "string"

@@ -1,0 +1,779 @@
+"""The main window: open a bundle, watch it being analyzed, follow findings to evidence.
+
+Layout (every dock can be moved; the layout is saved in ``QSettings``):
+
+- left dock *Bundle*: the members tree with kind, size and status;
+- centre: the findings table (filters above it) over the finding detail, and beside them
+  the evidence viewers in tabs (Text, Packets, HAR, SQL, Timeline);
+- bottom docks *Analysis* (per-analyzer progress), *Problems* and *Report*.
+
+The analysis runs through ``ui.worker.Task`` (``worker.analyze``): the engine's updates
+arrive as queued signals, findings are appended as they come, and at the end the table is
+replaced by the engine's sorted list (keeping the selection). Opening another bundle
+cancels the running analysis first. A bundle that cannot be opened shows a banner with the
+reason and leaves everything else as it was.
+
+Keyboard: Ctrl+O open, Ctrl+F find (the findings filter), F8 / Shift+F8 next / previous
+finding, Return or F4 jump to the selected finding's first evidence, Ctrl+R add the finding
+to the report, Ctrl+. cancel the analysis, Ctrl+1..5 switch evidence viewers.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QByteArray, QModelIndex, QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QDragEnterEvent,
+    QDropEvent,
+    QKeySequence,
+    QShowEvent,
+)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QComboBox,
+    QDockWidget,
+    QFileDialog,
+    QFormLayout,
+    QFrame,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMenu,
+    QPlainTextEdit,
+    QProgressBar,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QTabWidget,
+    QToolButton,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from inspector.analysis import Analysis
+from inspector.bundle import BundleInfo
+from inspector.credentials import redact, scan_text
+from inspector.engine import Update
+from inspector.markdown import render
+from inspector.model import (
+    Artifact,
+    ArtifactKind,
+    ArtifactStatus,
+    Evidence,
+    Finding,
+    Severity,
+    WholeLocator,
+)
+from ui.models import (
+    PATH_ROLE,
+    ROW_ROLE,
+    SEVERITY_COLOURS,
+    BundleTree,
+    Column,
+    FindingsFilter,
+    RowsModel,
+    findings_model,
+)
+from ui.viewers import HAR, PACKETS, SQL, TEXT, MemberSource, viewer_kind
+from ui.viewers.har import HarViewer
+from ui.viewers.packets import PacketViewer
+from ui.viewers.sql import SqlViewer
+from ui.viewers.text import TextViewer
+from ui.viewers.timeline import TimelineViewer
+from ui.worker import BundleOpened, Task, analyze
+
+RECENT_LIMIT = 10
+BUNDLE_FILTER = ("Bundles (*.zip *.tar *.tgz *.tar.gz *.tar.bz2 *.tbz2 *.tar.xz *.txz *.gz "
+                 "*.pcap *.pcapng *.har *.log *.sql *.txt *.json);;All files (*)")
+
+PROBLEM_COLUMNS = (
+    Column("Kind", lambda p: p.kind.value),
+    Column("Artifact", lambda p: p.artifact or ""),
+    Column("Analyzer", lambda p: p.analyzer or ""),
+    Column("Message", lambda p: p.message),
+)
+
+
+def _plain_label(text: str = "") -> QLabel:
+    label = QLabel(text)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    return label
+
+
+def describe_finding(finding: Finding) -> str:
+    """The detail pane's text: everything about a finding, as plain text."""
+    parts = [finding.title, "",
+             f"{finding.severity.value.upper()} · {finding.rule} · {finding.category} · "
+             f"by {finding.analyzer} · seen {finding.count:,}×"]
+    if finding.first_seen:
+        last = f" to {finding.last_seen:%Y-%m-%d %H:%M:%S}" if finding.last_seen else ""
+        parts.append(f"From {finding.first_seen:%Y-%m-%d %H:%M:%S}{last} UTC")
+    if finding.detail:
+        parts += ["", finding.detail]
+    if finding.facts:
+        parts += ["", "Facts:"]
+        parts += [f"  {name}: {value}" for name, value in finding.facts.items()]
+    if finding.remediation:
+        parts += ["", "Remediation:", finding.remediation]
+    if finding.references:
+        parts += ["", "References:", *(f"  {reference}" for reference in finding.references)]
+    return "\n".join(parts)
+
+
+class FindingDetail(QWidget):
+    """Title, detail, facts, remediation, references and the evidence list of a finding.
+
+    Signals:
+        evidence_activated(object): the user opened an ``Evidence``.
+    """
+
+    evidence_activated = Signal(object)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.finding: Finding | None = None
+        self.text = QPlainTextEdit(readOnly=True)
+        self.text.setPlaceholderText("Select a finding to see what it means and its evidence")
+        self.evidence = QListWidget()
+        self.evidence.setToolTip("Double-click or press Return to open the evidence")
+        self.evidence.itemActivated.connect(
+            lambda item: self.evidence_activated.emit(item.data(Qt.ItemDataRole.UserRole)))
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(self.text)
+        box = QWidget()
+        box_layout = QVBoxLayout(box)
+        box_layout.setContentsMargins(0, 0, 0, 0)
+        box_layout.addWidget(_plain_label("Evidence"))
+        box_layout.addWidget(self.evidence)
+        splitter.addWidget(box)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(splitter)
+
+    def show_finding(self, finding: Finding | None) -> None:
+        self.finding = finding
+        self.evidence.clear()
+        if finding is None:
+            self.text.clear()
+            return
+        self.text.setPlainText(describe_finding(finding))
+        for evidence in finding.evidence:
+            excerpt = " ".join(evidence.excerpt.split())[:200]
+            item = QListWidgetItem(f"{evidence.artifact} · {evidence.locator.describe()}"
+                                   + (f"\n    {excerpt}" if excerpt else ""))
+            item.setData(Qt.ItemDataRole.UserRole, evidence)
+            self.evidence.addItem(item)
+        if finding.evidence:
+            self.evidence.setCurrentRow(0)
+
+
+class ReportPane(QWidget):
+    """The findings picked for the escalation report, drafted as Markdown, secrets masked."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.findings: list[Finding] = []
+        self.bundle: BundleInfo | None = None
+        self.artifacts: list[Artifact] = []
+        self.chosen = QListWidget()
+        self.draft = QPlainTextEdit()
+        self.draft.setPlaceholderText("Ctrl+R adds the selected finding to the report")
+        remove = QPushButton("Remove")
+        remove.clicked.connect(self._remove_selected)
+        copy = QPushButton("Copy Markdown")
+        copy.clicked.connect(lambda: QApplication.clipboard().setText(self.draft.toPlainText()))
+        buttons = QVBoxLayout()
+        buttons.addWidget(remove)
+        buttons.addWidget(copy)
+        buttons.addStretch()
+        layout = QHBoxLayout(self)
+        layout.addWidget(self.chosen, 1)
+        layout.addLayout(buttons)
+        layout.addWidget(self.draft, 3)
+
+    def set_bundle(self, bundle: BundleInfo | None, artifacts: list[Artifact]) -> None:
+        self.bundle = bundle
+        self.artifacts = artifacts
+        self.findings = []
+        self.chosen.clear()
+        self.draft.clear()
+
+    def add(self, finding: Finding) -> bool:
+        if any(f is finding for f in self.findings) or self.bundle is None:
+            return False
+        self.findings.append(finding)
+        self.chosen.addItem(f"[{finding.severity.value}] {finding.title}")
+        self._redraft()
+        return True
+
+    def _remove_selected(self) -> None:
+        row = self.chosen.currentRow()
+        if row >= 0:
+            self.chosen.takeItem(row)
+            del self.findings[row]
+            self._redraft()
+
+    def _redraft(self) -> None:
+        if self.bundle is None:
+            return
+        analysis = Analysis(bundle=self.bundle, artifacts=self.artifacts,
+                            findings=list(self.findings))
+        text = render(analysis)
+        self.draft.setPlainText(redact(text, scan_text(text)))
+
+
+class ProgressPanel(QWidget):
+    """Overall progress and one bar per analyzer: done/total jobs, failures, what runs."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.bars: dict[str, QProgressBar] = {}
+        self.form = QFormLayout()
+        self.running = _plain_label()
+        self.running.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.addLayout(self.form)
+        layout.addWidget(self.running)
+        layout.addStretch()
+
+    def clear(self) -> None:
+        while self.form.rowCount():
+            self.form.removeRow(0)
+        self.bars = {}
+        self.running.clear()
+
+    def show_progress(self, update: Update) -> None:
+        for name, progress in sorted(update.progress.analyzers.items()):
+            bar = self.bars.get(name)
+            if bar is None:
+                bar = self.bars[name] = QProgressBar()
+                self.form.addRow(_plain_label(name), bar)
+            bar.setMaximum(max(progress.total, 1))
+            bar.setValue(progress.done)
+            failed = f", {progress.failed} failed" if progress.failed else ""
+            bar.setFormat(f"{progress.done}/{progress.total}{failed}")
+        self.running.setText("\n".join(f"{analyzer}: {path} ({fraction:.0%})"
+                                       for path, analyzer, fraction in update.progress.running))
+
+
+class MainWindow(QMainWindow):
+    """The Bundle Inspector main window.
+
+    Signals:
+        analysis_finished(object): the final ``Analysis`` (also after a cancel).
+        bundle_failed(str): the bundle could not be opened; the reason.
+    """
+
+    analysis_finished = Signal(object)
+    bundle_failed = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Bundle Inspector")
+        self.setAcceptDrops(True)
+        self.task: Task | None = None
+        self.opened: BundleOpened | None = None
+        self.analysis: Analysis | None = None
+        self.artifacts: dict[str, Artifact] = {}
+        self.running = False
+
+        self._build_findings()
+        self._build_viewers()
+        self._build_docks()
+        self._build_actions()
+        self._build_status_bar()
+        self._restore_settings()
+
+    # -- construction ---------------------------------------------------------------------
+
+    def _build_findings(self) -> None:
+        self.findings = findings_model(self)
+        self.filter = FindingsFilter(self)
+        self.filter.setSourceModel(self.findings)
+        self.table = QTableView()
+        self.table.setObjectName("findings")
+        self.table.setModel(self.filter)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(0, Qt.SortOrder.DescendingOrder)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().hide()
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        for column in (0, 2, 3, 4):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        self.table.selectionModel().currentRowChanged.connect(self._on_finding_selected)
+        self.table.activated.connect(lambda _: self.jump_to_evidence())
+
+        self.severity_buttons: dict[Severity, QToolButton] = {}
+        bar = QHBoxLayout()
+        for severity in Severity:
+            button = QToolButton(text=severity.value, checkable=True, checked=True)
+            colour = SEVERITY_COLOURS[severity].name()
+            button.setStyleSheet(f"QToolButton:checked {{ border-bottom: 3px solid {colour}; }}")
+            button.toggled.connect(self._apply_severity_filter)
+            self.severity_buttons[severity] = button
+            bar.addWidget(button)
+        self.analyzer_filter = QComboBox()
+        self.analyzer_filter.addItem("All analyzers", None)
+        self.analyzer_filter.currentIndexChanged.connect(
+            lambda _: self.filter.set_analyzer(self.analyzer_filter.currentData()))
+        self.text_filter = QLineEdit(placeholderText="Filter findings (Ctrl+F)")
+        self.text_filter.setClearButtonEnabled(True)
+        self.text_filter.textChanged.connect(self.filter.set_text)
+        self.hidden_label = _plain_label()
+        bar.addWidget(self.analyzer_filter)
+        bar.addWidget(self.text_filter, 1)
+        bar.addWidget(self.hidden_label)
+        for signal in (self.filter.rowsInserted, self.filter.rowsRemoved,
+                       self.filter.modelReset, self.filter.layoutChanged):
+            signal.connect(self._update_counts)
+
+        self.detail = FindingDetail()
+        self.detail.evidence_activated.connect(self.open_evidence)
+
+        top = QWidget()
+        top_layout = QVBoxLayout(top)
+        top_layout.setContentsMargins(0, 0, 0, 0)
+        top_layout.addLayout(bar)
+        top_layout.addWidget(self.table)
+        self.left_splitter = QSplitter(Qt.Orientation.Vertical)
+        self.left_splitter.setObjectName("findings-splitter")
+        self.left_splitter.addWidget(top)
+        self.left_splitter.addWidget(self.detail)
+        self.left_splitter.setStretchFactor(0, 3)
+        self.left_splitter.setStretchFactor(1, 2)
+
+    def _build_viewers(self) -> None:
+        self.text_viewer = TextViewer()
+        self.packet_viewer = PacketViewer()
+        self.har_viewer = HarViewer()
+        self.sql_viewer = SqlViewer()
+        self.timeline = TimelineViewer()
+        self.viewers = QTabWidget()
+        self.viewers.setDocumentMode(True)
+        self.viewer_tabs = {TEXT: self.text_viewer, PACKETS: self.packet_viewer,
+                            HAR: self.har_viewer, SQL: self.sql_viewer}
+        for title, widget in (("Text", self.text_viewer), ("Packets", self.packet_viewer),
+                              ("HAR", self.har_viewer), ("SQL", self.sql_viewer),
+                              ("Timeline", self.timeline)):
+            self.viewers.addTab(widget, title)
+        for viewer in (self.text_viewer, self.packet_viewer, self.har_viewer, self.sql_viewer,
+                       self.timeline):
+            viewer.status.connect(self.statusBar().showMessage)
+        self.timeline.evidence_activated.connect(self.open_evidence)
+        self.sql_viewer.evidence_activated.connect(self.open_evidence)
+
+        self.banner = QFrame()
+        self.banner.setFrameShape(QFrame.Shape.StyledPanel)
+        self.banner.setStyleSheet("QFrame { background: #b71c1c; } QLabel { color: white; }")
+        self.banner_text = _plain_label()
+        self.banner_text.setWordWrap(True)
+        close = QToolButton(text="✕")
+        close.clicked.connect(self.banner.hide)
+        banner_layout = QHBoxLayout(self.banner)
+        banner_layout.addWidget(self.banner_text, 1)
+        banner_layout.addWidget(close)
+        self.banner.hide()
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setObjectName("main-splitter")
+        self.splitter.addWidget(self.left_splitter)
+        self.splitter.addWidget(self.viewers)
+        self.splitter.setStretchFactor(0, 1)
+        self.splitter.setStretchFactor(1, 1)
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.banner)
+        layout.addWidget(self.splitter, 1)
+        self.setCentralWidget(central)
+
+    def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(f"dock-{title.lower()}")
+        dock.setWidget(widget)
+        self.addDockWidget(area, dock)
+        return dock
+
+    def _build_docks(self) -> None:
+        self.tree_model = BundleTree(self)
+        self.tree = QTreeView()
+        self.tree.setModel(self.tree_model)
+        self.tree.setUniformRowHeights(True)
+        self.tree.setSortingEnabled(False)
+        self.tree.activated.connect(self._on_tree_activated)
+        self.bundle_dock = self._dock("Bundle", self.tree, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.progress_panel = ProgressPanel()
+        self.progress_dock = self._dock("Analysis", self.progress_panel,
+                                        Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.problems = RowsModel(PROBLEM_COLUMNS, self)
+        problems_view = QTableView()
+        problems_view.setModel(self.problems)
+        problems_view.verticalHeader().hide()
+        problems_view.horizontalHeader().setStretchLastSection(True)
+        problems_view.setWordWrap(False)
+        self.problems_dock = self._dock("Problems", problems_view,
+                                        Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.report = ReportPane()
+        self.report_dock = self._dock("Report", self.report,
+                                      Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.tabifyDockWidget(self.progress_dock, self.problems_dock)
+        self.tabifyDockWidget(self.problems_dock, self.report_dock)
+        self.progress_dock.raise_()
+
+    def _action(self, text: str, shortcut: Any, slot: Any, menu: QMenu) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(slot)
+        menu.addAction(action)
+        self.addAction(action)
+        return action
+
+    def _build_actions(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        self.open_action = self._action("&Open bundle…", QKeySequence.StandardKey.Open,
+                                        self.choose_bundle, file_menu)
+        self.recent_menu = file_menu.addMenu("Open &recent")
+        self.cancel_action = self._action("&Cancel analysis", "Ctrl+.", self.cancel_analysis,
+                                          file_menu)
+        self.cancel_action.setEnabled(False)
+        file_menu.addSeparator()
+        self._action("&Quit", QKeySequence.StandardKey.Quit, self.close, file_menu)
+        find_menu = bar.addMenu("F&indings")
+        self._action("&Find", QKeySequence.StandardKey.Find, self._focus_filter, find_menu)
+        self._action("&Next finding", "F8", lambda: self.step_finding(1), find_menu)
+        self._action("&Previous finding", "Shift+F8", lambda: self.step_finding(-1), find_menu)
+        self._action("&Jump to evidence", "F4", self.jump_to_evidence, find_menu)
+        self._action("&Add to report", "Ctrl+R", self.add_to_report, find_menu)
+        view_menu = bar.addMenu("&View")
+        for number, title in enumerate(("Text", "Packets", "HAR", "SQL", "Timeline")):
+            self._action(title, f"Ctrl+{number + 1}",
+                         lambda _=False, n=number: self.viewers.setCurrentIndex(n), view_menu)
+        view_menu.addSeparator()
+        for dock in (self.bundle_dock, self.progress_dock, self.problems_dock, self.report_dock):
+            view_menu.addAction(dock.toggleViewAction())
+        toolbar = self.addToolBar("Main")
+        toolbar.setObjectName("toolbar-main")
+        toolbar.addAction(self.open_action)
+        toolbar.addAction(self.cancel_action)
+        self._refresh_recent_menu()
+
+    def _build_status_bar(self) -> None:
+        self.counts_label = _plain_label()
+        self.progress_bar = QProgressBar()
+        self.progress_bar.setMaximumWidth(220)
+        self.progress_bar.setRange(0, 1000)
+        self.progress_bar.hide()
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.clicked.connect(self.cancel_analysis)
+        self.cancel_button.hide()
+        status = self.statusBar()
+        status.addPermanentWidget(self.counts_label)
+        status.addPermanentWidget(self.progress_bar)
+        status.addPermanentWidget(self.cancel_button)
+        status.showMessage("Open a bundle: File > Open (Ctrl+O), drop one here, or pick a "
+                           "recent one")
+
+    # -- settings -------------------------------------------------------------------------
+
+    def _restore_settings(self) -> None:
+        settings = QSettings()
+        geometry = settings.value("window/geometry")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1500, 950)
+            self.splitter.setSizes([800, 700])
+        self._first_layout = not isinstance(settings.value("window/state"), QByteArray)
+        for key, restore in (("window/state", self.restoreState),
+                             ("window/main-splitter", self.splitter.restoreState),
+                             ("window/findings-splitter", self.left_splitter.restoreState)):
+            value = settings.value(key)
+            if isinstance(value, QByteArray):
+                restore(value)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._first_layout:
+            # Docks only take sizes once the window has its own: on the first show.
+            self._first_layout = False
+            QTimer.singleShot(0, self._default_dock_sizes)
+
+    def _default_dock_sizes(self) -> None:
+        self.resizeDocks([self.bundle_dock], [300], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.progress_dock], [150], Qt.Orientation.Vertical)
+
+    def save_settings(self) -> None:
+        settings = QSettings()
+        settings.setValue("window/geometry", self.saveGeometry())
+        settings.setValue("window/state", self.saveState())
+        settings.setValue("window/main-splitter", self.splitter.saveState())
+        settings.setValue("window/findings-splitter", self.left_splitter.saveState())
+        settings.sync()
+
+    def recent_bundles(self) -> list[str]:
+        value = QSettings().value("recent", [])
+        if isinstance(value, str):
+            value = [value]
+        return [str(v) for v in value or []]
+
+    def _remember(self, path: Path) -> None:
+        recent = [str(path)] + [p for p in self.recent_bundles() if p != str(path)]
+        QSettings().setValue("recent", recent[:RECENT_LIMIT])
+        self._refresh_recent_menu()
+
+    def _refresh_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        recent = self.recent_bundles()
+        for path in recent:
+            action = self.recent_menu.addAction(path)
+            action.triggered.connect(lambda _=False, p=path: self.open_bundle(p))
+        self.recent_menu.setEnabled(bool(recent))
+
+    # -- opening and analysis -------------------------------------------------------------
+
+    def choose_bundle(self) -> None:
+        start = self.recent_bundles()[0] if self.recent_bundles() else str(Path.home())
+        path, _ = QFileDialog.getOpenFileName(self, "Open bundle", start, BUNDLE_FILTER)
+        if path:
+            self.open_bundle(path)
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if any(url.isLocalFile() for url in event.mimeData().urls()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        for url in event.mimeData().urls():
+            if url.isLocalFile():
+                event.acceptProposedAction()
+                self.open_bundle(url.toLocalFile())
+                return
+
+    def open_bundle(self, path: str | Path) -> None:
+        """Open and analyze ``path`` off the GUI thread; a running analysis is cancelled."""
+        path = Path(path)
+        if self.task is not None:
+            self._detach_task()
+        self.banner.hide()
+        self.statusBar().showMessage(f"Opening {path}…")
+        task = Task(analyze, path, name="analysis", parent=self)
+        task.partial.connect(self._on_partial)
+        task.finished.connect(self._on_finished)
+        task.failed.connect(lambda message, p=path: self._on_failed(p, message))
+        self.task = task.start()
+        self._set_running(True)
+
+    def _detach_task(self) -> None:
+        """Stop listening to the current analysis and cancel it (it ends on its own)."""
+        assert self.task is not None
+        self.task.cancel()
+        for signal in (self.task.partial, self.task.finished, self.task.failed):
+            signal.disconnect()
+        self.task = None
+
+    def cancel_analysis(self) -> None:
+        if self.task is not None and self.running:
+            self.task.cancel()
+            self.statusBar().showMessage("Cancelling: keeping what was found so far…")
+
+    def _set_running(self, running: bool) -> None:
+        self.running = running
+        self.cancel_action.setEnabled(running)
+        self.cancel_button.setVisible(running)
+        self.progress_bar.setVisible(running)
+        if running:
+            self.progress_bar.setValue(0)
+
+    def _on_partial(self, item: Any) -> None:
+        if isinstance(item, BundleOpened):
+            self._show_bundle(item)
+        elif isinstance(item, Update):
+            self._on_update(item)
+
+    def _show_bundle(self, opened: BundleOpened) -> None:
+        for viewer in (self.text_viewer, self.packet_viewer, self.har_viewer, self.sql_viewer):
+            viewer.close_source()
+        self.opened = opened
+        self.analysis = None
+        self.artifacts = {a.path: a for a in opened.artifacts}
+        self.tree_model.set_artifacts(opened.artifacts)
+        self.tree.expandToDepth(1)
+        self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        self.findings.reset(opened.findings)
+        self.problems.reset(opened.problems)
+        self.progress_panel.clear()
+        self.detail.show_finding(None)
+        self.timeline.set_events([], [])
+        self.analyzer_filter.blockSignals(True)
+        self.analyzer_filter.clear()
+        self.analyzer_filter.addItem("All analyzers", None)
+        self.analyzer_filter.blockSignals(False)
+        self.filter.set_analyzer(None)
+        self._add_analyzer_names(opened.findings)
+        self.report.set_bundle(None, [])
+        self.setWindowTitle(f"{opened.source.name} · Bundle Inspector")
+        self._remember(opened.source)
+        self.statusBar().showMessage(f"Analyzing {opened.source.name}: "
+                                     f"{len(opened.artifacts)} members")
+        if self.table.currentIndex().row() < 0 and self.filter.rowCount():
+            self.table.selectRow(0)
+
+    def _add_analyzer_names(self, findings: list[Finding]) -> None:
+        known = {self.analyzer_filter.itemData(i) for i in range(self.analyzer_filter.count())}
+        for name in sorted({f.analyzer for f in findings} - known):
+            self.analyzer_filter.addItem(name, name)
+
+    def _on_update(self, update: Update) -> None:
+        self.findings.append(update.findings)
+        self.problems.append(update.problems)
+        self._add_analyzer_names(update.findings)
+        self.progress_bar.setValue(int(update.progress.overall * 1000))
+        self.progress_panel.show_progress(update)
+        if update.findings and self.table.currentIndex().row() < 0:
+            self.table.selectRow(0)
+
+    def _on_finished(self, analysis: Analysis) -> None:
+        self.task = None
+        self._set_running(False)
+        self.progress_panel.running.clear()
+        self.analysis = analysis
+        selected = self.current_finding()
+        self.findings.reset(analysis.findings)
+        self.problems.reset(analysis.problems)
+        self._add_analyzer_names(analysis.findings)
+        for artifact in analysis.artifacts:
+            self.artifacts[artifact.path] = artifact
+            self.tree_model.update_artifact(artifact)
+        incidents = [f for f in analysis.findings if f.rule.startswith("incident.")]
+        self.timeline.set_events(analysis.timeline, incidents)
+        self.sql_viewer.set_stats(analysis.stats)
+        self.report.set_bundle(analysis.bundle, analysis.artifacts)
+        self._select_finding(selected)
+        failed = sum(a.status is ArtifactStatus.FAILED for a in analysis.artifacts)
+        cancelled = any(p.kind.value == "cancelled" for p in analysis.problems)
+        state = "Analysis cancelled" if cancelled else "Analysis finished"
+        self.statusBar().showMessage(
+            f"{state}: {len(analysis.findings)} findings, {len(analysis.timeline)} events, "
+            f"{failed} members failed, {len(analysis.problems)} problems", 15000)
+        self.analysis_finished.emit(analysis)
+
+    def _on_failed(self, path: Path, message: str) -> None:
+        self.task = None
+        self._set_running(False)
+        text = f"Cannot open {path.name}: {message}"
+        self.banner_text.setText(text + "\nThe previous bundle, if any, is still open.")
+        self.banner.show()
+        self.statusBar().showMessage(text, 15000)
+        self.bundle_failed.emit(message)
+
+    # -- findings -------------------------------------------------------------------------
+
+    def current_finding(self) -> Finding | None:
+        index = self.table.currentIndex()
+        return index.data(ROW_ROLE) if index.isValid() else None
+
+    def _select_finding(self, finding: Finding | None) -> None:
+        if finding is None:
+            if self.filter.rowCount():
+                self.table.selectRow(0)
+            return
+        for row in range(self.filter.rowCount()):
+            if self.filter.index(row, 0).data(ROW_ROLE) is finding:
+                self.table.selectRow(row)
+                return
+
+    def _on_finding_selected(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        self.detail.show_finding(current.data(ROW_ROLE) if current.isValid() else None)
+
+    def step_finding(self, step: int) -> None:
+        rows = self.filter.rowCount()
+        if rows:
+            current = self.table.currentIndex().row()
+            self.table.selectRow(max(0, min(rows - 1, current + step)) if current >= 0 else 0)
+
+    def _focus_filter(self) -> None:
+        self.text_filter.setFocus()
+        self.text_filter.selectAll()
+
+    def _apply_severity_filter(self) -> None:
+        self.filter.set_severities(s for s, b in self.severity_buttons.items() if b.isChecked())
+
+    def _update_counts(self) -> None:
+        hidden = self.filter.hidden_count()
+        self.hidden_label.setText(f"{hidden:,} hidden by filters" if hidden else "")
+        self.counts_label.setText(f"{self.findings.rowCount():,} findings")
+
+    def jump_to_evidence(self) -> None:
+        evidence_list = self.detail.evidence
+        item = evidence_list.currentItem() or evidence_list.item(0)
+        if item is not None:
+            self.open_evidence(item.data(Qt.ItemDataRole.UserRole))
+
+    def add_to_report(self) -> None:
+        finding = self.current_finding()
+        if finding is None:
+            return
+        if self.report.bundle is None:
+            self.statusBar().showMessage("The report opens when the analysis has finished", 5000)
+            return
+        if self.report.add(finding):
+            self.report_dock.raise_()
+            self.statusBar().showMessage(f"Added to the report: {finding.title}", 5000)
+
+    # -- evidence -------------------------------------------------------------------------
+
+    def member(self, path: str) -> MemberSource | None:
+        artifact = self.artifacts.get(path)
+        if artifact is None or self.opened is None:
+            return None
+        return MemberSource(self.opened.source, self.opened.limits, artifact)
+
+    def open_evidence(self, evidence: Evidence) -> None:
+        """Show ``evidence`` in the viewer for its artifact and locator, highlighted."""
+        source = self.member(evidence.artifact)
+        if source is None:
+            self.statusBar().showMessage(f"{evidence.artifact} is not in this bundle", 8000)
+            return
+        artifact = source.artifact
+        if artifact.status is ArtifactStatus.SKIPPED or artifact.kind is ArtifactKind.ARCHIVE:
+            self.statusBar().showMessage(
+                f"{artifact.path} cannot be shown: {artifact.reason or artifact.kind.value}",
+                8000)
+            return
+        viewer = self.viewer_tabs[viewer_kind(artifact.kind, evidence.locator)]
+        self.viewers.setCurrentWidget(viewer)
+        viewer.show_evidence(source, evidence.locator)
+        self.statusBar().showMessage(f"{artifact.path} · {evidence.locator.describe()}", 8000)
+
+    def _on_tree_activated(self, index: QModelIndex) -> None:
+        path = index.data(PATH_ROLE)
+        if path:
+            self.open_evidence(Evidence(path, WholeLocator()))
+
+    # -- closing --------------------------------------------------------------------------
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.save_settings()
+        if self.task is not None:
+            self.task.cancel()
+            self.task.wait(10)
+        for viewer in (self.text_viewer, self.packet_viewer, self.har_viewer, self.sql_viewer):
+            viewer.wait_idle()
+        super().closeEvent(event)
+

@@ -1,0 +1,309 @@
+"""Qt item models shared by the main window and the viewers.
+
+- ``RowsModel``: a flat, append-only table of Python objects described by ``Column``s.
+  Every table in the app (findings, problems, packets, HAR entries, statements, events)
+  is one, so sorting, tooltips and colours work the same everywhere. Rows arrive in
+  batches (``append``) while work is still running; the view never waits for the end.
+- ``FindingsFilter``: the findings table's filter by severity, analyzer and text, with
+  the count of rows it hides.
+- ``BundleTree``: the bundle's members as a tree (folders, and nested archives as
+  folders), with kind, size and status.
+
+Sorting goes through ``SORT_ROLE`` so that sizes sort as numbers and severities by rank,
+not as the text shown. Customer text is only ever returned for ``DisplayRole`` and
+``ToolTipRole`` as plain strings; views show it with plain-text delegates (Qt does
+not interpret item text as HTML, except tooltips, which get ``escape_tooltip``).
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+)
+from PySide6.QtGui import QColor, QStandardItem, QStandardItemModel
+from PySide6.QtWidgets import QApplication, QStyle
+
+from inspector.model import Artifact, ArtifactKind, ArtifactStatus, Finding, Severity
+from inspector.streams import human_size
+
+SORT_ROLE = Qt.ItemDataRole.UserRole + 1
+ROW_ROLE = Qt.ItemDataRole.UserRole + 2  # the Python object behind a row
+PATH_ROLE = Qt.ItemDataRole.UserRole + 3  # an artifact path in the bundle tree
+
+# Saturated enough to read on light and dark palettes; the text on them is chosen per colour.
+SEVERITY_COLOURS = {
+    Severity.CRITICAL: QColor("#b71c1c"),
+    Severity.HIGH: QColor("#e65100"),
+    Severity.MEDIUM: QColor("#f9a825"),
+    Severity.LOW: QColor("#1e88e5"),
+    Severity.INFO: QColor("#78909c"),
+}
+
+
+def text_colour_on(background: QColor) -> QColor:
+    """Black or white, whichever reads better on ``background``."""
+    return QColor("black") if background.lightnessF() > 0.55 else QColor("white")
+
+
+def escape_tooltip(text: str, limit: int = 2000) -> str:
+    """Tooltips are rich text when they look like HTML: escape customer text for them."""
+    shortened = text if len(text) <= limit else text[:limit] + "…"
+    return f"<pre>{html.escape(shortened)}</pre>" if shortened else ""
+
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a ``RowsModel``.
+
+    Attributes:
+        title: the header.
+        display: the text shown for a row.
+        sort_key: what sorting compares (str, int or float); defaults to the text.
+        background: a colour for the cell, or None.
+        align_right: for numbers.
+    """
+
+    title: str
+    display: Callable[[Any], str]
+    sort_key: Callable[[Any], Any] | None = None
+    background: Callable[[Any], QColor | None] | None = None
+    align_right: bool = False
+
+
+class RowsModel(QAbstractTableModel):
+    """A flat table of Python objects, appended to in batches."""
+
+    def __init__(self, columns: Sequence[Column], parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.columns = list(columns)
+        self.rows: list[Any] = []
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.columns)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.row() >= len(self.rows):
+            return None
+        row = self.rows[index.row()]
+        column = self.columns[index.column()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return column.display(row)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return escape_tooltip(column.display(row))
+        if role == SORT_ROLE:
+            return column.sort_key(row) if column.sort_key else column.display(row)
+        if role == ROW_ROLE:
+            return row
+        if role == Qt.ItemDataRole.BackgroundRole and column.background:
+            return column.background(row)
+        if role == Qt.ItemDataRole.ForegroundRole and column.background:
+            colour = column.background(row)
+            return text_colour_on(colour) if colour is not None else None
+        if role == Qt.ItemDataRole.TextAlignmentRole and column.align_right:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if (orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole
+                and 0 <= section < len(self.columns)):
+            return self.columns[section].title
+        return None
+
+    def append(self, rows: Iterable[Any]) -> None:
+        new = list(rows)
+        if not new:
+            return
+        self.beginInsertRows(QModelIndex(), len(self.rows), len(self.rows) + len(new) - 1)
+        self.rows.extend(new)
+        self.endInsertRows()
+
+    def reset(self, rows: Iterable[Any] = ()) -> None:
+        self.beginResetModel()
+        self.rows = list(rows)
+        self.endResetModel()
+
+    def row_object(self, row: int) -> Any:
+        return self.rows[row]
+
+
+def _time(value: Any) -> str:
+    return value.strftime("%Y-%m-%d %H:%M:%S") if value is not None else ""
+
+
+FINDING_COLUMNS = (
+    Column("Severity", lambda f: f.severity.value, lambda f: f.severity.rank,
+           lambda f: SEVERITY_COLOURS[f.severity]),
+    Column("Title", lambda f: f.title),
+    Column("Analyzer", lambda f: f.analyzer),
+    Column("Count", lambda f: f"{f.count:,}", lambda f: f.count, align_right=True),
+    Column("First seen", lambda f: _time(f.first_seen),
+           lambda f: f.first_seen.isoformat() if f.first_seen else ""),
+)
+
+
+def findings_model(parent: QObject | None = None) -> RowsModel:
+    return RowsModel(FINDING_COLUMNS, parent)
+
+
+class FindingsFilter(QSortFilterProxyModel):
+    """Shows the findings that match the chosen severities, analyzer and text.
+
+    The text matches, case-insensitively, the title, rule id, detail or an evidence path.
+    """
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.severities: set[Severity] = set(Severity)
+        self.analyzer: str | None = None
+        self.text = ""
+        self.setSortRole(SORT_ROLE)
+
+    def _changed(self, apply: Callable[[], None]) -> None:
+        self.beginFilterChange()
+        apply()
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
+    def set_severities(self, severities: Iterable[Severity]) -> None:
+        self._changed(lambda: setattr(self, "severities", set(severities)))
+
+    def set_analyzer(self, analyzer: str | None) -> None:
+        self._changed(lambda: setattr(self, "analyzer", analyzer or None))
+
+    def set_text(self, text: str) -> None:
+        self._changed(lambda: setattr(self, "text", text.strip().casefold()))
+
+    def hidden_count(self) -> int:
+        source = self.sourceModel()
+        return source.rowCount() - self.rowCount() if source is not None else 0
+
+    def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
+        finding: Finding = self.sourceModel().index(source_row, 0, source_parent).data(ROW_ROLE)
+        if finding is None:
+            return False
+        if finding.severity not in self.severities:
+            return False
+        if self.analyzer and finding.analyzer != self.analyzer:
+            return False
+        if self.text:
+            haystack = " ".join([finding.title, finding.rule, finding.detail,
+                                 *(e.artifact for e in finding.evidence)]).casefold()
+            return self.text in haystack
+        return True
+
+
+# --- the bundle tree -------------------------------------------------------------------------
+
+_KIND_ICONS = {
+    ArtifactKind.PCAP: QStyle.StandardPixmap.SP_DriveNetIcon,
+    ArtifactKind.PCAPNG: QStyle.StandardPixmap.SP_DriveNetIcon,
+    ArtifactKind.HAR: QStyle.StandardPixmap.SP_BrowserReload,
+    ArtifactKind.SQL_DUMP: QStyle.StandardPixmap.SP_DriveHDIcon,
+    ArtifactKind.MYSQL_SLOW_LOG: QStyle.StandardPixmap.SP_DriveHDIcon,
+    ArtifactKind.POSTGRES_LOG: QStyle.StandardPixmap.SP_DriveHDIcon,
+    ArtifactKind.LOG: QStyle.StandardPixmap.SP_FileDialogDetailedView,
+    ArtifactKind.JSON: QStyle.StandardPixmap.SP_FileIcon,
+    ArtifactKind.TEXT: QStyle.StandardPixmap.SP_FileIcon,
+    ArtifactKind.BINARY: QStyle.StandardPixmap.SP_MessageBoxQuestion,
+    ArtifactKind.ARCHIVE: QStyle.StandardPixmap.SP_DirClosedIcon,
+}
+
+TREE_HEADERS = ("Name", "Kind", "Size", "Status")
+
+
+def status_text(artifact: Artifact) -> str:
+    if artifact.status is ArtifactStatus.ANALYZED:
+        return "analyzed" if artifact.analyzers else "not analyzed (no analyzer for this kind)"
+    return f"{artifact.status.value}: {artifact.reason or 'no reason given'}"
+
+
+class BundleTree(QStandardItemModel):
+    """The bundle's members in a tree; nested archives hold their members.
+
+    Attributes:
+        items: artifact path -> the name item of its row.
+    """
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.items: dict[str, QStandardItem] = {}
+        self.setHorizontalHeaderLabels(list(TREE_HEADERS))
+
+    def set_artifacts(self, artifacts: Iterable[Artifact]) -> None:
+        self.clear()
+        self.items = {}
+        self.setHorizontalHeaderLabels(list(TREE_HEADERS))
+        folders: dict[str, QStandardItem] = {}
+        style = QApplication.style()
+        for artifact in artifacts:
+            parent, name = self._parent_for(artifact.path, folders, style)
+            row = [QStandardItem(name), QStandardItem(artifact.kind.value),
+                   QStandardItem(human_size(artifact.size)), QStandardItem("")]
+            for item in row:
+                item.setEditable(False)
+                item.setData(artifact.path, PATH_ROLE)
+            row[0].setIcon(style.standardIcon(_KIND_ICONS[artifact.kind]))
+            row[0].setToolTip(escape_tooltip(artifact.path))
+            row[2].setData(artifact.size, SORT_ROLE)
+            row[2].setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            parent.appendRow(row)
+            self.items[artifact.path] = row[0]
+            if artifact.kind is ArtifactKind.ARCHIVE:
+                folders[artifact.path + "!"] = row[0]
+            self.update_artifact(artifact)
+
+    def _parent_for(self, path: str, folders: dict[str, QStandardItem],
+                    style: QStyle) -> tuple[QStandardItem, str]:
+        """The item a member hangs under, creating folder items on the way."""
+        parent = self.invisibleRootItem()
+        prefix = ""
+        *containers, last = path.split("!/")
+        for container in containers:
+            prefix += container + "!"
+            parent = folders.get(prefix, parent)
+            prefix += "/"
+        *directories, name = last.split("/")
+        for directory in directories:
+            prefix += directory + "/"
+            folder = folders.get(prefix)
+            if folder is None:
+                folder = QStandardItem(style.standardIcon(QStyle.StandardPixmap.SP_DirIcon),
+                                       directory)
+                folder.setEditable(False)
+                blanks = [QStandardItem("") for _ in TREE_HEADERS[1:]]
+                for blank in blanks:
+                    blank.setEditable(False)
+                parent.appendRow([folder, *blanks])
+                folders[prefix] = folder
+            parent = folder
+        return parent, name or last
+
+    def update_artifact(self, artifact: Artifact) -> None:
+        """Show an artifact's status (after the analysis marked it failed or skipped)."""
+        item = self.items.get(artifact.path)
+        if item is None:
+            return
+        parent = item.parent() or self.invisibleRootItem()
+        status = parent.child(item.row(), 3)
+        text = status_text(artifact)
+        status.setText(text)
+        status.setToolTip(escape_tooltip(text))
+        colour = {ArtifactStatus.FAILED: SEVERITY_COLOURS[Severity.HIGH],
+                  ArtifactStatus.SKIPPED: SEVERITY_COLOURS[Severity.INFO]}.get(artifact.status)
+        status.setData(colour, Qt.ItemDataRole.ForegroundRole)

@@ -1,0 +1,712 @@
+"""Training mode: diagnose a sample scenario with the findings hidden, then see the key.
+
+``TrainingDialog`` is standalone (the main window opens it from its menu with the app's data
+directory). A round: pick a scenario (listed easy first, with the best score so far), the
+dialog builds its bundle and analyzes it in the background (``ui.worker.Task``) while the
+trainee browses the raw evidence; the trainee cites places in it, picks a root cause, writes
+a diagnosis and submits; the dialog shows the score and its explanation
+(``inspector.training.score``), records the attempt, and only then reveals the analyzers'
+findings. Double-clicking a finding's evidence shows that place in the viewer.
+
+Decisions the next engineer needs:
+
+- Customer text is always plain: artifacts show in a ``QPlainTextEdit``, lists and trees
+  hold plain item text, and every ``QLabel`` is set to ``Qt.PlainText`` (Qt would otherwise
+  guess rich text from a leading tag).
+- Artifacts are rendered to text in the background (``render_artifact``), capped at
+  ``MAX_VIEW_LINES`` lines or ``MAX_VIEW_BYTES`` bytes: text as is, captures as one line per
+  packet, HAR as one line per entry, SQL dumps as text whose lines stand for their
+  statements, anything else as a hex dump. Each line remembers the locator it stands for,
+  so a selection becomes a citation: a line range for text, the packets, entries or
+  statements under the selection otherwise. Secrets the shared scanner recognizes
+  are masked in what is shown (tokens in HAR URLs, Authorization lines in logs).
+- Findings are not even put in the findings tree before the diagnosis is submitted.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import shutil
+import tempfile
+import weakref
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import BinaryIO
+
+import orjson
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtGui import QCloseEvent, QFontDatabase, QTextCursor
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from inspector.analysis import Analysis
+from inspector.bundle import Bundle, open_bundle
+from inspector.credentials import redact, scan_text, scan_url
+from inspector.engine import Update
+from inspector.model import (
+    Artifact,
+    ArtifactKind,
+    ArtifactStatus,
+    EntryLocator,
+    Evidence,
+    Finding,
+    LineLocator,
+    Locator,
+    OffsetLocator,
+    PacketLocator,
+    StatementLocator,
+    WholeLocator,
+)
+from inspector.pcap import CaptureError, decode, read_packets
+from inspector.sqlsplit import split_statements
+from inspector.training import (
+    ROOT_CAUSES,
+    Diagnosis,
+    Score,
+    TrainingCase,
+    TrainingProgress,
+    prepare_case,
+    scenarios_by_difficulty,
+    score,
+)
+from ui.worker import Task, TaskState, analyze
+
+MAX_VIEW_LINES = 5_000
+MAX_VIEW_BYTES = 2 * 1024 * 1024
+MAX_HAR_BYTES = 64 * 1024 * 1024
+HEX_DUMP_BYTES = 4_096
+MAX_CITED_ITEMS = 10
+FINDING_EVIDENCE_SHOWN = 5
+
+_TLS_RECORDS = {20: "Change Cipher Spec", 21: "Alert", 22: "Handshake", 23: "Application Data"}
+_TLS_MESSAGES = {1: "Client Hello", 2: "Server Hello", 4: "New Session Ticket",
+                 8: "Encrypted Extensions", 11: "Certificate", 12: "Server Key Exchange",
+                 13: "Certificate Request", 14: "Server Hello Done", 15: "Certificate Verify",
+                 16: "Client Key Exchange", 20: "Finished"}
+_TLS_ALERTS = {0: "close_notify", 10: "unexpected_message", 20: "bad_record_mac",
+               40: "handshake_failure", 42: "bad_certificate", 43: "unsupported_certificate",
+               44: "certificate_revoked", 45: "certificate_expired", 46: "certificate_unknown",
+               47: "illegal_parameter", 48: "unknown_ca", 50: "decode_error",
+               51: "decrypt_error", 70: "protocol_version", 71: "insufficient_security",
+               80: "internal_error", 86: "inappropriate_fallback", 90: "user_canceled",
+               109: "missing_extension", 112: "unrecognized_name",
+               116: "certificate_required", 120: "no_application_protocol"}
+_TCP_FLAGS = ((0x02, "SYN"), (0x10, "ACK"), (0x08, "PSH"), (0x01, "FIN"), (0x04, "RST"))
+_DNS_RCODES = {0: "NOERROR", 1: "FORMERR", 2: "SERVFAIL", 3: "NXDOMAIN", 5: "REFUSED"}
+
+
+# --- rendering artifacts as plain text (Qt-free, runs in the background) ----------------------
+
+
+@dataclass(frozen=True)
+class ArtifactView:
+    """An artifact as plain text; ``locators[i]`` is what line ``i + 1`` stands for."""
+
+    text: str
+    locators: list[Locator]
+    note: str = ""
+
+
+def _masked(text: str) -> str:
+    return redact(text, scan_text(text))
+
+
+def _text_view(stream: BinaryIO) -> ArtifactView:
+    data = stream.read(MAX_VIEW_BYTES + 1)
+    cut = len(data) > MAX_VIEW_BYTES
+    lines = data[:MAX_VIEW_BYTES].decode("utf-8", "replace").splitlines()
+    if len(lines) > MAX_VIEW_LINES:
+        lines, cut = lines[:MAX_VIEW_LINES], True
+    note = f"only the first {len(lines):,} lines are shown" if cut else ""
+    return ArtifactView("\n".join(_masked(line) for line in lines),
+                        [LineLocator(number) for number in range(1, len(lines) + 1)], note)
+
+
+def _sql_view(stream: BinaryIO) -> ArtifactView:
+    """A dump as text, each line standing for the statement it belongs to."""
+    view = _text_view(stream)
+    data = view.text.encode("utf-8", "surrogateescape")
+    starts = [(statement.line, statement.index) for statement in split_statements(data)]
+    locators: list[Locator] = []
+    current: Locator | None = None
+    pending = iter(starts)
+    upcoming = next(pending, None)
+    for line in range(1, len(view.locators) + 1):
+        while upcoming is not None and upcoming[0] <= line:
+            current = StatementLocator(upcoming[1], upcoming[0])
+            upcoming = next(pending, None)
+        locators.append(current or LineLocator(line))
+    return ArtifactView(view.text, locators, view.note)
+
+
+def _tls_summary(payload: bytes) -> str:
+    """Wireshark-like names of the TLS records and handshake messages starting here."""
+    names, position = [], 0
+    while position + 5 <= len(payload) and payload[position] in _TLS_RECORDS \
+            and payload[position + 1] == 3:
+        kind = payload[position]
+        length = int.from_bytes(payload[position + 3:position + 5], "big")
+        body = payload[position + 5:position + 5 + length]
+        if kind == 21 and length == 2 and len(body) == 2:
+            level = "fatal" if body[0] == 2 else "warning"
+            names.append(f"Alert ({level}, {_TLS_ALERTS.get(body[1], body[1])})")
+        elif kind == 22 and body[:1] and body[0] in _TLS_MESSAGES:
+            offset = 0
+            while offset + 4 <= len(body) and body[offset] in _TLS_MESSAGES:
+                names.append(_TLS_MESSAGES[body[offset]])
+                offset += 4 + int.from_bytes(body[offset + 1:offset + 4], "big")
+        elif kind == 22:
+            names.append("Encrypted Handshake Message")
+        else:
+            names.append(_TLS_RECORDS[kind])
+        position += 5 + length
+    return ", ".join(names)
+
+
+def _dns_summary(payload: bytes) -> str:
+    if len(payload) < 12:
+        return "DNS (truncated)"
+    ident, flags = int.from_bytes(payload[:2], "big"), int.from_bytes(payload[2:4], "big")
+    labels, position = [], 12
+    while position < len(payload) and 0 < payload[position] < 64 and len(labels) < 64:
+        length = payload[position]
+        labels.append(payload[position + 1:position + 1 + length].decode("ascii", "replace"))
+        position += 1 + length
+    name = ".".join(labels)
+    if flags & 0x8000:
+        answers = int.from_bytes(payload[6:8], "big")
+        return (f"DNS response 0x{ident:04x} {name} {_DNS_RCODES.get(flags & 0xF, flags & 0xF)}"
+                f" answers={answers}")
+    return f"DNS query 0x{ident:04x} {name}"
+
+
+def _packet_view(stream: BinaryIO) -> ArtifactView:
+    lines: list[str] = []
+    locators: list[Locator] = []
+    note = ""
+    try:
+        for packet in read_packets(stream):
+            if len(lines) >= MAX_VIEW_LINES:
+                note = f"only the first {MAX_VIEW_LINES:,} packets are shown"
+                break
+            moment = datetime.fromtimestamp(packet.time, UTC).strftime("%H:%M:%S.%f")
+            transport = decode(packet)
+            if transport is None:
+                info = f"non-IP frame, {packet.wire_length} bytes"
+            else:
+                ends = (f"{transport.src}:{transport.src_port} \u2192 "
+                        f"{transport.dst}:{transport.dst_port}")
+                if transport.protocol == 6:
+                    flags = ",".join(name for bit, name in _TCP_FLAGS
+                                     if transport.tcp_flags & bit)
+                    info = (f"TCP {ends} [{flags}] len={transport.payload_length} "
+                            f"{_tls_summary(transport.payload)}")
+                elif transport.protocol == 17 and 53 in (transport.src_port,
+                                                         transport.dst_port):
+                    info = f"UDP {ends} {_dns_summary(transport.payload)}"
+                else:
+                    info = f"IP proto {transport.protocol} {transport.src} \u2192 {transport.dst}"
+            lines.append(f"{packet.index:>6}  {moment}  {info.rstrip()}")
+            locators.append(PacketLocator(packet.index))
+    except CaptureError as exc:
+        note = f"the capture is damaged after packet {len(lines)}: {exc}"
+    return ArtifactView("\n".join(lines), locators, note)
+
+
+def _har_view(stream: BinaryIO) -> ArtifactView | None:
+    data = stream.read(MAX_HAR_BYTES + 1)
+    if len(data) > MAX_HAR_BYTES:
+        return None
+    try:
+        entries = orjson.loads(data)["log"]["entries"]
+    except (orjson.JSONDecodeError, KeyError, TypeError):
+        return None
+    if not isinstance(entries, list):
+        return None
+    lines: list[str] = []
+    for number, raw in enumerate(entries[:MAX_VIEW_LINES], 1):
+        entry = raw if isinstance(raw, dict) else {}
+        request = entry.get("request") if isinstance(entry.get("request"), dict) else {}
+        response = entry.get("response") if isinstance(entry.get("response"), dict) else {}
+        url = str(request.get("url", ""))
+        url = redact(url, scan_url(url))
+        error = response.get("_error") or ""
+        took = entry.get("time")
+        duration = f"{took:.0f} ms" if isinstance(took, int | float) else ""
+        lines.append(f"{number:>5}  {entry.get('startedDateTime', '')}  "
+                     f"{request.get('method', '')} {url[:300]}  \u2192 "
+                     f"{response.get('status', '')} {error}  {duration}".rstrip())
+    note = (f"only the first {MAX_VIEW_LINES:,} entries are shown"
+            if len(entries) > MAX_VIEW_LINES else "")
+    return ArtifactView("\n".join(lines),
+                        [EntryLocator(n) for n in range(1, len(lines) + 1)], note)
+
+
+def _hex_view(stream: BinaryIO) -> ArtifactView:
+    data = stream.read(HEX_DUMP_BYTES + 1)
+    lines = []
+    for offset in range(0, min(len(data), HEX_DUMP_BYTES), 16):
+        chunk = data[offset:offset + 16]
+        printable = "".join(chr(b) if 32 <= b < 127 else "." for b in chunk)
+        lines.append(f"{offset:08x}  {chunk.hex(' '):<47}  {printable}")
+    note = (f"binary: only the first {HEX_DUMP_BYTES:,} bytes are shown"
+            if len(data) > HEX_DUMP_BYTES else "binary")
+    return ArtifactView("\n".join(lines),
+                        [OffsetLocator(offset) for offset in range(0, len(lines) * 16, 16)],
+                        note)
+
+
+def render_artifact(bundle: Bundle, artifact: Artifact) -> ArtifactView:
+    """``artifact`` as capped plain text; never raises on bad content."""
+    if artifact.status is ArtifactStatus.SKIPPED or artifact.kind is ArtifactKind.ARCHIVE:
+        why = artifact.reason or "an archive: its members are listed separately"
+        return ArtifactView(f"(not shown: {why})", [WholeLocator()])
+    try:
+        with bundle.open(artifact) as stream:
+            if artifact.kind in (ArtifactKind.PCAP, ArtifactKind.PCAPNG):
+                return _packet_view(stream)
+            if artifact.kind is ArtifactKind.HAR:
+                view = _har_view(stream)
+                if view is not None:
+                    return view
+                with bundle.open(artifact) as again:
+                    return _text_view(again)
+            if artifact.kind is ArtifactKind.SQL_DUMP:
+                return _sql_view(stream)
+            if artifact.kind is ArtifactKind.BINARY:
+                return _hex_view(stream)
+            return _text_view(stream)
+    except Exception as exc:  # a damaged member is itself something to look at
+        return ArtifactView(f"(could not be read: {type(exc).__name__}: {exc})",
+                            [WholeLocator()])
+
+
+@dataclass(frozen=True)
+class PreparedCase:
+    """A scenario built, analyzed and rendered, ready for a round."""
+
+    case: TrainingCase
+    analysis: Analysis
+    views: dict[str, ArtifactView]
+
+
+def prepare_training(state: TaskState, name: str, directory: Path) -> PreparedCase:
+    """Background work: build scenario ``name``, analyze it, render every artifact."""
+    case = prepare_case(name, directory / name)
+    analysis = analyze(state, case.bundle_path)
+    with open_bundle(case.bundle_path) as bundle:
+        views = {artifact.path: render_artifact(bundle, artifact)
+                 for artifact in bundle.artifacts}
+    return PreparedCase(case, analysis, views)
+
+
+# --- the dialog ------------------------------------------------------------------------------
+
+
+def _plain_label(text: str = "") -> QLabel:
+    label = QLabel(text)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setWordWrap(True)
+    return label
+
+
+def _where(evidence: Evidence) -> str:
+    return f"{evidence.artifact}, {evidence.locator.describe()}"
+
+
+class TrainingDialog(QDialog):
+    """Training mode for one trainee, progress kept in ``data_dir``.
+
+    Attributes:
+        progress: the trainee's recorded attempts.
+        prepared: the current round's scenario, or ``None`` while none is ready.
+        citations: the evidence cited so far in this round.
+        result: the score of this round once submitted.
+
+    Signals:
+        case_ready(object): a scenario is built and analyzed (``PreparedCase``).
+        preparation_failed(str): it could not be; the message says why.
+        scored(object): the diagnosis was scored (``Score``).
+        findings_revealed(int): the analyzers' findings are shown (how many).
+    """
+
+    case_ready = Signal(object)
+    preparation_failed = Signal(str)
+    scored = Signal(object)
+    findings_revealed = Signal(int)
+
+    def __init__(self, data_dir: Path, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Training")
+        self.resize(1200, 800)
+        self.progress = TrainingProgress(Path(data_dir))
+        self.prepared: PreparedCase | None = None
+        self.citations: list[Evidence] = []
+        self.result: Score | None = None
+        self._task: Task | None = None
+        self._scratch: Path | None = None  # where rounds' bundles are built, made on first use
+        self._remove_scratch: weakref.finalize | None = None
+        self._build_widgets()
+        self._fill_scenarios()
+        self._set_round_enabled(False)
+        if self.progress.problem:
+            self.status.setText(self.progress.problem)
+
+    # -- layout ---------------------------------------------------------------------------
+
+    def _build_widgets(self) -> None:
+        monospace = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+
+        self.scenarios = QTreeWidget()
+        self.scenarios.setHeaderLabels(["Scenario", "Best"])
+        self.scenarios.itemDoubleClicked.connect(self._start_selected)
+        self.start_button = QPushButton("Start")
+        self.start_button.clicked.connect(self._start_selected)
+        self.status = _plain_label("Pick a scenario. The findings stay hidden until you "
+                                   "submit your diagnosis.")
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.addWidget(self.scenarios)
+        left_layout.addWidget(self.start_button)
+        left_layout.addWidget(self.status)
+
+        self.case_title = _plain_label()
+        self.artifacts = QListWidget()
+        self.artifacts.currentItemChanged.connect(self._artifact_chosen)
+        self.viewer = QPlainTextEdit()
+        self.viewer.setReadOnly(True)
+        self.viewer.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        self.viewer.setFont(monospace)
+        self.view_note = _plain_label()
+        self.cite_button = QPushButton("Cite selected lines")
+        self.cite_button.clicked.connect(self.cite_selection)
+        viewer_box = QWidget()
+        viewer_layout = QVBoxLayout(viewer_box)
+        viewer_layout.setContentsMargins(0, 0, 0, 0)
+        viewer_layout.addWidget(self.viewer)
+        viewer_layout.addWidget(self.view_note)
+        viewer_layout.addWidget(self.cite_button)
+        evidence_split = QSplitter(Qt.Orientation.Horizontal)
+        evidence_split.addWidget(self.artifacts)
+        evidence_split.addWidget(viewer_box)
+        evidence_split.setStretchFactor(1, 3)
+
+        self.root_cause = QComboBox()
+        self.root_cause.addItem("Choose the root cause\u2026", None)
+        for cause in ROOT_CAUSES:
+            self.root_cause.addItem(cause.label, cause.id)
+            self.root_cause.setItemData(self.root_cause.count() - 1, cause.description,
+                                        Qt.ItemDataRole.ToolTipRole)
+        self.root_cause.currentIndexChanged.connect(self._update_submit)
+        self.diagnosis_text = QPlainTextEdit()
+        self.diagnosis_text.setPlaceholderText("Your diagnosis, in your own words")
+        self.cited = QListWidget()
+        self.remove_button = QPushButton("Remove citation")
+        self.remove_button.clicked.connect(self._remove_citation)
+        self.submit_button = QPushButton("Submit diagnosis")
+        self.submit_button.clicked.connect(self.submit)
+        diagnosis = QGroupBox("Diagnosis")
+        diagnosis_layout = QVBoxLayout(diagnosis)
+        diagnosis_layout.addWidget(self.root_cause)
+        diagnosis_layout.addWidget(self.diagnosis_text)
+        diagnosis_layout.addWidget(_plain_label("Evidence you rely on:"))
+        diagnosis_layout.addWidget(self.cited)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.remove_button)
+        buttons.addStretch()
+        buttons.addWidget(self.submit_button)
+        diagnosis_layout.addLayout(buttons)
+
+        self.explanation = QPlainTextEdit()
+        self.explanation.setReadOnly(True)
+        self.findings = QTreeWidget()
+        self.findings.setHeaderLabels(["Severity", "Rule", "Finding"])
+        self.findings.itemDoubleClicked.connect(self._finding_clicked)
+        self.results = QGroupBox("Score and the analyzers' findings")
+        results_layout = QVBoxLayout(self.results)
+        results_layout.addWidget(self.explanation)
+        results_layout.addWidget(self.findings)
+        self.results.setVisible(False)
+
+        lower = QSplitter(Qt.Orientation.Horizontal)
+        lower.addWidget(diagnosis)
+        lower.addWidget(self.results)
+        right = QSplitter(Qt.Orientation.Vertical)
+        right.addWidget(evidence_split)
+        right.addWidget(lower)
+        right.setStretchFactor(0, 3)
+        right_box = QWidget()
+        right_layout = QVBoxLayout(right_box)
+        right_layout.addWidget(self.case_title)
+        right_layout.addWidget(right)
+        main = QSplitter(Qt.Orientation.Horizontal)
+        main.addWidget(left)
+        main.addWidget(right_box)
+        main.setStretchFactor(1, 4)
+        layout = QVBoxLayout(self)
+        layout.addWidget(main)
+
+    def _fill_scenarios(self) -> None:
+        self.scenarios.clear()
+        groups: dict[str, QTreeWidgetItem] = {}
+        passed = self.progress.passed()
+        for scenario in scenarios_by_difficulty():
+            group = groups.get(scenario.difficulty)
+            if group is None:
+                group = QTreeWidgetItem([scenario.difficulty.capitalize(), ""])
+                group.setFlags(Qt.ItemFlag.ItemIsEnabled)
+                groups[scenario.difficulty] = group
+                self.scenarios.addTopLevelItem(group)
+            best = self.progress.best(scenario.name)
+            mark = " \u2713" if scenario.name in passed else ""  # passed at least once
+            shown = "" if best is None else f"{best}{mark}"
+            item = QTreeWidgetItem([scenario.title, shown])
+            item.setData(0, Qt.ItemDataRole.UserRole, scenario.name)
+            group.addChild(item)
+        self.scenarios.expandAll()
+        self.scenarios.resizeColumnToContents(1)
+
+    def _set_round_enabled(self, enabled: bool) -> None:
+        for widget in (self.cite_button, self.root_cause, self.diagnosis_text, self.cited,
+                       self.remove_button):
+            widget.setEnabled(enabled)
+        self._update_submit()
+
+    @Slot()
+    def _update_submit(self) -> None:
+        self.submit_button.setEnabled(self.prepared is not None and self.result is None
+                                      and self.root_cause.currentData() is not None)
+
+    # -- a round --------------------------------------------------------------------------
+
+    def scenario_items(self) -> dict[str, QTreeWidgetItem]:
+        """The tree's scenario items by scenario name."""
+        items = {}
+        for group in range(self.scenarios.topLevelItemCount()):
+            parent = self.scenarios.topLevelItem(group)
+            for child in range(parent.childCount()):
+                item = parent.child(child)
+                items[item.data(0, Qt.ItemDataRole.UserRole)] = item
+        return items
+
+    @Slot()
+    def _start_selected(self) -> None:
+        item = self.scenarios.currentItem()
+        name = item.data(0, Qt.ItemDataRole.UserRole) if item else None
+        if name:
+            self.start(name)
+
+    def start(self, name: str) -> None:
+        """Begin a round on scenario ``name``: build and analyze it in the background."""
+        if self._task is not None:
+            self._task.cancel()
+        self.prepared, self.result, self.citations = None, None, []
+        self.artifacts.clear()
+        self.viewer.clear()
+        self.view_note.clear()
+        self.cited.clear()
+        self.findings.clear()
+        self.explanation.clear()
+        self.diagnosis_text.clear()
+        self.root_cause.setCurrentIndex(0)
+        self.results.setVisible(False)
+        self._set_round_enabled(False)
+        self.case_title.setText("")
+        self.status.setText("Preparing the scenario\u2026")
+        if self._scratch is None:
+            self._scratch = Path(tempfile.mkdtemp(prefix="inspector-training-"))
+            # Removed on close, or when the dialog is collected without being closed.
+            self._remove_scratch = weakref.finalize(self, shutil.rmtree, self._scratch,
+                                                    ignore_errors=True)
+        task = Task(prepare_training, name, self._scratch, name="training", parent=self)
+        task.partial.connect(self._preparation_progress)
+        task.finished.connect(lambda prepared, task=task: self._case_ready(task, prepared))
+        task.failed.connect(lambda message, task=task: self._preparation_failed(task, message))
+        self._task = task.start()
+
+    @Slot(object)
+    def _preparation_progress(self, item: object) -> None:
+        if isinstance(item, Update):
+            self.status.setText(f"Preparing the scenario\u2026 {item.progress.overall:.0%}")
+
+    def _case_ready(self, task: Task, prepared: PreparedCase) -> None:
+        if task is not self._task:
+            return  # a round the trainee abandoned for another
+        self.prepared = prepared
+        scenario = prepared.case.scenario
+        self.case_title.setText(f"{scenario.title} ({scenario.difficulty})")
+        for artifact in prepared.analysis.artifacts:
+            item = QListWidgetItem(f"{artifact.path}  [{artifact.kind.value}]")
+            item.setData(Qt.ItemDataRole.UserRole, artifact.path)
+            self.artifacts.addItem(item)
+        self.status.setText("Browse the evidence, cite what you rely on, then submit.")
+        self._set_round_enabled(True)
+        if self.artifacts.count():
+            self.artifacts.setCurrentRow(0)
+        self.case_ready.emit(prepared)
+
+    def _preparation_failed(self, task: Task, message: str) -> None:
+        if task is not self._task:
+            return
+        self.status.setText(f"The scenario could not be prepared: {message}")
+        self.preparation_failed.emit(message)
+
+    @Slot(QListWidgetItem, QListWidgetItem)
+    def _artifact_chosen(self, current: QListWidgetItem | None,
+                         _previous: QListWidgetItem | None) -> None:
+        if current is not None:
+            self.show_artifact(current.data(Qt.ItemDataRole.UserRole))
+
+    def show_artifact(self, path: str) -> None:
+        """Show an artifact of the current round in the viewer."""
+        if self.prepared is None:
+            return
+        view = self.prepared.views.get(path, ArtifactView("(not shown)", [WholeLocator()]))
+        self.viewer.setPlainText(view.text)
+        self.view_note.setText(view.note)
+        for row in range(self.artifacts.count()):
+            item = self.artifacts.item(row)
+            if item.data(Qt.ItemDataRole.UserRole) == path and self.artifacts.currentRow() != row:
+                self.artifacts.setCurrentRow(row)
+
+    def _current_view(self) -> tuple[str, ArtifactView] | None:
+        item = self.artifacts.currentItem()
+        if self.prepared is None or item is None:
+            return None
+        path = item.data(Qt.ItemDataRole.UserRole)
+        return path, self.prepared.views[path]
+
+    def select_lines(self, first: int, last: int) -> None:
+        """Select lines ``first``..``last`` (1-based) of the viewer, as a mouse drag would."""
+        document = self.viewer.document()
+        cursor = QTextCursor(document.findBlockByNumber(first - 1))
+        end = document.findBlockByNumber(last - 1)
+        cursor.setPosition(end.position() + max(0, end.length() - 1),
+                           QTextCursor.MoveMode.KeepAnchor)
+        self.viewer.setTextCursor(cursor)
+        self.viewer.centerCursor()
+
+    @Slot()
+    def cite_selection(self) -> None:
+        """Cite what the viewer's selection (or the cursor's line) stands for."""
+        current = self._current_view()
+        if current is None or self.result is not None:
+            return
+        path, view = current
+        cursor = self.viewer.textCursor()
+        document = self.viewer.document()
+        first = document.findBlock(cursor.selectionStart()).blockNumber()
+        last = document.findBlock(cursor.selectionEnd()).blockNumber()
+        chosen = view.locators[first:last + 1]
+        if not chosen:
+            return
+        if all(isinstance(locator, LineLocator) for locator in chosen):
+            locators: list[Locator] = [LineLocator(chosen[0].line, chosen[-1].line)]
+        else:
+            locators = list(dict.fromkeys(chosen))[:MAX_CITED_ITEMS]  # a statement spans lines
+        excerpt = document.findBlockByNumber(first).text()[:160]
+        for locator in locators:
+            evidence = Evidence(path, locator, excerpt)
+            if any((c.artifact, c.locator) == (path, locator) for c in self.citations):
+                continue
+            self.citations.append(evidence)
+            self.cited.addItem(_where(evidence))
+
+    @Slot()
+    def _remove_citation(self) -> None:
+        row = self.cited.currentRow()
+        if 0 <= row < len(self.citations) and self.result is None:
+            del self.citations[row]
+            self.cited.takeItem(row)
+
+    def choose_root_cause(self, cause_id: str) -> None:
+        self.root_cause.setCurrentIndex(self.root_cause.findData(cause_id))
+
+    @Slot()
+    def submit(self) -> None:
+        """Score the diagnosis, record it, explain it, and reveal the findings."""
+        cause = self.root_cause.currentData()
+        if self.prepared is None or self.result is not None or cause is None:
+            return
+        case = self.prepared.case
+        diagnosis = Diagnosis(cause, self.diagnosis_text.toPlainText(), list(self.citations))
+        self.result = score(case.scenario, case.answer_key, diagnosis,
+                            findings=self.prepared.analysis.findings)
+        try:
+            self.progress.record(self.result)
+        except OSError as exc:
+            self.status.setText(f"Your progress could not be saved: {exc}")
+        else:
+            self.status.setText(f"Scored {self.result.points}/100. Pick another scenario, "
+                                "or start this one again.")
+        self.explanation.setPlainText(self.result.explanation())
+        self._set_round_enabled(False)
+        self.results.setVisible(True)
+        self._fill_scenarios()
+        self.scored.emit(self.result)
+        self._reveal(self.prepared.analysis.findings)
+
+    def _reveal(self, findings: list[Finding]) -> None:
+        for finding in findings:
+            item = QTreeWidgetItem([finding.severity.value, finding.rule, finding.title])
+            for evidence in finding.evidence[:FINDING_EVIDENCE_SHOWN]:
+                child = QTreeWidgetItem(["", _where(evidence), evidence.excerpt])
+                child.setData(0, Qt.ItemDataRole.UserRole, evidence)
+                item.addChild(child)
+            self.findings.addTopLevelItem(item)
+        for column in range(2):
+            self.findings.resizeColumnToContents(column)
+        self.findings_revealed.emit(len(findings))
+
+    @Slot(QTreeWidgetItem, int)
+    def _finding_clicked(self, item: QTreeWidgetItem, _column: int) -> None:
+        evidence = item.data(0, Qt.ItemDataRole.UserRole)
+        if isinstance(evidence, Evidence):
+            self.go_to(evidence)
+
+    def go_to(self, evidence: Evidence) -> None:
+        """Show the artifact of ``evidence`` with its place selected."""
+        if self.prepared is None or evidence.artifact not in self.prepared.views:
+            return
+        self.show_artifact(evidence.artifact)
+        locators = self.prepared.views[evidence.artifact].locators
+        wanted = evidence.locator
+        if isinstance(wanted, LineLocator):
+            if wanted.line <= len(locators):
+                self.select_lines(wanted.line, min(wanted.end_line or wanted.line,
+                                                   len(locators)))
+            return
+        with contextlib.suppress(ValueError):
+            line = locators.index(wanted) + 1
+            self.select_lines(line, line)
+
+    def _shut_down(self) -> None:
+        """Stop a preparation still running and remove the built bundles."""
+        if self._task is not None:
+            self._task.cancel()
+            self._task.wait(30)
+        if self._remove_scratch is not None:
+            self._remove_scratch()
+
+    def done(self, result: int) -> None:
+        self._shut_down()
+        super().done(result)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # a hidden dialog closes without done()
+        self._shut_down()
+        super().closeEvent(event)

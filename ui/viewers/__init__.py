@@ -1,0 +1,76 @@
+"""Evidence viewers: one per kind of artifact, each opened at a locator and highlighting it.
+
+Every viewer is a widget with ``show_evidence(source, locator)``: ``source`` is a
+``MemberSource`` (the member to read, reopened from the bundle in whatever thread reads
+it), ``locator`` the place to show. Viewers read members only through ``MemberSource.open``,
+a decompressed stream from the bundle in place: nothing is extracted. Their reading and
+searching run off the GUI thread through ``ui.worker.Task``.
+
+``viewer_kind(artifact_kind, locator)`` picks the viewer: packets for captures, HAR
+entries for HAR files, statements for SQL dumps (and the class table for slow logs), and
+the text viewer for everything else, including line locators into any of them (a slow
+log's line 825 is best read as text).
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+from inspector.bundle import reopen_bundle
+from inspector.model import Artifact, ArtifactKind, Locator
+from inspector.streams import Limits
+
+TEXT, PACKETS, HAR, SQL = "text", "packets", "har", "sql"
+
+
+@dataclass(frozen=True)
+class MemberSource:
+    """One member of a bundle, readable from any thread.
+
+    Each ``open()`` reopens the bundle, so two threads never share an archive handle.
+    """
+
+    bundle_source: Path
+    limits: Limits
+    artifact: Artifact
+
+    @property
+    def path(self) -> str:
+        return self.artifact.path
+
+    @contextlib.contextmanager
+    def open(self) -> Iterator[BinaryIO]:
+        bundle = reopen_bundle(self.bundle_source, self.limits)
+        try:
+            with bundle.open(self.artifact) as stream:
+                yield stream
+        finally:
+            bundle.close()
+
+
+def viewer_kind(kind: ArtifactKind, locator: Locator | None = None) -> str:
+    """Which viewer shows ``kind`` at ``locator``.
+
+    >>> from inspector.model import LineLocator, PacketLocator
+    >>> viewer_kind(ArtifactKind.PCAPNG, PacketLocator(5))
+    'packets'
+    >>> viewer_kind(ArtifactKind.MYSQL_SLOW_LOG, LineLocator(825))
+    'text'
+    """
+    locator_kind = getattr(locator, "kind", None)
+    if locator_kind == "artifact":
+        locator_kind = None  # the whole member: its natural viewer
+    if locator_kind == "packet" or (kind in (ArtifactKind.PCAP, ArtifactKind.PCAPNG)
+                                    and locator_kind != "line"):
+        return PACKETS
+    if locator_kind == "entry" or (kind is ArtifactKind.HAR and locator_kind is None):
+        return HAR
+    if locator_kind == "statement" or (kind is ArtifactKind.SQL_DUMP and locator_kind is None):
+        return SQL
+    if kind is ArtifactKind.MYSQL_SLOW_LOG and locator_kind is None:
+        return SQL
+    return TEXT
