@@ -20,6 +20,17 @@ Decisions the next engineer needs:
   when the month goes backwards (December -> January).
 - Every pattern is linear: bounded repeats, no nested unbounded quantifiers; lines longer
   than ``MAX_HEADER`` characters are parsed on their head only.
+- The fast path for big files (used by the ``logs`` analyzer) rests on one fact: when a
+  format's pattern treats all ASCII digits alike (``digit_blind``: no literal digit, no class
+  holding some digits but not others), two lines of the same ``shape`` (every ASCII digit
+  turned into ``0``, see ``inspector.templates.shape``) take exactly the same path through
+  it. So ``LogFormat.layout`` (level, where the message and the timestamp are) is computed
+  once per shape, and only the timestamp text is read per line, through a text-keyed cache
+  (``TimeReader.by_text``). ``LogFormat.memoizable`` says whether a format qualifies: JSON
+  lines and patterns with literal digits (epoch timestamps ``1\\d{9}``, RFC 5424 syslog)
+  do not. A format whose level depends on digits (the syslog priority, the HTTP status of
+  an access log) names that group its ``variant``: its layout holds for lines of the same
+  shape and the same text there.
 
 >>> fmt = detect(["2026-11-17 09:14:01,233 ERROR [main] com.acme.Pool - pool exhausted"])
 >>> fmt.name
@@ -37,6 +48,8 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
+from re import _constants as sre_constants  # the parsed-pattern opcodes of ``re``
+from re import _parser as sre_parse
 from typing import Any
 
 import orjson
@@ -184,6 +197,23 @@ def build_time(parts: dict[str, str | None], default_year: int) -> tuple[datetim
 
 # The parts of a timestamp that are not the fraction: the cache key of a conversion.
 _TIME_PARTS = ("Y", "y", "m", "b", "d", "H", "M", "S", "z", "e", "ems")
+TIME_CACHE_SIZE = 200_000  # a long file has many distinct seconds: the caches are bounded
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICROSECOND = timedelta(microseconds=1)
+
+
+def to_micros(time: datetime) -> int:
+    """Microseconds since the epoch of an aware datetime, exactly (no float on the way).
+
+    >>> to_micros(datetime(1970, 1, 1, 0, 0, 1, 5, tzinfo=UTC))
+    1000005
+    """
+    return (time - EPOCH) // _MICROSECOND
+
+
+def from_micros(micros: int) -> datetime:
+    """The aware UTC datetime of ``to_micros``: ``from_micros(to_micros(t)) == t``."""
+    return EPOCH + timedelta(microseconds=micros)
 
 
 class TimeReader:
@@ -196,6 +226,9 @@ class TimeReader:
         self.format = time_format
         self.default_year = default_year
         self._cache: dict[tuple[Any, ...], tuple[datetime, bool] | None] = {}
+        # Timestamp text without its fraction -> (microseconds since the epoch, zone known);
+        # the fast path looks it up directly, ``read_text`` fills it.
+        self.by_text: dict[str, tuple[int, bool] | None] = {}
         self._last_month = 0
         self._year_shift = 0
         self._names: dict[re.Pattern[str], tuple[str, ...]] = {}
@@ -208,8 +241,9 @@ class TimeReader:
         key = match.group(*names) if len(names) > 1 else (match.group(names[0]),)
         cached = self._cache.get(key, False)
         if cached is False:
-            if len(self._cache) > 200_000:  # bounded: a long file has many distinct seconds
+            if len(self._cache) > TIME_CACHE_SIZE:
                 self._cache.clear()
+                self.by_text.clear()
             parts = dict(zip(names, key, strict=True))
             if not (parts.get("Y") or parts.get("y") or parts.get("e") or parts.get("ems")):
                 cached = self._without_year(parts)
@@ -223,6 +257,25 @@ class TimeReader:
             return cached
         value, known = cached
         return value + timedelta(microseconds=int(fraction[:6].ljust(6, "0"))), known
+
+    def read_text(self, text: str, match: re.Match[str]) -> tuple[int, bool] | None:
+        """``read(match)`` without its fraction, in microseconds, remembered under ``text``.
+
+        ``text`` is the timestamp's text without its fraction digits: every ``TimeFormat``
+        delimits its parts with fixed widths or separators, so the text determines them.
+        """
+        read = self.read(match)
+        if read is not None:
+            fraction = match.group("f") if "f" in match.re.groupindex else None
+            value, known = read
+            micros = to_micros(value)
+            if fraction:
+                micros -= int(fraction[:6].ljust(6, "0"))
+            read = micros, known
+        if len(self.by_text) > TIME_CACHE_SIZE:
+            self.by_text.clear()
+        self.by_text[text] = read
+        return read
 
     def _without_year(self, parts: dict[str, str | None]) -> tuple[datetime, bool] | None:
         month = int(parts["m"]) if parts.get("m") else _MONTHS.get(str(parts.get("b")).lower(), 0)
@@ -279,13 +332,19 @@ class LogFormat:
     def __init__(self, name: str, pattern: str | None, time_format: TimeFormat | None = None,
                  default_year: int = 1970,
                  extract: Callable[[re.Match[str]], tuple[str | None, str | None, str]]
-                 | None = None) -> None:
+                 | None = None, variant: str | None = None, message_is_suffix: bool = True
+                 ) -> None:
         self.name = name
         self.time_format = time_format
         self.has_time = time_format is not None
         self._regex = re.compile(pattern) if pattern else None
         self._times = TimeReader(time_format, default_year) if time_format else None
         self._extract = extract
+        # ``extract`` reads digits only in the ``variant`` group (a syslog priority, an HTTP
+        # status); its message is the line's end unless ``message_is_suffix`` is false.
+        self._variant = variant
+        self._message_is_suffix = message_is_suffix
+        self.memoizable = name != "json" and (pattern is None or digit_blind(pattern))
 
     def __repr__(self) -> str:
         time_name = self.time_format.name if self.time_format else "none"
@@ -318,6 +377,154 @@ class LogFormat:
         if len(line) > MAX_HEADER:
             message = message + line[MAX_HEADER:]
         return Record(time, zone_known, level, logger, message)
+
+    def layout(self, line: str) -> Layout | None:
+        """Where ``parse(line)`` finds its parts, for a ``memoizable`` format and a line of
+        at most ``MAX_HEADER`` characters; ``None`` for a continuation line.
+
+        Every line of the same shape has the same layout. ``parse(line).message`` is
+        ``line[layout.message_start:]`` (when that is ``-1``, the message is rebuilt from
+        several parts: ask ``parse``); ``parse(line).time`` is ``read_time`` of the text
+        ``layout.time_key(line)`` plus the fraction ``layout.fraction(line)``. When the
+        layout has a variant span, the level holds only for lines with the same text there.
+
+        >>> fmt = detect(["2026-11-17 09:14:01,233 WARN [main] c.a.Pool - slow"])
+        >>> layout = fmt.layout("2026-11-17 09:14:01,233 WARN [main] c.a.Pool - slow")
+        >>> layout.level, layout.time_key("2026-11-17 09:14:01,233 WARN [main] c.a.Pool - slow")
+        ('warning', '2026-11-17 09:14:01,')
+        """
+        if self._regex is None:
+            return Layout(_search_level(line), 0)
+        match = self._regex.match(line)
+        if match is None:
+            return None
+        groups = match.groupdict()
+        if self._extract is not None:
+            level = self._extract(match)[0]
+        else:
+            level = normalize_level(groups.get("level") or groups.get("blevel")
+                                    or groups.get("clevel") or groups.get("alevel"))
+            if level is None:
+                level = _search_level(groups["message"])
+        message_start = match.start("message") if self._message_is_suffix else -1
+        variant_start, variant_end = match.span(self._variant) if self._variant else (-1, -1)
+        if self._times is None:
+            return Layout(level, message_start, variant_start=variant_start,
+                          variant_end=variant_end)
+        time_start, time_end = match.span("_t")
+        fraction_start, fraction_end = match.span("f") if "f" in groups else (-1, -1)
+        return Layout(level, message_start, time_start, time_end, fraction_start,
+                      fraction_end, variant_start, variant_end)
+
+    def read_time(self, line: str, text: str) -> tuple[int, bool] | None:
+        """Microseconds since the epoch (without the fraction) and whether the zone was
+        known, of ``line``'s timestamp whose ``Layout.time_key`` is ``text``."""
+        assert self._regex is not None and self._times is not None
+        match = self._regex.match(line)
+        assert match is not None
+        return self._times.read_text(text, match)
+
+    @property
+    def time_cache(self) -> dict[str, tuple[int, bool] | None]:
+        """``Layout.time_key`` text -> what ``read_time`` gave for it (see ``TimeReader``)."""
+        return self._times.by_text if self._times is not None else {}
+
+
+@dataclass(frozen=True, slots=True)
+class Layout:
+    """Where one shape of line keeps its parts (see ``LogFormat.layout``).
+
+    Attributes:
+        level: the normalized level, or ``None``.
+        message_start: the offset of the message.
+        time_start, time_end: the span of the timestamp, ``-1`` when there is none.
+        fraction_start, fraction_end: the span of its fraction digits, ``-1`` when none.
+        variant_start, variant_end: the span of the digits the level depends on (a syslog
+            priority, an HTTP status), ``-1`` when none.
+    """
+
+    level: str | None
+    message_start: int
+    time_start: int = -1
+    time_end: int = -1
+    fraction_start: int = -1
+    fraction_end: int = -1
+    variant_start: int = -1
+    variant_end: int = -1
+
+    def time_key(self, line: str) -> str:
+        """The timestamp's text without its fraction digits."""
+        if self.fraction_start < 0:
+            return line[self.time_start:self.time_end]
+        return line[self.time_start:self.fraction_start] + line[self.fraction_end:self.time_end]
+
+    def fraction(self, line: str) -> int:
+        """The fraction of a second in microseconds (digits past the sixth are dropped)."""
+        if self.fraction_start < 0:
+            return 0
+        digits = line[self.fraction_start:min(self.fraction_end, self.fraction_start + 6)]
+        return int(digits) * 10 ** (6 - len(digits))
+
+
+_SOME_DIGITS = {sre_constants.CATEGORY_DIGIT: True, sre_constants.CATEGORY_NOT_DIGIT: False,
+                sre_constants.CATEGORY_WORD: True, sre_constants.CATEGORY_NOT_WORD: False,
+                sre_constants.CATEGORY_SPACE: False, sre_constants.CATEGORY_NOT_SPACE: True}
+_DIGIT_CODES = range(ord("0"), ord("9") + 1)
+
+
+def digit_blind(pattern: str) -> bool:
+    """Whether ``pattern`` treats all ASCII digits alike, so that replacing digits by other
+    digits in a text never changes which path a match takes, nor any span.
+
+    >>> digit_blind(r"\\d{4}-\\w+ [^0-9]"), digit_blind(r"0x[0-9a-f]+"), digit_blind(r"[0-5]")
+    (True, False, False)
+    """
+    def blind(items: Any) -> bool:
+        for op, arg in items:
+            if op in (sre_constants.GROUPREF, sre_constants.GROUPREF_EXISTS):
+                return False  # a back-reference compares the digits themselves
+            if op in (sre_constants.LITERAL, sre_constants.NOT_LITERAL):
+                if arg in _DIGIT_CODES:
+                    return False
+            elif op == sre_constants.IN:
+                if len({_in_class(arg, code) for code in _DIGIT_CODES}) > 1:
+                    return False
+            elif not all(blind(inner) for inner in _inner_patterns(op, arg)):
+                return False
+        return True
+
+    return blind(sre_parse.parse(pattern))
+
+
+def _inner_patterns(op: Any, arg: Any) -> list[Any]:
+    """The sub-patterns of one parsed-pattern item (repeats, groups, branches, lookarounds)."""
+    if op in (sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT,
+              getattr(sre_constants, "POSSESSIVE_REPEAT", sre_constants.MAX_REPEAT)):
+        return [arg[2]]
+    if op == sre_constants.SUBPATTERN:
+        return [arg[-1]]
+    if op == sre_constants.BRANCH:
+        return list(arg[1])
+    if op in (sre_constants.ASSERT, sre_constants.ASSERT_NOT):
+        return [arg[1]]
+    if op == getattr(sre_constants, "ATOMIC_GROUP", None):
+        return [arg]
+    return []
+
+
+def _in_class(items: Any, code: int) -> bool:
+    inside = False
+    negate = False
+    for op, arg in items:
+        if op == sre_constants.NEGATE:
+            negate = True
+        elif op == sre_constants.LITERAL:
+            inside |= arg == code
+        elif op == sre_constants.RANGE:
+            inside |= arg[0] <= code <= arg[1]
+        elif op == sre_constants.CATEGORY:
+            inside |= _SOME_DIGITS.get(arg, True)
+    return inside != negate
 
 
 def _search_level(text: str) -> str | None:
@@ -466,9 +673,12 @@ _PYTHON_DEFAULT = (r"(?P<level>DEBUG|INFO|WARNING|ERROR|CRITICAL):(?P<logger>[\w
 def _candidates(time_format: TimeFormat | None, default_year: int) -> list[LogFormat]:
     formats = [
         LogFormat("cri", _CRI, TIME_FORMATS[0], default_year, _cri_extract),
-        LogFormat("access", _ACCESS, TIME_FORMATS[7], default_year, _access_extract),
-        LogFormat("syslog", _SYSLOG_5424, TIME_FORMATS[0], default_year, _syslog_extract),
-        LogFormat("syslog", _SYSLOG, TIME_FORMATS[10], default_year, _syslog_extract),
+        LogFormat("access", _ACCESS, TIME_FORMATS[7], default_year, _access_extract,
+                  variant="status", message_is_suffix=False),
+        LogFormat("syslog", _SYSLOG_5424, TIME_FORMATS[0], default_year, _syslog_extract,
+                  variant="pri"),
+        LogFormat("syslog", _SYSLOG, TIME_FORMATS[10], default_year, _syslog_extract,
+                  variant="pri"),
         LogFormat("nginx-error", _NGINX_ERROR, TIME_FORMATS[1], default_year),
     ]
     if time_format is not None:

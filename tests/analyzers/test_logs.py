@@ -1,14 +1,20 @@
+import gzip
+import io
 import random
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import orjson
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from analyzers.logs import LogAnalyzer, parse_exception
-from inspector.model import ArtifactKind
+import analyzers.logs
+from analyzers.logs import KnownIssues, LogAnalyzer, parse_exception, required_text
+from inspector.model import Artifact, ArtifactKind
 from inspector.plugins import Cancelled
 from inspector.samples import oom_crash_loop, pool_exhaustion
+from inspector.templates import shape
 from inspector.testing import RecordingContext, run_analyzer
 
 CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
@@ -173,31 +179,23 @@ def test_bad_input_is_survived_and_reported():
     assert run.stats["levels"]["info"] == 2
 
 
-def test_truncated_gzip_like_stream_keeps_what_was_read():
-    class Broken:
-        artifact = None
+def test_truncated_gzip_stream_keeps_what_was_read():
+    class Truncated:
+        """A gzip member cut short, read through ``gzip`` as the bundle reader does."""
 
         def __init__(self, data):
             self.data = data
+            self.artifact = Artifact("app.log.1.gz", ArtifactKind.LOG, 10)
 
         def open(self):
-            import io
+            return gzip.GzipFile(fileobj=io.BytesIO(self.data))
 
-            class Stream(io.BytesIO):
-                def readline(self, limit=-1):
-                    line = super().readline(limit)
-                    if self.tell() > 200:
-                        raise EOFError("Compressed file ended before the end-of-stream marker")
-                    return line
-            return Stream(self.data)
-
-    from inspector.model import Artifact
-    source = Broken(app_log(minutes=2))
-    source.artifact = Artifact("app.log.1.gz", ArtifactKind.LOG, 10)
+    log = app_log(minutes=2)
     context = RecordingContext()
-    items = list(LogAnalyzer(default_year=2026).analyze(source, context))
-    assert any("reading stopped" in w for w in context.warnings)
-    assert items[-1].values["lines"] >= 1
+    items = list(LogAnalyzer(default_year=2026).analyze(
+        Truncated(gzip.compress(log)[:-30]), context))
+    assert any("reading stopped" in w and "EOFError" in w for w in context.warnings)
+    assert 1 <= items[-1].values["lines"] <= log.count(b"\n")
 
 
 def test_cancellation_is_honoured():
@@ -259,3 +257,146 @@ def test_postgres_corpus_logs_are_read():
         run = analyze(path.read_bytes(), name=path.name)
         assert run.stats["time_zone"] == "explicit", path.name
         assert run.stats["time_range"] is not None
+
+
+# --- the fast path gives exactly what the slow path gives -----------------------------------
+
+_LINE_KINDS = st.sampled_from(["info", "info", "info", "warn", "error", "trace", "python",
+                               "plain", "restart", "blank", "crlf", "latin1", "nul", "hex",
+                               "pool", "json", "go", "digit-x"])
+
+
+def _log_line(kind: str, moment: datetime, rng: random.Random) -> bytes:
+    head = f"{stamp(moment)} {{}} [exec-{rng.randint(1, 12)}] c.a.Api - "
+    number = rng.randint(0, 10 ** rng.randint(1, 9))
+    text = {
+        "info": head.format("INFO ") + f"GET /orders/{number} 200 in {rng.randint(1, 999)} ms",
+        "warn": head.format("WARN ") + f"slow query {number} took {rng.random() * 9:.3f} s",
+        "error": head.format("ERROR") + f"order {number} failed",
+        "trace": JAVA.format(t=stamp(moment), n=number, line=rng.randint(1, 99)),
+        "python": ("Traceback (most recent call last):\n  File \"/app/x.py\", line 3, in "
+                   f"main\n    run()\nValueError: bad value {number}"),
+        "plain": f"worker {number} done",
+        "restart": head.format("INFO ") + f"Starting App v1.{number % 9} using Java 17",
+        "blank": "",
+        "crlf": head.format("INFO ") + f"cache hit {number}\r",
+        "hex": head.format("ERROR") + f"segfault at 0x{number:x} in worker {number % 7}",
+        # One shape, two masks: "1x5.log" is one value, "0x5.log" a hex value and a suffix.
+        "digit-x": head.format("INFO ") + f"wrote {number % 2}x5.log",
+        "pool": head.format("ERROR") + "HikariPool-1 - Connection is not available, request "
+                                        f"timed out after {number}ms.",
+        "json": '{"time": "' + moment.isoformat() + f'", "level": "warn", "msg": "j {number}"}}',
+        "go": f"panic: runtime error: index out of range [{number % 9}] with length 3\n\n"
+              "goroutine 1 [running]:\nmain.main()\n\t/app/main.go:12 +0x1d",
+    }.get(kind)
+    if kind == "latin1":
+        return head.format("INFO ").encode() + b"caf\xe9 " + str(number).encode()
+    if kind == "nul":
+        return b"\x00\x01 binary " + str(number).encode()
+    return text.encode()
+
+
+@st.composite
+def _logs(draw):
+    rng = draw(st.randoms(use_true_random=False))
+    kinds = draw(st.lists(_LINE_KINDS, min_size=1, max_size=120))
+    moment = START
+    lines = []
+    for kind in kinds:
+        moment += timedelta(milliseconds=rng.choice([1, 7, 250, 1500, 61_000, 400_000]))
+        lines.append(_log_line(kind, moment, rng))
+    return b"\n".join(lines) + draw(st.sampled_from([b"\n", b"", b"\r\n"]))
+
+
+def _outcome(data: bytes) -> tuple:
+    run = analyze(data)
+    return run.findings, run.events, run.stats, run.context.warnings
+
+
+def _slow_outcome(data: bytes) -> tuple:
+    """``_outcome`` with every line read by ``LogFormat.parse`` (no shapes, no layouts)."""
+    detect = analyzers.logs.detect
+
+    def slow_detect(*args, **kwargs):
+        log_format = detect(*args, **kwargs)
+        log_format.memoizable = False
+        return log_format
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(analyzers.logs, "detect", slow_detect)
+        return _outcome(data)
+
+
+@settings(max_examples=40, deadline=None)
+@given(_logs())
+def test_fast_path_gives_exactly_what_the_slow_path_gives(data):
+    fast = _outcome(data)
+    assert _slow_outcome(data) == fast
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(analyzers.logs, "BLOCK", 61)  # lines cut across many small reads
+        assert _outcome(data) == fast
+
+
+def _other_format_line(log_format: str, moment: datetime, rng: random.Random) -> str:
+    number = rng.randint(0, 10 ** rng.randint(1, 6))
+    message = rng.choice([f"job {number} done", "Connection refused", f"oom 0x{number:x}",
+                          f"ERROR disk {number % 3} full", "Starting app v2 on port 80"])
+    if log_format == "syslog":
+        priority = rng.choice(["", f"<{rng.randint(0, 191)}>"])
+        return (f"{priority}{moment:%b} {moment.day:>2} {moment:%H:%M:%S} host{number % 3} "
+                f"app[{number}]: {message}")
+    if log_format == "cri":
+        return (f"{moment:%Y-%m-%dT%H:%M:%S.%f}Z {rng.choice(['stdout', 'stderr'])} "
+                f"{rng.choice('FP')} {message}")
+    return (f"10.0.{number % 256}.{rng.randint(0, 255)} - - [{moment:%d/%b/%Y:%H:%M:%S} +0000] "
+            f'"GET /api/{number} HTTP/1.1" {rng.choice([200, 200, 301, 404, 502, 503])} '
+            f'{number} "-" "{message}"')
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.sampled_from(["syslog", "cri", "access"]), st.integers(1, 150),
+       st.randoms(use_true_random=False))
+def test_fast_path_of_formats_with_rebuilt_levels_and_messages(log_format, count, rng):
+    moment = START
+    lines = []
+    for _ in range(count):
+        moment += timedelta(seconds=rng.choice([0, 1, 30, 400]))
+        lines.append(_other_format_line(log_format, moment, rng))
+    data = ("\n".join(lines) + "\n").encode()
+    fast = _outcome(data)
+    assert fast[2]["format"] == log_format
+    assert _slow_outcome(data) == fast
+
+
+def test_shape_table_is_bounded_and_the_rest_still_counts():
+    data = app_log(minutes=5, per_minute=40)
+    expected = analyze(data).stats
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(analyzers.logs, "MAX_SHAPES", 3)
+        assert analyze(data).stats == expected
+
+
+def test_required_text_is_what_every_match_holds():
+    assert required_text("No space left on device") == {"no space left on device"}
+    assert required_text(r"(?:Connection refused|ECONNREFUSED)") == {"connection refused",
+                                                                    "econnrefused"}
+    assert required_text(r"\w+\s?\d*") is None
+
+
+_KNOWLEDGE = LogAnalyzer().knowledge
+_PATTERNS = [p for s in _KNOWLEDGE.signatures for p in s.patterns]
+
+
+@settings(max_examples=120, deadline=None)
+@given(st.sampled_from(_PATTERNS).flatmap(lambda p: st.from_regex(p, alphabet=st.characters(
+    codec="ascii", exclude_characters="\n"))), st.sampled_from(["", "ERROR x: ", "caf\u00e9 "]),
+    st.booleans())
+def test_known_issue_pre_check_never_hides_a_match(example, prefix, upper):
+    text = prefix + (example.upper() if upper else example)
+    known = KnownIssues(_KNOWLEDGE)
+    assert known.match(text) == _KNOWLEDGE.match(text)
+    # The hint of one text holds for every text of its shape ("502" and "999" alike).
+    hint = known.shape_has_required(shape(text))
+    twin = "".join("9" if c.isdigit() and c.isascii() else c for c in text)
+    assert known.match(text, hint) == _KNOWLEDGE.match(text)
+    assert known.match(twin, hint) == _KNOWLEDGE.match(twin)

@@ -5,8 +5,19 @@ from pathlib import Path
 
 import orjson
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from inspector.templates import TemplateMiner, mask, mine, templates_command
+from inspector.logformat import detect, digit_blind
+from inspector.templates import (
+    _MASK,
+    TemplateMiner,
+    mask,
+    mine,
+    shape,
+    shape_decides_mask,
+    templates_command,
+)
 
 CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "loghub"
 
@@ -116,3 +127,70 @@ def test_templates_command_json_and_missing_file(tmp_path):
         {"line": 1, "template_id": 1, "template": "a <*>"},
         {"line": 2, "template_id": 1, "template": "a <*>"}]
     assert templates_command(tmp_path / "missing.log", "csv", io.StringIO()) == 2
+
+
+# Pieces of realistic messages, dense in what the masks look at: digits next to dots, colons,
+# slashes, dashes, quotes, hex prefixes, units, UUID-like and IP-like runs.
+_PIECES = st.sampled_from([
+    "user", "took", "ms", "KB", "s", "in", "GET", "/api/v1/orders/", "http://h:80/x?a=", "blk_",
+    "-", ".", ":", "/", '"', " ", "  ", "\t", "x", "X", "0x", "0X", "deadbeef", "(", ")", ",",
+    "=", "e89b-12d3-", "10.0.0.", "a1b2c3d4", "é", "١٢", "<*>", "_", "v", "[", "]", ".log",
+    " ms", "1x", "0x1",
+])
+_DIGITS = st.text(alphabet="0123456789", min_size=1, max_size=12)
+_MESSAGES = st.lists(st.one_of(_PIECES, _DIGITS), max_size=40).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_MESSAGES, st.randoms(use_true_random=False))
+def test_messages_of_one_shape_share_their_mask(message, rng):
+    # Another message of the same shape: every ASCII digit replaced by a 0 or a 1 (whether a
+    # digit is 0 is all that could matter).
+    twin = "".join(rng.choice("01") if c in "0123456789" else c for c in message)
+    message_shape = shape(message)
+    assert len(message_shape) == len(message) and shape(twin) == message_shape
+    if shape_decides_mask(message_shape):
+        assert mask(message) == mask(twin) == mask(message_shape)
+
+
+def test_a_hex_prefix_is_why_some_shapes_do_not_decide_the_mask():
+    # "1x5 s" is a number with a unit; "0x5 s" a hex value and a word: same shape, two masks.
+    assert shape("1x5 s") == shape("0x5 s") == "0x0 s"
+    assert mask("1x5 s") != mask("0x5 s")
+    assert not shape_decides_mask(shape("1x5 s"))
+    # And it is the only mask that tells digits apart: a new one must keep this true.
+    assert not digit_blind(_MASK.pattern)
+    assert digit_blind(_MASK.pattern.replace(r"|\b0[xX][0-9a-fA-F]++", ""))
+
+
+def test_lookup_tells_what_the_miner_remembers():
+    miner = TemplateMiner()
+    template_id = miner.add(mask("user 7 logged in"), masked=True)
+    assert miner.lookup(mask("user 9 logged in")) == template_id
+    assert miner.lookup("never seen") is None
+
+
+def _slow_mine(lines):
+    log_format = detect(lines[:200])
+    log_format.memoizable = False  # every line parsed and masked on its own
+    return mine(lines, log_format)
+
+
+@pytest.mark.parametrize("dataset", ["Apache", "HDFS", "Spark", "Zookeeper"])
+def test_mining_by_shape_gives_what_mining_each_line_gives(dataset):
+    log = CORPUS / f"{dataset}_2k.log"
+    if not log.exists():
+        pytest.skip("corpus absent")
+    lines = log.read_text(encoding="utf-8").splitlines()
+    assert mine(lines) == _slow_mine(lines)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["INFO", "WARN", "ERROR"]), _MESSAGES), min_size=1,
+                max_size=60), st.randoms(use_true_random=False))
+def test_mining_by_shape_on_generated_lines(records, rng):
+    lines = [f"2026-11-17 09:{rng.randint(0, 59):02d}:{rng.randint(0, 59):02d},"
+             f"{rng.randint(0, 999):03d} {level} [exec-{rng.randint(1, 12)}] c.a.B - {message}"
+             for level, message in records]
+    lines += [f"\tat c.a.B.f(B.java:{rng.randint(1, 99)})", "multi\nline 12"]
+    assert mine(lines) == _slow_mine(lines)
