@@ -30,6 +30,8 @@ from inspector.streams import Limits
 from inspector.templates import templates_command
 
 COMMANDS = ("analyze", "samples", "rules", "demo", "templates", "kb")
+# The demo shows one incident through three sources (app log, HAR, capture) at once.
+DEMO_SCENARIO = "cert_expiry_incident"
 
 
 def _severity(text: str) -> Severity:
@@ -92,7 +94,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_kb_parsers(commands)
 
     demo = commands.add_parser("demo", help="build a sample bundle and analyze it")
-    demo.add_argument("--scenario", default=samples.CATALOGUE[0])
+    demo.add_argument("--scenario", default=DEMO_SCENARIO, choices=samples.CATALOGUE)
     demo.add_argument("--format", choices=("json", "md"), default="md")
     return parser
 
