@@ -320,7 +320,10 @@ def _mp_context():
     methods = multiprocessing.get_all_start_methods()
     if "forkserver" in methods:
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["inspector.engine"])
+        # Workers fork from a server that has imported these once; the built-in analyzers
+        # are named by module, not imported here, so the core still does not depend on them
+        # (a module that fails to preload is skipped by multiprocessing, not fatal).
+        context.set_forkserver_preload(["inspector.engine", "analyzers"])
         return context
     return multiprocessing.get_context("spawn")
 
