@@ -374,6 +374,31 @@ def _overlapping_entries(infos: list[zipfile.ZipInfo]) -> dict[int, str]:
     return overlaps
 
 
+class _Replay(io.RawIOBase):
+    """Bytes already read from a stream, then the rest of that stream."""
+
+    def __init__(self, head: bytes, rest: BinaryIO) -> None:
+        self._head = memoryview(head)
+        self._rest = rest
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:  # type: ignore[override]
+        if self._head:
+            count = min(len(buffer), len(self._head))
+            buffer[:count] = self._head[:count]
+            self._head = self._head[count:]
+            return count
+        data = self._rest.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+    def close(self) -> None:
+        # The caller owns the stream being replayed; closing the replay must not close it.
+        super().close()
+
+
 class _Window(io.RawIOBase):
     """``length`` bytes of a shared file from ``start``: one zip entry's stored data."""
 
@@ -974,12 +999,13 @@ class _Scanner:
             except LimitExceeded as exc:
                 self._limit(artifact, exc)
                 return
-        if error is not None:
-            if not head:
-                self._fail(artifact, f"cannot be read: {error}")
-                return
-            self._unreadable(artifact.path, f"only the beginning can be read: {error}")
-        self._classify(container, member, artifact, head, prefix, steps, depth, ancestors)
+            if error is not None:
+                if not head:
+                    self._fail(artifact, f"cannot be read: {error}")
+                    return
+                self._unreadable(artifact.path, f"only the beginning can be read: {error}")
+            self._classify(container, member, artifact, head, stream, prefix, steps, depth,
+                           ancestors)
 
     def _pre_read_skip(self, member: Member) -> _Skip | None:
         if member.problem and "overlap" in member.problem:
@@ -1005,7 +1031,7 @@ class _Scanner:
         return None
 
     def _classify(self, container: Container, member: Member, artifact: Artifact, head: bytes,
-                  prefix: str, steps: tuple[Any, ...], depth: int,
+                  stream: BinaryIO, prefix: str, steps: tuple[Any, ...], depth: int,
                   ancestors: tuple[str, ...]) -> None:
         if not head:
             artifact.kind = sniff(b"", artifact.path)
@@ -1018,11 +1044,14 @@ class _Scanner:
         if codec:
             artifact.compression = codec
             try:
-                with container.open_member(member, self.budget, artifact.path) as raw, \
-                        guarded(raw, self.budget, name=artifact.path, codec=codec) as stream:
-                    inner_head, error = read_head(stream)
+                # Continue the stream already open rather than opening the member again:
+                # in a compressed tar, going back to the member's start means decompressing
+                # the whole archive from its beginning.
+                replay = io.BufferedReader(_Replay(head, stream))
+                with guarded(replay, self.budget, name=artifact.path, codec=codec) as inner:
+                    inner_head, error = read_head(inner)
                     if error is None:
-                        _read_past_ratio_floor(stream, self.limits)
+                        _read_past_ratio_floor(inner, self.limits)
             except LimitExceeded as exc:
                 self._limit(artifact, exc)
                 return
