@@ -20,8 +20,13 @@ thousand packets a second; this reads several hundred thousand):
 capture's snaplen cut the bytes short (``len(payload)`` is what was captured). For ICMP and
 ICMPv6, ``payload`` is the whole ICMP message starting at its type byte.
 
-The network analyzer uses the lower-level ``_frames`` / ``_decode_fields`` (tuples instead of
-dataclasses, about twice as fast); their shapes are internal and may change.
+The network analyzer uses the lower-level ``_frame_batches`` (lists of plain tuples, one
+list per buffer-full) and ``_network_offset``; their shapes are internal and may change. Speed
+decisions, measured (``bench/bench_network.py``): the stream is read in 1 MiB chunks and a
+record cut by a chunk's end is completed by reading just its missing bytes (never by joining
+the rest onto the whole next chunk, which copied the capture a second time); whole records in
+the buffer are read in a tight loop and handed over as a list, since resuming a generator per
+frame costs about as much as reading the record.
 
 >>> import io, struct
 >>> header = struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, 1)
@@ -141,7 +146,7 @@ class Transport:
 
 
 class _Buffer:
-    """Sequential reads over a stream in 1 MiB chunks; ``take`` returns b'' at a clean end."""
+    """Sequential reads over a stream in 1 MiB chunks: ``data[position:]`` is what is unread."""
 
     __slots__ = ("data", "position", "stream")
 
@@ -151,13 +156,28 @@ class _Buffer:
         self.position = 0
 
     def fill(self, size: int) -> bool:
-        """Make ``size`` bytes available from ``position``; False if the stream ends first."""
+        """Make ``size`` bytes available from ``position``; False if the stream ends first.
+
+        A used-up buffer is replaced by the next chunk as it is; a record cut by the chunk's
+        end gets only its missing bytes read and joined to it. (Joining the rest onto a whole
+        new chunk would copy every byte of the capture once more: a third of the time the
+        reader takes.)
+        """
         available = len(self.data) - self.position
         if available >= size:
             return True
-        parts = [self.data[self.position:]]
+        if available:
+            parts = [self.data[self.position:]]
+        else:
+            chunk = self.stream.read(max(_CHUNK, size))
+            self.data = chunk
+            self.position = 0
+            available = len(chunk)
+            if available >= size or not chunk:
+                return available >= size
+            parts = [chunk]
         while available < size:
-            chunk = self.stream.read(max(_CHUNK, size - available))
+            chunk = self.stream.read(size - available)
             if not chunk:
                 break
             parts.append(chunk)
@@ -173,18 +193,28 @@ def read_packets(stream: BinaryIO) -> Iterator[Packet]:
     Raises ``CaptureError`` for an unknown file header, or after the last good frame when a
     record is truncated or malformed.
     """
-    for index, time, linktype, data, wire_length in _frames(stream):
-        yield Packet(index, time, linktype, data, wire_length)
+    for batch in _frame_batches(stream):
+        for index, time, linktype, data, wire_length in batch:
+            yield Packet(index, time, linktype, data, wire_length)
 
 
-def _frames(stream: BinaryIO) -> Iterator[tuple[int, float, int, bytes, int]]:
-    """``read_packets`` as plain tuples ``(index, time, linktype, data, wire_length)``."""
+Frame = tuple[int, float, int, bytes, int]
+
+
+def _frame_batches(stream: BinaryIO) -> Iterator[list[Frame]]:
+    """``read_packets`` as plain ``(index, time, linktype, data, wire_length)`` tuples, in
+    lists: the frames of one buffer-full (about 1 MiB) at a time.
+
+    A consumer looping over lists skips one generator resume per frame, which costs about as
+    much as reading the record itself. Every good frame is handed over before a
+    ``CaptureError``.
+    """
     head = stream.read(24)
     if len(head) < 4:
         raise CaptureError("not a capture: the file is shorter than any capture header", 0)
     if head[:4] == b"\x0a\x0d\x0d\x0a":
-        return _pcapng_frames(_Buffer(stream, head))
-    return _pcap_frames(_Buffer(stream, head))
+        return _pcapng_batches(_Buffer(stream, head))
+    return _pcap_batches(_Buffer(stream, head))
 
 
 _PCAP_MAGICS = {
@@ -198,7 +228,7 @@ _PCAP_MAGICS = {
 }
 
 
-def _pcap_frames(buffer: _Buffer) -> Iterator[tuple[int, float, int, bytes, int]]:
+def _pcap_batches(buffer: _Buffer) -> Iterator[list[Frame]]:
     (magic,) = struct.unpack_from("<I", buffer.data, 0)
     if magic not in _PCAP_MAGICS:
         raise CaptureError(f"not a pcap or pcapng capture (magic {magic:#010x})", 0)
@@ -213,44 +243,83 @@ def _pcap_frames(buffer: _Buffer) -> Iterator[tuple[int, float, int, bytes, int]
     unpack = record.unpack_from
     index = 0
     while True:
+        # Every whole record already in the buffer, then one refill.
         data = buffer.data
         position = buffer.position
-        if len(data) - position < record_size:
-            if not buffer.fill(record_size):
-                if len(buffer.data) - buffer.position:
-                    raise CaptureError(f"record header after frame {index} is truncated", index)
-                return
-            data = buffer.data
-            position = buffer.position
-        seconds, fraction_count, captured, wire_length = unpack(data, position)
+        available = len(data)
+        batch: list[Frame] = []
+        append = batch.append
+        while position + record_size <= available:
+            seconds, fraction_count, captured, wire_length = unpack(data, position)
+            start = position + record_size
+            end = start + captured
+            if end > available or captured > _MAX_RECORD:
+                break
+            index += 1
+            append((index, seconds + fraction_count * fraction, linktype, data[start:end],
+                    wire_length))
+            position = end
+        buffer.position = position
+        if batch:
+            yield batch
+        if not buffer.fill(record_size):
+            if len(buffer.data) - buffer.position:
+                raise CaptureError(f"record header after frame {index} is truncated", index)
+            return
+        captured = unpack(buffer.data, buffer.position)[2]
         if captured > _MAX_RECORD:
             raise CaptureError(f"frame {index + 1} claims {captured:,} captured bytes", index)
-        start = position + record_size
-        end = start + captured
-        if end > len(data):
-            if not buffer.fill(record_size + captured):
-                raise CaptureError(f"frame {index + 1} is truncated", index)
-            data = buffer.data
-            start = record_size
-            end = start + captured
-        buffer.position = end
-        index += 1
-        yield index, seconds + fraction_count * fraction, linktype, data[start:end], wire_length
+        if not buffer.fill(record_size + captured):
+            raise CaptureError(f"frame {index + 1} is truncated", index)
 
 
-def _pcapng_frames(buffer: _Buffer) -> Iterator[tuple[int, float, int, bytes, int]]:
+# Per byte order: a block's (type, total length), and an enhanced packet block's (interface,
+# timestamp high, timestamp low, captured length, wire length).
+_PCAPNG_HEADERS = {order: (struct.Struct(order + "II").unpack_from,
+                           struct.Struct(order + "IIIII").unpack_from) for order in "<>"}
+
+
+def _pcapng_batches(buffer: _Buffer) -> Iterator[list[Frame]]:
     order = "<"
+    block_header, packet_header = _PCAPNG_HEADERS[order]
     # per interface of the current section: (linktype, seconds per tick, offset seconds)
     interfaces: list[tuple[int, float, int]] = []
     index = 0
     while True:
+        # Enhanced packet blocks wholly in the buffer, nearly every block of a capture, in a
+        # tight loop; anything else, or anything wrong, is left to the block-by-block code
+        # below, which reports errors.
+        data = buffer.data
+        position = buffer.position
+        available = len(data)
+        batch: list[Frame] = []
+        append = batch.append
+        while position + 12 <= available:
+            block_type, block_length = block_header(data, position)
+            end = position + block_length
+            if (block_type != 6 or end > available or block_length < 32 or block_length % 4
+                    or block_length > _MAX_RECORD):
+                break
+            interface, high, low, captured, wire_length = packet_header(data, position + 8)
+            start = position + 28
+            if start + captured > end - 4 or interface >= len(interfaces):
+                break
+            linktype, tick, offset = interfaces[interface]
+            index += 1
+            append((index, offset + ((high << 32) | low) * tick, linktype,
+                    data[start:start + captured], wire_length))
+            position = end
+        buffer.position = position
+        if batch:
+            yield batch
+
         if not buffer.fill(12):
             if len(buffer.data) - buffer.position:
                 raise CaptureError(f"block header after frame {index} is truncated", index)
             return
         data = buffer.data
         position = buffer.position
-        block_type = struct.unpack_from(order + "I", data, position)[0]
+        block_type = block_header(data, position)[0]
         if block_type == 0x0A0D0D0A:
             magic = data[position + 8:position + 12]
             if magic == b"\x4d\x3c\x2b\x1a":
@@ -260,8 +329,9 @@ def _pcapng_frames(buffer: _Buffer) -> Iterator[tuple[int, float, int, bytes, in
             else:
                 raise CaptureError(f"section header after frame {index} has a bad "
                                    "byte-order magic", index)
+            block_header, packet_header = _PCAPNG_HEADERS[order]
             interfaces = []
-        block_length = struct.unpack_from(order + "I", data, position + 4)[0]
+        block_length = block_header(data, position)[1]
         if block_length < 12 or block_length % 4 or block_length > _MAX_RECORD:
             raise CaptureError(f"block after frame {index} has an impossible length "
                                f"({block_length:,})", index)
@@ -275,8 +345,7 @@ def _pcapng_frames(buffer: _Buffer) -> Iterator[tuple[int, float, int, bytes, in
         if block_type == 6:  # enhanced packet block
             if body_end - body < 20:
                 raise CaptureError(f"frame {index + 1}: packet block too short", index)
-            interface, high, low, captured, wire_length = struct.unpack_from(
-                order + "IIIII", data, body)
+            interface, high, low, captured, wire_length = packet_header(data, body)
             start = body + 20
         elif block_type == 3:  # simple packet block: interface 0, no timestamp
             if body_end - body < 4:
@@ -303,8 +372,8 @@ def _pcapng_frames(buffer: _Buffer) -> Iterator[tuple[int, float, int, bytes, in
                                "capture never described", index)
         linktype, tick, offset = interfaces[interface]
         index += 1
-        yield (index, offset + ((high << 32) | low) * tick, linktype,
-               data[start:start + captured], wire_length)
+        yield [(index, offset + ((high << 32) | low) * tick, linktype,
+                data[start:start + captured], wire_length)]
 
 
 def _interface(data: bytes, body: int, body_end: int, order: str,

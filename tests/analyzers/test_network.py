@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+import random
 import re
 import struct
 from pathlib import Path
@@ -13,6 +15,8 @@ from hypothesis import strategies as st
 
 from analyzers.network import NetworkAnalyzer, _dns_question
 from inspector.model import Finding, PacketLocator
+from inspector.pcap import LINKTYPE_RAW
+from inspector.plugins import Cancelled
 from inspector.rules import REGISTRY
 from inspector.samples import backend_refused, dns_misconfiguration
 from inspector.samples.packets import (
@@ -437,3 +441,121 @@ def test_corrupted_captures_never_raise(noise, position):
     run = run_analyzer(NetworkAnalyzer(), bytes(data), name="fuzz.pcapng")
     orjson.dumps(run.stats)
     assert set(TSHARK_NAMES) <= set(run.stats)
+
+
+def _busy_capture(seed: int, flows: int = 60) -> Capture:
+    """Many connections with every TCP event the analysis tells apart, then a lossy,
+    reordering path: frames dropped, duplicated and swapped at random (seeded)."""
+    rng = random.Random(seed)
+    capture = Capture()
+    for number in range(flows):
+        start = T0 + number * 0.05
+        flow = _flow(capture, 40000 + number, rng.choice([443, 53, 8080]))
+        shape = rng.random()
+        if shape < 0.1:
+            flow.refuse(start, rtt=0.001)
+            continue
+        ready = flow.handshake(start, rtt=rng.uniform(0.001, 0.02))
+        for turn in range(rng.randint(1, 3)):
+            at = ready + turn * 0.01
+            flow.send(at, bytes(rng.randint(1, 300)))
+            flow.send(at + 0.002, bytes(rng.randint(1, 5000)), from_client=False)
+            if rng.random() < 0.2:
+                flow.packet(at + 0.004, True, ACK, window=0)
+                flow.packet(at + 0.005, False, PSH | ACK, b"x")  # zero-window probe
+            flow.ack(at + 0.006)
+            if rng.random() < 0.2:
+                flow.packet(at + 0.007, True, ACK, seq=flow.next_seq[True] - 1)  # keep-alive
+        if shape < 0.3:
+            flow.reset(ready + 0.05, from_client=rng.random() < 0.5)
+        else:
+            flow.close(ready + 0.05, rtt=0.001)
+    frames = capture.frames
+    messy: list = []
+    index = 0
+    while index < len(frames):
+        roll = rng.random()
+        if roll < 0.03:
+            index += 1
+            continue
+        if roll < 0.06:
+            messy.append(frames[index])
+        if roll < 0.1 and index + 1 < len(frames):
+            messy.extend([frames[index + 1], frames[index]])
+            index += 2
+            continue
+        messy.append(frames[index])
+        index += 1
+    capture.frames = messy
+    return capture
+
+
+def _variant(capture: Capture, shape: str) -> tuple[bytes, int]:
+    """The same packets framed another way, and the bytes that adds to each frame."""
+    other = Capture()
+    for frame in capture.frames:
+        data = frame.data
+        if shape == "vlan":
+            other.add(frame.time, data[:12] + b"\x81\x00\x00\x07" + data[12:])
+        elif shape == "raw":
+            other.add(frame.time, data[14:], linktype=LINKTYPE_RAW)
+        else:  # IPv4 options: four no-operation bytes, so the header is 24 bytes long
+            ip_header = bytearray(data[14:34])
+            ip_header[0] += 1
+            struct.pack_into("!H", ip_header, 2, struct.unpack_from("!H", ip_header, 2)[0] + 4)
+            other.add(frame.time, data[:14] + bytes(ip_header) + b"\x01" * 4 + data[34:])
+    return other.pcapng(), {"vlan": 4, "raw": -14, "ip-options": 4}[shape]
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+@pytest.mark.parametrize("shape", ["vlan", "raw", "ip-options"])
+def test_fast_and_general_decoding_give_the_same_analysis(seed, shape):
+    """Ethernet + IPv4 + TCP is decoded inline; any other framing goes the general way.
+    Both must feed the TCP analysis the same fields."""
+    capture = _busy_capture(seed)
+    plain = run_analyzer(NetworkAnalyzer(), capture.pcapng(), name="c.pcapng")
+    data, extra = _variant(capture, shape)
+    other = run_analyzer(NetworkAnalyzer(), data, name="c.pcapng")
+    # The capture exercises the analysis, not just the happy path.
+    for counter in ("retransmission", "out_of_order", "lost_segment", "duplicate_ack",
+                    "zero_window", "keep_alive", "rst", "dns_queries"):
+        assert plain.stats[counter] > 0, counter
+    for conversation in plain.stats["conversations"]:
+        conversation["bytes_to_server"] += extra * conversation["packets_to_server"]
+        conversation["bytes_to_client"] += extra * conversation["packets_to_client"]
+    assert orjson.dumps(other.stats) == orjson.dumps(plain.stats)
+    assert [f.to_json() for f in other.findings] == [f.to_json() for f in plain.findings]
+    assert [e.to_json() for e in other.events] == [e.to_json() for e in plain.events]
+
+
+def _over_a_mebibyte() -> bytes:
+    capture = Capture()
+    for number in range(120):
+        _healthy(capture, T0 + number * 0.1, 30000 + number)
+        flow = _flow(capture, 35000 + number)
+        ready = flow.handshake(T0 + number * 0.1 + 0.05, rtt=0.01)
+        flow.send(ready + 0.01, bytes(10_000), from_client=False)
+    data = capture.pcap()
+    assert len(data) > 1 << 20
+    return data
+
+
+def test_progress_cancellation_and_garbage_collector_state():
+    data = _over_a_mebibyte()
+    context = RecordingContext()
+    run = run_analyzer(NetworkAnalyzer(), data, name="big.pcap", context=context)
+    assert run.stats["tcp_streams"] == 240
+    assert context.checks >= 2
+    assert context.progress_reports == sorted(context.progress_reports)
+    assert context.progress_reports[-1] == 1.0 and context.progress_reports[0] < 1.0
+    assert gc.isenabled()
+    with pytest.raises(Cancelled):
+        run_analyzer(NetworkAnalyzer(), data, name="big.pcap",
+                     context=RecordingContext(cancel_after_checks=1))
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        run_analyzer(NetworkAnalyzer(), data, name="big.pcap")
+        assert not gc.isenabled()  # left as the caller had it
+    finally:
+        gc.enable()

@@ -23,6 +23,7 @@ from inspector.pcap import (
     LINKTYPE_RAW,
     CaptureError,
     Packet,
+    _frame_batches,
     decode,
     read_packets,
 )
@@ -288,3 +289,77 @@ def test_corpus_frame_counts_match_tshark_and_times_are_sane():
         assert len(packets) == frames, name
         # Real captures from 2001 on: a wrong resolution or byte order gives absurd epochs.
         assert all(9.0e8 < packet.time < 2.0e9 for packet in packets), name
+
+
+class _Trickle(io.RawIOBase):
+    """A stream that returns at most ``most`` bytes per read, like a pipe or a decompressor."""
+
+    def __init__(self, data: bytes, most: int) -> None:
+        self._data = memoryview(data)
+        self._position = 0
+        self._most = most
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int = -1) -> bytes:
+        size = self._most if size < 0 else min(size, self._most)
+        chunk = bytes(self._data[self._position:self._position + size])
+        self._position += len(chunk)
+        return chunk
+
+
+def _large_capture() -> tuple[Capture, list[bytes]]:
+    """Over 1.5 MiB of frames of every size, so records straddle the reader's 1 MiB chunks."""
+    capture = Capture()
+    frames = []
+    for number in range(2200):
+        frame = ethernet(_tcp_packet(payload=bytes([number % 251]) * (number * 7 % 1400)))
+        frames.append(frame)
+        capture.add(T0 + number * 0.001, frame)
+    return capture, frames
+
+
+@pytest.mark.parametrize("container", ["pcap", "pcap-be-ns", "pcapng", "pcapng-be"])
+@pytest.mark.parametrize("most", [None, 1000, 7])
+def test_large_capture_reads_whole_through_chunks_and_short_reads(container, most):
+    capture, frames = _large_capture()
+    data = {"pcap": lambda: capture.pcap(),
+            "pcap-be-ns": lambda: capture.pcap(big_endian=True, nanosecond=True),
+            "pcapng": lambda: capture.pcapng(),
+            "pcapng-be": lambda: capture.pcapng(big_endian=True)}[container]()
+    assert len(data) > 3 << 19
+    stream = io.BytesIO(data) if most is None else _Trickle(data, most)
+    packets = list(read_packets(stream))
+    assert [p.index for p in packets] == list(range(1, len(frames) + 1))
+    assert [p.data for p in packets] == frames
+    assert [p.wire_length for p in packets] == [len(frame) for frame in frames]
+    assert packets[-1].time == pytest.approx(T0 + 2.199)
+
+
+@pytest.mark.parametrize("container", ["pcap", "pcapng"])
+def test_batches_are_the_frames_in_order_and_end_before_the_error(container):
+    capture, frames = _large_capture()
+    data = capture.pcap() if container == "pcap" else capture.pcapng()
+    batches = list(_frame_batches(io.BytesIO(data)))
+    assert len(batches) > 2 and all(batches)
+    assert [frame for batch in batches for frame in batch] == [
+        (p.index, p.time, p.linktype, p.data, p.wire_length)
+        for p in read_packets(io.BytesIO(data))]
+    # Cut in the middle of a record past the first chunk: every frame before it is handed
+    # over, then the error says how many.
+    read = []
+    with pytest.raises(CaptureError) as error:
+        for batch in _frame_batches(io.BytesIO(data[:len(data) * 2 // 3])):
+            read.extend(batch)
+    assert error.value.packets_read == len(read) > 1000
+    assert [frame[3] for frame in read] == frames[:len(read)]
+
+
+def test_pcapng_bad_interface_after_many_good_blocks_keeps_them():
+    capture, frames = _large_capture()
+    data = capture.pcapng() + _block(6, struct.pack("<IIIII", 7, 0, 0, 4, 4) + bytes(4))
+    read = []
+    with pytest.raises(CaptureError, match="interface 7") as error:
+        read.extend(read_packets(io.BytesIO(data)))
+    assert error.value.packets_read == len(read) == len(frames)
