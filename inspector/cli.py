@@ -25,11 +25,12 @@ from inspector.kb_cli import add_kb_parsers, kb_command
 from inspector.markdown import render
 from inspector.model import Severity
 from inspector.plugins import load_analyzers, select
+from inspector.report_cli import add_report_parsers, redact_command, report_command
 from inspector.rules import REGISTRY
 from inspector.streams import Limits
 from inspector.templates import templates_command
 
-COMMANDS = ("analyze", "samples", "rules", "demo", "templates", "kb")
+COMMANDS = ("analyze", "samples", "rules", "demo", "templates", "kb", "report", "redact")
 # The demo shows one incident through three sources (app log, HAR, capture) at once.
 DEMO_SCENARIO = "cert_expiry_incident"
 
@@ -92,6 +93,7 @@ def build_parser() -> argparse.ArgumentParser:
     templates.add_argument("--format", choices=("csv", "json"), default="csv")
 
     add_kb_parsers(commands)
+    add_report_parsers(commands)
 
     demo = commands.add_parser("demo", help="build a sample bundle and analyze it")
     demo.add_argument("--scenario", default=DEMO_SCENARIO, choices=samples.CATALOGUE)
@@ -247,6 +249,10 @@ def _dispatch(argv: Sequence[str] | None) -> int:
         return templates_command(args.file, args.format, sys.stdout)
     if args.command == "kb":
         return kb_command(args)
+    if args.command == "report":
+        return report_command(args)
+    if args.command == "redact":
+        return redact_command(args)
     return _demo(args)
 
 
