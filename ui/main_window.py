@@ -15,7 +15,20 @@ reason and leaves everything else as it was.
 
 Keyboard: Ctrl+O open, Ctrl+F find (the findings filter), F8 / Shift+F8 next / previous
 finding, Return or F4 jump to the selected finding's first evidence, Ctrl+R add the finding
-to the report, Ctrl+. cancel the analysis, Ctrl+1..5 switch evidence viewers.
+to the report, Ctrl+. cancel the analysis, Ctrl+1..5 switch evidence viewers, Ctrl+Shift+S
+create a signature from the selected finding, Ctrl+Shift+L from the text viewer's selected
+line (both also on the right-click menus), Ctrl+Shift+T training mode.
+
+The Tools menu opens two standalone dialogs:
+
+- Training mode (``ui.training.TrainingDialog``), non-modal, one per window, with progress
+  in the app's data directory (``inspector.knowledge.user_data_dir``: the same folder the
+  knowledge base uses, so the two never disagree about where the user's things live).
+- Create signature (``ui.signature_editor.SignatureEditor``), window-modal, previewing its
+  matches in the open bundle (once its analysis has finished) and in every sample. The
+  samples are built and analyzed once per window (``SampleTargets``, closed with the
+  window); the open bundle is reopened for each editor, from the analysis's member list
+  (no rescan), and closed with it, so no archive handle is shared between threads.
 """
 
 from __future__ import annotations
@@ -38,8 +51,8 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDockWidget,
     QFileDialog,
-    QFormLayout,
     QFrame,
+    QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -51,6 +64,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QProgressBar,
     QPushButton,
+    QScrollArea,
     QSplitter,
     QTableView,
     QTabWidget,
@@ -61,9 +75,10 @@ from PySide6.QtWidgets import (
 )
 
 from inspector.analysis import Analysis
-from inspector.bundle import BundleInfo
+from inspector.bundle import Bundle, BundleInfo, reopen_bundle
 from inspector.credentials import redact, scan_text
 from inspector.engine import Update
+from inspector.knowledge import AnalysisView, SampleTargets, Target, user_data_dir
 from inspector.markdown import render
 from inspector.model import (
     Artifact,
@@ -84,6 +99,8 @@ from ui.models import (
     RowsModel,
     findings_model,
 )
+from ui.signature_editor import SignatureEditor
+from ui.training import TrainingDialog
 from ui.viewers import HAR, PACKETS, SQL, TEXT, MemberSource, viewer_kind
 from ui.viewers.har import HarViewer
 from ui.viewers.packets import PacketViewer
@@ -93,6 +110,7 @@ from ui.viewers.timeline import TimelineViewer
 from ui.worker import BundleOpened, Task, analyze
 
 RECENT_LIMIT = 10
+PROGRESS_COLUMNS = 3
 BUNDLE_FILTER = ("Bundles (*.zip *.tar *.tgz *.tar.gz *.tar.bz2 *.tbz2 *.tar.xz *.txz *.gz "
                  "*.pcap *.pcapng *.har *.log *.sql *.txt *.json);;All files (*)")
 
@@ -235,22 +253,29 @@ class ReportPane(QWidget):
 
 
 class ProgressPanel(QWidget):
-    """Overall progress and one bar per analyzer: done/total jobs, failures, what runs."""
+    """One bar per analyzer (done/total jobs, failures) and what runs now.
+
+    Bars sit ``PROGRESS_COLUMNS`` to a row, so the Analysis dock stays a few lines tall.
+    """
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.bars: dict[str, QProgressBar] = {}
-        self.form = QFormLayout()
+        self.grid = QGridLayout()
+        self.grid.setVerticalSpacing(2)
         self.running = _plain_label()
         self.running.setWordWrap(True)
         layout = QVBoxLayout(self)
-        layout.addLayout(self.form)
+        layout.setContentsMargins(6, 4, 6, 4)
+        layout.addLayout(self.grid)
         layout.addWidget(self.running)
         layout.addStretch()
 
     def clear(self) -> None:
-        while self.form.rowCount():
-            self.form.removeRow(0)
+        while self.grid.count():
+            item = self.grid.takeAt(0)
+            if item.widget() is not None:
+                item.widget().deleteLater()
         self.bars = {}
         self.running.clear()
 
@@ -258,8 +283,11 @@ class ProgressPanel(QWidget):
         for name, progress in sorted(update.progress.analyzers.items()):
             bar = self.bars.get(name)
             if bar is None:
+                row, column = divmod(len(self.bars), PROGRESS_COLUMNS)
                 bar = self.bars[name] = QProgressBar()
-                self.form.addRow(_plain_label(name), bar)
+                self.grid.addWidget(_plain_label(name), row, 2 * column)
+                self.grid.addWidget(bar, row, 2 * column + 1)
+                self.grid.setColumnStretch(2 * column + 1, 1)
             bar.setMaximum(max(progress.total, 1))
             bar.setValue(progress.done)
             failed = f", {progress.failed} failed" if progress.failed else ""
@@ -288,6 +316,9 @@ class MainWindow(QMainWindow):
         self.analysis: Analysis | None = None
         self.artifacts: dict[str, Artifact] = {}
         self.running = False
+        self.training_dialog: TrainingDialog | None = None
+        self.signature_editor: SignatureEditor | None = None
+        self._samples: SampleTargets | None = None
 
         self._build_findings()
         self._build_viewers()
@@ -317,6 +348,8 @@ class MainWindow(QMainWindow):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         self.table.selectionModel().currentRowChanged.connect(self._on_finding_selected)
         self.table.activated.connect(lambda _: self.jump_to_evidence())
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._findings_menu)
 
         self.severity_buttons: dict[Severity, QToolButton] = {}
         bar = QHBoxLayout()
@@ -376,6 +409,7 @@ class MainWindow(QMainWindow):
             viewer.status.connect(self.statusBar().showMessage)
         self.timeline.evidence_activated.connect(self.open_evidence)
         self.sql_viewer.evidence_activated.connect(self.open_evidence)
+        self.text_viewer.signature_requested.connect(self.signature_from_line)
 
         self.banner = QFrame()
         self.banner.setFrameShape(QFrame.Shape.StyledPanel)
@@ -418,7 +452,11 @@ class MainWindow(QMainWindow):
         self.tree.activated.connect(self._on_tree_activated)
         self.bundle_dock = self._dock("Bundle", self.tree, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.progress_panel = ProgressPanel()
-        self.progress_dock = self._dock("Analysis", self.progress_panel,
+        progress_scroll = QScrollArea()  # the dock may be shorter than every bar
+        progress_scroll.setWidgetResizable(True)
+        progress_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        progress_scroll.setWidget(self.progress_panel)
+        self.progress_dock = self._dock("Analysis", progress_scroll,
                                         Qt.DockWidgetArea.BottomDockWidgetArea)
         self.problems = RowsModel(PROBLEM_COLUMNS, self)
         problems_view = QTableView()
@@ -460,7 +498,18 @@ class MainWindow(QMainWindow):
         self._action("&Next finding", "F8", lambda: self.step_finding(1), find_menu)
         self._action("&Previous finding", "Shift+F8", lambda: self.step_finding(-1), find_menu)
         self._action("&Jump to evidence", "F4", self.jump_to_evidence, find_menu)
-        self._action("&Add to report", "Ctrl+R", self.add_to_report, find_menu)
+        self.add_to_report_action = self._action("&Add to report", "Ctrl+R",
+                                                 self.add_to_report, find_menu)
+        tools_menu = bar.addMenu("&Tools")
+        self.signature_from_finding_action = self._action(
+            "Create &signature from finding…", "Ctrl+Shift+S", self.signature_from_finding,
+            tools_menu)
+        self.signature_from_line_action = self._action(
+            "Create signature from selected &line…", "Ctrl+Shift+L", self.signature_from_line,
+            tools_menu)
+        tools_menu.addSeparator()
+        self.training_action = self._action("&Training mode…", "Ctrl+Shift+T",
+                                            self.open_training, tools_menu)
         view_menu = bar.addMenu("&View")
         for number, title in enumerate(("Text", "Packets", "HAR", "SQL", "Timeline")):
             self._action(title, f"Ctrl+{number + 1}",
@@ -517,7 +566,7 @@ class MainWindow(QMainWindow):
 
     def _default_dock_sizes(self) -> None:
         self.resizeDocks([self.bundle_dock], [300], Qt.Orientation.Horizontal)
-        self.resizeDocks([self.progress_dock], [150], Qt.Orientation.Vertical)
+        self.resizeDocks([self.progress_dock], [130], Qt.Orientation.Vertical)
 
     def save_settings(self) -> None:
         settings = QSettings()
@@ -619,7 +668,7 @@ class MainWindow(QMainWindow):
         self.problems.reset(opened.problems)
         self.progress_panel.clear()
         self.detail.show_finding(None)
-        self.timeline.set_events([], [])
+        self.timeline.set_analysis(None)
         self.analyzer_filter.blockSignals(True)
         self.analyzer_filter.clear()
         self.analyzer_filter.addItem("All analyzers", None)
@@ -660,8 +709,7 @@ class MainWindow(QMainWindow):
         for artifact in analysis.artifacts:
             self.artifacts[artifact.path] = artifact
             self.tree_model.update_artifact(artifact)
-        incidents = [f for f in analysis.findings if f.rule.startswith("incident.")]
-        self.timeline.set_events(analysis.timeline, incidents)
+        self.timeline.set_analysis(analysis)
         self.sql_viewer.set_stats(analysis.stats)
         self.report.set_bundle(analysis.bundle, analysis.artifacts)
         self._select_finding(selected)
@@ -736,6 +784,84 @@ class MainWindow(QMainWindow):
             self.report_dock.raise_()
             self.statusBar().showMessage(f"Added to the report: {finding.title}", 5000)
 
+    def _findings_menu(self, position: Any) -> None:
+        if self.current_finding() is None:
+            return
+        menu = QMenu(self)
+        menu.addAction("Jump to evidence", self.jump_to_evidence)
+        menu.addAction(self.add_to_report_action)
+        menu.addAction(self.signature_from_finding_action)
+        menu.popup(self.table.viewport().mapToGlobal(position))
+
+    # -- tools ----------------------------------------------------------------------------
+
+    def open_training(self) -> TrainingDialog:
+        """Show the training dialog (one per window, kept while it is open)."""
+        if self.training_dialog is None:
+            dialog = TrainingDialog(user_data_dir(), self)
+            dialog.finished.connect(self._training_closed)
+            self.training_dialog = dialog
+        self.training_dialog.show()
+        self.training_dialog.raise_()
+        self.training_dialog.activateWindow()
+        return self.training_dialog
+
+    def _training_closed(self) -> None:
+        if self.training_dialog is not None:
+            self.training_dialog.deleteLater()
+            self.training_dialog = None
+
+    def sample_targets(self) -> SampleTargets:
+        """The sample scenarios every signature editor of this window previews on."""
+        if self._samples is None:
+            self._samples = SampleTargets()
+        return self._samples
+
+    def _bundle_target(self) -> tuple[Target | None, Bundle | None]:
+        """The open bundle as a signature preview target, once its analysis has finished."""
+        if self.analysis is None or self.opened is None:
+            return None, None
+        bundle = reopen_bundle(self.opened.source, self.opened.limits)
+        bundle.artifacts = self.analysis.artifacts  # the analysis listed them: no rescan
+        return Target(str(self.opened.source), AnalysisView(self.analysis, bundle)), bundle
+
+    def signature_from_finding(self) -> SignatureEditor | None:
+        finding = self.current_finding()
+        if finding is None:
+            self.statusBar().showMessage("Select a finding to draft a signature from", 5000)
+            return None
+        return self._open_signature_editor(
+            lambda **options: SignatureEditor.from_finding(finding, **options))
+
+    def signature_from_line(self, line: str | None = None) -> SignatureEditor | None:
+        """Draft a signature from ``line``, else from the text viewer's selected line."""
+        text = line if isinstance(line, str) and line.strip() else \
+            self.text_viewer.selected_text()
+        if text is None:
+            self.statusBar().showMessage(
+                "Select a log line in the Text viewer to draft a signature from", 5000)
+            return None
+        return self._open_signature_editor(
+            lambda **options: SignatureEditor.from_line(text, **options))
+
+    def _open_signature_editor(self, make: Any) -> SignatureEditor:
+        target, bundle = self._bundle_target()
+        editor: SignatureEditor = make(bundle=target, samples=self.sample_targets(),
+                                       parent=self)
+        editor.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        editor.saved.connect(lambda path: self.statusBar().showMessage(
+            f"Signature saved to {path}; it applies from the next analysis", 10000))
+        editor.finished.connect(lambda _result: self._signature_editor_closed(editor, bundle))
+        self.signature_editor = editor
+        editor.open()
+        return editor
+
+    def _signature_editor_closed(self, editor: SignatureEditor, bundle: Bundle | None) -> None:
+        if bundle is not None:
+            bundle.close()
+        if self.signature_editor is editor:
+            self.signature_editor = None
+
     # -- evidence -------------------------------------------------------------------------
 
     def member(self, path: str) -> MemberSource | None:
@@ -770,10 +896,18 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_settings()
+        if self.signature_editor is not None:
+            self.signature_editor.reject()  # stops its preview before the samples go
+        if self.training_dialog is not None:
+            self.training_dialog.close()
+        if self._samples is not None:
+            self._samples.close()
+            self._samples = None
         if self.task is not None:
             self.task.cancel()
             self.task.wait(10)
-        for viewer in (self.text_viewer, self.packet_viewer, self.har_viewer, self.sql_viewer):
+        for viewer in (self.text_viewer, self.packet_viewer, self.har_viewer, self.sql_viewer,
+                       self.timeline):
             viewer.wait_idle()
         super().closeEvent(event)
 

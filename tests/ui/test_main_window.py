@@ -50,7 +50,6 @@ def select_finding(window, predicate):
 def test_sample_bundle_from_open_to_evidence_in_every_viewer(qtbot, qtmodeltester, window,
                                                             sample_dir):
     analysis = analyzed(qtbot, window, sample_dir / "bundle_basics.zip")
-    assert analysis.findings
     assert window.findings.rowCount() == len(analysis.findings)
     qtmodeltester.check(window.findings)
     qtmodeltester.check(window.filter)
@@ -97,7 +96,7 @@ def test_sample_bundle_from_open_to_evidence_in_every_viewer(qtbot, qtmodelteste
     assert window.current_finding().title.split()[0] in window.report.draft.toPlainText()
 
     # The timeline lists every event and opens one's evidence.
-    assert window.timeline.model.rowCount() == len(analysis.timeline)
+    qtbot.waitUntil(lambda: window.timeline.model.rowCount() == len(analysis.timeline))
     if analysis.timeline:
         window.timeline.table.selectRow(0)
         window.timeline._open_row(window.timeline.model.index(0, 0))
@@ -219,3 +218,57 @@ def test_customer_text_is_plain_text_everywhere(qtbot, window, tmp_path):
         assert "<b>" not in describe_finding(finding) or hostile in describe_finding(finding)
     tooltip = window.tree_model.items[analysis.artifacts[0].path].toolTip()
     assert "<b>" not in tooltip and "&lt;b&gt;" in tooltip
+
+
+def test_training_mode_opens_from_the_tools_menu_with_the_apps_data_folder(
+        qtbot, window, sample_dir, tmp_path, monkeypatch):
+    monkeypatch.setenv("BUNDLE_INSPECTOR_DATA", str(tmp_path / "data"))
+    analyzed(qtbot, window, sample_dir / "gateway_502.zip")
+    window.training_action.trigger()
+    dialog = window.training_dialog
+    assert dialog is not None and dialog.isVisible() and not dialog.isModal()
+    assert dialog.progress.path.parent == tmp_path / "data"
+    window.training_action.trigger()  # a second time shows the same dialog
+    assert window.training_dialog is dialog
+    dialog.close()
+    assert window.training_dialog is None
+
+
+def test_signatures_are_drafted_from_a_finding_and_from_a_log_line(qtbot, window, sample_dir,
+                                                                   tmp_path, monkeypatch):
+    monkeypatch.setenv("BUNDLE_INSPECTOR_DATA", str(tmp_path / "data"))
+    bundle_path = sample_dir / "gateway_502.zip"
+    analyzed(qtbot, window, bundle_path)
+    finding = select_finding(window, lambda f: f.evidence and isinstance(
+        f.evidence[0].locator, LineLocator))
+    window.signature_from_finding_action.trigger()
+    editor = window.signature_editor
+    assert editor is not None and editor.isVisible()
+    assert editor.signature is not None
+    with qtbot.waitSignal(editor.preview_finished, timeout=60_000):
+        pass
+    # The open bundle is previewed first, then every sample scenario.
+    names = [result.name for result in editor.results]
+    assert names[0] == str(bundle_path) and len(names) > 1
+    assert all(name.startswith("sample:") for name in names[1:])
+    assert str(editor.directory).startswith(str(tmp_path / "data"))
+    editor.reject()
+    assert window.signature_editor is None
+
+    # From the text viewer: the selected line (a finding's evidence line) drafts the pattern,
+    # and the open bundle is where that very line is found again.
+    evidence = finding.evidence[0]
+    window.open_evidence(evidence)
+    qtbot.waitUntil(lambda: window.text_viewer.selected_text() is not None, timeout=10_000)
+    line = window.text_viewer.selected_text()
+    window.signature_from_line_action.trigger()
+    editor = window.signature_editor
+    assert editor is not None and editor.signature is not None
+    with qtbot.waitSignal(editor.preview_finished, timeout=60_000):
+        pass
+    here = editor.results[0]
+    assert here.name == str(bundle_path)
+    hits = [e for match in here.matches for e in match.evidence]
+    assert any(e.artifact == evidence.artifact for e in hits), (line, here)
+    window.close()
+    assert window.signature_editor is None

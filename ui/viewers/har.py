@@ -26,9 +26,10 @@ from typing import Any
 
 import orjson
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, Qt, Signal
-from PySide6.QtGui import QColor, QPainter
+from PySide6.QtGui import QColor, QPainter, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
     QPlainTextEdit,
@@ -224,6 +225,30 @@ class WaterfallDelegate(QStyledItemDelegate):
         painter.restore()
 
 
+def phase_legend() -> QWidget:
+    """The waterfall's key: a swatch in each phase's colour, then its name."""
+    legend = QWidget()
+    layout = QHBoxLayout(legend)
+    layout.setContentsMargins(4, 2, 4, 2)
+    title = QLabel("Waterfall phases:")
+    title.setTextFormat(Qt.TextFormat.PlainText)
+    layout.addWidget(title)
+    size = title.fontMetrics().height() - 4
+    for phase in PHASES:
+        swatch = QPixmap(size, size)
+        swatch.fill(PHASE_COLOURS[phase])
+        icon = QLabel()
+        icon.setPixmap(swatch)
+        icon.setObjectName(f"phase-{phase}")
+        name = QLabel(phase)
+        name.setTextFormat(Qt.TextFormat.PlainText)
+        layout.addWidget(icon)
+        layout.addWidget(name)
+        layout.addSpacing(8)
+    layout.addStretch()
+    return legend
+
+
 class HarViewer(QWidget):
     """HAR entries with a waterfall, and the selected entry's headers.
 
@@ -243,9 +268,7 @@ class HarViewer(QWidget):
         self._pending: int | None = None
         self.title = QLabel()
         self.title.setTextFormat(Qt.TextFormat.PlainText)
-        legend = "   ".join(f"■ {phase}" for phase in PHASES)
-        self.legend = QLabel(f"Waterfall phases: {legend}")
-        self.legend.setTextFormat(Qt.TextFormat.PlainText)
+        self.legend = phase_legend()
         self.table = QTableView()
         self.table.setModel(self.model)
         self.waterfall = WaterfallDelegate(self.table)

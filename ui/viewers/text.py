@@ -1,51 +1,40 @@
 """The log and text viewer: any size of file, never loaded whole, never blocking.
 
-How it stays fast and small (lnav's approach, on a stream):
+The Qt-free machinery (index, block reads, search, folds) is ``ui.viewers.lines``; this
+module is its model and widget:
 
-- ``index_lines`` reads the member once, off the GUI thread, and records a *checkpoint*
-  (line number, byte offset) at the first line start after every ``CHECKPOINT_BYTES``
-  (64 KiB): about 16,000 pairs for 1 GB, counted with ``bytes.count``/``find`` at C speed.
-  It reports the line count as it goes, so the first screen shows at once and the scroll
-  bar grows while the rest is indexed.
-- ``LineReader`` answers "lines 1,000,000 to 1,000,511": seek to the checkpoint at or
-  before the first line, skip at most 64 KiB of lines, read the block. It keeps one stream
-  open and only reopens to go backwards, so reading on through a gzip member is cheap.
 - ``LogModel`` shows blocks of ``BLOCK_LINES`` lines from a small LRU cache; a block not in
   the cache is asked of a loader thread and the rows fill in when it arrives. Memory is
-  the cache, not the file.
-- ``find_line`` searches (plain or regex, optionally case-sensitive) in 1 MB chunks of
-  whole lines decoded to text, off the GUI thread, cancellable, with progress.
+  the cache, not the file. Its rows are the lines minus the continuation lines of collapsed
+  folds (``Folds``); a fold's first line carries a ▸/▾ marker in the line-number column.
+- ``TextViewer`` indexes and searches in a child process (``ui.viewers.child.in_child``,
+  through a ``ui.worker.Task`` thread that only waits on it), so neither a 1 GB scan nor a
+  catastrophic user regex can hold the GIL the GUI needs, and Cancel (Esc, or a new search)
+  kills a runaway search at once. Views are updated, never reset, on a search or a jump.
+  Matches on screen are highlighted for plain-text searches only: that matching runs on the
+  GUI thread, where a user's regex must never run.
 
-Line numbers are 0-based inside this module and 1-based on screen, as in evidence.
+Folding (as in an IDE): click a ▸/▾ marker or press Ctrl+Shift+[ / Ctrl+Shift+] to fold or
+unfold the trace at the cursor; Ctrl+Alt+[ / Ctrl+Alt+] fold or unfold every trace found
+so far. A search hit or evidence inside a folded trace unfolds it.
+
 Lines are shown as plain text; very long lines are cut at ``MAX_LINE_CHARS`` in the cache
 (the detail pane says so).
-
->>> import io
->>> checkpoints = LineIndex()
->>> checkpoints.add([(0, 0)]); checkpoints.lines = 3
->>> reader = LineReader(io.BytesIO(b"one\\ntwo\\nthree"), checkpoints)
->>> reader.read(1, 5)
-['two', 'three']
 """
 
 from __future__ import annotations
 
-import bisect
-import io
 import queue
 import re
-import time
-from array import array
 from collections import OrderedDict
-from collections.abc import Iterable
-from dataclasses import dataclass
-from typing import Any, BinaryIO
+from typing import Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
     QItemSelection,
     QModelIndex,
     QObject,
+    QPoint,
     Qt,
     Signal,
 )
@@ -58,6 +47,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMenu,
     QPlainTextEdit,
     QSplitter,
     QTableView,
@@ -68,14 +58,22 @@ from PySide6.QtWidgets import (
 
 from inspector.model import LineLocator, Locator, OffsetLocator
 from ui.viewers import MemberSource
-from ui.worker import Task, TaskState
+from ui.viewers.child import in_child
+from ui.viewers.lines import (
+    BLOCK_LINES,
+    MAX_LINE_CHARS,
+    Folds,
+    IndexProgress,
+    LineIndex,
+    SearchQuery,
+    index_lines,
+    search_with_wrap,
+    serve_blocks,
+)
+from ui.worker import Task
 
-CHECKPOINT_BYTES = 64 * 1024
-READ_CHUNK = 1024 * 1024
-BLOCK_LINES = 512
 CACHE_BLOCKS = 64  # 32,768 lines at most in memory
-MAX_LINE_CHARS = 10_000
-REPORT_SECONDS = 0.05
+DETAIL_LINES = 200  # the detail pane shows at most this many selected lines
 
 LEVEL = re.compile(r"\b(FATAL|CRIT(?:ICAL)?|EMERG|ALERT|SEVERE|ERROR|ERR|WARN(?:ING)?|"
                    r"INFO|NOTICE|DEBUG|TRACE)\b")
@@ -95,217 +93,6 @@ def level_of(line: str) -> str | None:
     return LEVEL_GROUPS[match.group(1)] if match else None
 
 
-def decode_line(raw: bytes) -> str:
-    text = raw.rstrip(b"\r\n")[: MAX_LINE_CHARS * 4].decode("utf-8", "replace")
-    return text[:MAX_LINE_CHARS].expandtabs(4)
-
-
-# --- the index (Qt-free) -------------------------------------------------------------------
-
-
-class LineIndex:
-    """Checkpoints ``(first line number, byte offset)`` and the lines known so far.
-
-    Attributes:
-        lines: lines counted so far; final once ``done``.
-        done: the whole member has been read.
-    """
-
-    def __init__(self) -> None:
-        self.first_lines = array("q")
-        self.offsets = array("q")
-        self.lines = 0
-        self.done = False
-
-    def add(self, checkpoints: Iterable[tuple[int, int]]) -> None:
-        for line, offset in checkpoints:
-            self.first_lines.append(line)
-            self.offsets.append(offset)
-
-    def locate(self, line: int) -> tuple[int, int]:
-        """The checkpoint ``(line, offset)`` at or before ``line``."""
-        position = max(0, bisect.bisect_right(self.first_lines, line) - 1)
-        if not self.offsets:
-            return 0, 0
-        return self.first_lines[position], self.offsets[position]
-
-    def locate_offset(self, offset: int) -> tuple[int, int]:
-        """The checkpoint ``(line, offset)`` at or before byte ``offset``."""
-        position = max(0, bisect.bisect_right(self.offsets, offset) - 1)
-        if not self.offsets:
-            return 0, 0
-        return self.first_lines[position], self.offsets[position]
-
-
-@dataclass(frozen=True)
-class IndexProgress:
-    """A partial result of ``index_lines``."""
-
-    checkpoints: list[tuple[int, int]]
-    lines: int
-    bytes_read: int
-    done: bool = False
-
-
-def index_lines(state: TaskState, source: MemberSource) -> IndexProgress:
-    """Count lines and record checkpoints, emitting ``IndexProgress`` about 20 times a second."""
-    with source.open() as stream:
-        lines = 0
-        offset = 0
-        next_checkpoint = CHECKPOINT_BYTES
-        pending: list[tuple[int, int]] = [(0, 0)]
-        last_byte = b"\n"
-        reported = time.monotonic()
-        while not state.cancelled:
-            chunk = stream.read(READ_CHUNK)
-            if not chunk:
-                break
-            counted_to = 0
-            running = lines
-            while next_checkpoint < offset + len(chunk):
-                newline = chunk.find(b"\n", max(0, next_checkpoint - offset))
-                if newline < 0:
-                    break
-                running += chunk.count(b"\n", counted_to, newline + 1)
-                counted_to = newline + 1
-                pending.append((running, offset + newline + 1))
-                next_checkpoint = offset + newline + 1 + CHECKPOINT_BYTES
-            lines += chunk.count(b"\n")
-            offset += len(chunk)
-            last_byte = chunk[-1:]
-            if time.monotonic() - reported >= REPORT_SECONDS:
-                state.emit(IndexProgress(pending, lines, offset))
-                pending = []
-                reported = time.monotonic()
-    total = lines + (1 if last_byte != b"\n" else 0)
-    final = IndexProgress(pending, total, offset, done=not state.cancelled)
-    state.emit(final)
-    return final
-
-
-class LineReader:
-    """Reads blocks of lines from one open stream, seeking through the checkpoints."""
-
-    def __init__(self, stream: BinaryIO, index: LineIndex) -> None:
-        self._raw = stream
-        self._stream = io.BufferedReader(stream, READ_CHUNK) if not hasattr(
-            stream, "peek") else stream  # type: ignore[arg-type]
-        self._index = index
-
-    def _seek_line(self, line: int) -> None:
-        checkpoint_line, offset = self._index.locate(line)
-        self._stream.seek(offset)
-        for _ in range(line - checkpoint_line):
-            if not self._stream.readline():
-                break
-
-    def read(self, first: int, count: int) -> list[str]:
-        self._seek_line(first)
-        lines = []
-        for _ in range(count):
-            raw = self._stream.readline()
-            if not raw:
-                break
-            lines.append(decode_line(raw))
-        return lines
-
-    def line_at_offset(self, offset: int) -> int:
-        line, position = self._index.locate_offset(offset)
-        self._stream.seek(position)
-        while position < offset:
-            raw = self._stream.readline()
-            if not raw:
-                break
-            position += len(raw)
-            if position > offset:
-                break
-            line += 1
-        return line
-
-
-def serve_blocks(state: TaskState, source: MemberSource, index: LineIndex,
-                 requests: Any) -> None:
-    """Loader loop: read each requested ``(block number)`` and emit ``(block, lines)``.
-
-    ``requests`` is a ``queue.Queue`` filled by the GUI; ``("offset", n)`` asks for the line
-    holding byte ``n`` and emits ``("offset", n, line)``.
-    """
-    with source.open() as stream:
-        reader = LineReader(stream, index)
-        while not state.cancelled:
-            try:
-                request = requests.get(timeout=0.1)
-            except queue.Empty:
-                continue
-            if isinstance(request, tuple):
-                state.emit(("offset", request[1], reader.line_at_offset(request[1])))
-            else:
-                state.emit((request, reader.read(request * BLOCK_LINES, BLOCK_LINES)))
-
-
-@dataclass(frozen=True)
-class SearchQuery:
-    text: str
-    regex: bool = False
-    match_case: bool = False
-
-    def compile(self) -> re.Pattern[str]:
-        """Raises ``re.error`` for a bad regular expression."""
-        pattern = self.text if self.regex else re.escape(self.text)
-        return re.compile(pattern, 0 if self.match_case else re.IGNORECASE)
-
-
-def find_line(state: TaskState, source: MemberSource, index: LineIndex, query: SearchQuery,
-              first: int, stop: int | None = None, last: bool = False) -> int | None:
-    """The first (or ``last``) line in ``[first, stop)`` matching ``query``, or None.
-
-    Emits the line reached (an int) now and then, for progress.
-    """
-    pattern = query.compile()
-    with source.open() as stream:
-        reader = LineReader(stream, index)
-        reader._seek_line(first)
-        buffered = reader._stream
-        line = first
-        found: int | None = None
-        carry = b""
-        reported = time.monotonic()
-        while not state.cancelled and (stop is None or line < stop):
-            chunk = buffered.read(READ_CHUNK)
-            if not chunk and not carry:
-                break
-            data = carry + chunk
-            cut = data.rfind(b"\n") + 1 if chunk else len(data)
-            if cut == 0:
-                carry = data
-                continue
-            carry = data[cut:]
-            text = data[:cut].decode("utf-8", "replace")
-            limit = len(text)
-            if stop is not None and stop - line < text.count("\n") + 1:
-                limit = _position_of_line(text, stop - line)
-            matches = pattern.finditer(text, 0, limit) if last else [pattern.search(text, 0, limit)]
-            for match in matches:
-                if match is None:
-                    continue
-                found = line + text.count("\n", 0, match.start())
-                if not last:
-                    return found
-            line += text.count("\n") + (0 if chunk else 1)
-            if time.monotonic() - reported >= REPORT_SECONDS:
-                state.emit(line)
-                reported = time.monotonic()
-    return found
-
-
-def _position_of_line(text: str, line: int) -> int:
-    position = 0
-    for _ in range(line):
-        position = text.find("\n", position) + 1
-        if position == 0:
-            return len(text)
-    return position
-
 
 # --- the model -----------------------------------------------------------------------------
 
@@ -315,6 +102,7 @@ LEVEL_COLOURS_DARK = {"error": QColor("#ff8a80"), "warning": QColor("#ffd180"),
                       "debug": QColor("#9e9e9e")}
 EVIDENCE_LIGHT, EVIDENCE_DARK = QColor("#fff3b0"), QColor("#5c4b00")
 MATCH_LIGHT, MATCH_DARK = QColor("#c8e6c9"), QColor("#1b5e20")
+FOLDED, UNFOLDED = "▸", "▾"
 
 
 def is_dark() -> bool:
@@ -325,6 +113,9 @@ def is_dark() -> bool:
 class LogModel(QAbstractTableModel):
     """Line number and text of every indexed line, read on demand in blocks.
 
+    Rows are lines, except that a collapsed fold shows only its first line: ``line_of`` and
+    ``row_of`` translate.
+
     Signals:
         block_wanted(int): a block is needed; the viewer asks the loader for it.
     """
@@ -334,13 +125,27 @@ class LogModel(QAbstractTableModel):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.line_index = LineIndex()
+        self.folds = Folds()
         self._cache: OrderedDict[int, list[str]] = OrderedDict()
         self._asked: set[int] = set()
         self.evidence: tuple[int, int] | None = None
         self.search: re.Pattern[str] | None = None
+        # The folds whose marker shows folded: it changes after the rows do, with its own
+        # dataChanged, so the row above inserted or removed rows never changes under a view.
+        self._markers_folded: set[int] = set()
+
+    def clear(self) -> None:
+        self.beginResetModel()
+        self.line_index = LineIndex()
+        self.folds = Folds()
+        self._markers_folded = set()
+        self._cache.clear()
+        self._asked.clear()
+        self.evidence = None
+        self.endResetModel()
 
     def rowCount(self, parent: Any = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else self.line_index.lines
+        return 0 if parent.isValid() else self.line_index.lines - self.folds.hidden
 
     def columnCount(self, parent: Any = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else 2
@@ -350,6 +155,17 @@ class LogModel(QAbstractTableModel):
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
             return ("Line", "Text")[section] if 0 <= section < 2 else None
         return None
+
+    def line_of(self, row: int) -> int:
+        return self.folds.line_of(row)
+
+    def row_of(self, line: int) -> int:
+        return self.folds.row_of(line)
+
+    def fold_headed_by(self, line: int) -> int | None:
+        """The fold whose first line is ``line``, or None."""
+        fold = self.folds.at(line)
+        return fold if fold is not None and self.folds.headers[fold] == line else None
 
     def line_text(self, line: int) -> str | None:
         """The text of ``line`` if its block is cached; else asks for it and returns None."""
@@ -365,14 +181,25 @@ class LogModel(QAbstractTableModel):
         return lines[offset] if offset < len(lines) else None
 
     def data(self, index: Any, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.row() >= self.line_index.lines:
+        if not index.isValid() or index.row() >= self.rowCount():
             return None
-        line = index.row()
+        line = self.line_of(index.row())
         if role == Qt.ItemDataRole.DisplayRole:
             if index.column() == 0:
-                return str(line + 1)
+                fold = self.fold_headed_by(line)
+                if fold is None:
+                    return str(line + 1)
+                marker = FOLDED if fold in self._markers_folded else UNFOLDED
+                return f"{marker} {line + 1}"
             text = self.line_text(line)
             return text if text is not None else ""
+        if role == Qt.ItemDataRole.ToolTipRole and index.column() == 0:
+            fold = self.fold_headed_by(line)
+            if fold is not None:
+                state = "folded" if fold in self.folds.collapsed else "shown"
+                return (f"{self.folds.size(fold):,} continuation lines {state}; click to "
+                        "fold or unfold")
+            return None
         if role == Qt.ItemDataRole.TextAlignmentRole and index.column() == 0:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.BackgroundRole:
@@ -399,24 +226,50 @@ class LogModel(QAbstractTableModel):
         first = block * BLOCK_LINES
         last = min(first + len(lines), self.line_index.lines) - 1
         if last >= first:
-            self.dataChanged.emit(self.createIndex(first, 0), self.createIndex(last, 1))
+            self.dataChanged.emit(self.createIndex(self.row_of(first), 0),
+                                  self.createIndex(self.row_of(last), 1))
 
     def grow(self, progress: IndexProgress) -> None:
+        """Take an index report: more lines (appended rows) and more folds (shown unfolded)."""
         self.line_index.add(progress.checkpoints)
         old = self.line_index.lines
         if progress.lines > old:
             # The block holding the old last line may have been read short: read it again.
             if old:
                 self._cache.pop((old - 1) // BLOCK_LINES, None)
-            self.beginInsertRows(QModelIndex(), old, progress.lines - 1)
+                self._asked.discard((old - 1) // BLOCK_LINES)
+            rows = self.rowCount()
+            self.beginInsertRows(QModelIndex(), rows, rows + progress.lines - old - 1)
             self.line_index.lines = progress.lines
             self.endInsertRows()
         self.line_index.done = progress.done
+        if progress.folds:
+            for fold in self.folds.add(progress.folds):
+                row = self.row_of(self.folds.headers[fold])
+                self.dataChanged.emit(self.createIndex(row, 0), self.createIndex(row, 0))
 
-    def refresh(self) -> None:
-        if self.line_index.lines:
-            self.dataChanged.emit(self.createIndex(0, 0),
-                                  self.createIndex(self.line_index.lines - 1, 1))
+    def set_folded(self, fold: int, folded: bool) -> None:
+        """Fold or unfold one fold, removing or inserting its continuation rows."""
+        if (fold in self.folds.collapsed) == folded:
+            return
+        row = self.row_of(self.folds.headers[fold])
+        size = self.folds.size(fold)
+        if folded:
+            self.beginRemoveRows(QModelIndex(), row + 1, row + size)
+            self.folds.set_collapsed(fold, True)
+            self.endRemoveRows()
+        else:
+            self.beginInsertRows(QModelIndex(), row + 1, row + size)
+            self.folds.set_collapsed(fold, False)
+            self.endInsertRows()
+        self._markers_folded = set(self.folds.collapsed)
+        self.dataChanged.emit(self.createIndex(row, 0), self.createIndex(row, 0))
+
+    def set_all_folded(self, folded: bool) -> None:
+        self.beginResetModel()
+        self.folds.set_all(folded)
+        self._markers_folded = set(self.folds.collapsed)
+        self.endResetModel()
 
 
 # --- the widget ----------------------------------------------------------------------------
@@ -427,16 +280,19 @@ def monospace_font() -> QFont:
 
 
 class TextViewer(QWidget):
-    """A virtualized text and log viewer with go-to-line and search.
+    """A virtualized text and log viewer with go-to-line, search and folding.
 
     Signals:
         status(str): a one-line message for the status bar.
         search_finished(object): the line found (0-based) or None.
+        indexed(int): the whole member is indexed (its line count).
+        signature_requested(str): the user asked for a signature from this line's text.
     """
 
     status = Signal(str)
     search_finished = Signal(object)
     indexed = Signal(int)
+    signature_requested = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -452,12 +308,16 @@ class TextViewer(QWidget):
         self.title = QLabel()
         self.title.setTextFormat(Qt.TextFormat.PlainText)
         self.find_box = QLineEdit(placeholderText="Find in file (Enter: next, Shift+Enter: "
-                                                  "previous)")
+                                                  "previous, Esc: stop)")
         self.find_box.setClearButtonEnabled(True)
         self.regex = QCheckBox("Regex")
         self.match_case = QCheckBox("Match case")
         self.previous_button = QToolButton(text="▲", toolTip="Find previous (Shift+F3)")
         self.next_button = QToolButton(text="▼", toolTip="Find next (F3)")
+        self.fold_all_button = QToolButton(text=f"{FOLDED} Fold traces",
+                                           toolTip="Fold every stack trace (Ctrl+Alt+[)")
+        self.unfold_all_button = QToolButton(text=f"{UNFOLDED} Unfold",
+                                             toolTip="Unfold every stack trace (Ctrl+Alt+])")
         self.go_to = QLineEdit(placeholderText="Line (Ctrl+G)")
         self.go_to.setMaximumWidth(110)
         self.info = QLabel()
@@ -470,6 +330,7 @@ class TextViewer(QWidget):
         self.table.setWordWrap(False)
         self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.verticalHeader().hide()
         vertical = self.table.verticalHeader()
         vertical.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
@@ -477,14 +338,15 @@ class TextViewer(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Fixed)
         header.setStretchLastSection(True)
-        self.table.setColumnWidth(0, self.table.fontMetrics().horizontalAdvance("0") * 10)
+        self.table.setColumnWidth(0, self.table.fontMetrics().horizontalAdvance("0") * 12)
         self.line_detail = QPlainTextEdit(readOnly=True)
         self.line_detail.setFont(monospace_font())
         self.line_detail.setPlaceholderText("The selected lines, in full")
 
         bar = QHBoxLayout()
         for widget in (self.find_box, self.regex, self.match_case, self.previous_button,
-                       self.next_button, self.go_to):
+                       self.next_button, self.fold_all_button, self.unfold_all_button,
+                       self.go_to):
             bar.addWidget(widget)
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(self.table)
@@ -502,11 +364,20 @@ class TextViewer(QWidget):
         self.find_box.returnPressed.connect(self._find_from_box)
         self.next_button.clicked.connect(lambda: self.find(backwards=False))
         self.previous_button.clicked.connect(lambda: self.find(backwards=True))
+        self.fold_all_button.clicked.connect(lambda: self.fold_all(True))
+        self.unfold_all_button.clicked.connect(lambda: self.fold_all(False))
         self.go_to.returnPressed.connect(self._go_to_from_box)
+        self.table.clicked.connect(self._on_clicked)
+        self.table.customContextMenuRequested.connect(self._context_menu)
         self.table.selectionModel().selectionChanged.connect(self._show_selected_lines)
         for keys, slot in ((QKeySequence.StandardKey.FindNext, lambda: self.find(False)),
                            (QKeySequence.StandardKey.FindPrevious, lambda: self.find(True)),
-                           (QKeySequence("Ctrl+G"), self._focus_go_to)):
+                           (QKeySequence("Ctrl+G"), self._focus_go_to),
+                           (QKeySequence("Escape"), self.stop_search),
+                           (QKeySequence("Ctrl+Shift+["), lambda: self.fold_current(True)),
+                           (QKeySequence("Ctrl+Shift+]"), lambda: self.fold_current(False)),
+                           (QKeySequence("Ctrl+Alt+["), lambda: self.fold_all(True)),
+                           (QKeySequence("Ctrl+Alt+]"), lambda: self.fold_all(False))):
             shortcut = QShortcut(keys, self)
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             shortcut.activated.connect(slot)
@@ -525,16 +396,11 @@ class TextViewer(QWidget):
     def load(self, source: MemberSource) -> None:
         self.close_source()
         self.source = source
-        self.model.beginResetModel()
-        self.model.line_index = LineIndex()
-        self.model._cache.clear()
-        self.model._asked.clear()
-        self.model.evidence = None
-        self.model.endResetModel()
+        self.model.clear()
         self.line_detail.clear()
         self.title.setText(source.path)
         self._requests = queue.Queue()
-        indexer = Task(index_lines, source, name="index", parent=self)
+        indexer = Task(in_child, index_lines, source, name="index", parent=self)
         indexer.partial.connect(self._on_index_progress)
         indexer.failed.connect(lambda message: self.info.setText(f"Cannot read: {message}"))
         loader = Task(serve_blocks, source, self.model.line_index, self._requests, name="lines",
@@ -551,7 +417,7 @@ class TextViewer(QWidget):
         self.source = None
 
     def wait_idle(self, timeout: float = 5.0) -> None:
-        """Join background threads (shutdown, tests)."""
+        """Stop and join background work (shutdown, tests)."""
         for task in [*self._tasks, *([self._search_task] if self._search_task else [])]:
             task.cancel()
             task.wait(timeout)
@@ -570,7 +436,10 @@ class TextViewer(QWidget):
     def _on_index_progress(self, progress: IndexProgress) -> None:
         self.model.grow(progress)
         state = "" if progress.done else "indexing… "
-        self.info.setText(f"{state}{progress.lines:,} lines, {progress.bytes_read:,} bytes")
+        folds = len(self.model.folds)
+        traces = f", {folds:,} multi-line records (Ctrl+Alt+[ folds them)" if folds else ""
+        self.info.setText(f"{state}{progress.lines:,} lines, {progress.bytes_read:,} bytes"
+                          f"{traces}")
         if self._pending_line is not None and (progress.done
                                                or progress.lines > self._pending_line):
             self._apply_go_to()
@@ -597,23 +466,41 @@ class TextViewer(QWidget):
             self._apply_go_to()
 
     def _apply_go_to(self) -> None:
-        first = min(self._pending_line or 0, max(0, self.model.line_index.lines - 1))
-        last = min(self._pending_last, max(0, self.model.line_index.lines - 1))
+        lines = self.model.line_index.lines
+        first = min(self._pending_line or 0, max(0, lines - 1))
+        last = min(self._pending_last, max(0, lines - 1))
         self._pending_line = None
-        if not self.model.line_index.lines:
+        if not lines:
             return
+        for line in (first, last):  # what is asked for is never hidden in a fold
+            fold = self.model.folds.at(line)
+            if fold is not None and line != self.model.folds.headers[fold]:
+                self.model.set_folded(fold, False)
         selection = self.table.selectionModel()
-        top = self.model.index(first, 0)
+        top = self.model.index(self.model.row_of(first), 0)
         selection.select(
-            QItemSelection(top, self.model.index(last, 1)),
+            QItemSelection(top, self.model.index(self.model.row_of(last), 1)),
             selection.SelectionFlag.ClearAndSelect)
         selection.setCurrentIndex(top, selection.SelectionFlag.NoUpdate)
         self.table.scrollTo(top, QAbstractItemView.ScrollHint.PositionAtCenter)
-        self.model.refresh()
+        self.table.viewport().update()
 
     def current_line(self) -> int:
         current = self.table.currentIndex()
-        return current.row() if current.isValid() else -1
+        return self.model.line_of(current.row()) if current.isValid() else -1
+
+    def selected_lines(self) -> list[int]:
+        """The selected lines, a folded record's continuation lines included."""
+        lines: list[int] = []
+        for row in sorted({index.row() for index in self.table.selectionModel().selectedRows()}):
+            line = self.model.line_of(row)
+            fold = self.model.fold_headed_by(line)
+            last = (self.model.folds.lasts[fold] if fold is not None
+                    and fold in self.model.folds.collapsed else line)
+            lines.extend(range(line, last + 1))
+            if len(lines) >= DETAIL_LINES:
+                return lines[:DETAIL_LINES]
+        return lines
 
     def _focus_go_to(self) -> None:
         self.go_to.setFocus()
@@ -628,14 +515,70 @@ class TextViewer(QWidget):
             self.status.emit(f"Not a line number: {text[:40]}")
 
     def _show_selected_lines(self) -> None:
-        rows = sorted({index.row() for index in self.table.selectionModel().selectedRows()})
-        texts = [self.model.line_text(row) for row in rows[:200]]
+        texts = [self.model.line_text(line) for line in self.selected_lines()]
         if texts and all(text is not None for text in texts):
             body = "\n".join(t for t in texts if t is not None)
             if any(len(t or "") >= MAX_LINE_CHARS for t in texts):
                 body += f"\n[line cut at {MAX_LINE_CHARS:,} characters]"
             if self.line_detail.toPlainText() != body:
                 self.line_detail.setPlainText(body)
+
+    # -- folding --------------------------------------------------------------------------
+
+    def _on_clicked(self, index: QModelIndex) -> None:
+        if index.column() == 0:
+            fold = self.model.fold_headed_by(self.model.line_of(index.row()))
+            if fold is not None:
+                self.model.set_folded(fold, fold not in self.model.folds.collapsed)
+
+    def fold_current(self, folded: bool) -> None:
+        """Fold or unfold the multi-line record holding the current line."""
+        line = self.current_line()
+        fold = self.model.folds.at(line) if line >= 0 else None
+        if fold is None:
+            self.status.emit("The current line is not part of a multi-line record")
+            return
+        self.model.set_folded(fold, folded)
+        self._select_line(self.model.folds.headers[fold])
+
+    def fold_all(self, folded: bool) -> None:
+        """Fold or unfold every multi-line record found so far, keeping the current line."""
+        line = self.current_line()
+        self.model.set_all_folded(folded)
+        if line >= 0:
+            self._select_line(line)
+        count = len(self.model.folds)
+        self.status.emit(f"{'Folded' if folded else 'Unfolded'} {count:,} multi-line records")
+
+    def _select_line(self, line: int) -> None:
+        row = self.model.row_of(line)
+        self.table.selectRow(row)
+        self.table.scrollTo(self.model.index(row, 0))
+
+    def _context_menu(self, position: QPoint) -> None:
+        menu = QMenu(self)
+        text = self.selected_text()
+        create = menu.addAction("Create signature from this line…")
+        create.setEnabled(text is not None)
+        create.triggered.connect(lambda: self.signature_requested.emit(text or ""))
+        menu.addSeparator()
+        line = self.current_line()
+        fold = self.model.folds.at(line) if line >= 0 else None
+        if fold is not None:
+            folded = fold in self.model.folds.collapsed
+            menu.addAction("Unfold this record" if folded else "Fold this record",
+                           lambda: self.fold_current(not folded))
+        menu.addAction("Fold all multi-line records", lambda: self.fold_all(True))
+        menu.addAction("Unfold all", lambda: self.fold_all(False))
+        menu.popup(self.table.viewport().mapToGlobal(position))
+
+    def selected_text(self) -> str | None:
+        """The first non-blank selected line (what a signature is drafted from), if read."""
+        for line in self.selected_lines():
+            text = self.model.line_text(line)
+            if text and text.strip():
+                return text
+        return None
 
     # -- search ---------------------------------------------------------------------------
 
@@ -650,24 +593,35 @@ class TextViewer(QWidget):
         query = SearchQuery(self.find_box.text(), self.regex.isChecked(),
                             self.match_case.isChecked())
         try:
-            self.model.search = query.compile()
+            pattern = query.compile()
         except re.error as exc:
             self.status.emit(f"Invalid regular expression: {exc}")
             self.info.setText(f"Invalid regular expression: {exc}")
             return
+        # Visible matches are highlighted on the GUI thread, so only for plain text: a
+        # user's regex may backtrack for hours, and only the child process may run it.
+        self.model.search = None if query.regex else pattern
         if self._search_task is not None:
             self._search_task.cancel()
-        task = Task(_search_with_wrap, self.source, self.model.line_index, query,
+        task = Task(in_child, search_with_wrap, self.source, self.model.line_index, query,
                     self.current_line(), backwards, name="search", parent=self)
-        task.partial.connect(lambda line: self.info.setText(f"searching… line {line + 1:,}"))
+        task.partial.connect(lambda line: self.info.setText(
+            f"searching… line {line + 1:,} (Esc stops)"))
         task.finished.connect(self._on_found)
         task.failed.connect(lambda message: self.info.setText(f"Search failed: {message}"))
         self._search_task = task.start()
-        self.model.refresh()
+        self.table.viewport().update()
+
+    def stop_search(self) -> None:
+        """Stop a running search (its process is killed, whatever its regex is doing)."""
+        if self._search_task is not None:
+            self._search_task.cancel()
+            self._search_task = None
+            self.info.setText("Search stopped")
 
     def _on_found(self, line: int | None) -> None:
         if self.sender() is not self._search_task:
-            return  # a search the user has since replaced
+            return  # a search the user has since replaced or stopped
         self._search_task = None
         if line is None:
             self.info.setText(f"Not found: {self.find_box.text()[:80]}")
@@ -675,17 +629,3 @@ class TextViewer(QWidget):
             self.info.setText(f"Found on line {line + 1:,}")
             self.go_to_line(line)
         self.search_finished.emit(line)
-
-
-def _search_with_wrap(state: TaskState, source: MemberSource, index: LineIndex,
-                      query: SearchQuery, current: int, backwards: bool) -> int | None:
-    if backwards:
-        found = find_line(state, source, index, query, 0, max(current, 0), last=True)
-        if found is None and not state.cancelled:
-            found = find_line(state, source, index, query, max(current, 0), None, last=True)
-        return found
-    found = find_line(state, source, index, query, current + 1)
-    if found is None and not state.cancelled and current >= 0:
-        found = find_line(state, source, index, query, 0, current + 1)
-    return found
-

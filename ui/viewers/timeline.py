@@ -9,27 +9,46 @@ row; activating a row (double-click, Return) opens its evidence. Incidents are t
 The analysis caps events per artifact, so the canvas draws them all; marks closer than a
 pixel are drawn once.
 
+Clocks: the engine records events as each source wrote them. ``place`` (Qt-free, run on a
+``ui.worker.Task`` thread) puts them on one UTC axis with ``inspector.timeline.Timeline``,
+which infers each source's offset (a log in local time without a zone next to a capture in
+UTC), and re-detects the incidents with ``TimelineAnalyzer`` on the placed events. The
+*Clocks* table under the events shows every source's offset and how it was decided; the
+user can override one, which re-runs only this placement (no member is read, no analyzer
+runs again). Overrides live in the viewer only: nothing is saved yet. The incidents of
+the findings table stay the engine's; the shading follows the user's clocks.
+
 >>> nice_step(37.0)
 60.0
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import BinaryIO
 
 from PySide6.QtCore import QModelIndex, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPaintEvent, QPen, QWheelEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
     QLabel,
+    QPushButton,
     QSplitter,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
 
+from inspector.analysis import Analysis
 from inspector.model import Event, EventSource, Evidence, Finding
+from inspector.plugins import ArtifactResults, Cancelled
+from inspector.timeline import INCIDENT, SourceClock, Timeline, TimelineAnalyzer
 from ui.models import ROW_ROLE, SEVERITY_COLOURS, Column, RowsModel
+from ui.worker import Task, TaskState
 
 LANES = [source.value for source in EventSource]
 STEPS = (0.001, 0.01, 0.1, 1, 5, 10, 30, 60, 300, 600, 1800, 3600, 6 * 3600, 86400, 7 * 86400)
@@ -49,6 +68,109 @@ EVENT_COLUMNS = (
     Column("Artifact", lambda e: e.artifact),
     Column("Where", lambda e: e.locator.describe()),
     Column("Message", lambda e: e.message),
+)
+
+
+# --- placing events on one UTC axis (Qt-free, on a Task thread) ---------------------------------
+
+# Every zone in use is a whole quarter hour from UTC-12:00 to UTC+14:00.
+OFFSET_CHOICES = [timedelta(minutes=15 * step) for step in range(-48, 57)]
+CLOCK_HOW = {"reference": "its times carry their zone",
+             "inferred": "inferred: {aligned:,} events line up with the other sources",
+             "assumed-utc": "no zone; read as UTC (no other offset lines up better)",
+             "override": "set by you"}
+
+
+def offset_text(offset: timedelta) -> str:
+    """``UTC+01:00`` style.
+
+    >>> offset_text(timedelta(hours=-5, minutes=-30)), offset_text(timedelta(0))
+    ('UTC-05:30', 'UTC+00:00')
+    """
+    minutes = int(offset.total_seconds() // 60)
+    sign = "-" if minutes < 0 else "+"
+    return f"UTC{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+
+
+def _minutes(offset: timedelta) -> int:
+    return int(offset.total_seconds() // 60)
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Events on one UTC axis, each source's clock, and the incidents they make.
+
+    Attributes:
+        clocks: one per source that has events, by artifact path.
+        events_per_source: how many events each source has.
+    """
+
+    events: list[Event]
+    clocks: list[SourceClock]
+    incidents: list[Finding]
+    events_per_source: dict[str, int]
+
+
+class _PlacedBundle:
+    """The per-artifact results seen as a ``BundleView`` (the timeline never opens members)."""
+
+    def __init__(self, results: list[ArtifactResults]) -> None:
+        self._results = results
+
+    def results(self) -> list[ArtifactResults]:
+        return self._results
+
+    def open(self, artifact_path: str) -> BinaryIO:
+        raise OSError(f"{artifact_path}: the timeline does not read members")
+
+
+class _Context:
+    def __init__(self, state: TaskState) -> None:
+        self._state = state
+
+    def progress(self, fraction: float, message: str = "") -> None:
+        """Placement is quick; there is no progress to show."""
+
+    def warn(self, message: str) -> None:
+        """Only "more incidents than kept": the shading shows those the analyzer yields."""
+
+    def check_cancelled(self) -> None:
+        if self._state.cancelled:
+            raise Cancelled()
+
+
+def place(state: TaskState, analysis: Analysis,
+          overrides: Mapping[str, timedelta]) -> Placement | None:
+    """Place the analysis's events with ``overrides`` (see the module doc); None if cancelled."""
+    findings: dict[str, list[Finding]] = {}
+    for finding in analysis.findings:
+        if finding.evidence and not finding.rule.startswith(("incident.", "timeline.")):
+            findings.setdefault(finding.evidence[0].artifact, []).append(finding)
+    events: dict[str, list[Event]] = {}
+    for event in analysis.timeline:
+        events.setdefault(event.artifact, []).append(event)
+    results = [ArtifactResults(artifact, findings.get(artifact.path, []),
+                               events.get(artifact.path, []),
+                               analysis.stats.get(artifact.path, {}))
+               for artifact in analysis.artifacts if artifact.path in events]
+    timeline = Timeline(results, overrides)
+    try:
+        incidents = [item for item in TimelineAnalyzer(overrides).analyze_bundle(
+            _PlacedBundle(results), _Context(state))
+            if isinstance(item, Finding) and item.rule == INCIDENT.id]
+    except Cancelled:
+        return None
+    clocks = sorted((clock for path, clock in timeline.clocks.items() if path in events),
+                    key=lambda clock: clock.artifact)
+    return Placement(timeline.events, clocks, incidents,
+                     {path: len(items) for path, items in events.items()})
+
+
+CLOCK_COLUMNS = (
+    Column("Source", lambda c: c[0].artifact),
+    Column("Clock", lambda c: offset_text(c[0].offset), lambda c: c[0].offset.total_seconds()),
+    Column("Events", lambda c: f"{c[1]:,}", lambda c: c[1], align_right=True),
+    Column("How", lambda c: CLOCK_HOW.get(c[0].how, c[0].how).format(aligned=c[0].aligned)),
 )
 
 
@@ -218,18 +340,28 @@ class TimelineCanvas(QWidget):
 
 
 class TimelineViewer(QWidget):
-    """The canvas over the event list.
+    """The canvas over the event list, and each source's clock under them.
+
+    Attributes:
+        overrides: the user's clock offsets, by artifact path (kept until the next bundle).
+        clocks: the clocks of the current placement, by artifact path.
 
     Signals:
         status(str): a message for the status bar.
         evidence_activated(object): open this ``Evidence``.
+        placed(): a placement of the analysis's events is shown.
     """
 
     status = Signal(str)
     evidence_activated = Signal(object)
+    placed = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.analysis: Analysis | None = None
+        self.overrides: dict[str, timedelta] = {}
+        self.clocks: dict[str, SourceClock] = {}
+        self._task: Task | None = None
         self.canvas = TimelineCanvas()
         self.model = RowsModel(EVENT_COLUMNS, self)
         self.table = QTableView()
@@ -247,21 +379,146 @@ class TimelineViewer(QWidget):
         self.canvas.event_clicked.connect(self._on_canvas_click)
         self.table.selectionModel().currentRowChanged.connect(self._on_row)
         self.table.activated.connect(self._open_row)
+
+        self.clock_model = RowsModel(CLOCK_COLUMNS, self)
+        self.clock_table = QTableView()
+        self.clock_table.setModel(self.clock_model)
+        self.clock_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.clock_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.clock_table.verticalHeader().hide()
+        self.clock_table.setWordWrap(False)
+        self.clock_table.horizontalHeader().setStretchLastSection(True)
+        for column, width in enumerate((260, 90, 60)):
+            self.clock_table.setColumnWidth(column, width)
+        self.clock_table.selectionModel().currentRowChanged.connect(self._on_clock_row)
+        self.offset_choice = QComboBox()
+        for offset in OFFSET_CHOICES:  # item data in minutes: Qt has no timedelta
+            self.offset_choice.addItem(offset_text(offset), _minutes(offset))
+        self.apply_button = QPushButton("Override")
+        self.apply_button.setToolTip("Read the selected source's times in this zone; only the "
+                                     "timeline is placed again")
+        self.reset_button = QPushButton("Back to inferred")
+        self.apply_button.clicked.connect(self._override_selected)
+        self.reset_button.clicked.connect(self._reset_selected)
+        clock_bar = QHBoxLayout()
+        clock_bar.setContentsMargins(0, 0, 0, 0)
+        label = QLabel("Clocks: each source's UTC offset. Read the selected one as")
+        label.setTextFormat(Qt.TextFormat.PlainText)
+        clock_bar.addWidget(label)
+        clock_bar.addWidget(self.offset_choice)
+        clock_bar.addWidget(self.apply_button)
+        clock_bar.addWidget(self.reset_button)
+        clock_bar.addStretch()
+        clocks = QWidget()
+        clock_layout = QVBoxLayout(clocks)
+        clock_layout.setContentsMargins(0, 0, 0, 0)
+        clock_layout.addLayout(clock_bar)
+        clock_layout.addWidget(self.clock_table)
+        self._set_override_enabled(False)
+
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(self.canvas)
         splitter.addWidget(self.table)
-        splitter.setStretchFactor(0, 1)
-        splitter.setStretchFactor(1, 1)
+        splitter.addWidget(clocks)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 3)
+        splitter.setStretchFactor(2, 1)
+        # Enough for a few sources' clocks without scrolling; the rest to the events.
+        splitter.setSizes([300, 260, 150])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(splitter, 1)
         layout.addWidget(self.hint)
 
-    def set_events(self, events: list[Event], incidents: list[Finding]) -> None:
+    def set_events(self, events: list[Event], incidents: list[Finding],
+                   clocks: Sequence[tuple[SourceClock, int]] = ()) -> None:
+        """Show placed events, the incidents to shade, and ``(clock, events)`` per source."""
         self.model.reset(events)
         self.canvas.set_events(events, incidents)
+        self.clock_model.reset(clocks)
+        self.clocks = {clock.artifact: clock for clock, _ in clocks}
+        self._set_override_enabled(self.clock_table.currentIndex().isValid())
         self.hint.setText(f"{len(events):,} events, {len(incidents)} incident(s) · wheel: zoom "
                           "· drag: pan · double-click: fit · click a mark to open its evidence")
+
+    def set_analysis(self, analysis: Analysis | None) -> None:
+        """Place ``analysis``'s events (its clocks inferred, no override yet); None clears."""
+        self.analysis = analysis
+        self.overrides = {}
+        self.set_events([], [])
+        if analysis is not None:
+            self._place()
+
+    def set_override(self, artifact: str, offset: timedelta | None) -> None:
+        """Read ``artifact``'s times at ``offset`` (None: as inferred) and place again."""
+        if offset is None:
+            self.overrides.pop(artifact, None)
+        else:
+            self.overrides[artifact] = offset
+        self._place()
+
+    def _place(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+        if self.analysis is None:
+            return
+        task = Task(place, self.analysis, dict(self.overrides), name="timeline", parent=self)
+        task.finished.connect(self._on_placed)
+        task.failed.connect(lambda message: self.status.emit(f"Timeline: {message}"))
+        self._task = task.start()
+
+    def _on_placed(self, placement: Placement | None) -> None:
+        if self.sender() is not self._task or placement is None:
+            return  # replaced by a newer placement
+        self._task = None
+        selected = self._selected_clock()
+        self.set_events(placement.events, placement.incidents,
+                        [(clock, placement.events_per_source.get(clock.artifact, 0))
+                         for clock in placement.clocks])
+        for row, clock in enumerate(placement.clocks):
+            if clock.artifact == selected:
+                self.clock_table.selectRow(row)
+        self.placed.emit()
+
+    def wait_idle(self, timeout: float = 5.0) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            self._task.wait(timeout)
+
+    # -- clocks ---------------------------------------------------------------------------
+
+    def _selected_clock(self) -> str | None:
+        index = self.clock_table.currentIndex()
+        row: tuple[SourceClock, int] | None = index.data(ROW_ROLE) if index.isValid() else None
+        return row[0].artifact if row else None
+
+    def _set_override_enabled(self, enabled: bool) -> None:
+        for widget in (self.offset_choice, self.apply_button, self.reset_button):
+            widget.setEnabled(enabled)
+
+    def _on_clock_row(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        row: tuple[SourceClock, int] | None = current.data(ROW_ROLE) if current.isValid() \
+            else None
+        self._set_override_enabled(row is not None)
+        if row is not None:
+            self.offset_choice.setCurrentIndex(
+                max(0, self.offset_choice.findData(_minutes(row[0].offset))))
+            self.reset_button.setEnabled(row[0].artifact in self.overrides)
+
+    def _override_selected(self) -> None:
+        artifact = self._selected_clock()
+        if artifact is not None:
+            offset = timedelta(minutes=self.offset_choice.currentData())
+            self.set_override(artifact, offset)
+            self.status.emit(f"{artifact}: times read as {offset_text(offset)}; placing the "
+                             "timeline again")
+
+    def _reset_selected(self) -> None:
+        artifact = self._selected_clock()
+        if artifact is not None:
+            self.set_override(artifact, None)
+
+    # -- events ---------------------------------------------------------------------------
 
     def _on_canvas_click(self, row: int) -> None:
         self.table.selectRow(row)

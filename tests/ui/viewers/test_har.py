@@ -59,3 +59,18 @@ def test_viewer_selects_the_evidence_entry(qtbot, qtmodeltester, sample_dir):
     assert viewer.headers.toPlainText().startswith(f"{request['method']} ")
     assert viewer.waterfall.span > 0
     viewer.grab()  # paints the waterfall of every visible row without error
+
+
+def test_the_phase_legend_shows_each_phase_in_its_waterfall_colour(qtbot):
+    from PySide6.QtWidgets import QLabel
+
+    from ui.viewers.har import PHASE_COLOURS, PHASES, phase_legend
+
+    legend = phase_legend()
+    qtbot.addWidget(legend)
+    for phase in PHASES:
+        swatch = legend.findChild(QLabel, f"phase-{phase}")
+        image = swatch.pixmap().toImage()
+        assert image.pixelColor(1, 1) == PHASE_COLOURS[phase]
+    names = [label.text() for label in legend.findChildren(QLabel)]
+    assert [name for name in names if name in PHASES] == list(PHASES)
