@@ -47,7 +47,6 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QApplication,
     QComboBox,
     QDockWidget,
     QFileDialog,
@@ -75,11 +74,9 @@ from PySide6.QtWidgets import (
 )
 
 from inspector.analysis import Analysis
-from inspector.bundle import Bundle, BundleInfo, reopen_bundle
-from inspector.credentials import redact, scan_text
+from inspector.bundle import Bundle, reopen_bundle
 from inspector.engine import Update
 from inspector.knowledge import AnalysisView, SampleTargets, Target, user_data_dir
-from inspector.markdown import render
 from inspector.model import (
     Artifact,
     ArtifactKind,
@@ -99,6 +96,7 @@ from ui.models import (
     RowsModel,
     findings_model,
 )
+from ui.report_pane import ReportPane
 from ui.signature_editor import SignatureEditor
 from ui.training import TrainingDialog
 from ui.viewers import HAR, PACKETS, SQL, TEXT, MemberSource, viewer_kind
@@ -195,61 +193,6 @@ class FindingDetail(QWidget):
             self.evidence.addItem(item)
         if finding.evidence:
             self.evidence.setCurrentRow(0)
-
-
-class ReportPane(QWidget):
-    """The findings picked for the escalation report, drafted as Markdown, secrets masked."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.findings: list[Finding] = []
-        self.bundle: BundleInfo | None = None
-        self.artifacts: list[Artifact] = []
-        self.chosen = QListWidget()
-        self.draft = QPlainTextEdit()
-        self.draft.setPlaceholderText("Ctrl+R adds the selected finding to the report")
-        remove = QPushButton("Remove")
-        remove.clicked.connect(self._remove_selected)
-        copy = QPushButton("Copy Markdown")
-        copy.clicked.connect(lambda: QApplication.clipboard().setText(self.draft.toPlainText()))
-        buttons = QVBoxLayout()
-        buttons.addWidget(remove)
-        buttons.addWidget(copy)
-        buttons.addStretch()
-        layout = QHBoxLayout(self)
-        layout.addWidget(self.chosen, 1)
-        layout.addLayout(buttons)
-        layout.addWidget(self.draft, 3)
-
-    def set_bundle(self, bundle: BundleInfo | None, artifacts: list[Artifact]) -> None:
-        self.bundle = bundle
-        self.artifacts = artifacts
-        self.findings = []
-        self.chosen.clear()
-        self.draft.clear()
-
-    def add(self, finding: Finding) -> bool:
-        if any(f is finding for f in self.findings) or self.bundle is None:
-            return False
-        self.findings.append(finding)
-        self.chosen.addItem(f"[{finding.severity.value}] {finding.title}")
-        self._redraft()
-        return True
-
-    def _remove_selected(self) -> None:
-        row = self.chosen.currentRow()
-        if row >= 0:
-            self.chosen.takeItem(row)
-            del self.findings[row]
-            self._redraft()
-
-    def _redraft(self) -> None:
-        if self.bundle is None:
-            return
-        analysis = Analysis(bundle=self.bundle, artifacts=self.artifacts,
-                            findings=list(self.findings))
-        text = render(analysis)
-        self.draft.setPlainText(redact(text, scan_text(text)))
 
 
 class ProgressPanel(QWidget):
@@ -467,6 +410,7 @@ class MainWindow(QMainWindow):
         self.problems_dock = self._dock("Problems", problems_view,
                                         Qt.DockWidgetArea.BottomDockWidgetArea)
         self.report = ReportPane()
+        self.report.setEnabled(False)
         self.report_dock = self._dock("Report", self.report,
                                       Qt.DockWidgetArea.BottomDockWidgetArea)
         self.tabifyDockWidget(self.progress_dock, self.problems_dock)
@@ -675,7 +619,7 @@ class MainWindow(QMainWindow):
         self.analyzer_filter.blockSignals(False)
         self.filter.set_analyzer(None)
         self._add_analyzer_names(opened.findings)
-        self.report.set_bundle(None, [])
+        self.report.setEnabled(False)  # until this bundle's analysis has finished
         self.setWindowTitle(f"{opened.source.name} · Bundle Inspector")
         self._remember(opened.source)
         self.statusBar().showMessage(f"Analyzing {opened.source.name}: "
@@ -711,7 +655,8 @@ class MainWindow(QMainWindow):
             self.tree_model.update_artifact(artifact)
         self.timeline.set_analysis(analysis)
         self.sql_viewer.set_stats(analysis.stats)
-        self.report.set_bundle(analysis.bundle, analysis.artifacts)
+        self.report.set_analysis(analysis)
+        self.report.setEnabled(True)
         self._select_finding(selected)
         failed = sum(a.status is ArtifactStatus.FAILED for a in analysis.artifacts)
         cancelled = any(p.kind.value == "cancelled" for p in analysis.problems)
@@ -777,10 +722,10 @@ class MainWindow(QMainWindow):
         finding = self.current_finding()
         if finding is None:
             return
-        if self.report.bundle is None:
+        if not self.report.isEnabled():
             self.statusBar().showMessage("The report opens when the analysis has finished", 5000)
             return
-        if self.report.add(finding):
+        if self.report.add_finding(finding):
             self.report_dock.raise_()
             self.statusBar().showMessage(f"Added to the report: {finding.title}", 5000)
 

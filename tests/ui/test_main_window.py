@@ -92,8 +92,11 @@ def test_sample_bundle_from_open_to_evidence_in_every_viewer(qtbot, qtmodelteste
     window.step_finding(1)
     assert window.current_finding() is not first
     window.add_to_report()
-    assert window.report.findings == [window.current_finding()]
-    assert window.current_finding().title.split()[0] in window.report.draft.toPlainText()
+    current = window.current_finding()
+    assert any(f.rule == current.rule and f.title == current.title
+               for f in window.report.report().findings)
+    window.report.refresh_preview()
+    assert current.title.split()[0] in window.report.preview.toPlainText()
 
     # The timeline lists every event and opens one's evidence.
     qtbot.waitUntil(lambda: window.timeline.model.rowCount() == len(analysis.timeline))
