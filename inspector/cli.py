@@ -21,6 +21,7 @@ from inspector import __version__, samples
 from inspector.analysis import Analysis
 from inspector.bundle import BundleOpenError, open_bundle
 from inspector.engine import Engine, EngineLimits, Update
+from inspector.files import write_atomically
 from inspector.kb_cli import add_kb_parsers, kb_command
 from inspector.markdown import render
 from inspector.model import Severity
@@ -154,9 +155,7 @@ def _write(text: str | bytes, output: Path | None) -> None:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
         return
-    temporary = output.with_name(f".{output.name}.tmp")
-    temporary.write_bytes(data)
-    os.replace(temporary, output)
+    write_atomically(output, data)
 
 
 def _analyze(args: argparse.Namespace) -> int:

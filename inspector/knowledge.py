@@ -88,7 +88,6 @@ from __future__ import annotations
 import base64
 import binascii
 import functools
-import io
 import os
 import re
 import sys
@@ -108,6 +107,7 @@ from inspector import samples
 from inspector.bundle import open_bundle
 from inspector.credentials import redact, scan_text
 from inspector.engine import Engine
+from inspector.files import write_atomically
 from inspector.logformat import detect
 from inspector.model import (
     ArtifactKind,
@@ -1259,17 +1259,6 @@ def save_signature(signature: Signature, directory: Path | None = None) -> Path:
     would then fail to load. An existing file of the same id is replaced.
     """
     directory = directory if directory is not None else user_signatures_dir()
-    directory.mkdir(parents=True, exist_ok=True)
     target = directory / f"{signature.id}.toml"
-    data = to_toml(signature).encode("utf-8")
-    descriptor, temporary = tempfile.mkstemp(prefix=f".{signature.id}.", suffix=".tmp",
-                                             dir=directory)
-    try:
-        with io.FileIO(descriptor, "wb") as handle:
-            handle.write(data)
-            os.fsync(handle.fileno())
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    write_atomically(target, to_toml(signature).encode("utf-8"))
     return target

@@ -72,6 +72,7 @@ import orjson
 from inspector import credentials
 from inspector.bundle import open_bundle
 from inspector.credentials import SecretMatch
+from inspector.files import write_atomically
 from inspector.model import ArtifactKind, ArtifactStatus
 from inspector.pcap import CaptureError, read_packets
 
@@ -635,21 +636,6 @@ def check(text: str, redactor: Redactor) -> None:
     leaks = gate(text, redactor.pseudonyms, redactor.pseudonymize, redactor.keep)
     if leaks:
         raise RedactionRefused(leaks)
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file in the same folder and a rename."""
-    path = Path(path)
-    descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent or ".")
-    try:
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 def write_checked(path: Path, rendered: str | bytes, redactor: Redactor,

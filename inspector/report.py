@@ -46,10 +46,11 @@ import orjson
 
 from inspector.analysis import Analysis
 from inspector.bundle import Bundle
+from inspector.files import write_atomically
 from inspector.markdown import escape as markdown_escape
 from inspector.markdown import inline_code
 from inspector.model import ArtifactKind, Evidence, Finding, Severity, format_time
-from inspector.redaction import Redactor, check, write_atomically
+from inspector.redaction import Redactor, check
 
 FORMAT = "bundle-inspector.report/1"
 MAX_EXCERPT = 400

@@ -43,7 +43,6 @@ import hashlib
 import os
 import re
 import sys
-import tempfile
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -51,6 +50,7 @@ from typing import Any
 
 import orjson
 
+from inspector.files import write_atomically
 from inspector.model import Finding, format_time, parse_time
 from inspector.redaction import PseudonymMap
 from inspector.report import Report
@@ -195,37 +195,14 @@ class WorkspaceSaveError(WorkspaceError):
 # --- saving ------------------------------------------------------------------------------
 
 
-def _fsync_directory(folder: Path) -> None:
-    if sys.platform == "win32":
-        return  # Windows cannot open a folder for fsync; rename there is already durable
-    descriptor = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)
-
-
 def save_atomically(path: Path, data: bytes) -> None:
     """Replace ``path`` with ``data`` so that a crash leaves either the old or the new file.
 
     Raises ``WorkspaceSaveError`` (the old file intact) when the data cannot be written.
     """
-    descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp",
-                                             dir=path.parent)
     try:
-        try:
-            view = memoryview(data)
-            while view:
-                written = os.write(descriptor, view)
-                view = view[written:]
-            os.fsync(descriptor)
-        finally:
-            os.close(descriptor)
-        os.replace(temporary, path)
-        _fsync_directory(path.parent)
+        write_atomically(path, data)
     except OSError as exc:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
         reason = ("the disk is full" if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
                   else exc.strerror or str(exc))
         raise WorkspaceSaveError(f"Could not save the workspace in {path.parent}: {reason}. "
