@@ -21,6 +21,24 @@ import sys
 import tempfile
 from pathlib import Path
 
+DATA_DIR_VARIABLE = "BUNDLE_INSPECTOR_DATA"
+APP_NAME = "bundle-inspector"
+
+
+def data_directory() -> Path:
+    """The app's data folder: ``$BUNDLE_INSPECTOR_DATA``, else the platform's convention
+    (``$XDG_DATA_HOME/bundle-inspector`` on Linux). Workspaces, training progress and the
+    user's signatures live below it."""
+    explicit = os.environ.get(DATA_DIR_VARIABLE)
+    if explicit:
+        return Path(explicit)
+    home = Path.home()
+    if sys.platform == "win32":
+        return Path(os.environ.get("APPDATA") or home / "AppData" / "Roaming") / APP_NAME
+    if sys.platform == "darwin":
+        return home / "Library" / "Application Support" / APP_NAME
+    return Path(os.environ.get("XDG_DATA_HOME") or home / ".local" / "share") / APP_NAME
+
 
 def fsync_directory(folder: Path) -> None:
     if sys.platform == "win32":

@@ -88,9 +88,7 @@ from __future__ import annotations
 import base64
 import binascii
 import functools
-import os
 import re
-import sys
 import tempfile
 import tomllib
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -107,7 +105,7 @@ from inspector import samples
 from inspector.bundle import open_bundle
 from inspector.credentials import redact, scan_text
 from inspector.engine import Engine
-from inspector.files import write_atomically
+from inspector.files import data_directory, write_atomically
 from inspector.logformat import detect
 from inspector.model import (
     ArtifactKind,
@@ -127,8 +125,6 @@ from inspector.templates import WILDCARD, mask
 
 RESOURCES = Path(__file__).resolve().parents[1] / "resources"
 SIGNATURES_DIR = RESOURCES / "signatures"
-DATA_DIR_VARIABLE = "BUNDLE_INSPECTOR_DATA"
-APP_NAME = "bundle-inspector"
 MATCH_CHARS = 2000
 BODY_CHARS = 65536
 HAR_BODY_BYTES = 64 * 2**20
@@ -171,15 +167,7 @@ def user_data_dir() -> Path:
     ('/tmp/bi-data', '/tmp/bi-data/signatures')
     >>> del os.environ["BUNDLE_INSPECTOR_DATA"]
     """
-    explicit = os.environ.get(DATA_DIR_VARIABLE)
-    if explicit:
-        return Path(explicit)
-    home = Path.home()
-    if sys.platform == "win32":
-        return Path(os.environ.get("APPDATA") or home / "AppData" / "Roaming") / APP_NAME
-    if sys.platform == "darwin":
-        return home / "Library" / "Application Support" / APP_NAME
-    return Path(os.environ.get("XDG_DATA_HOME") or home / ".local" / "share") / APP_NAME
+    return data_directory()
 
 
 def user_signatures_dir() -> Path:

@@ -50,7 +50,7 @@ from typing import Any
 
 import orjson
 
-from inspector.files import write_atomically
+from inspector.files import data_directory, write_atomically
 from inspector.model import Finding, format_time, parse_time
 from inspector.redaction import PseudonymMap
 from inspector.report import Report
@@ -58,20 +58,7 @@ from inspector.report import Report
 FORMAT = "bundle-inspector.workspace/1"
 FILE_NAME = "workspace.json"
 LOCK_NAME = "lock"
-APP_FOLDER = "bundle-inspector"
 
-
-def data_directory() -> Path:
-    """The app's data folder: ``$BUNDLE_INSPECTOR_DATA``, else the platform's usual place."""
-    override = os.environ.get("BUNDLE_INSPECTOR_DATA")
-    if override:
-        return Path(override)
-    if sys.platform == "win32":
-        return Path(os.environ.get("APPDATA", Path.home() / "AppData" / "Roaming")) / APP_FOLDER
-    if sys.platform == "darwin":
-        return Path.home() / "Library" / "Application Support" / APP_FOLDER
-    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
-    return Path(base) / APP_FOLDER
 
 
 # --- contents ------------------------------------------------------------------------------

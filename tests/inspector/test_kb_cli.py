@@ -5,8 +5,9 @@ import orjson
 import pytest
 
 from inspector import samples
+from inspector.files import DATA_DIR_VARIABLE
 from inspector.kb_cli import TEST_FORMAT, add_kb_parsers, kb_command
-from inspector.knowledge import DATA_DIR_VARIABLE, KnowledgeBase
+from inspector.knowledge import KnowledgeBase
 
 
 def run(*argv):

@@ -5,8 +5,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from inspector.files import DATA_DIR_VARIABLE
 from inspector.knowledge import (
-    DATA_DIR_VARIABLE,
     MATCH_CHARS,
     SIGNATURES_DIR,
     HttpMatch,
