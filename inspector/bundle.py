@@ -333,7 +333,7 @@ class ZipContainer(Container):
     def members(self) -> Iterator[Member]:
         for index, info in enumerate(self.zip.infolist()):
             unix_type = _UNIX_TYPES.get((info.external_attr >> 16) & 0o170000)
-            member_type = "dir" if info.is_dir() else unix_type or "file"
+            member_type = "dir" if info.filename.endswith("/") else unix_type or "file"
             yield Member(
                 _zip_name(info, self._utf8_cleared), index, info.file_size, type=member_type,
                 compressed_size=info.compress_size, encrypted=bool(info.flag_bits & 0x1),
@@ -838,6 +838,15 @@ def _make_container(stream: BinaryIO, container_kind: str, codec: str | None,
 def _open_nested(parent: Container, key: Any, container_kind: str, codec: str | None,
                  budget: Budget, limits: Limits, name: str) -> Container:
     stream = parent.open_member(key, budget, name)
+    try:
+        return _container_over(stream, container_kind, codec, budget, limits, name)
+    except BaseException:
+        stream.close()
+        raise
+
+
+def _container_over(stream: BinaryIO, container_kind: str, codec: str | None, budget: Budget,
+                    limits: Limits, name: str) -> Container:
     if container_kind == "zip":
         # zipfile seeks back and forth; a zip inside an archive is read into memory, once.
         data = stream.read(limits.max_nested_zip_bytes + 1)
@@ -1221,7 +1230,11 @@ def open_bundle(source: str | os.PathLike[str], limits: Limits | None = None) ->
         bundle.close()
         raise BundleOpenError(f"{path}: {exc.strerror or exc}") from None
     bundle.info = BundleInfo(str(source), sha256, size)
-    scanner.run()
+    try:
+        scanner.run()
+    except BaseException:
+        bundle.close()
+        raise
     return bundle
 
 

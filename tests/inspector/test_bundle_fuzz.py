@@ -6,10 +6,11 @@ it admitted raises at most ``OSError`` or ``LimitExceeded``.
 from __future__ import annotations
 
 import gzip
+import struct
 import tempfile
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from inspector.bundle import BundleOpenError, open_bundle
@@ -69,8 +70,24 @@ def exercise(data: bytes, name: str) -> None:
                     pass
 
 
+# Found by this test in CI: a central-directory entry with an empty name made zipfile's
+# ZipInfo.is_dir() raise IndexError.
+def _empty_name_entry() -> bytes:
+    data = bytearray(zip_bytes({"a.log": LOG}))
+    entry = data.rindex(b"PK\x01\x02")
+    struct.pack_into("<H", data, entry + 28, 0)  # name length 0 ...
+    del data[entry + 46 : entry + 51]  # ... and the name gone
+    end = data.rindex(b"PK\x05\x06")
+    struct.pack_into("<I", data, end + 12, struct.unpack_from("<I", data, end + 12)[0] - 5)
+    return bytes(data)
+
+
+EMPTY_NAME_ENTRY = _empty_name_entry()
+
+
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(mutated(), st.sampled_from(["case.zip", "case.tgz", "case.bin", "app.log.gz"]))
+@example(EMPTY_NAME_ENTRY, "case.zip")
 def test_mutated_archives(data, name):
     exercise(data, name)
 
