@@ -86,6 +86,7 @@ from inspector.model import (
     Severity,
     WholeLocator,
 )
+from inspector.workspace import Session, WorkspaceError, open_workspace
 from ui.models import (
     PATH_ROLE,
     ROW_ROLE,
@@ -411,6 +412,12 @@ class MainWindow(QMainWindow):
                                         Qt.DockWidgetArea.BottomDockWidgetArea)
         self.report = ReportPane()
         self.report.setEnabled(False)
+        self.session: Session | None = None
+        self._save_timer = QTimer(self)
+        self._save_timer.setSingleShot(True)
+        self._save_timer.setInterval(1000)
+        self._save_timer.timeout.connect(self.save_workspace)
+        self.report.changed.connect(self._schedule_save)
         self.report_dock = self._dock("Report", self.report,
                                       Qt.DockWidgetArea.BottomDockWidgetArea)
         self.tabifyDockWidget(self.progress_dock, self.problems_dock)
@@ -655,8 +662,6 @@ class MainWindow(QMainWindow):
             self.tree_model.update_artifact(artifact)
         self.timeline.set_analysis(analysis)
         self.sql_viewer.set_stats(analysis.stats)
-        self.report.set_analysis(analysis)
-        self.report.setEnabled(True)
         self._select_finding(selected)
         failed = sum(a.status is ArtifactStatus.FAILED for a in analysis.artifacts)
         cancelled = any(p.kind.value == "cancelled" for p in analysis.problems)
@@ -664,6 +669,8 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(
             f"{state}: {len(analysis.findings)} findings, {len(analysis.timeline)} events, "
             f"{failed} members failed, {len(analysis.problems)} problems", 15000)
+        self._open_workspace(analysis)  # its restore notice, if any, replaces the summary
+        self.report.setEnabled(True)
         self.analysis_finished.emit(analysis)
 
     def _on_failed(self, path: Path, message: str) -> None:
@@ -839,8 +846,49 @@ class MainWindow(QMainWindow):
 
     # -- closing --------------------------------------------------------------------------
 
+    # -- workspace: the engineer's report draft, saved as they type -------------------------
+
+    def _open_workspace(self, analysis: Analysis) -> None:
+        """Lock this bundle's workspace and show its saved draft, or a fresh one."""
+        self._close_workspace()
+        try:
+            self.session = open_workspace(analysis.bundle.sha256, analysis.bundle.source)
+        except WorkspaceError as exc:
+            self.session = None
+            self.statusBar().showMessage(f"The report will not be saved: {exc}", 10_000)
+            self.report.set_analysis(analysis)
+            return
+        workspace = self.session.workspace
+        self.report.set_analysis(analysis, workspace.report, workspace.pseudonyms)
+        if workspace.report is not None:
+            how = "after a crash" if self.session.recovered else "as saved"
+            when = f" from {workspace.saved_at:%Y-%m-%d %H:%M}" if workspace.saved_at else ""
+            self.statusBar().showMessage(f"Report draft restored {how}{when}", 10_000)
+
+    def _schedule_save(self) -> None:
+        if self.session is not None:
+            self._save_timer.start()
+
+    def save_workspace(self) -> None:
+        if self.session is None:
+            return
+        self._save_timer.stop()
+        self.session.workspace.report = self.report.report()
+        try:
+            self.session.save()
+        except WorkspaceError as exc:
+            self.statusBar().showMessage(str(exc), 10_000)
+
+    def _close_workspace(self) -> None:
+        if self.session is not None:
+            if self._save_timer.isActive():
+                self.save_workspace()
+            self.session.close()
+            self.session = None
+
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_settings()
+        self._close_workspace()
         if self.signature_editor is not None:
             self.signature_editor.reject()  # stops its preview before the samples go
         if self.training_dialog is not None:

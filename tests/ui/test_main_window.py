@@ -275,3 +275,23 @@ def test_signatures_are_drafted_from_a_finding_and_from_a_log_line(qtbot, window
     assert any(e.artifact == evidence.artifact for e in hits), (line, here)
     window.close()
     assert window.signature_editor is None
+
+
+def test_report_draft_is_saved_and_restored_with_the_bundle(qtbot, sample_dir):
+    bundle = sample_dir / "gateway_502.zip"
+    first = MainWindow()
+    qtbot.addWidget(first)
+    analyzed(qtbot, first, bundle)
+    first.report.title.setText("Invoices: gateway 504 on /orders/{id}/invoice since 09:14")
+    qtbot.waitUntil(lambda: first.session.workspace.report is not None
+                    and first.session.workspace.report.title.startswith("Invoices"),
+                    timeout=5_000)
+    first.close()  # releases the workspace lock
+
+    second = MainWindow()
+    qtbot.addWidget(second)
+    analyzed(qtbot, second, bundle)
+    assert second.report.title.text() == ("Invoices: gateway 504 on /orders/{id}/invoice "
+                                          "since 09:14")
+    assert "restored" in second.statusBar().currentMessage()
+    second.close()
