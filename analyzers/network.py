@@ -60,11 +60,19 @@ import struct
 import zlib
 from collections import defaultdict
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime
+from datetime import datetime
 from socket import inet_ntoa as _inet_ntoa
 from typing import Any
 
-from inspector.model import ArtifactKind, Event, EventSource, Evidence, PacketLocator, Severity
+from inspector.model import (
+    ArtifactKind,
+    Event,
+    EventSource,
+    Evidence,
+    PacketLocator,
+    Severity,
+    utc_from_epoch,
+)
 from inspector.pcap import (
     LINKTYPE_ETHERNET,
     LINKTYPE_RAW,
@@ -150,7 +158,7 @@ def _address_text(raw: bytes) -> str:
 
 
 def _utc(seconds: float) -> datetime:
-    return datetime.fromtimestamp(seconds, UTC)
+    return utc_from_epoch(seconds)
 
 
 def _endpoint(host: str, port: int) -> str:

@@ -68,6 +68,7 @@ from inspector.model import (
     Finding,
     PacketLocator,
     Severity,
+    utc_from_epoch,
 )
 from inspector.pcap import CaptureError, Transport, decode, read_packets
 from inspector.plugins import AnalysisContext, AnalyzerItem, ArtifactSource, Cancelled, Stats
@@ -624,7 +625,7 @@ def _iso(value: datetime) -> str:
 
 
 def _time(epoch: float) -> datetime:
-    return datetime.fromtimestamp(epoch, UTC)
+    return utc_from_epoch(epoch)
 
 
 def _endpoint(address: str, port: int) -> str:

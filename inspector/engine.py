@@ -555,6 +555,9 @@ class _Run:
             holder.setdefault("events", []).append(event)
 
     def _finish(self, job: Job, worker: _Worker | None) -> None:
+        # A finished job no longer counts as in flight (else it would count twice).
+        running = (self._path(job) or "(bundle)", job.analyzer_name)
+        self.progress.running = [r for r in self.progress.running if r[:2] != running]
         self.progress.jobs_done += 1
         self._tally(job).done += 1
         if worker is not None:
@@ -621,8 +624,9 @@ class _Run:
             return
         total = self.progress.jobs_total
         in_flight = sum(fraction for _, _, fraction in self.progress.running)
-        self.progress.overall = (min(1.0, (self.progress.jobs_done + in_flight) / total)
-                                 if total else 1.0)
+        overall = min(1.0, (self.progress.jobs_done + in_flight) / total) if total else 1.0
+        # Progress never goes backwards, whatever a worker last reported.
+        self.progress.overall = max(self.progress.overall, overall)
         self.last_update = now
         update, self.pending = self.pending, Update(self.progress)
         update.progress = self.progress.snapshot()

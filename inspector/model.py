@@ -218,6 +218,27 @@ def format_time(value: datetime | None) -> str | None:
     return text.replace("+00:00", "Z")
 
 
+_EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
+_LATEST = datetime(9999, 12, 31, 23, 59, 59, tzinfo=UTC)
+
+
+def utc_from_epoch(seconds: float) -> datetime:
+    """A capture's epoch time as UTC, clamped to what ``datetime`` can hold.
+
+    A corrupt record can carry any number; the analysis goes on with a clamped time
+    rather than failing on it.
+
+    >>> utc_from_epoch(1e12).year
+    9999
+    """
+    if seconds != seconds:  # NaN
+        return _EARLIEST
+    try:
+        return datetime.fromtimestamp(seconds, UTC)
+    except (OverflowError, ValueError, OSError):
+        return _LATEST if seconds > 0 else _EARLIEST
+
+
 def parse_time(text: str | None) -> datetime | None:
     if text is None:
         return None

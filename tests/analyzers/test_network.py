@@ -10,7 +10,7 @@ from pathlib import Path
 
 import orjson
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from analyzers.network import NetworkAnalyzer, _dns_question
@@ -431,6 +431,7 @@ def test_scenarios_fire_their_answer_key(scenario):
 
 @settings(max_examples=60, deadline=None)
 @given(st.binary(min_size=1, max_size=64), st.integers(min_value=0, max_value=3000))
+@example(b"\x00\x00\x04", 105)  # found in CI: a timestamp in the year 11103
 def test_corrupted_captures_never_raise(noise, position):
     capture = Capture()
     _healthy(capture, T0, 50000)
