@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import threading
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -128,6 +128,16 @@ class Task(QObject):
 
 
 # --- the analysis job ------------------------------------------------------------------------
+
+
+def stop_tasks(tasks: Iterable[Task | None], timeout: float | None = None) -> None:
+    """Cancel every task given (``None`` entries are skipped); with ``timeout``, also wait
+    for each to end. What viewers do when their source goes away or the app shuts down."""
+    for task in tasks:
+        if task is not None:
+            task.cancel()
+            if timeout is not None:
+                task.wait(timeout)
 
 
 @dataclass(frozen=True)

@@ -46,7 +46,7 @@ from inspector.model import EntryLocator, Locator, parse_time
 from ui.models import ROW_ROLE, Column, RowsModel
 from ui.viewers import MemberSource
 from ui.viewers.text import monospace_font
-from ui.worker import Task, TaskState
+from ui.worker import Task, TaskState, stop_tasks
 
 MAX_HAR_BYTES = 512 * 1024**2
 BODY_CHARS = 4000
@@ -317,15 +317,12 @@ class HarViewer(QWidget):
         self._task = task.start()
 
     def close_source(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
+        stop_tasks([self._task])
         self._task = None
         self.source = None
 
     def wait_idle(self, timeout: float = 5.0) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            self._task.wait(timeout)
+        stop_tasks([self._task], timeout)
 
     def _on_failed(self, message: str) -> None:
         self.title.setText(f"{self.source.path if self.source else ''} · cannot read: {message}")

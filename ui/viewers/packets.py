@@ -42,7 +42,7 @@ from inspector.model import Locator, PacketLocator
 from ui.models import ROW_ROLE, SORT_ROLE, Column, RowsModel
 from ui.viewers import MemberSource
 from ui.viewers.text import monospace_font
-from ui.worker import Task, TaskState
+from ui.worker import Task, TaskState, stop_tasks
 
 try:  # being written alongside the app: the viewer says so rather than failing to import
     from inspector.pcap import CaptureError, decode, read_packets
@@ -330,16 +330,13 @@ class PacketViewer(QWidget):
         self._tasks = [task.start()]
 
     def close_source(self) -> None:
-        for task in [*self._tasks, *([self._detail_task] if self._detail_task else [])]:
-            task.cancel()
+        stop_tasks([*self._tasks, self._detail_task])
         self._tasks = []
         self._detail_task = None
         self.source = None
 
     def wait_idle(self, timeout: float = 5.0) -> None:
-        for task in [*self._tasks, *([self._detail_task] if self._detail_task else [])]:
-            task.cancel()
-            task.wait(timeout)
+        stop_tasks([*self._tasks, self._detail_task], timeout)
 
     def _on_rows(self, rows: list[PacketRow]) -> None:
         self.model.append(rows)

@@ -40,7 +40,7 @@ from inspector.sqlsplit import StatementReader
 from ui.models import ROW_ROLE, Column, RowsModel
 from ui.viewers import MemberSource
 from ui.viewers.text import is_dark, monospace_font
-from ui.worker import Task, TaskState
+from ui.worker import Task, TaskState, stop_tasks
 
 PREVIEW_CHARS = 20_000
 BATCH_SECONDS = 0.05
@@ -268,15 +268,12 @@ class SqlViewer(QWidget):
         self._task = task.start()
 
     def close_source(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
+        stop_tasks([self._task])
         self._task = None
         self.source = None
 
     def wait_idle(self, timeout: float = 5.0) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            self._task.wait(timeout)
+        stop_tasks([self._task], timeout)
 
     def _on_rows(self, rows: list[StatementRow]) -> None:
         self.statements.append(rows)

@@ -70,7 +70,7 @@ from ui.viewers.lines import (
     search_with_wrap,
     serve_blocks,
 )
-from ui.worker import Task
+from ui.worker import Task, stop_tasks
 
 CACHE_BLOCKS = 64  # 32,768 lines at most in memory
 DETAIL_LINES = 200  # the detail pane shows at most this many selected lines
@@ -410,17 +410,14 @@ class TextViewer(QWidget):
         self._tasks = [indexer.start(), loader.start()]
 
     def close_source(self) -> None:
-        for task in [*self._tasks, *([self._search_task] if self._search_task else [])]:
-            task.cancel()
+        stop_tasks([*self._tasks, self._search_task])
         self._tasks = []
         self._search_task = None
         self.source = None
 
     def wait_idle(self, timeout: float = 5.0) -> None:
         """Stop and join background work (shutdown, tests)."""
-        for task in [*self._tasks, *([self._search_task] if self._search_task else [])]:
-            task.cancel()
-            task.wait(timeout)
+        stop_tasks([*self._tasks, self._search_task], timeout)
 
     def _ask_block(self, block: int) -> None:
         if self._requests is not None:
