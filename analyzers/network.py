@@ -80,6 +80,7 @@ from inspector.pcap import (
     Frame,
     _frame_batches,
     _network_offset,
+    _skip_ipv6_extensions,
 )
 from inspector.plugins import AnalysisContext, AnalyzerItem, ArtifactSource, Stats
 from inspector.rules import rule
@@ -583,20 +584,10 @@ class _Run:
             addresses = data[offset + 8:offset + 40]
             start = offset + 40
             ip_payload = payload_field if payload_field else len(data) - start
-            while protocol in (0, 43, 44, 51, 60, 135, 139, 140):
-                if len(data) < start + 8:
-                    return None
-                if protocol == 44:
-                    if _U16(data, start + 2)[0] >> 3:
-                        return None
-                    length = 8
-                elif protocol == 51:
-                    length = (data[start + 1] + 2) * 4
-                else:
-                    length = (data[start + 1] + 1) * 8
-                protocol = data[start]
-                start += length
-                ip_payload -= length
+            skipped = _skip_ipv6_extensions(data, protocol, start, ip_payload)
+            if skipped is None:
+                return None
+            protocol, start, ip_payload = skipped
         else:
             return None
         if protocol in (4, 41) and not tunnelled:

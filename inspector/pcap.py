@@ -471,6 +471,27 @@ def _network_offset(linktype: int, data: bytes) -> tuple[int, int]:
     return 0, 0
 
 
+def _skip_ipv6_extensions(data: bytes, protocol: int, start: int,
+                          ip_payload: int) -> tuple[int, int, int] | None:
+    """Walk IPv6 extension headers: ``(upper protocol, its offset, payload left)``, or
+    ``None`` when the packet is cut short or is a non-first fragment (no ports)."""
+    while protocol in _IPV6_EXTENSIONS or protocol in (44, 51):
+        if len(data) < start + 8:
+            return None
+        if protocol == 44:  # fragment header: only the first fragment has ports
+            if (_u16(data, start + 2)[0] >> 3) != 0:
+                return None
+            length = 8
+        elif protocol == 51:  # authentication header counts 4-byte words
+            length = (data[start + 1] + 2) * 4
+        else:
+            length = (data[start + 1] + 1) * 8
+        protocol = data[start]
+        start += length
+        ip_payload -= length
+    return protocol, start, ip_payload
+
+
 def _decode_fields(linktype: int, data: bytes) -> tuple | None:
     """``decode`` as a tuple in ``Transport`` field order, or ``None``."""
     offset, version = _network_offset(linktype, data)
@@ -500,20 +521,10 @@ def _decode_fields(linktype: int, data: bytes) -> tuple | None:
         dst = _inet_ntop(_AF_INET6, data[offset + 24:offset + 40])
         start = offset + 40
         ip_payload = payload_field if payload_field else len(data) - start
-        while protocol in _IPV6_EXTENSIONS or protocol in (44, 51):
-            if len(data) < start + 8:
-                return None
-            if protocol == 44:  # fragment header: only the first fragment has ports
-                if (_u16(data, start + 2)[0] >> 3) != 0:
-                    return None
-                length = 8
-            elif protocol == 51:  # authentication header counts 4-byte words
-                length = (data[start + 1] + 2) * 4
-            else:
-                length = (data[start + 1] + 1) * 8
-            protocol = data[start]
-            start += length
-            ip_payload -= length
+        skipped = _skip_ipv6_extensions(data, protocol, start, ip_payload)
+        if skipped is None:
+            return None
+        protocol, start, ip_payload = skipped
     else:
         return None
     if protocol == PROTO_TCP:
