@@ -39,6 +39,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, fields
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -51,6 +52,7 @@ from inspector.markdown import escape as markdown_escape
 from inspector.markdown import inline_code
 from inspector.model import ArtifactKind, Evidence, Finding, Severity, format_time
 from inspector.redaction import Redactor, check
+from inspector.timeline import offset_text, recorded_offsets
 
 FORMAT = "bundle-inspector.report/1"
 MAX_EXCERPT = 400
@@ -304,7 +306,13 @@ def _summary(analysis: Analysis, chosen: list[Finding]) -> str:
 
 
 def _timeline(analysis: Analysis) -> list[TimelineEntry]:
-    """Notable events, one per distinct message, the worst kept when there are too many."""
+    """Notable events, one per distinct message, the worst kept when there are too many.
+
+    Times are corrected with the clock offsets the analysis inferred or the engineer set
+    (``timeline.clock-offset``), as the timeline view shows them, and the entry says so:
+    a report's sequence must be the true one, not each source's own clock.
+    """
+    offsets = recorded_offsets(analysis.findings)
     seen: dict[str, int] = {}
     candidates = []
     for event in analysis.timeline:
@@ -319,8 +327,17 @@ def _timeline(analysis: Analysis) -> list[TimelineEntry]:
         ranked = sorted(range(len(candidates)),
                         key=lambda i: (-candidates[i].severity.rank, i))[:DRAFT_TIMELINE]
         candidates = [candidates[i] for i in sorted(ranked)]
-    return [TimelineEntry(format_time(e.time) or "", e.source.value, _clip(e.message, 240),
-                          e.artifact, e.locator.describe()) for e in candidates]
+    entries = []
+    for event in candidates:
+        offset = offsets.get(event.artifact, timedelta(0))
+        where = event.locator.describe()
+        if offset:
+            where += f" (written as {offset_text(offset)}, corrected)"
+        entries.append((event.time - offset, TimelineEntry(
+            format_time(event.time - offset) or "", event.source.value,
+            _clip(event.message, 240), event.artifact, where)))
+    entries.sort(key=lambda pair: pair[0])
+    return [entry for _, entry in entries]
 
 
 # --- environment ---------------------------------------------------------------------------

@@ -33,8 +33,9 @@ Decisions the next engineer needs:
 from __future__ import annotations
 
 import bisect
+import re
 from collections import Counter
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -78,10 +79,44 @@ class SourceClock:
     aligned: int = 0
 
     def to_json(self) -> dict[str, Any]:
-        minutes = int(self.offset.total_seconds() // 60)
-        sign = "-" if minutes < 0 else "+"
-        return {"artifact": self.artifact, "offset": f"{sign}{abs(minutes) // 60:02d}:"
-                f"{abs(minutes) % 60:02d}", "how": self.how, "aligned": self.aligned}
+        return {"artifact": self.artifact, "offset": offset_text(self.offset).removeprefix("UTC"),
+                "how": self.how, "aligned": self.aligned}
+
+
+def offset_text(offset: timedelta) -> str:
+    """``UTC+01:00`` style.
+
+    >>> offset_text(timedelta(hours=-5, minutes=-30)), offset_text(timedelta(0))
+    ('UTC-05:30', 'UTC+00:00')
+    """
+    minutes = int(offset.total_seconds() // 60)
+    sign = "-" if minutes < 0 else "+"
+    return f"UTC{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+
+
+def recorded_offsets(findings: Iterable[Finding]) -> dict[str, timedelta]:
+    """The clock offsets an analysis recorded (its ``timeline.clock-offset`` findings), by
+    artifact path: what a consumer of the analysis subtracts to put a source's times in UTC.
+
+    >>> clock = SourceClock("logs/app.log", timedelta(hours=-5, minutes=-30), "override")
+    >>> finding = CLOCK_OFFSET.finding("x", analyzer="timeline", facts=clock.to_json())
+    >>> recorded_offsets([finding]) == {"logs/app.log": clock.offset}
+    True
+    """
+    offsets = {}
+    for finding in findings:
+        if finding.rule != CLOCK_OFFSET.id:
+            continue
+        written = _OFFSET_TEXT.fullmatch(str(finding.facts.get("offset", "")))
+        artifact = finding.facts.get("artifact")
+        if written and isinstance(artifact, str):
+            sign = -1 if written["sign"] == "-" else 1
+            offsets[artifact] = sign * timedelta(hours=int(written["hours"]),
+                                                 minutes=int(written["minutes"]))
+    return offsets
+
+
+_OFFSET_TEXT = re.compile(r"(?P<sign>[+-])(?P<hours>\d\d):(?P<minutes>\d\d)")
 
 
 def _zone_unknown(result: ArtifactResults) -> bool:

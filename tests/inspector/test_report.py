@@ -262,3 +262,44 @@ def test_export_refuses_when_the_gate_flags_the_output(tmp_path, monkeypatch):
 def test_unknown_format_is_refused(tmp_path):
     with pytest.raises(ValueError, match="md, html, pdf"):
         export(Report(), "docx", tmp_path / "r.docx", Redactor())
+
+
+def test_draft_timeline_corrects_a_local_time_log_with_the_inferred_clock():
+    """An app log written in CET without a zone, next to a UTC capture: the report's
+    sequence must be the true one (the log's 10:14 is 09:14 UTC), and say it was corrected."""
+    from datetime import UTC, datetime, timedelta
+
+    from inspector.analysis import Analysis
+    from inspector.bundle import BundleInfo
+    from inspector.model import Artifact, ArtifactKind, Event, EventSource, PacketLocator
+    from inspector.plugins import ArtifactResults
+    from inspector.testing import RecordingContext
+    from inspector.timeline import TimelineAnalyzer
+
+    start = datetime(2026, 11, 17, 9, 14, 1, tzinfo=UTC)
+    cet = timedelta(hours=1)
+    log = [Event(start + timedelta(seconds=i) + cet, "logs/app.log", LineLocator(i + 1),
+                 Severity.HIGH, EventSource.LOG, f"SSLHandshakeException {i}")
+           for i in range(40)]
+    capture = [Event(start + timedelta(seconds=2 + i), "capture.pcap", PacketLocator(7 + i),
+                     Severity.HIGH, EventSource.PACKET, "alert certificate_expired")
+               for i in range(5)]
+    results = [ArtifactResults(Artifact("logs/app.log", ArtifactKind.LOG, 1), [], log,
+                               {"logs": {"time_zone": "unknown"}}),
+               ArtifactResults(Artifact("capture.pcap", ArtifactKind.PCAP, 1), [], capture, {})]
+
+    class View:
+        def results(self):
+            return results
+
+    findings = list(TimelineAnalyzer().analyze_bundle(View(), RecordingContext()))
+    analysis = Analysis(BundleInfo("b.zip", "0" * 64, 1), findings=findings,
+                        timeline=sorted(log + capture, key=Event.sort_key))
+    timeline = draft(analysis).timeline
+    first_log = next(entry for entry in timeline if entry.artifact == "logs/app.log")
+    first_packet = next(entry for entry in timeline if entry.artifact == "capture.pcap")
+    assert first_log.time == "2026-11-17T09:14:01Z"
+    assert "written as UTC+01:00, corrected" in first_log.where
+    assert first_packet.time == "2026-11-17T09:14:03Z"
+    assert "corrected" not in first_packet.where
+    assert timeline.index(first_log) < timeline.index(first_packet)

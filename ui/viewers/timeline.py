@@ -46,7 +46,7 @@ from PySide6.QtWidgets import (
 from inspector.analysis import Analysis
 from inspector.model import Event, EventSource, Evidence, Finding
 from inspector.plugins import ArtifactResults, Cancelled
-from inspector.timeline import INCIDENT, SourceClock, Timeline, TimelineAnalyzer
+from inspector.timeline import INCIDENT, SourceClock, Timeline, TimelineAnalyzer, offset_text
 from ui.models import ROW_ROLE, SEVERITY_COLOURS, Column, RowsModel
 from ui.worker import Task, TaskState
 
@@ -79,17 +79,6 @@ CLOCK_HOW = {"reference": "its times carry their zone",
              "inferred": "inferred: {aligned:,} events line up with the other sources",
              "assumed-utc": "no zone; read as UTC (no other offset lines up better)",
              "override": "set by you"}
-
-
-def offset_text(offset: timedelta) -> str:
-    """``UTC+01:00`` style.
-
-    >>> offset_text(timedelta(hours=-5, minutes=-30)), offset_text(timedelta(0))
-    ('UTC-05:30', 'UTC+00:00')
-    """
-    minutes = int(offset.total_seconds() // 60)
-    sign = "-" if minutes < 0 else "+"
-    return f"UTC{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
 
 
 def _minutes(offset: timedelta) -> int:
