@@ -32,7 +32,7 @@ is ``docs/knowledge-base.md``); one file holds any number of ``[[signature]]`` t
 Within a section every given key must match (status *and* body); a signature with several
 sections matches when any one does.
 
-Where signatures live: the shipped ones in the repository's ``resources/signatures/``
+Where signatures live: the shipped ones in the package's ``inspector/signatures/``
 (``SIGNATURES_DIR``), the user's own in ``user_signatures_dir()``: ``signatures/`` under
 ``$BUNDLE_INSPECTOR_DATA``, else the platform's data directory (``$XDG_DATA_HOME`` or
 ``~/.local/share/bundle-inspector`` on Linux). ``KnowledgeBase.load()`` reads both; a user
@@ -123,8 +123,8 @@ from inspector.plugins import AnalysisContext, ArtifactResults, BundleView, load
 from inspector.rules import rule
 from inspector.templates import WILDCARD, mask
 
-RESOURCES = Path(__file__).resolve().parents[1] / "resources"
-SIGNATURES_DIR = RESOURCES / "signatures"
+# Package data (pyproject.toml), so a wheel install carries them too.
+SIGNATURES_DIR = Path(__file__).resolve().parent / "signatures"
 MATCH_CHARS = 2000
 BODY_CHARS = 65536
 HAR_BODY_BYTES = 64 * 2**20
