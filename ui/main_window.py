@@ -789,9 +789,10 @@ class MainWindow(QMainWindow):
         """Draft a signature from ``line``, else from the text viewer's selected line."""
         text = line if isinstance(line, str) and line.strip() else \
             self.text_viewer.selected_text()
-        if text is None:
+        if text is None or not text.strip():
             self.statusBar().showMessage(
-                "Select a log line in the Text viewer to draft a signature from", 5000)
+                "Select a log line with text in the Text viewer to draft a signature from",
+                5000)
             return None
         return self._open_signature_editor(
             lambda **options: SignatureEditor.from_line(text, **options))

@@ -2,7 +2,7 @@ import re
 from dataclasses import replace
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from inspector.files import DATA_DIR_VARIABLE
@@ -318,6 +318,7 @@ def test_a_line_draft_keeps_quoted_values_and_punctuation_apart():
                 min_size=1, max_size=12))
 def test_any_line_drafts_a_safe_pattern_that_matches_it(words):
     line = " ".join(words)
+    assume(line.strip())  # a blank line has nothing to match; the window refuses it
     pattern = pattern_for_line(line)
     assert pattern and pattern_risk(pattern) is None
     signature = draft_from_line(line)
