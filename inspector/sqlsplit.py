@@ -50,49 +50,85 @@ MAX_STATEMENT_BYTES = 64 << 20
 # the statement really is longer.
 SLOW_WINDOW_BYTES = 64 << 10
 
-_WORD_TAIL = rb"(?![A-Za-z0-9_$#])"
-# Atoms that never contain a statement-ending ';' and that sqlparse tokenizes the same way.
-_PLAIN = rb"[^;'\"`\xb4()\[\-/#$+@%^&|A-Za-z_]++"
+# Written for the speed of Python's regex engine: it passes over an alternative of
+# "(?:A|B|...)" with a one-byte test only when the alternative starts with a literal byte
+# or a byte class; one that starts with an assertion or a repetition is entered on every
+# turn of the loop, and these loops turn once per token. So every alternative below starts
+# with its first byte (a look-behind comes after that byte and looks back over it), and
+# the loops are unrolled as "run (token run)*", so that runs of ordinary bytes, the bulk of
+# a dump, never go through the alternation at all.
+
+# A run: bytes that hold no statement-ending ';' and that sqlparse tokenizes the same way.
+_RUN = rb"[^;'\"`\xb4()\[\-/#$+@%^&|A-Za-z_]*+"
 # A byte 0xB4 is sqlparse's acute-accent name quote only as the UTF-8 of U+00B4.
-_ACUTE = rb"(?<!\xc2)\xb4"
-_STRING_SINGLE = rb"'(?:[^'\\]++|''|\\'|\\\\(?!')|\\(?![\\']))*+'"
-_STRING_DOUBLE = rb'"(?:[^"\\]++|""|\\"|\\\\(?!")|\\(?![\\"]))*+"'
-_BACKTICK = rb"`(?:[^`]++|``)*+`"
+_ACUTE = rb"\xb4(?<!\xc2\xb4)"
+_STRING_SINGLE = rb"'[^'\\]*+(?:(?:''|\\'|\\\\(?!')|\\(?![\\']))[^'\\]*+)*+'"
+_STRING_DOUBLE = rb'"[^"\\]*+(?:(?:""|\\"|\\\\(?!")|\\(?![\\"]))[^"\\]*+)*+"'
+_BACKTICK = rb"`[^`]*+(?:``[^`]*+)*+`"
 _COMMENT = rb"/\*(?s:.*?)\*/|--[^\r\n]*+|\#\ [^\r\n]*+"
 _OPERATOR = rb"[+@%^&|][+/@#%^&|\-]*+|/(?!\*)[+/@#%^&|\-]*+|-(?!-)"
-_BRACKET = rb"\[(?=\])|(?<=[A-Za-z0-9_\])])\["
-_DOLLAR_OTHER = (rb"(?<=[A-Za-z0-9_\"$])\$|\$(?![A-Za-z_$\x80-\xff])"
+_BRACKET = rb"\[(?=\])|\[(?<=[A-Za-z0-9_\])]\[)"
+_DOLLAR_OTHER = (rb"\$(?<=[A-Za-z0-9_\"$]\$)|\$(?![A-Za-z_$\x80-\xff])"
                  rb"|\$[A-Za-z_][A-Za-z0-9_]*+(?![$A-Za-z0-9_\x80-\xff])")
 
+# BEGIN, DECLARE and GO change sqlparse's block level anywhere; so does END, but after it
+# only a ';' inside parentheses can end the statement early (sqlparse's level goes below
+# zero), so CASE ... END stays on the fast path at the top as long as no parenthesis after
+# it holds a ';'. A word whose first letter cannot start one of them skips that check.
+# sqlparse reads "0x1" in "0x1GO" and "1e5" in "1e5begin" as numbers and the rest as a
+# keyword, so letters glued to digits must not hold a blocked word anywhere.
+_WORD_TAIL = rb"(?![A-Za-z0-9_$#])"
+_BLOCKED_TOP = (rb"(?i:begin|declare)" + _WORD_TAIL + rb"|GO" + _WORD_TAIL)
+_BLOCKED_IN = (rb"(?i:begin|declare|end)" + _WORD_TAIL + rb"|GO" + _WORD_TAIL)
+_WORD_REST = rb"[A-Za-z0-9_$#]*+"
 
-def _dollar_quote(level: int) -> bytes:
-    tag = f"tag{level}".encode()
-    return (rb"(?<![A-Za-z0-9_\"$\x80-\xff])\$(?:\$(?s:.*?)\$\$|(?P<" + tag
+
+def _words(blocked_words: bytes) -> bytes:
+    """A word: a fast branch, a branch that checks for a blocked word, one after a digit."""
+    return (rb"[ACFH-Zacf-z_](?<![0-9].)" + _WORD_REST
+            + rb"|[bBdDeEG](?<=(?<![0-9])(?!" + blocked_words + rb").)" + _WORD_REST
+            + rb"|[A-Za-z_](?<=[0-9](?![A-Za-z0-9_$#]*?(?i:begin|declare|end|go)).)"
+            + _WORD_REST)
+
+
+def _dollar_quote(tag: bytes) -> bytes:
+    # The look-ahead keeps the group from being entered when it cannot match: CPython
+    # before 3.11.11 then leaves its start after its end inside a possessive loop and
+    # raises SystemError (python/cpython#101955), e.g. on "SELECT $a$x$a$, $1;".
+    return (rb"\$(?<![A-Za-z0-9_\"$\x80-\xff]\$)(?:\$(?s:.*?)\$\$|(?=[A-Za-z_])(?P<" + tag
             + rb">[A-Za-z_][A-Za-z0-9_]*+)\$(?s:.*?)\$(?P=" + tag + rb")\$)")
 
 
-def _atoms(level: int, blocked_words: bytes) -> bytes:
-    word = (rb"(?<![0-9])(?!" + blocked_words + rb")[A-Za-z_][A-Za-z0-9_$#]*+"
-            + _WORD_AFTER_DIGIT)
-    return b"|".join([_STRING_SINGLE, _PLAIN, _ACUTE, _STRING_DOUBLE, _BACKTICK, _COMMENT,
-                      _OPERATOR, _BRACKET, _dollar_quote(level), _DOLLAR_OTHER, word])
+def _tokens(tag: bytes, blocked_words: bytes) -> list[bytes]:
+    """Every token but a run and a parenthesis, the most frequent in dumps first.
+
+    None holds a statement-ending ';'. Their order only decides where two can start with
+    the same byte: a comment before an operator, a dollar quote before another dollar.
+    """
+    return [_STRING_SINGLE, _words(blocked_words), _STRING_DOUBLE, _BACKTICK, _COMMENT,
+            _ACUTE, _OPERATOR, _BRACKET, _dollar_quote(tag), _DOLLAR_OTHER]
 
 
-# BEGIN, DECLARE and GO change sqlparse's block level anywhere; END does only when a ';'
-# could follow it inside parentheses, so CASE ... END stays on the fast path at the top.
-# sqlparse reads "0x1" in "0x1GO" and "1e5" in "1e5begin" as numbers and the rest as a
-# keyword, so letters glued to digits must not hold a blocked word anywhere.
-_WORD_AFTER_DIGIT = (rb"|(?<=[0-9])(?![A-Za-z0-9_$#]*?(?i:begin|declare|end|go))"
-                     rb"[A-Za-z_][A-Za-z0-9_$#]*+")
-_BLOCKED_TOP = (rb"(?i:begin|declare)" + _WORD_TAIL + rb"|GO" + _WORD_TAIL)
-_BLOCKED_IN = (rb"(?i:begin|declare|end)" + _WORD_TAIL + rb"|GO" + _WORD_TAIL)
+def _loop(alternatives: list[bytes]) -> bytes:
+    """A run, then any number of (one of ``alternatives``, a run)."""
+    return _RUN + rb"(?:(?:" + b"|".join(alternatives) + rb")" + _RUN + rb")*+"
+
+
+def _parens(name: bytes, semicolons: bool) -> list[bytes]:
+    """Parentheses nested up to ``PAREN_DEPTH``, holding a ';' or not."""
+    parens: list[bytes] = []  # the innermost level holds no parentheses
+    for level in range(1, PAREN_DEPTH + 1):
+        tokens = _tokens(name + str(level).encode(), _BLOCKED_IN)
+        inside = [*parens, *tokens, b";"] if semicolons else [*parens, *tokens]
+        parens = [rb"\(" + _loop(inside) + rb"\)"]
+    return parens
 
 
 def _body_pattern() -> bytes:
-    paren = b"(?!)"
-    for level in range(1, PAREN_DEPTH + 1):
-        paren = (rb"\((?:" + _atoms(level, _BLOCKED_IN) + rb"|;|" + paren + rb")*+\)")
-    return rb"(?:" + _atoms(0, _BLOCKED_TOP) + rb"|" + paren + rb")*+"
+    # A parenthesis comes first in each loop: extended INSERTs are mostly parentheses.
+    before_end = _loop([*_parens(b"a", True), *_tokens(b"a0", _BLOCKED_IN)])
+    after_end = _loop([*_parens(b"b", False), *_tokens(b"b0", _BLOCKED_TOP)])
+    return before_end + rb"(?:(?<![0-9])(?i:end)" + _WORD_TAIL + after_end + rb")?"
 
 
 _BODY = _body_pattern()

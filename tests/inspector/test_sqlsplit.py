@@ -23,6 +23,7 @@ CASES = [
     "select 'a;b'; select \"x;\"; select `a;`",
     "insert into t values ('it''s', 'a\\'b;'), (1, NULL);select 1",
     "select $$a;b$$; select $t$ ; $t$; select 2",
+    "select $a$x$a$, $1; select 2",
     "create function f() returns int as $body$ begin return 1; end $body$ language plpgsql;",
     "create procedure p() begin select 1; select 2; end; select 3;",
     "BEGIN; update t set a = 1; COMMIT;",
@@ -43,6 +44,16 @@ CASES = [
 @pytest.mark.parametrize("text", CASES)
 def test_same_boundaries_as_sqlparse(text: str) -> None:
     assert split(text) == sqlparse.split(text)
+
+
+@pytest.mark.parametrize("word", ["begin", "BEGIN", "declare", "Declare", "end", "END", "GO",
+                                  "Go", "go"])
+def test_block_words_in_any_case_split_like_sqlparse(word: str) -> None:
+    for text in [f"select ({word} x; 1); select 2", f"select 1 {word} x; select 2;",
+                 f"create table t (a int, {word} x; y); select 2",
+                 f"create procedure p() {word} x int; select 2;",
+                 f"select x{word} (;); select 2", f"select 0x1{word} (;); select 2"]:
+        assert split(text) == sqlparse.split(text)
 
 
 _WORDS = st.sampled_from(["select", "from", "t", "where", "a", "=", "1", "and", "end", "case",
@@ -131,3 +142,15 @@ def test_crafted_inputs_stay_linear() -> None:
     for text in ["'" + "\\'" * 50000, "$a$" * 30000, "/*" * 30000, "(" * 30000 + ";",
                  "--" * 30000, "select " + "a " * 100000 + ";"]:
         list(split_statements(text, max_statement_bytes=1 << 16))
+
+
+@pytest.mark.parametrize("text", [
+    "end (;\n)",
+    "select case when a then 1 end, f(x; y) from t;\nselect 2;",
+    "SELECT CASE WHEN a THEN 1 END FROM t WHERE b IN (1, 2);\nSELECT 3;",
+    "select case when a then 1 End as e, case when b then 2 END from t;",
+])
+def test_end_at_the_top_then_a_semicolon_in_parentheses_splits_like_sqlparse(text):
+    # sqlparse's level goes below zero at a top-level END, so a ';' inside a later
+    # parenthesis ends the statement (found by hypothesis).
+    assert split(text) == sqlparse.split(text)
