@@ -13,6 +13,9 @@ printing one cannot leak it. ``redact`` replaces the spans with their masked for
 "curl -H 'Authorization: Bearer abcd…[30 chars]' https://x.test"
 >>> [(m.kind.value, m.name) for m in scan_url("https://x.test/cb?state=1&access_token=s3cr3tvalue")]
 [('token', 'access_token')]
+>>> line = "curl -su admin:Tr0ub4dor https://x.test && mysqldump -uroot -pS3cr3t shop"
+>>> redact(line, scan_text(line))
+'curl -su admin:…[9 chars] https://x.test && mysqldump -uroot -p…[6 chars] shop'
 
 Decisions the next engineer needs:
 
@@ -23,9 +26,20 @@ Decisions the next engineer needs:
   ``Set-Cookie``, API-key style headers), values whose *name* says secret (``password``,
   ``*token``, ``*secret``, ``api_key``, ``session``...), and values whose *shape* says secret
   wherever they appear (JWTs, ``Bearer``/``Basic`` credentials, URL user:password, AWS,
-  GitHub, Slack, Stripe and Google keys, PEM private keys). Every cookie value of 8
-  characters or more counts, whatever its name: a HAR's cookies are how sessions get
-  hijacked; shorter ones are preferences (``lang=en``).
+  GitHub, Slack, Stripe and Google keys, PEM private keys, password hashes: bcrypt,
+  crypt(3) ``$1$``/``$5$``/``$6$``/``$y$``, ``$apr1$``, Argon2, PostgreSQL SCRAM and
+  MySQL ``*`` + 40 hex). Every cookie value of 8 characters or more counts, whatever its
+  name: a HAR's cookies are how sessions get hijacked; shorter ones are preferences
+  (``lang=en``).
+- Passwords in commands and SQL, kind ``password``: ``curl -u/--user/-U user:PASS``,
+  ``wget --[http-|ftp-|proxy-]password PASS``, ``mysql -pPASS``/``--password=PASS`` (and
+  mysqldump, mysqladmin, mariadb...), each only on the command line of that client: ``-p
+  22`` is a port for ssh and ``-u 1000:1000`` a uid:gid for docker. ``-u user`` alone,
+  an empty password and ``$VAR`` stand-ins are not secrets. As for URLs, only the
+  password of ``user:PASS`` is the secret. In SQL: ``IDENTIFIED [WITH plugin] BY|AS
+  '...'``, ``IDENTIFIED BY PASSWORD '*hash'``, ``PASSWORD('...')``, ``SET PASSWORD [FOR
+  user] = '...'`` and PostgreSQL's ``[ENCRYPTED] PASSWORD '...'``, keywords in any case,
+  literals in either quote with doubled or escaped quotes, up to 256 characters.
 - The masked form keeps at most the first 4 characters of secrets of 16 characters or more
   (``eyJh…[412 chars]``) and nothing of shorter ones (``…[8 chars]``). ``fingerprint`` (6 hex
   digits of SHA-256) tells the same token apart across entries; it is left empty for
@@ -33,7 +47,8 @@ Decisions the next engineer needs:
 - JWTs are decoded (never verified: we have no keys) for ``expires_at`` and ``issued_at``.
 - Every pattern is linear-time: variable-length tokens start behind a negative lookbehind
   on their own character class (so the engine only starts at token boundaries) and use
-  possessive quantifiers, and names are bounded. Tests run them on 1 MB crafted lines.
+  possessive quantifiers, and names are bounded. Command lines are read as shell words,
+  one command at a time, each character once. Tests run them on 1 MB crafted lines.
 """
 
 from __future__ import annotations
@@ -267,6 +282,23 @@ _SHAPES: tuple[tuple[SecretKind, tuple[str, ...], bool, re.Pattern[str]], ...] =
     (SecretKind.URL_CREDENTIALS, ("@",), False,
      re.compile(r"(?<![\w+.-])[A-Za-z][A-Za-z0-9+.-]{1,15}+://[^\s/:@\"'<>]{1,64}+:"
                 r"(?P<secret>[^\s/@\"'<>]{1,128}+)@")),
+    # Password hashes (crypt(3) and PHC strings, PostgreSQL SCRAM verifiers): offline
+    # cracking material, so a password. Every part has a fixed or bounded length.
+    (SecretKind.PASSWORD, ("$2", "$1$", "$5$", "$6$", "$y$", "$apr1$", "$argon2",
+                           "scram-sha-256$"), True,
+     re.compile(r"(?<![\w$./])(?:(?:\$2[abxy]?\$\d\d\$[./A-Za-z0-9]{53}"
+                r"|\$(?:1|apr1)\$[./A-Za-z0-9]{1,8}\$[./A-Za-z0-9]{22}"
+                r"|\$5\$(?:rounds=\d{1,9}\$)?[./A-Za-z0-9]{1,16}\$[./A-Za-z0-9]{43}"
+                r"|\$6\$(?:rounds=\d{1,9}\$)?[./A-Za-z0-9]{1,16}\$[./A-Za-z0-9]{86}"
+                r"|\$y\$[./A-Za-z0-9]{1,32}\$[./A-Za-z0-9]{1,86}\$[./A-Za-z0-9]{43}"
+                r")(?![./A-Za-z0-9])"
+                r"|\$argon2(?:id|i|d)\$(?:v=\d{1,3}\$)?m=\d{1,10},t=\d{1,10},p=\d{1,3}\$"
+                r"[A-Za-z0-9+/]{8,128}+\$[A-Za-z0-9+/]{16,256}+"
+                r"|SCRAM-SHA-256\$\d{1,7}:[A-Za-z0-9+/=]{4,64}\$[A-Za-z0-9+/=]{40,64}"
+                r":[A-Za-z0-9+/=]{40,64}+)")),
+    # MySQL's native hash as the server prints it: "*" and 40 upper-case hex digits.
+    (SecretKind.PASSWORD, ("*",), False,
+     re.compile(r"(?<![\w*])\*[0-9A-F]{40}(?![0-9A-Za-z])")),
 )
 _PEM_START = re.compile(r"-----BEGIN (?:[A-Z0-9]{1,20} ){0,3}PRIVATE KEY-----")
 
@@ -281,7 +313,53 @@ _NAMED_VALUE = re.compile(
 _TRIGGERS = tuple((trigger, family, case_insensitive)
                   for family, (_, triggers, case_insensitive, _) in enumerate(_SHAPES)
                   for trigger in triggers)
+# What ``inspector.redaction`` puts in place of a secret (``REDACTED:password``): the kind
+# after it is not a name or keyword whose value follows, so the gate's re-scan of a
+# redacted line does not take the next field (``root:REDACTED:password:19683:...``) or the
+# next quoted word (``curl -u user:REDACTED:password 'https://...'``) for a password.
+_REDACTION_TOKEN_PREFIX = "REDACTED:"
 _NAME_CHARACTERS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-")
+
+# Command lines: options whose argument is a password, trusted only on the command line of
+# a client known to take them (``-p`` is a port for ssh, ``-u 1000:1000`` a uid:gid for
+# docker). A command runs from its program word to a newline or an unquoted ``;``, ``|``
+# or ``&``, and is read as shell words, so ``-e "select -price"`` is one quoted word, not
+# an option. The search for the next program resumes after the command: each character is
+# read once.
+_COMMAND_TRIGGERS = ("curl", "wget", "mysql", "mariadb")
+_PROGRAM = re.compile(
+    r"(?<![\w.-])(?:(?P<curl>curl)|(?P<wget>wget)"
+    r"|(?P<mysql>mysql(?:dump|admin|check|import|show|pump|slap)?"
+    r"|mariadb(?:-?dump|-?admin|-?check|-?import|-?show)?))(?:\.exe)?(?=[\s\"']|\Z)")
+_COMMAND_REST = re.compile(r"(?:[^\n;|&'\"]++|'[^'\n]*+'|\"(?:[^\"\\\n]|\\.)*+\")*+")
+_SHELL_WORD = re.compile(r"(?:[^\s'\"\\]++|\\.|'[^'\n]*+'|\"(?:[^\"\\\n]|\\.)*+\")++")
+# curl's -u/-U (user:password for the server/the proxy), behind curl's flags that take no
+# argument, which may be bundled in front of it (``curl -sku admin:pw``).
+_CURL_SHORT_USER = re.compile(r"-[012346aBfgGIijJklLMnNOpqRsSvVZ#]{0,8}?([uU])")
+_LONG_PASSWORD_OPTIONS = {
+    "curl": ("--user", "--proxy-user"),
+    "wget": ("--password", "--http-password", "--ftp-password", "--proxy-password"),
+}
+# Values that stand for a password without being one: ``$PASS``, ``%PASS%``, ``<pw>``.
+_STAND_IN = re.compile(r"\$(?:\w+|\{[^}]*\}|\([^)]*\))|%\w+%|<[^<>]*>")
+
+# SQL that sets a password: MySQL/MariaDB ``IDENTIFIED [WITH plugin] BY|AS '...'``,
+# ``PASSWORD('...')``, ``SET PASSWORD [FOR user] = '...'``, and PostgreSQL's
+# ``[ENCRYPTED] PASSWORD '...'`` (roles, user mappings). The literal takes either quote,
+# doubled or backslash-escaped quotes inside, and at most 256 characters, so a keyword
+# followed by an unclosed quote costs a bounded read.
+_SQL_SECRET = re.compile(
+    rf"(?<!{_REDACTION_TOKEN_PREFIX})(?i:(?<![\w$])(?:"
+    r"(?P<identified>identified)(?:\s{1,20}+with\s{1,20}+[`'\"]?+\w{1,64}+[`'\"]?+"
+    r"\s{1,20}+(?:by|as)|\s{1,20}+by)(?:\s{1,20}+password)?\s{0,20}+"
+    r"|(?P<function>(?:old_)?password)[ \t]{0,20}+\([ \t]{0,20}+"
+    r"|(?P<set>set[ \t]{1,20}+password)(?:[ \t]{1,20}+for[ \t]{1,20}+[^=;\n]{1,200}+)?"
+    r"[ \t]{0,20}+=[ \t]{0,20}+"
+    r"|(?P<password>password)\s{1,20}+))"
+    r"(?P<quote>['\"])(?P<secret>(?:(?!(?P=quote))[^\\\n]|(?P=quote)(?P=quote)|\\.){1,256}+)"
+    r"(?P=quote)")
+_SQL_NAMES = {"identified": "IDENTIFIED BY", "function": "PASSWORD()", "set": "SET PASSWORD",
+              "password": "PASSWORD"}
 
 
 def scan_text(text: str) -> list[SecretMatch]:
@@ -299,9 +377,19 @@ def scan_text(text: str) -> list[SecretMatch]:
         if trigger in lowered:
             named = True
             break
-    if not families and not named and "PRIVATE KEY-----" not in text:
+    sql = "password" in lowered or "identified" in lowered
+    command = False
+    for trigger in _COMMAND_TRIGGERS:
+        if trigger in text:
+            command = True
+            break
+    if not families and not named and not sql and not command \
+            and "PRIVATE KEY-----" not in text:
         return []
-    matches: list[SecretMatch] = []
+    # First, so that when two scans find the same span the one that can name it is kept.
+    matches = _sql_secrets(text) if sql else []
+    if command:
+        matches.extend(_command_line_secrets(text))
     for family in sorted(families):
         kind, _, _, pattern = _SHAPES[family]
         group = "secret" if "secret" in pattern.groupindex else 0
@@ -323,13 +411,91 @@ def scan_text(text: str) -> list[SecretMatch]:
             floor = max(0, start - 40)
             while start > floor and text[start - 1] in _NAME_CHARACTERS:
                 start -= 1
+            if text.endswith(_REDACTION_TOKEN_PREFIX, 0, start):
+                continue
             name = text[start:found.end("tail")]
             kind = secret_name_kind(name)
             value = found.group("secret")
+            # ``SET PASSWORD = PASSWORD('x')``: the value is a call, the secret its argument.
+            function_call = value.endswith("(") and value[:-1].isidentifier()
             if kind is not None and (kind is SecretKind.PASSWORD or len(value) >= 8) \
-                    and not _looks_like_placeholder(value):
+                    and not _looks_like_placeholder(value) and not function_call:
                 matches.append(_match(kind, text, *found.span("secret"), name=name))
     return _without_overlaps(matches)
+
+
+def _command_line_secrets(text: str) -> list[SecretMatch]:
+    """Passwords given as options to curl, wget and the mysql clients."""
+    matches: list[SecretMatch] = []
+    position = 0
+    while (program := _PROGRAM.search(text, position)) is not None:
+        end = _COMMAND_REST.match(text, program.end()).end()
+        position = max(end, program.end() + 1)
+        family = program.lastgroup or ""
+        words = [word.span() for word in _SHELL_WORD.finditer(text, program.end(), end)]
+        for index, (word_start, word_end) in enumerate(words):
+            word = text[word_start:word_end]
+            if word[0] != "-" and word != "password":
+                continue  # most words: skipped without a call
+            option = _password_option(family, program.group(), word)
+            if option is None:
+                continue
+            name, glued = option
+            if glued is not None:
+                start, stop = word_start + glued, word_end
+            elif index + 1 < len(words):
+                start, stop = words[index + 1]
+            else:
+                continue
+            start, stop = _unquoted(text, start, stop)
+            if family == "curl":
+                colon = text.find(":", start, stop)
+                if colon < 0:
+                    continue  # ``-u root``: the user alone, curl asks for the password
+                start, stop = _unquoted(text, colon + 1, stop)
+            value = text[start:stop]
+            if value and not _looks_like_placeholder(value) and not _STAND_IN.fullmatch(value):
+                matches.append(_match(SecretKind.PASSWORD, text, start, stop, name=name))
+    return matches
+
+
+def _password_option(family: str, program: str, word: str) -> tuple[str, int | None] | None:
+    """The option ``word`` is when its argument is a password: its name, and where the
+    argument starts in ``word`` (``None``: the argument is the next word)."""
+    if family == "mysql":
+        if word.startswith("-p") and len(word) > 2:
+            return "-p", 2
+        if word.startswith("--password="):
+            return "--password", len("--password=")
+        # ``mysqladmin password NEW`` sets a new password.
+        return ("password", None) if word == "password" and "admin" in program else None
+    for name in _LONG_PASSWORD_OPTIONS[family]:
+        if word == name:
+            return name, None
+        if word.startswith(f"{name}="):
+            return name, len(name) + 1
+    if family == "curl" and (short := _CURL_SHORT_USER.match(word)) is not None:
+        return f"-{short.group(1)}", short.end() if short.end() < len(word) else None
+    return None
+
+
+def _unquoted(text: str, start: int, end: int) -> tuple[int, int]:
+    """The span without one pair of quotes around it."""
+    if end - start >= 2 and text[start] in "'\"" and text[end - 1] == text[start]:
+        return start + 1, end - 1
+    return start, end
+
+
+def _sql_secrets(text: str) -> list[SecretMatch]:
+    """Passwords and password hashes in SQL statements that set them."""
+    matches = []
+    for found in _SQL_SECRET.finditer(text):
+        value = found.group("secret")
+        if _looks_like_placeholder(value) or _STAND_IN.fullmatch(value):
+            continue
+        name = _SQL_NAMES[next(key for key in _SQL_NAMES if found.group(key))]
+        matches.append(_match(SecretKind.PASSWORD, text, *found.span("secret"), name=name))
+    return matches
 
 
 def _without_overlaps(matches: list[SecretMatch]) -> list[SecretMatch]:

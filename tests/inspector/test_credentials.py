@@ -46,6 +46,22 @@ def spans(text, matches):
     return [text[m.start:m.end] for m in matches]
 
 
+# Password hashes in their real formats (openssl passwd, PHP password_hash, argon2-cffi,
+# MySQL's PASSWORD(), PostgreSQL's SCRAM verifier); none of them is a live credential.
+LARAVEL_BCRYPT = "$2y$10$92IXUNpkjO0rOQ5byMi.Ye4oKoEa3Ro9llC/.og/at2.uheWG/igi"
+SHA512_CRYPT = ("$6$Qx7.Lm2/$1GuwGxhYqybSHQS3pRlybxOX8JpssIEYt/JWcwUE8kT7Nqo3Pt.BDV5Wv0OREnEvF"
+                "eMBniVqgvHNMoeN8uFGH.")
+SHA256_CRYPT = "$5$rounds=5000$rT9pW2xq$a8fnGUmvLtJZcldbO.3uHd1NVWU2ZmjO9eu3zD/Hch."
+MD5_CRYPT = "$1$k3Jd8Pq1$qnI7OD7M8DqB8j7LV2rep0"
+APR1 = "$apr1$Zk4m9QeL$6BTogarHxf7/zC6h1sow00"
+YESCRYPT = "$y$j9T$erB5dESMt6duLd/ZyhVvSH$P2OO..YZTTjmXYVXvkAszTQfGok.pGlrl7mV76UFeAr"
+ARGON2ID = ("$argon2id$v=19$m=65536,t=3,p=4$MIIRqgvgQbgj220jfp0MPA"
+            "$YfwJSVjtjSU0zzV/P3S9nnQ/USre2wvJMjfCIjrTQbg")
+MYSQL_NATIVE = "*1746724C60A279DADCEA02CE722C6A1B763B9ADE"
+SCRAM = ("SCRAM-SHA-256$4096:AAECAwQFBgcICQoLDA0ODw==$BXGg8ngWwVW7cKArcjx3+mug0A4MeOlMZRnZ3eVksJA="
+         ":OiCHJVkPMX7o29jktwcXI9t7Vsb4/L7kS558WxoihJc=")
+
+
 # --- shapes in free text -------------------------------------------------------------------
 
 SHAPED = {
@@ -55,6 +71,10 @@ SHAPED = {
     "slack": ("xoxb-1234567890-" + random_token(24), SecretKind.CLOUD_KEY),
     "stripe": ("sk_live_" + random_token(24), SecretKind.CLOUD_KEY),
     "google": ("AIza" + random_token(35), SecretKind.CLOUD_KEY),
+    "bcrypt": (LARAVEL_BCRYPT, SecretKind.PASSWORD),
+    "sha512-crypt": (SHA512_CRYPT, SecretKind.PASSWORD),
+    "argon2": (ARGON2ID, SecretKind.PASSWORD),
+    "mysql-native": (MYSQL_NATIVE, SecretKind.PASSWORD),
 }
 
 
@@ -101,6 +121,171 @@ def test_named_assignments_in_text():
 ])
 def test_ordinary_text_is_not_flagged(text):
     assert scan_text(text) == []
+
+
+# --- command lines ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("line", "found"), [
+    # shell history
+    ("  512  curl -sku elastic:Vx9mQ2rTz 'https://es01.internal:9200/_cluster/health?pretty'",
+     [("-u", "Vx9mQ2rTz")]),
+    ("curl --user svc-backup:'p@ss w0rd;1' -X POST https://jira.internal/rest/api/2/search",
+     [("--user", "p@ss w0rd;1")]),
+    ('curl --user="ops:Kx8#22pq" -H "Accept: application/json" https://grafana.internal/api',
+     [("--user", "Kx8#22pq")]),
+    ("curl -U squid:Pr0xy-Pw -x http://proxy.internal:3128 https://example.com/",
+     [("-U", "Pr0xy-Pw")]),
+    # a support script collecting database state
+    ("mysqldump --single-transaction -h db01 -u backup -p'K7#pL9 qz' shop | gzip > shop.sql.gz",
+     [("-p", "K7#pL9 qz")]),
+    ('mysql -uroot -pS3cr3tRoot -e "SHOW ENGINE INNODB STATUS\\G" > innodb.txt',
+     [("-p", "S3cr3tRoot")]),
+    ("docker exec -i shop-db mysql --password=\"Db Pass 9\" -e 'SELECT 1'",
+     [("--password", "Db Pass 9")]),
+    ("mysqladmin -uroot -pOldPw9 password NewPw10", [("-p", "OldPw9"), ("password", "NewPw10")]),
+    ("wget --user=deploy --password='W9et!pw' https://repo.internal/release.tgz",
+     [("--password", "W9et!pw")]),
+    ("wget -q --http-password Wg3tPw --http-user=ci https://repo.internal/x",
+     [("--http-password", "Wg3tPw")]),
+])
+def test_command_line_passwords_are_found_and_the_user_stays_visible(line, found):
+    matches = scan_text(line)
+    assert [(m.name, line[m.start:m.end]) for m in matches] == found
+    assert all(m.kind is SecretKind.PASSWORD and m.fingerprint == "" for m in matches)
+    cleaned = redact(line, matches)
+    assert not [secret for _, secret in found if secret in cleaned]
+
+
+def test_curl_user_keeps_the_user_name_like_url_credentials():
+    line = "curl -u elastic:Vx9mQ2rTz https://svc:Url-Pw-1@es01.internal:9200/"
+    assert redact(line, scan_text(line)) == (
+        "curl -u elastic:…[9 chars] https://svc:…[8 chars]@es01.internal:9200/")
+
+
+def test_a_psql_connection_uri_is_url_credentials():
+    line = "psql \"postgresql://report:Rp0rt-Pw@pg01.internal:5432/sales\" -c '\\dt'"
+    assert [(m.kind, line[m.start:m.end]) for m in scan_text(line)] == [
+        (SecretKind.URL_CREDENTIALS, "Rp0rt-Pw")]
+
+
+@pytest.mark.parametrize("line", [
+    "ssh -p 22 admin@bastion.internal",
+    "ssh -p2222 deploy@bastion.internal uptime",
+    "mysqldump -uroot -p shop > shop.sql && ssh -p2222 backup@nas.internal ls",
+    "mysql -h db01 -P 3306 -u root -p",
+    "mysql -uroot -p -e \"SELECT id, -price FROM orders\"",
+    "mysql --password shop",
+    "curl -u root https://nexus.internal/service/rest/v1/status",
+    "curl -u deploy: https://nexus.internal/",
+    'curl -u "$API_USER:$API_PASS" https://nexus.internal/',
+    "curl -u admin:<password> https://nexus.internal/",
+    "curl -XPUT -H 'Content-Type: application/json' --user-agent probe:1 https://x.internal/",
+    "User-Agent: curl/8.5.0 -u admin:pw is how the docs say to log in",
+    "docker run --rm -u 1000:1000 -p 8080:80 nginx:1.27",
+    "kubectl port-forward svc/shop-db -p 3306:3306 # then run mysql",
+])
+def test_ports_user_names_and_stand_ins_are_not_command_line_passwords(line):
+    assert scan_text(line) == []
+
+
+# --- SQL -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("line", "name", "secret"), [
+    # mysqlpump --users / SHOW CREATE USER
+    ("CREATE USER 'app'@'%' IDENTIFIED WITH 'mysql_native_password' AS "
+     f"'{MYSQL_NATIVE}' REQUIRE NONE PASSWORD EXPIRE DEFAULT ACCOUNT UNLOCK;",
+     "IDENTIFIED BY", MYSQL_NATIVE),
+    # a general query log line
+    ("2026-11-17T09:14:02.118342Z\t   31 Query\tCREATE USER 'etl'@'10.%' "
+     "IDENTIFIED BY 'Etl-Pw''s 9'", "IDENTIFIED BY", "Etl-Pw''s 9"),
+    ('alter user "app"@"%" identified with caching_sha2_password by "N3w\\"Pw";',
+     "IDENTIFIED BY", 'N3w\\"Pw'),
+    (f"GRANT ALL PRIVILEGES ON shop.* TO 'shop'@'localhost' IDENTIFIED BY PASSWORD "
+     f"'{MYSQL_NATIVE}';", "IDENTIFIED BY", MYSQL_NATIVE),
+    ("SET PASSWORD FOR 'app'@'%' = PASSWORD('Old-Style-9');", "PASSWORD()", "Old-Style-9"),
+    ("SET PASSWORD FOR 'app'@'%' = 'Plain-8x';", "SET PASSWORD", "Plain-8x"),
+    ("ALTER ROLE app WITH LOGIN PASSWORD 'Pg-App-2026';", "PASSWORD", "Pg-App-2026"),
+    ("create user app with encrypted password 'lower-case-1' valid until '2027-01-01';",
+     "PASSWORD", "lower-case-1"),
+    # pg_dumpall --roles-only
+    ("ALTER ROLE report WITH NOSUPERUSER INHERIT NOCREATEROLE NOCREATEDB LOGIN NOREPLICATION "
+     f"NOBYPASSRLS PASSWORD '{SCRAM}';", "PASSWORD", SCRAM),
+    ("CREATE USER MAPPING FOR app SERVER legacy OPTIONS (user 'legacy', password 'Fdw-Pw-3');",
+     "PASSWORD", "Fdw-Pw-3"),
+])
+def test_sql_passwords_are_the_quoted_literal(line, name, secret):
+    matches = scan_text(line)
+    assert [(m.kind, m.name, line[m.start:m.end]) for m in matches] == [
+        (SecretKind.PASSWORD, name, secret)]
+    assert secret not in redact(line, matches)
+
+
+def test_sql_secret_is_masked_inside_its_quotes():
+    line = "CREATE USER 'etl'@'%' IDENTIFIED BY 'Etl-Pw-2026';"
+    assert redact(line, scan_text(line)) == (
+        "CREATE USER 'etl'@'%' IDENTIFIED BY '…[11 chars]';")
+
+
+@pytest.mark.parametrize("line", [
+    "the outage was identified by the team at 09:14 and fixed by 09:40",
+    "CREATE USER 'app'@'%' IDENTIFIED BY RANDOM PASSWORD;",
+    "CREATE USER 'svc'@'localhost' IDENTIFIED WITH auth_socket;",
+    "ALTER ROLE app WITH PASSWORD NULL;",
+    "ALTER USER 'app'@'%' PASSWORD EXPIRE INTERVAL 90 DAY;",
+    # MySQL's own rewrite in the general log
+    "2026-11-17T09:14:02.118342Z\t   31 Query\tCREATE USER 'etl'@'%' IDENTIFIED BY <secret>",
+    "ALTER USER 'app'@'%' IDENTIFIED BY '***';",
+    "ALTER USER 'app'@'%' IDENTIFIED BY '';",
+])
+def test_sql_without_a_password_literal_is_not_flagged(line):
+    assert scan_text(line) == []
+
+
+# --- password hashes -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("line", "secret"), [
+    (f"root:{SHA512_CRYPT}:19683:0:99999:7:::", SHA512_CRYPT),
+    (f"deploy:{YESCRYPT}:20012:0:99999:7:::", YESCRYPT),
+    (f"svc:!{SHA256_CRYPT}:19000::::::", SHA256_CRYPT),
+    (f"legacy:{MD5_CRYPT}:17500:0:99999:7:::", MD5_CRYPT),
+    (f"admin:{APR1}", APR1),  # .htpasswd
+    # a Laravel log: the failed insert carries the user's bcrypt hash
+    ("[2026-11-17 09:14:02] production.ERROR: SQLSTATE[23000]: Integrity constraint "
+     "violation: 1062 Duplicate entry 'jdoe@example.com' for key 'users_email_unique' (SQL: "
+     "insert into `users` (`name`, `email`, `password`, `created_at`) values (jdoe, "
+     f"jdoe@example.com, {LARAVEL_BCRYPT}, 2026-11-17 09:14:02))", LARAVEL_BCRYPT),
+    (f'{{"level":"debug","msg":"hash upgraded","to":"{ARGON2ID}"}}', ARGON2ID),
+    (f"| shop | localhost | mysql_native_password | {MYSQL_NATIVE} |", MYSQL_NATIVE),
+    (f" report   | {SCRAM}", SCRAM),
+])
+def test_password_hashes_are_found_by_shape(line, secret):
+    matches = scan_text(line)
+    assert [(m.kind, line[m.start:m.end]) for m in matches] == [(SecretKind.PASSWORD, secret)]
+    assert matches[0].fingerprint == ""
+    assert secret[4:] not in redact(line, matches)
+
+
+@pytest.mark.parametrize("line", [
+    "Upgrade costs $2 per seat, $5$ off the first month, $25.50 in total",
+    "commit 4b825dc642cb6eb9a060e54bf8d69288fbee4904 (HEAD -> main)",
+    "sha1 4B825DC642CB6EB9A060E54BF8D69288FBEE4904 artifact.jar",
+    "x-amz-cf-id: *4B825DC642CB6EB9A060E54BF8D69288FBEE4904ABCD",
+    "root:$6$short$tooshort:19683:0:99999:7:::",
+    "$2y$10$truncated-in-the-log",
+    "php > echo $2y;",
+])
+def test_things_shaped_almost_like_hashes_are_not_flagged(line):
+    assert scan_text(line) == []
+
+
+def test_a_redacted_shadow_line_is_not_flagged_again():
+    """``REDACTED:password`` is the redaction's token, not a name: the field after it is
+    not a password when the gate re-scans the line."""
+    assert scan_text("root:REDACTED:password:19683:0:99999:7:::") == []
+    assert [m.name for m in scan_text("root:password:hunter22")] == ["password"]
 
 
 # --- names -----------------------------------------------------------------------------------
@@ -241,6 +426,33 @@ ADVERSARIAL = {
     "github": "ghp_" + "a" * MEGABYTE,
     "ampersands": "?" + "&" * MEGABYTE,
     "name chars": "a." * (MEGABYTE // 2) + "token=" + "x" * 10,
+    "curl words": "curl " * (MEGABYTE // 5),
+    "curl -u": "curl -u " * (MEGABYTE // 8),
+    "curl separators": "curl -u;" * (MEGABYTE // 8),
+    "curl bundled flags": "curl -" + "s" * MEGABYTE,
+    "curl unclosed quote": "curl -u '" + "a:b " * (MEGABYTE // 4),
+    "curl backslashes": 'curl -u "' + "\\" * MEGABYTE,
+    "curl quotes": "curl " + "'" * MEGABYTE,
+    "mysql -p": "mysql -p " * (MEGABYTE // 9),
+    "mysql glued quotes": "mysql -p'" * (MEGABYTE // 9),
+    "mysqladmin password": "mysqladmin password " * (MEGABYTE // 20),
+    "wget passwords": "wget --password " * (MEGABYTE // 16),
+    "identified by": "identified by " * (MEGABYTE // 14),
+    "identified with": "IDENTIFIED WITH x AS " * (MEGABYTE // 21),
+    "sql unclosed quotes": ("password '" + "a" * 300) * (MEGABYTE // 310),
+    "sql doubled quotes": "password '" + "''" * (MEGABYTE // 2),
+    "sql backslashes": 'PASSWORD "' + "\\" * MEGABYTE,
+    "sql calls": "PASSWORD(" * (MEGABYTE // 9),
+    "set password for": "SET PASSWORD FOR " + "a" * MEGABYTE,
+    "bcrypt prefixes": "$2y$10$" * (MEGABYTE // 7),
+    "bcrypt run": "$2y$10$" + "a" * MEGABYTE,
+    "crypt rounds": "$6$rounds=5000$" * (MEGABYTE // 15),
+    "crypt salts": "$6$" + "a$" * (MEGABYTE // 2),
+    "argon2 prefixes": "$argon2id$v=19$m=65536,t=3,p=4$" * (MEGABYTE // 31),
+    "argon2 run": "$argon2id$v=19$m=65536,t=3,p=4$" + "A" * MEGABYTE,
+    "scram prefixes": "SCRAM-SHA-256$4096:" * (MEGABYTE // 19),
+    "mysql hash run": "*" + "A" * MEGABYTE,
+    "stars": "*" * MEGABYTE,
 }
 
 

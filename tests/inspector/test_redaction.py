@@ -246,6 +246,46 @@ def test_preview_lists_every_change_without_the_secret():
     assert next(p for p in preview if p["kind"] == "ipv4")["where"] == "logs/a.log:3"
 
 
+# Command-line, SQL and password-hash secrets, as they come in a bundle: a shell history, a
+# support script, a user dump, a slow log, /etc/shadow, a PHP application log.
+SHAPED_SECRET_LINES = [
+    ("  512  curl -sku elastic:Vx9mQ2rTz 'https://es01.internal:9200/_cluster/health'",
+     "  512  curl -sku elastic:REDACTED:password 'https://es01.internal:9200/_cluster/health'"),
+    ("mysqldump --single-transaction -h db01 -u backup -p'K7#pL9 qz' shop | gzip > shop.gz",
+     "mysqldump --single-transaction -h db01 -u backup -p'REDACTED:password' shop | gzip > "
+     "shop.gz"),
+    ("wget --user=deploy --password='W9et!pw' https://repo.internal/release.tgz",
+     "wget --user=deploy --password='REDACTED:password' https://repo.internal/release.tgz"),
+    ("CREATE USER 'etl'@'10.%' IDENTIFIED BY 'Etl-Pw''s 9';",
+     "CREATE USER 'etl'@'10.%' IDENTIFIED BY 'REDACTED:password';"),
+    ("GRANT ALL ON shop.* TO 'shop'@'localhost' IDENTIFIED BY PASSWORD "
+     "'*1746724C60A279DADCEA02CE722C6A1B763B9ADE';",
+     "GRANT ALL ON shop.* TO 'shop'@'localhost' IDENTIFIED BY PASSWORD 'REDACTED:password';"),
+    ("ALTER ROLE report WITH LOGIN PASSWORD 'Pg-Report-77';",
+     "ALTER ROLE report WITH LOGIN PASSWORD 'REDACTED:password';"),
+    ("root:$6$Qx7.Lm2/$1GuwGxhYqybSHQS3pRlybxOX8JpssIEYt/JWcwUE8kT7Nqo3Pt.BDV5Wv0OREnEvFeMBniVq"
+     "gvHNMoeN8uFGH.:19683:0:99999:7:::", "root:REDACTED:password:19683:0:99999:7:::"),
+    ("[2026-11-17 09:14:02] production.ERROR: insert into `users` (`email`, `password`) values "
+     "(jdoe@example.com, $2y$10$92IXUNpkjO0rOQ5byMi.Ye4oKoEa3Ro9llC/.og/at2.uheWG/igi)",
+     "[2026-11-17 09:14:02] production.ERROR: insert into `users` (`email`, `password`) values "
+     "(jdoe@example.com, REDACTED:password)"),
+]
+SHAPED_SECRETS = ["Vx9mQ2rTz", "K7#pL9 qz", "W9et!pw", "Etl-Pw''s 9", "1746724C60A279DADCEA",
+                  "Pg-Report-77", "1GuwGxhYqybSHQS3", "92IXUNpkjO0rOQ5byMi"]
+
+
+def test_command_line_sql_and_hash_secrets_are_redacted_and_pass_the_gate(tmp_path):
+    secrets_only = Redactor(pseudonymize=frozenset())
+    assert [secrets_only.text(line) for line, _ in SHAPED_SECRET_LINES] == [
+        clean for _, clean in SHAPED_SECRET_LINES]
+    redactor = Redactor()
+    clean = redactor.text("\n".join(line for line, _ in SHAPED_SECRET_LINES) + "\n")
+    assert [secret for secret in SHAPED_SECRETS if secret in clean] == []
+    assert gate(clean, redactor.pseudonyms, redactor.pseudonymize) == []
+    write_checked(tmp_path / "history.txt", clean, redactor)  # the gate lets it out
+    assert (tmp_path / "history.txt").read_text() == clean
+
+
 # --- the gate --------------------------------------------------------------------------------
 
 
