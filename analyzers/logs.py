@@ -38,8 +38,15 @@ Decisions the next engineer needs:
 - Times are kept as integer microseconds since the epoch while reading (exact, cheaper
   than datetimes); datetimes are made for what is kept (findings, events, the range).
 - Times without a zone are kept as UTC and ``stats["time_zone"]`` says ``"unknown"``; the
-  timeline (``inspector.timeline``) infers the offset. A syslog timestamp without a year
-  takes the current year (``default_year`` overrides it, tests pin it).
+  timeline (``inspector.timeline``) infers the offset.
+- Timestamps without a year (RFC 3164 syslog, Android) are placed on the artifact's
+  modification time (``Artifact.modified``), as lnav does: a bundle collected last year,
+  or around New Year, keeps its syslog in the year it was written, so the timeline lines
+  it up with the capture and the HAR (rules in ``inspector.logformat``). Without that
+  time they start in ``default_year`` when the analyzer was given one (tests, benchmarks),
+  else in the current year. ``stats["year_from"]`` says which (``"file-modified"``,
+  ``"default-year"``, ``"current-year"``), and only for a file that had such timestamps.
+  Rotated files are separate artifacts, each placed on its own time.
 - The analyzer runs per artifact; the order of rotated files (``app.log.2.gz``,
   ``app.log.1``, ``app.log``) is ``inspector.logformat.stitch_order``.
 - Events for the timeline: error-level records (one per template per minute), restarts and
@@ -981,7 +988,10 @@ class _FileAnalysis:
                 facts={"signature": signature.id, "title": signature.title,
                        "remediation": signature.remediation})
 
-    def stats(self, lines: int, problems: dict[str, int]) -> dict[str, Any]:
+    def stats(self, lines: int, problems: dict[str, int],
+              default_year_from: str = "current-year") -> dict[str, Any]:
+        """The ``logs`` stats; ``default_year_from`` names where ``default_year`` came from,
+        for ``year_from`` when no modification time placed the timestamps without a year."""
         levels = {name: self.levels[name] for name in (*LEVEL_ORDER, "none")
                   if self.levels.get(name)}
         top = [{"id": tid, "template": _short(self.miner.template(tid), 300), "count": count,
@@ -989,6 +999,7 @@ class _FileAnalysis:
                 if self.template_rank.get(tid, -1) >= 0 else None}
                for tid, count in sorted(self.template_counts.items(),
                                         key=lambda item: (-item[1], item[0]))[:20]]
+        year_source = self.format.year_source
         zone = "none" if not self.timed else (
             "explicit" if self.zone_known * 2 >= self.timed else "unknown")
         return {
@@ -997,6 +1008,8 @@ class _FileAnalysis:
             "format": self.format.name,
             "timestamp_format": self.format.time_format.name if self.format.time_format
             else None,
+            **({"year_from": "file-modified" if year_source == "anchor" else default_year_from}
+               if year_source else {}),
             "time_range": [format_time(self.first_time), format_time(self.last_time)]
             if self.first_time else None,
             "time_zone": zone,
@@ -1016,7 +1029,8 @@ class LogAnalyzer:
 
     Attributes:
         knowledge: the known-issue signatures matched against records.
-        default_year: the year of timestamps that carry none.
+        default_year: the year of timestamps that carry none, when the artifact's
+            modification time is unknown; ``None``: the current year.
     """
 
     name = "logs"
@@ -1040,6 +1054,7 @@ class LogAnalyzer:
         path = source.artifact.path
         size = max(1, source.artifact.size)
         year = self.default_year or datetime.now(UTC).year
+        anchor = source.artifact.modified
         reader = _LineReader()
         analysis: _FileAnalysis | None = None
         sample: list[tuple[int, list[str], list[str]]] = []
@@ -1053,7 +1068,7 @@ class LogAnalyzer:
                         sampled += len(lines)
                         if sampled < SAMPLE_LINES:
                             continue
-                        analysis = self._start(path, sample, year)
+                        analysis = self._start(path, sample, year, anchor)
                         sample = []
                     else:
                         analysis.feed(number, lines, shapes)
@@ -1066,7 +1081,7 @@ class LogAnalyzer:
             context.warn(f"{path}: reading stopped at line {reader.lines}: "
                          f"{type(exc).__name__}: {exc}")
         if analysis is None:
-            analysis = self._start(path, sample, year)
+            analysis = self._start(path, sample, year, anchor)
         analysis.close()
         problems = reader.problems
         for key, what in (("invalid_utf8_lines", "lines with invalid UTF-8 (replaced)"),
@@ -1077,15 +1092,17 @@ class LogAnalyzer:
         context.progress(1.0)
         yield from analysis.findings()
         yield from analysis.events
-        yield Stats(analysis.stats(reader.lines, problems))
+        yield Stats(analysis.stats(reader.lines, problems,
+                                   "default-year" if self.default_year else "current-year"))
 
     def _start(self, path: str, sample: list[tuple[int, list[str], list[str]]],
-               year: int) -> _FileAnalysis:
+               year: int, anchor: datetime | None) -> _FileAnalysis:
         """Detect the format from the first ``SAMPLE_LINES`` lines, then read them."""
         first_lines = [line for _, lines, _ in sample for line in lines][:SAMPLE_LINES]
         if self._known_issues is None or self._known_issues.knowledge is not self.knowledge:
             self._known_issues = KnownIssues(self.knowledge)
-        analysis = _FileAnalysis(path, self._known_issues, detect(first_lines, year))
+        analysis = _FileAnalysis(path, self._known_issues,
+                                 detect(first_lines, year, anchor=anchor))
         for number, lines, shapes in sample:
             analysis.feed(number, lines, shapes)
         return analysis

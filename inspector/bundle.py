@@ -20,12 +20,31 @@ decompressed stream of one member, later, in any process (workers reopen the bun
 Only ``BundleOpenError`` escapes ``open_bundle``, when there is nothing to open at all
 (missing path, not a file or folder, permission denied, an archive whose directory cannot
 be read). Everything else becomes a ``Problem`` and a ``bundle.*`` finding.
+
+Every artifact carries its modification time (``Artifact.modified``, aware UTC) as its
+container records it; analyzers anchor timestamps without a year on it (a log cannot be
+written after its file was last modified). Where it comes from:
+
+- a folder or loose file: the file's ``mtime`` (not following links);
+- a tar member: its header ``mtime`` (epoch seconds, fractional in pax headers);
+- a zip member: the Info-ZIP extended timestamp (extra field ``0x5455``, UTC) when present,
+  else the NTFS times (extra field ``0x000a``, UTC), else the DOS date and time. The DOS
+  time is local time of an unknown zone: it is read as UTC, so it may be off by the
+  collector's zone, hours at most, which is fine for choosing a year;
+- a gzip-compressed member: the gzip header ``MTIME`` (the original file's time) when
+  nonzero and plausible, else the time of the member holding it;
+- a member of a nested archive: its own time in that archive, never its parent's.
+
+A time that is missing, zero, before 1990 (zip's 1980-01-01 default, tar's 0), after 2200
+or unreadable is ``None``: it is better to know nothing than to anchor on garbage. Reading
+a time never raises; a hostile extra field or header is ignored, field by field.
 """
 
 from __future__ import annotations
 
 import hashlib
 import io
+import math
 import os
 import stat
 import struct
@@ -35,6 +54,7 @@ import zipfile
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -128,6 +148,101 @@ def _display_name(name: str) -> str:
     return printable_name(posix)
 
 
+# --- modification times ---------------------------------------------------------------------
+
+_EARLIEST_MODIFIED = datetime(1990, 1, 1, tzinfo=UTC)
+_LATEST_MODIFIED = datetime(2201, 1, 1, tzinfo=UTC)
+_NTFS_EPOCH = datetime(1601, 1, 1, tzinfo=UTC)
+
+
+def _plausible(moment: datetime) -> datetime | None:
+    return moment if _EARLIEST_MODIFIED <= moment < _LATEST_MODIFIED else None
+
+
+def modified_from_epoch(seconds: float) -> datetime | None:
+    """A container's epoch time as an aware UTC datetime, or ``None`` when it is not a
+    plausible modification time (zero, before 1990, after 2200, not a finite number).
+
+    >>> modified_from_epoch(1_794_906_000)
+    datetime.datetime(2026, 11, 17, 9, 0, tzinfo=datetime.timezone.utc)
+    >>> modified_from_epoch(0), modified_from_epoch(float("nan")), modified_from_epoch(2**62)
+    (None, None, None)
+    """
+    try:
+        if not math.isfinite(seconds):
+            return None
+        return _plausible(datetime.fromtimestamp(seconds, UTC))
+    except (OverflowError, ValueError, OSError, TypeError):
+        return None
+
+
+def zip_modified(date_time: tuple[int, ...], extra: bytes) -> datetime | None:
+    """A zip member's modification time: from its extra field when it holds a UTC time,
+    else from its DOS ``date_time`` (local time, read as UTC).
+
+    >>> zip_modified((2026, 1, 5, 7, 30, 0), b"")
+    datetime.datetime(2026, 1, 5, 7, 30, tzinfo=datetime.timezone.utc)
+    >>> zip_modified((1980, 1, 1, 0, 0, 0), b"") is None  # the "no time" default
+    True
+    >>> zip_modified((1980, 1, 1, 0, 0, 0), bytes.fromhex("555405000178685b69"))
+    datetime.datetime(2026, 1, 5, 7, 30, tzinfo=datetime.timezone.utc)
+    """
+    found = _extra_field_time(extra)
+    if found is not None:
+        return found
+    try:
+        return _plausible(datetime(*date_time[:6], tzinfo=UTC))
+    except (ValueError, TypeError, OverflowError):
+        return None
+
+
+def _dos_date_time(date: int, time: int) -> tuple[int, ...]:
+    """The fields of a DOS date and time as ``zipfile.ZipInfo.date_time`` holds them."""
+    return ((date >> 9) + 1980, (date >> 5) & 0xF, date & 0x1F,
+            time >> 11, (time >> 5) & 0x3F, (time & 0x1F) * 2)
+
+
+def _extra_field_time(extra: bytes) -> datetime | None:
+    """The first plausible UTC modification time in a zip extra field: Info-ZIP's extended
+    timestamp (``0x5455``) first, then NTFS times (``0x000a``). Blocks without a plausible
+    time are skipped; the walk ends at a block whose length runs past the field."""
+    ntfs: datetime | None = None
+    position = 0
+    while position + 4 <= len(extra):
+        header_id, length = struct.unpack_from("<HH", extra, position)
+        if position + 4 + length > len(extra):
+            break  # a block claiming more than there is: nothing in it can be trusted
+        data = extra[position + 4 : position + 4 + length]
+        position += 4 + length
+        if header_id == 0x5455 and len(data) >= 5 and data[0] & 0x01:
+            # Flags, then the modification time when bit 0 is set: 32-bit Unix seconds,
+            # read unsigned so that times past 2038 survive.
+            found = modified_from_epoch(struct.unpack_from("<I", data, 1)[0])
+            if found is not None:
+                return found
+        elif header_id == 0x000A and ntfs is None:
+            ntfs = _ntfs_time(data)
+    return ntfs
+
+
+def _ntfs_time(data: bytes) -> datetime | None:
+    # Four reserved bytes, then attributes; attribute 1 holds mtime, atime, ctime as
+    # 100-nanosecond ticks since 1601.
+    position = 4
+    while position + 4 <= len(data):
+        tag, size = struct.unpack_from("<HH", data, position)
+        if position + 4 + size > len(data):
+            return None
+        if tag == 0x0001 and size >= 24:
+            ticks = struct.unpack_from("<Q", data, position + 4)[0]
+            try:
+                return _plausible(_NTFS_EPOCH + timedelta(microseconds=ticks // 10))
+            except OverflowError:
+                return None
+        position += 4 + size
+    return None
+
+
 # --- containers ------------------------------------------------------------------------------
 
 
@@ -143,6 +258,7 @@ class Member:
     link_target: str | None = None
     encrypted: bool = False
     problem: str | None = None
+    modified: datetime | None = None
 
 
 class Container:
@@ -186,6 +302,7 @@ class FolderContainer(Container):
                              problem=f"cannot be read: {exc.strerror or exc}")
                 continue
             mode = info.st_mode
+            modified = modified_from_epoch(info.st_mtime)
             if stat.S_ISDIR(mode):
                 yield from self._walk(Path(entry.path), relative + "/")
             elif stat.S_ISLNK(mode):
@@ -193,11 +310,12 @@ class FolderContainer(Container):
                     target = os.readlink(entry.path)
                 except OSError:
                     target = "?"
-                yield Member(relative, relative, 0, type="symlink", link_target=target)
+                yield Member(relative, relative, 0, type="symlink", link_target=target,
+                             modified=modified)
             elif stat.S_ISREG(mode):
-                yield Member(relative, relative, info.st_size)
+                yield Member(relative, relative, info.st_size, modified=modified)
             else:
-                yield Member(relative, relative, 0, type=_special_type(mode))
+                yield Member(relative, relative, 0, type=_special_type(mode), modified=modified)
 
     def open_member(self, member: Member | Any, budget: Budget, name: str) -> BinaryIO:
         key = member.key if isinstance(member, Member) else member
@@ -338,6 +456,7 @@ class ZipContainer(Container):
                 _zip_name(info, self._utf8_cleared), index, info.file_size, type=member_type,
                 compressed_size=info.compress_size, encrypted=bool(info.flag_bits & 0x1),
                 problem=self._overlaps.get(index),
+                modified=zip_modified(info.date_time, info.extra),
             )
 
     def open_member(self, member: Member | Any, budget: Budget, name: str) -> BinaryIO:
@@ -460,6 +579,7 @@ class _LocalEntry:
     size: int
     data_offset: int
     problem: str | None = None
+    modified: datetime | None = None
 
 
 class RecoveredZipContainer(Container):
@@ -487,7 +607,7 @@ class RecoveredZipContainer(Container):
             header = self._file.read(30)
             if header[:4] != b"PK\x03\x04":
                 return  # the central directory, or garbage: nothing more to recover
-            (flags, method, _, _, _, compressed, size, name_length,
+            (flags, method, dos_time, dos_date, _, compressed, size, name_length,
              extra_length) = struct.unpack("<xxxxxxHHHHIIIHH", header)
             if name_length == 0:
                 return  # not a real entry: recovering garbage would only mislead
@@ -496,7 +616,9 @@ class RecoveredZipContainer(Container):
             compressed, size = _zip64_sizes(extra, compressed, size)
             data_offset = position + 30 + name_length + extra_length
             name = raw_name.decode("utf-8" if flags & 0x800 else "cp437", "surrogateescape")
-            entry = _LocalEntry(position, name, flags, method, compressed, size, data_offset)
+            entry = _LocalEntry(position, name, flags, method, compressed, size, data_offset,
+                                modified=zip_modified(_dos_date_time(dos_date, dos_time),
+                                                      extra))
             if flags & 0x08 and compressed == 0:
                 if method != 8:
                     return  # stored data of unknown length: no way to find the next header
@@ -527,7 +649,8 @@ class RecoveredZipContainer(Container):
     def members(self) -> Iterator[Member]:
         for index, entry in enumerate(self.entries):
             yield Member(entry.name, index, entry.size, compressed_size=entry.compressed_size,
-                         encrypted=bool(entry.flags & 0x1), problem=None)
+                         encrypted=bool(entry.flags & 0x1), problem=None,
+                         modified=entry.modified)
 
     def open_member(self, member: Member | Any, budget: Budget, name: str) -> BinaryIO:
         entry = self.entries[member.key if isinstance(member, Member) else member]
@@ -605,7 +728,8 @@ class TarContainer(Container):
                 return
             member_type = "file" if info.isreg() else _TAR_TYPES.get(info.type, "other")
             yield Member(info.name, info.offset, info.size, type=member_type,
-                         link_target=info.linkname or None)
+                         link_target=info.linkname or None,
+                         modified=modified_from_epoch(info.mtime))
             # tarfile remembers every member it has read; we keep offsets, not TarInfos.
             self.tar.members.clear()
 
@@ -633,7 +757,7 @@ class SingleFileContainer(Container):
 
     def members(self) -> Iterator[Member]:
         info = self.path.stat()
-        yield Member(self.path.name, "", info.st_size)
+        yield Member(self.path.name, "", info.st_size, modified=modified_from_epoch(info.st_mtime))
 
     def open_member(self, member: Member | Any, budget: Budget, name: str) -> BinaryIO:
         raw = open(self.path, "rb", buffering=0)  # noqa: SIM115 - closed by the caller
@@ -806,6 +930,20 @@ def read_head(stream: BinaryIO) -> tuple[bytes, str | None]:
         chunks.append(chunk)
         size += len(chunk)
     return b"".join(chunks), None
+
+
+def gzip_modified(head: bytes) -> datetime | None:
+    """The ``MTIME`` of a gzip header (the compressed file's own time), when it is set
+    and plausible.
+
+    >>> gzip_modified(bytes.fromhex("1f8b080078685b690003"))
+    datetime.datetime(2026, 1, 5, 7, 30, tzinfo=datetime.timezone.utc)
+    >>> gzip_modified(bytes.fromhex("1f8b08000000000000ff")) is None  # not recorded
+    True
+    """
+    if len(head) < 8 or head[:3] != b"\x1f\x8b\x08":
+        return None
+    return modified_from_epoch(struct.unpack_from("<I", head, 4)[0])
 
 
 def _archive_type(head: bytes, inner_head) -> tuple[str, str | None] | None:
@@ -986,7 +1124,7 @@ class _Scanner:
         if reasons:
             self.unsafe[path] = reasons
         artifact = Artifact(path=path, kind=ArtifactKind.BINARY, size=member.size,
-                            ref=(*steps, (member.key, None, None)))
+                            modified=member.modified, ref=(*steps, (member.key, None, None)))
         self.bundle.artifacts.append(artifact)
         skip = self._pre_read_skip(member)
         if skip:
@@ -1052,6 +1190,7 @@ class _Scanner:
         inner_head = head
         if codec:
             artifact.compression = codec
+            artifact.modified = gzip_modified(head) or artifact.modified
             try:
                 # Continue the stream already open rather than opening the member again:
                 # in a compressed tar, going back to the member's start means decompressing

@@ -15,9 +15,19 @@ Decisions the next engineer needs:
   ``[thread]`` groups, separators, a dotted ``logger:``) instead of one pattern per
   framework, so log4j, logback, Python logging and the Loghub collection share one path.
 - Times are returned as aware UTC datetimes. A timestamp without a zone is read as UTC and
-  the record says ``zone_known=False``; the timeline infers the real offset later. A
-  syslog timestamp without a year takes ``default_year`` and rolls over to the next year
-  when the month goes backwards (December -> January).
+  the record says ``zone_known=False``; the timeline infers the real offset later.
+- A timestamp without a year (RFC 3164 syslog ``Nov 17 09:14:01``, Android ``11-17
+  09:14:01``) is placed as lnav places it: on an ``anchor``, the time its file was last
+  modified (``Artifact.modified``), because a log cannot be written after that. The first
+  such timestamp of a file takes the anchor's year, or the year before when its month, day
+  and time would fall more than one day after the anchor (the day absorbs the zone of a
+  log written in local time and of a zip's local DOS time). Later ones follow it, rolling
+  over to the next year when the month goes backwards (December -> January). Without an
+  anchor the first one takes ``default_year``. The choice is never the year *after* the
+  anchor: a file modified on 31 December whose first line reads ``Jan 1`` (a log in a
+  zone ahead of UTC) is placed a year early, which is the price of placing right a log
+  that starts on 1 January and was written all year. ``TimeReader.year_source`` says
+  which rule placed a file (``anchor`` or ``default``).
 - Every pattern is linear: bounded repeats, no nested unbounded quantifiers; lines longer
   than ``MAX_HEADER`` characters are parsed on their head only.
 - The fast path for big files (used by the ``logs`` analyzer) rests on one fact: when a
@@ -219,12 +229,32 @@ def from_micros(micros: int) -> datetime:
 class TimeReader:
     """Reads one ``TimeFormat`` fast: caches the conversion of everything but the fraction.
 
-    Keeps the syslog year rollover state, so use one reader per file, in line order.
+    Keeps the year of timestamps without one (see the module doc), so use one reader per
+    file, in line order.
+
+    Attributes:
+        default_year: the year of the first timestamp without one, when there is no anchor.
+        anchor: when the file was last modified, if known: places timestamps without a year.
+        year_source: ``None`` until a timestamp without a year is read, then ``"anchor"``
+            or ``"default"``: what its year came from.
+
+    >>> syslog = next(f for f in TIME_FORMATS if f.name == "syslog")
+    >>> reader = TimeReader(syslog, 2027, anchor=datetime(2026, 1, 5, 7, 30, tzinfo=UTC))
+    >>> [reader.read(syslog.compiled().match(text))[0].date().isoformat()
+    ...  for text in ("Dec 30 23:59:58", "Jan  4 08:00:00")]
+    ['2025-12-30', '2026-01-04']
+    >>> reader.year_source
+    'anchor'
     """
 
-    def __init__(self, time_format: TimeFormat, default_year: int) -> None:
+    def __init__(self, time_format: TimeFormat, default_year: int,
+                 anchor: datetime | None = None) -> None:
         self.format = time_format
         self.default_year = default_year
+        # Compared field by field with timestamps read as UTC: the anchor must be UTC too.
+        self.anchor = anchor.astimezone(UTC) if anchor and anchor.tzinfo else anchor
+        self.year_source: str | None = None
+        self._base_year: int | None = None
         self._cache: dict[tuple[Any, ...], tuple[datetime, bool] | None] = {}
         # Timestamp text without its fraction -> (microseconds since the epoch, zone known);
         # the fast path looks it up directly, ``read_text`` fills it.
@@ -279,10 +309,32 @@ class TimeReader:
 
     def _without_year(self, parts: dict[str, str | None]) -> tuple[datetime, bool] | None:
         month = int(parts["m"]) if parts.get("m") else _MONTHS.get(str(parts.get("b")).lower(), 0)
+        if not 1 <= month <= 12:
+            return None  # not a date: it must not move the year of the lines around it
+        if self._base_year is None:
+            self._base_year = self._first_year(month, parts)
         if self._last_month and month < self._last_month - 6:
             self._year_shift += 1  # December -> January: the log went into a new year
         self._last_month = month
-        return build_time(parts, self.default_year + self._year_shift)
+        return build_time(parts, self._base_year + self._year_shift)
+
+    def _first_year(self, month: int, parts: dict[str, str | None]) -> int:
+        """The year of the file's first timestamp without one (see the module doc)."""
+        anchor = self.anchor
+        if anchor is None:
+            self.year_source = "default"
+            return self.default_year
+        self.year_source = "anchor"
+        if (anchor.month, anchor.day) == (12, 31):
+            return anchor.year  # one day after the anchor is already next year
+        latest = anchor + timedelta(days=1)
+        try:
+            when = (month, int(parts["d"] or 0), int(parts["H"] or 0), int(parts["M"] or 0),
+                    int(parts["S"] or 0))
+        except (KeyError, ValueError):
+            return anchor.year
+        limit = (latest.month, latest.day, latest.hour, latest.minute, latest.second)
+        return anchor.year if when <= limit else anchor.year - 1
 
 
 # --- records and formats --------------------------------------------------------------------
@@ -332,13 +384,13 @@ class LogFormat:
     def __init__(self, name: str, pattern: str | None, time_format: TimeFormat | None = None,
                  default_year: int = 1970,
                  extract: Callable[[re.Match[str]], tuple[str | None, str | None, str]]
-                 | None = None, variant: str | None = None, message_is_suffix: bool = True
-                 ) -> None:
+                 | None = None, variant: str | None = None, message_is_suffix: bool = True,
+                 anchor: datetime | None = None) -> None:
         self.name = name
         self.time_format = time_format
         self.has_time = time_format is not None
         self._regex = re.compile(pattern) if pattern else None
-        self._times = TimeReader(time_format, default_year) if time_format else None
+        self._times = TimeReader(time_format, default_year, anchor) if time_format else None
         self._extract = extract
         # ``extract`` reads digits only in the ``variant`` group (a syslog priority, an HTTP
         # status); its message is the line's end unless ``message_is_suffix`` is false.
@@ -423,6 +475,13 @@ class LogFormat:
         match = self._regex.match(line)
         assert match is not None
         return self._times.read_text(text, match)
+
+    @property
+    def year_source(self) -> str | None:
+        """What placed timestamps without a year so far: ``"anchor"`` (the file's
+        modification time), ``"default"`` (``default_year``), or ``None`` when none was read
+        (see ``TimeReader``)."""
+        return self._times.year_source if self._times is not None else None
 
     @property
     def time_cache(self) -> dict[str, tuple[int, bool] | None]:
@@ -670,24 +729,27 @@ _PYTHON_DEFAULT = (r"(?P<level>DEBUG|INFO|WARNING|ERROR|CRITICAL):(?P<logger>[\w
                    r"(?P<message>.*)")
 
 
-def _candidates(time_format: TimeFormat | None, default_year: int) -> list[LogFormat]:
+def _candidates(time_format: TimeFormat | None, default_year: int,
+                anchor: datetime | None) -> list[LogFormat]:
     formats = [
-        LogFormat("cri", _CRI, TIME_FORMATS[0], default_year, _cri_extract),
+        LogFormat("cri", _CRI, TIME_FORMATS[0], default_year, _cri_extract, anchor=anchor),
         LogFormat("access", _ACCESS, TIME_FORMATS[7], default_year, _access_extract,
-                  variant="status", message_is_suffix=False),
+                  variant="status", message_is_suffix=False, anchor=anchor),
         LogFormat("syslog", _SYSLOG_5424, TIME_FORMATS[0], default_year, _syslog_extract,
-                  variant="pri"),
+                  variant="pri", anchor=anchor),
         LogFormat("syslog", _SYSLOG, TIME_FORMATS[10], default_year, _syslog_extract,
-                  variant="pri"),
-        LogFormat("nginx-error", _NGINX_ERROR, TIME_FORMATS[1], default_year),
+                  variant="pri", anchor=anchor),
+        LogFormat("nginx-error", _NGINX_ERROR, TIME_FORMATS[1], default_year, anchor=anchor),
     ]
     if time_format is not None:
         prefix = r"(?:<\d{1,3}>\d? ?)?[\[(]?(?P<_t>"
         pattern = prefix + time_format.pattern + r")[\])]?" + _HEADER_TAIL
-        formats.append(LogFormat("timestamp-first", pattern, time_format, default_year))
+        formats.append(LogFormat("timestamp-first", pattern, time_format, default_year,
+                                 anchor=anchor))
         # A label or sequence number before the timestamp (BGL, Thunderbird, HPC).
         loose = (r"(?:\S{1,40} ){1,3}(?P<_t>" + time_format.pattern + r")" + _HEADER_TAIL)
-        formats.append(LogFormat("timestamp-first", loose, time_format, default_year))
+        formats.append(LogFormat("timestamp-first", loose, time_format, default_year,
+                                 anchor=anchor))
     formats.append(LogFormat("python-default", _PYTHON_DEFAULT))
     return formats
 
@@ -709,10 +771,13 @@ def _leading_time_format(lines: Sequence[str]) -> TimeFormat | None:
     return best if best_hits else None
 
 
-def detect(lines: Iterable[str], default_year: int = 1970) -> LogFormat:
+def detect(lines: Iterable[str], default_year: int = 1970,
+           anchor: datetime | None = None) -> LogFormat:
     """The format that parses most of ``lines`` (a sample of a file's first lines).
 
-    ``default_year`` is used for timestamps that carry none (syslog, Android).
+    Timestamps that carry no year (syslog, Android) are placed on ``anchor``, the file's
+    modification time, when it is known, else start in ``default_year`` (see the module
+    doc). The returned format has read ``lines`` already: it keeps their year.
     """
     sample = [line for line in lines if line.strip()][:200]
     if not sample:
@@ -725,7 +790,7 @@ def detect(lines: Iterable[str], default_year: int = 1970) -> LogFormat:
     # Stack frames and tracebacks never carry a header; they do not vote.
     voters = [line for line in sample if not _LIKELY_CONTINUATION.match(line)] or sample
     best, best_hits = None, 0
-    for candidate in _candidates(time_format, default_year):
+    for candidate in _candidates(time_format, default_year, anchor):
         hits = sum(1 for line in voters if candidate.parse(line) is not None)
         if hits > best_hits:
             best, best_hits = candidate, hits

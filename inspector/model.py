@@ -437,6 +437,9 @@ class Artifact:
             ``failed`` (an analyzer could not finish it).
         reason: why it was skipped or failed.
         analyzers: names of the analyzers that ran on it.
+        modified: when the member was last modified, as its container records it (aware
+            UTC), or ``None`` when the container records no plausible time. Analyzers use
+            it to place timestamps that carry no year (see ``inspector.bundle``).
         ref: how the reader finds the member again: a tuple of per-container keys. Internal;
             not part of the JSON contract.
     """
@@ -448,6 +451,7 @@ class Artifact:
     status: ArtifactStatus = ArtifactStatus.ANALYZED
     reason: str | None = None
     analyzers: list[str] = field(default_factory=list)
+    modified: datetime | None = None
     ref: tuple[Any, ...] = ()
 
     def to_json(self) -> JSON:
@@ -459,6 +463,7 @@ class Artifact:
             "status": self.status.value,
             "reason": self.reason,
             "analyzers": list(self.analyzers),
+            "modified": format_time(self.modified),
         }
 
     @classmethod
@@ -471,4 +476,5 @@ class Artifact:
             status=ArtifactStatus(data.get("status", "analyzed")),
             reason=data.get("reason"),
             analyzers=list(data.get("analyzers", [])),
+            modified=parse_time(data.get("modified")),  # absent from older documents
         )

@@ -59,3 +59,20 @@ def test_dumps_and_loads_round_trip():
 def test_loads_refuses_other_documents():
     with pytest.raises(ValueError, match="not a Bundle Inspector analysis"):
         Analysis.loads(b'{"format": "something-else/1"}')
+
+
+def test_artifact_modified_times_survive_the_round_trip_and_old_documents_load():
+    analysis = sample()
+    analysis.artifacts[0].modified = datetime(2026, 1, 2, 6, 25, 3, tzinfo=UTC)
+    analysis.sort()
+    document = analysis.to_json()
+    assert [a["modified"] for a in document["artifacts"]] == ["2026-01-02T06:25:03Z", None]
+    again = Analysis.loads(analysis.dumps())
+    assert again.to_json() == document
+    assert again.artifacts[0].modified == analysis.artifacts[0].modified
+    # An analysis saved before artifacts had a time reads back with none.
+    for artifact in document["artifacts"]:
+        del artifact["modified"]
+    old = Analysis.from_json(document)
+    assert [a.modified for a in old.artifacts] == [None, None]
+    assert [a.path for a in old.artifacts] == ["b.log", "a.log"]

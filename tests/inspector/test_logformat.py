@@ -109,6 +109,77 @@ def test_syslog_year_rolls_over_in_january():
     assert january[0] - december[0] == timedelta(seconds=2)
 
 
+SYSLOG = next(f for f in TIME_FORMATS if f.name == "syslog")
+MONTH_DAY = next(f for f in TIME_FORMATS if f.name == "month-day")
+
+
+def read_years(time_format, texts, anchor, default_year=2030):
+    """The times a fresh reader gives ``texts`` in order, and what placed their year."""
+    reader = TimeReader(time_format, default_year, anchor=anchor)
+    regex = time_format.compiled()
+    times = [reader.read(regex.match(text)) for text in texts]
+    return [t[0] if t else None for t in times], reader.year_source
+
+
+@pytest.mark.parametrize(("texts", "anchor", "expected"), [
+    # Collected on 2 January: the December lines were written the year before.
+    (["Dec 29 06:14:01", "Dec 31 18:44:01"], datetime(2026, 1, 2, 6, 25, 3, tzinfo=UTC),
+     [datetime(2025, 12, 29, 6, 14, 1, tzinfo=UTC), datetime(2025, 12, 31, 18, 44, 1, tzinfo=UTC)]),
+    # Spanning New Year, modified in January: December in 2025, January in 2026.
+    (["Dec 31 23:59:58", "Jan  1 00:00:03", "Jan  1 06:25:01"],
+     datetime(2026, 1, 1, 6, 25, 2, tzinfo=UTC),
+     [datetime(2025, 12, 31, 23, 59, 58, tzinfo=UTC), datetime(2026, 1, 1, 0, 0, 3, tzinfo=UTC),
+      datetime(2026, 1, 1, 6, 25, 1, tzinfo=UTC)]),
+    # The usual case: written in the days before the collection, same year.
+    (["Nov 17 09:14:01"], datetime(2026, 11, 17, 9, 0, tzinfo=UTC),
+     [datetime(2026, 11, 17, 9, 14, 1, tzinfo=UTC)]),
+    # A log in local time ahead of UTC runs up to a day past its UTC mtime: same year.
+    (["Nov 18 08:59:59"], datetime(2026, 11, 17, 9, 0, tzinfo=UTC),
+     [datetime(2026, 11, 18, 8, 59, 59, tzinfo=UTC)]),
+    # More than a day after the mtime: it was written last year (a year-old file).
+    (["Nov 18 09:00:01"], datetime(2026, 11, 17, 9, 0, tzinfo=UTC),
+     [datetime(2025, 11, 18, 9, 0, 1, tzinfo=UTC)]),
+    # An anchor given in another zone is compared in UTC (08:00 in Tokyo is 23:00 UTC).
+    (["Jan  2 23:30:00"], datetime(2026, 1, 2, 8, 0, tzinfo=timezone(timedelta(hours=9))),
+     [datetime(2025, 1, 2, 23, 30, tzinfo=UTC)]),
+    # Modified on 31 December: every date of that year is at most a day later.
+    (["Dec 31 23:10:00"], datetime(2026, 12, 31, 22, 0, tzinfo=UTC),
+     [datetime(2026, 12, 31, 23, 10, tzinfo=UTC)]),
+])
+def test_yearless_syslog_is_placed_on_the_file_modification_time(texts, anchor, expected):
+    assert read_years(SYSLOG, texts, anchor) == (expected, "anchor")
+
+
+def test_without_an_anchor_the_default_year_starts_the_file():
+    times, source = read_years(SYSLOG, ["Dec 31 23:59:58", "Jan  1 00:00:03"], None, 2026)
+    assert [t.year for t in times] == [2026, 2027] and source == "default"
+    # A year written in the line is never second-guessed, and no year was chosen.
+    times, source = read_years(SYSLOG, ["Dec 31 2024 23:59:58"],
+                               datetime(2026, 1, 2, tzinfo=UTC))
+    assert times == [datetime(2024, 12, 31, 23, 59, 58, tzinfo=UTC)] and source is None
+
+
+def test_android_month_day_times_use_the_anchor_and_ignore_impossible_months():
+    # Android logcat ``MM-DD``: the same rule. A garbage month must not move the year.
+    times, source = read_years(MONTH_DAY, ["12-30 23:10:00.120", "13-01 00:00:00.000",
+                                           "01-02 08:00:00.000"],
+                               datetime(2026, 1, 2, 9, 0, tzinfo=UTC))
+    assert times == [datetime(2025, 12, 30, 23, 10, 0, 120000, tzinfo=UTC), None,
+                     datetime(2026, 1, 2, 8, 0, tzinfo=UTC)]
+    assert source == "anchor"
+
+
+def test_detect_passes_the_anchor_to_the_format_it_returns():
+    lines = [f"Dec 31 {hour:02d}:14:01 web-01 systemd[1]: Started Session {hour}."
+             for hour in range(20, 24)]
+    log_format = detect(lines, default_year=2030, anchor=datetime(2026, 1, 2, tzinfo=UTC))
+    assert log_format.name == "syslog" and log_format.year_source == "anchor"
+    assert log_format.parse(lines[0]).time == datetime(2025, 12, 31, 20, 14, 1, tzinfo=UTC)
+    plain = detect(["2026-11-17 09:14:01,233 ERROR [main] c.a.Pool - timeout"],
+                   anchor=datetime(2026, 1, 2, tzinfo=UTC))
+    assert plain.year_source is None
+
+
 @pytest.mark.parametrize(("value", "expected"), [
     ("2026-11-17T09:14:01+01:00", datetime(2026, 11, 17, 8, 14, 1, tzinfo=UTC)),
     (1794906000, datetime(2026, 11, 17, 9, 0, tzinfo=UTC)),

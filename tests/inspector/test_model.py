@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 
 import orjson
 import pytest
@@ -58,7 +58,8 @@ problems = st.builds(Problem, st.sampled_from(ProblemKind), text, st.none() | te
                      st.none() | text)
 artifacts = st.builds(Artifact, text, st.sampled_from(ArtifactKind), st.integers(0, 2**40),
                       st.none() | st.sampled_from(["gzip", "bz2", "xz"]),
-                      st.sampled_from(ArtifactStatus), st.none() | text, st.lists(text, max_size=3))
+                      st.sampled_from(ArtifactStatus), st.none() | text, st.lists(text, max_size=3),
+                      st.none() | times)
 
 
 @given(st.one_of(findings, events, problems, artifacts))
@@ -93,3 +94,19 @@ def test_times_are_utc_with_z_and_naive_times_are_refused():
     assert format_time(moment) == "2026-11-17T09:14:01.000500Z"
     with pytest.raises(ValueError, match="naive"):
         format_time(datetime(2026, 11, 17))
+
+
+def test_artifact_modified_time_in_json_and_documents_without_it():
+    collected = datetime(2026, 1, 2, 6, 25, 3, tzinfo=UTC)
+    artifact = Artifact("var/log/syslog", ArtifactKind.LOG, 864, modified=collected)
+    data = artifact.to_json()
+    assert data["modified"] == "2026-01-02T06:25:03Z"
+    assert Artifact.from_json(orjson.loads(orjson.dumps(data))) == artifact
+    # A saved analysis from before the key existed reads back with no time.
+    del data["modified"]
+    assert Artifact.from_json(data).modified is None
+    assert Artifact("a.log", ArtifactKind.LOG, 1).to_json()["modified"] is None
+    # Any zone is written as UTC.
+    tokyo = timezone(timedelta(hours=9))
+    in_tokyo = Artifact("a.log", ArtifactKind.LOG, 1, modified=collected.astimezone(tokyo))
+    assert in_tokyo.to_json()["modified"] == "2026-01-02T06:25:03Z"
