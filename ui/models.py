@@ -224,7 +224,8 @@ _KIND_ICONS = {
     ArtifactKind.ARCHIVE: QStyle.StandardPixmap.SP_DirClosedIcon,
 }
 
-TREE_HEADERS = ("Name", "Kind", "Size", "Status")
+TREE_HEADERS = ("Name", "Kind", "Size", "Modified", "Status")
+_STATUS_COLUMN = TREE_HEADERS.index("Status")
 
 
 def status_text(artifact: Artifact) -> str:
@@ -253,8 +254,12 @@ class BundleTree(QStandardItemModel):
         style = QApplication.style()
         for artifact in artifacts:
             parent, name = self._parent_for(artifact.path, folders, style)
+            # When the member was last written, as its container says (UTC): whether the
+            # app was still logging when the bundle was collected, and the anchor of
+            # yearless timestamps.
             row = [QStandardItem(name), QStandardItem(artifact.kind.value),
-                   QStandardItem(human_size(artifact.size)), QStandardItem("")]
+                   QStandardItem(human_size(artifact.size)),
+                   QStandardItem(_time(artifact.modified)), QStandardItem("")]
             for item in row:
                 item.setEditable(False)
                 item.setData(artifact.path, PATH_ROLE)
@@ -300,7 +305,7 @@ class BundleTree(QStandardItemModel):
         if item is None:
             return
         parent = item.parent() or self.invisibleRootItem()
-        status = parent.child(item.row(), 3)
+        status = parent.child(item.row(), _STATUS_COLUMN)
         text = status_text(artifact)
         status.setText(text)
         status.setToolTip(escape_tooltip(text))

@@ -18,7 +18,7 @@ from inspector.model import (
 )
 from inspector.testing import make_bundle
 from ui.main_window import MainWindow, describe_finding
-from ui.models import ROW_ROLE
+from ui.models import ROW_ROLE, TREE_HEADERS
 
 ANALYSIS_TIMEOUT = 60_000
 
@@ -59,7 +59,8 @@ def test_sample_bundle_from_open_to_evidence_in_every_viewer(qtbot, qtmodelteste
     skipped = [a for a in analysis.artifacts if a.status is ArtifactStatus.SKIPPED]
     assert skipped
     item = window.tree_model.items[skipped[0].path]
-    status = (item.parent() or window.tree_model.invisibleRootItem()).child(item.row(), 3)
+    row_parent = item.parent() or window.tree_model.invisibleRootItem()
+    status = row_parent.child(item.row(), TREE_HEADERS.index("Status"))
     assert status.text().startswith("skipped: ")
 
     # A statement locator opens the SQL viewer on that statement.

@@ -21,6 +21,7 @@ from ui.models import (
     PATH_ROLE,
     ROW_ROLE,
     SORT_ROLE,
+    TREE_HEADERS,
     BundleTree,
     FindingsFilter,
     escape_tooltip,
@@ -95,10 +96,13 @@ def test_bundle_tree_nests_archives_and_shows_status(qtmodeltester, sample_dir):
         parent = parent.parent()
     assert nested.path.split("!/")[0].rsplit("/", 1)[-1] in ancestors
     assert item.data(PATH_ROLE) == nested.path
+    modified = item.parent().child(item.row(), TREE_HEADERS.index("Modified"))
+    assert nested.modified is not None
+    assert modified.text() == nested.modified.strftime("%Y-%m-%d %H:%M:%S")
     failed = Artifact(nested.path, nested.kind, nested.size, status=ArtifactStatus.FAILED,
                       reason="logs: timeout: stopped after 900 s")
     tree.update_artifact(failed)
-    status = item.parent().child(item.row(), 3)
+    status = item.parent().child(item.row(), TREE_HEADERS.index("Status"))
     assert status.text() == "failed: logs: timeout: stopped after 900 s"
     assert status.data(Qt.ItemDataRole.ForegroundRole) is not None
 
