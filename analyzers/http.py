@@ -491,6 +491,11 @@ _FAILURE_REASONS = (
     (("ERR_FAILED",), "failed (often a CORS refusal)"),
 )
 
+# Failures the browser chose (an extension or policy blocked the request, the page or the
+# user cancelled it): nothing between the client and the server went wrong.
+_CLIENT_SIDE_REASONS = frozenset({"blocked (by the browser, an extension or a policy)",
+                                  "aborted (cancelled by the page or the user)"})
+
 
 @dataclass(slots=True)
 class Record:
@@ -886,8 +891,13 @@ class _State:
                 message = f"request failed ({record.reason}): {record.method} {record.url}"
             else:
                 message = f"HTTP {record.status} {record.method} {record.url}"
-            yield Event(record.started, self.artifact, EntryLocator(record.index),
-                        Severity.HIGH if record.status >= 500 else Severity.MEDIUM,
+            if record.status >= 500:
+                severity = Severity.HIGH
+            elif record.reason in _CLIENT_SIDE_REASONS:
+                severity = Severity.INFO  # context on the timeline, not trouble
+            else:
+                severity = Severity.MEDIUM
+            yield Event(record.started, self.artifact, EntryLocator(record.index), severity,
                         EventSource.HTTP, message[:URL_SHOWN + 80])
 
 

@@ -17,8 +17,10 @@ Decisions the next engineer needs:
   with no reference or no alignment better than zero it stays at zero. An override
   (``{artifact path: timedelta}``) always wins.
 - An incident is a run of events without a pause longer than ``window`` that involves at
-  least two artifacts. It links the findings of each source that overlap it, one piece of
-  evidence per source, and states the sequence: first time, source, first message, count.
+  least two artifacts. Events of severity ``info`` are context (a request the browser's ad
+  blocker stopped, one the page cancelled): shown on the timeline, never part of a run.
+  It links the findings of each source that overlap it, one piece of evidence per source,
+  and states the sequence: first time, source, first message, count.
 - Rotated files of one log (``inspector.logformat.stitch_order``) share the offset inferred
   for their group: together they have more events to align.
 
@@ -192,9 +194,11 @@ class Timeline:
         self.events = sorted(events, key=Event.sort_key)
 
     def windows(self, window: timedelta) -> Iterator[list[Event]]:
-        """Runs of events with no pause longer than ``window``."""
+        """Runs of events with no pause longer than ``window`` (``info`` events left out)."""
         run: list[Event] = []
         for event in self.events:
+            if event.severity is Severity.INFO:
+                continue
             if run and event.time - run[-1].time > window:
                 yield run
                 run = []

@@ -8,7 +8,10 @@ never ran), and the three sources tell the same story in the same minutes:
 
 - the log: every push to the API fails with ``SSLHandshakeException`` caused by
   ``CertificateExpiredException``, three attempts per order, and the redelivery job's
-  bursts of failures at 09:15 and 09:16;
+  bursts of failures at 09:15 and 09:16. The sync host runs on Central European Time and
+  Spring Boot writes local time without a zone, so the log says 10:14: the timeline has to
+  infer its UTC+01:00 offset (``timeline.clock-offset``) before the three sources line up,
+  and the report's timeline shows the corrected times;
 - the HAR: every API call after 09:14 is status 0 with ``_error``
   ``net::ERR_CERT_DATE_INVALID``, while the portal page and its static assets still load;
 - the capture: the API (which speaks at most TLS 1.2, so its certificate is visible) sends
@@ -36,7 +39,7 @@ import random
 import ssl
 import tempfile
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 from cryptography.hazmat.primitives import serialization
@@ -76,6 +79,9 @@ AUTH = ("203.0.113.31", 443, "auth.example.com")
 INVENTORY = ("10.20.8.30", 443, "inventory.internal.example.com")
 METRICS = ("10.20.8.60", 8080)
 PID = 2231
+# The sync host runs in Frankfurt on Central European Time (UTC+1 in November) and Spring
+# Boot writes local time without a zone; the HAR and the capture are in UTC.
+HOST_ZONE = timezone(timedelta(hours=1), "CET")
 RETRY_DELAYS = (0.5, 1.0)  # seconds before attempts 2 and 3
 
 _HANDSHAKE_TRACE = """\
@@ -99,7 +105,7 @@ java.security.cert.CertPathValidatorException: validity check failed
 \tat java.base/sun.security.validator.PKIXValidator.doValidate(PKIXValidator.java:369)
 \tat java.base/sun.security.validator.Validator.validate(Validator.java:264)
 \t... 19 more
-Caused by: java.security.cert.CertificateExpiredException: NotAfter: Tue Nov 17 09:14:00 UTC 2026
+Caused by: java.security.cert.CertificateExpiredException: NotAfter: Tue Nov 17 10:14:00 CET 2026
 \tat java.base/sun.security.x509.CertificateValidity.valid(CertificateValidity.java:277)
 \tat java.base/sun.security.provider.certpath.BasicChecker.verifyValidity\
 (BasicChecker.java:190)
@@ -117,15 +123,15 @@ class _Call:
     failed_at: float = 0.0
 
 
-def _stamp(epoch: float) -> str:
-    """Spring Boot's default layout: milliseconds after a dot, the host's zone (UTC)."""
-    moment = datetime.fromtimestamp(epoch, UTC)
+def _stamp(epoch: float, zone: timezone = UTC) -> str:
+    """Spring Boot's default layout: milliseconds after a dot, no zone written."""
+    moment = datetime.fromtimestamp(epoch, zone)
     return f"{moment:%Y-%m-%d %H:%M:%S}.{moment.microsecond // 1000:03d}"
 
 
 def _line(epoch: float, level: str, thread: str, logger: str, message: str) -> tuple[float, str]:
     # Logback's %15.15t keeps the last 15 characters of a long thread name.
-    return epoch, (f"{_stamp(epoch)} {level:>5} {PID} --- [{thread[-15:]:>15}] {logger:<40} : "
+    return epoch, (f"{_stamp(epoch, HOST_ZONE)} {level:>5} {PID} --- [{thread[-15:]:>15}] {logger:<40} : "
                    f"{message}")
 
 
@@ -423,8 +429,9 @@ def build(rng: random.Random) -> Built:
         {"artifact": LOG_PATH,
          "locator": {"kind": "line", "line": first_error_line,
                      "end_line": first_error_line + _HANDSHAKE_TRACE.count("\n") + 1},
-         "why": "the first push after 09:14:00 fails with SSLHandshakeException caused by "
-                "CertificateExpiredException (NotAfter 09:14:00 UTC); every push after it "
+         "why": "the first push after 09:14:00 UTC (10:14 in the log, which is written in "
+                "CET without a zone) fails with SSLHandshakeException caused by "
+                "CertificateExpiredException (NotAfter 10:14:00 CET); every push after it "
                 "fails the same way, in bursts when the redelivery job runs"},
         {"artifact": HAR_PATH, "locator": {"kind": "entry", "index": first_failed_entry},
          "why": "the browser's first API call after 09:14:00 ends with status 0 and "
@@ -444,7 +451,7 @@ def build(rng: random.Random) -> Built:
     # One cause, seen by every source: the key requires each source's rule and the
     # incident that ties them together.
     rules = ["tls.certificate-expired", "tls.handshake-failure", "http.failed-requests",
-             "log.exception", "incident.cross-source"]
+             "log.exception", "incident.cross-source", "timeline.clock-offset"]
     return Built(files=files, rules=rules, evidence=evidence)
 
 
@@ -458,7 +465,8 @@ SCENARIO = Scenario(
              "redelivery bursts, the operator's browser gets status 0 with "
              "net::ERR_CERT_DATE_INVALID on every API call, and the capture shows the expired "
              "certificate and the client's fatal alert certificate_expired on every "
-             "connection. Renew and install the certificate (and fix the renewal job). "
+             "connection. The sync log is in CET without a zone (10:14 there is 09:14 UTC): "
+             "its offset must be inferred before the sources line up. Renew and install the certificate (and fix the renewal job). "
              "HikariCP's clock-leap warning, the blocked analytics beacon and the auth "
              "certificate that expires in five days are not the cause."),
     build=build,

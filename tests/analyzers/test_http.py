@@ -288,6 +288,14 @@ def test_events_for_failed_and_server_error_entries_only():
     assert "DNS lookup failed" in run.events[1].message
 
 
+def test_requests_the_browser_itself_blocked_or_cancelled_are_context_events():
+    run = analyze(har(entry(status=0, at=1, error="net::ERR_BLOCKED_BY_CLIENT"),
+                      entry(status=0, at=2, error="net::ERR_ABORTED"),
+                      entry(status=0, at=3, error="net::ERR_CERT_DATE_INVALID")))
+    assert [(e.locator.index, e.severity) for e in run.events] == [
+        (1, Severity.INFO), (2, Severity.INFO), (3, Severity.MEDIUM)]
+
+
 def test_timeline_events_are_capped_and_the_rest_counted():
     run = analyze(har(*[entry(f"https://a.test/{i}", 503, at=i / 10) for i in range(2_050)]))
     assert len(run.events) == 2_000

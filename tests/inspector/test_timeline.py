@@ -105,6 +105,23 @@ def test_trouble_in_one_source_alone_is_no_incident():
     assert list(TimelineAnalyzer().analyze_bundle(View(only_log), RecordingContext())) == []
 
 
+def test_info_events_are_context_never_an_incident():
+    # An ad-blocked beacon in the HAR a minute before the log's trouble: not an incident,
+    # and not the start of one either.
+    beacon = [Event(T0 - timedelta(seconds=50), "client.har", EntryLocator(1), Severity.INFO,
+                    EventSource.HTTP, "request failed (blocked): POST /collect")]
+    log = events("logs/app.log", EventSource.LOG, [T0 + timedelta(seconds=i) for i in range(5)],
+                 "SSLHandshakeException")
+    results = [result("logs/app.log", ArtifactKind.LOG, log),
+               result("client.har", ArtifactKind.HAR, beacon)]
+    assert list(TimelineAnalyzer().analyze_bundle(View(results), RecordingContext())) == []
+    as_trouble = [Event(e.time, e.artifact, e.locator, Severity.MEDIUM, e.source, e.message)
+                  for e in beacon]
+    results[1] = result("client.har", ArtifactKind.HAR, as_trouble)
+    (incident,) = TimelineAnalyzer().analyze_bundle(View(results), RecordingContext())
+    assert incident.rule == "incident.cross-source"
+
+
 def test_describe_sequence_orders_sources_by_first_event():
     evs = (events("b.log", EventSource.LOG, [T0 + timedelta(seconds=5)], "late")
            + events("a.har", EventSource.HTTP, [T0], "early", EntryLocator))

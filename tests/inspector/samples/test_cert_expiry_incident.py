@@ -80,7 +80,9 @@ def test_all_three_sources_fail_in_the_same_minutes(built):
     assert " ERROR " in lines[first - 1]
     assert "SSLHandshakeException" in trace and "CertificateExpiredException" in trace
     assert not any(" ERROR " in line for line in lines[:first - 1])
-    log_time = datetime.fromisoformat(lines[first - 1][:23]).replace(tzinfo=UTC)
+    # The sync host writes Central European Time without a zone.
+    log_time = datetime.fromisoformat(lines[first - 1][:23]).replace(
+        tzinfo=incident.HOST_ZONE).astimezone(UTC)
 
     entries = orjson.loads(built.files[incident.HAR_PATH])["log"]["entries"]
     failing_item, reload_item = key_item(built, incident.HAR_PATH, "entry")
@@ -119,3 +121,14 @@ def test_every_log_line_is_spring_boot_or_part_of_a_trace(built):
     # Every line is a Spring Boot line or part of a stack trace under one.
     for line in built.files[incident.LOG_PATH].decode().splitlines():
         assert line[:4] == "2026" or line.startswith(("javax.", "Caused by:", "\t"))
+
+
+def test_the_log_written_in_cet_is_placed_on_utc_by_the_inferred_offset(analysis):
+    (offset,) = [f for f in analysis.findings if f.rule == "timeline.clock-offset"]
+    assert offset.facts["artifact"] == incident.LOG_PATH
+    assert offset.facts["offset"] == "+01:00" and offset.facts["how"] == "inferred"
+    (incident_finding,) = [f for f in analysis.findings if f.rule == "incident.cross-source"]
+    assert {incident.LOG_PATH, incident.HAR_PATH, incident.CAPTURE_PATH} <= set(
+        incident_finding.facts["sources"])
+    assert incident_finding.first_seen is not None
+    assert 0 <= (incident_finding.first_seen - incident.API_EXPIRY).total_seconds() < 60
