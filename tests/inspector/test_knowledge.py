@@ -69,8 +69,15 @@ def test_each_listed_case_is_recognized(shipped, signature_id, line):
 
 def test_ordinary_lines_match_nothing(shipped):
     for line in ("GET /api/orders 200 in 12 ms", "user 42 logged in",
-                 "Started ReportApplication in 5.1 seconds"):
+                 "Started ReportApplication in 5.1 seconds",
+                 # statistics that count failures are not failures (tshark's -z dns,tree)
+                 "dns: queries=2 responses=2 rcode!=0=0 nxdomain=0 servfail=0"):
         assert shipped.match(line) is None
+
+
+def test_a_resolver_answer_of_nxdomain_is_a_resolution_failure(shipped):
+    line = ";; ->>HEADER<<- opcode: QUERY, status: NXDOMAIN, id: 41830"
+    assert shipped.match(line).id == "net.dns-resolution-failure"
 
 
 GOOD = '''
