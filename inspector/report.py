@@ -37,7 +37,7 @@ import functools
 import html
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, fields
 from datetime import timedelta
 from pathlib import Path
@@ -52,7 +52,7 @@ from inspector.markdown import escape as markdown_escape
 from inspector.markdown import inline_code
 from inspector.model import ArtifactKind, Evidence, Finding, Severity, format_time
 from inspector.redaction import Redactor, check
-from inspector.timeline import offset_text, recorded_offsets
+from inspector.timeline import corrected_span, offset_text, recorded_offsets
 
 FORMAT = "bundle-inspector.report/1"
 MAX_EXCERPT = 400
@@ -91,10 +91,13 @@ class ReportFinding:
     remediation: str = ""
 
     @classmethod
-    def of(cls, finding: Finding, evidence: Iterable[Evidence] | None = None) -> ReportFinding:
+    def of(cls, finding: Finding, evidence: Iterable[Evidence] | None = None,
+           offsets: Mapping[str, timedelta] | None = None) -> ReportFinding:
+        """The finding as the report shows it; ``offsets`` (by artifact, see
+        ``inspector.timeline.recorded_offsets``) put a source's local times on UTC."""
         chosen = list(evidence) if evidence is not None else finding.evidence[:DRAFT_EVIDENCE]
         return cls(finding.rule, finding.severity, finding.title, finding.detail,
-                   _seen(finding), [ReportEvidence.of(e) for e in chosen],
+                   _seen(finding, offsets or {}), [ReportEvidence.of(e) for e in chosen],
                    finding.remediation)
 
 
@@ -177,8 +180,10 @@ class Report:
     def loads(cls, data: bytes | str) -> Report:
         return cls.from_json(orjson.loads(data))
 
-    def add_finding(self, finding: Finding, evidence: Iterable[Evidence] | None = None) -> bool:
-        """Add a finding (or more evidence of one already in); False when nothing changed."""
+    def add_finding(self, finding: Finding, evidence: Iterable[Evidence] | None = None,
+                    offsets: Mapping[str, timedelta] | None = None) -> bool:
+        """Add a finding (or more evidence of one already in); False when nothing changed.
+        ``offsets``: each source's clock offset, as for ``ReportFinding.of``."""
         for existing in self.findings:
             if existing.rule == finding.rule and existing.title == finding.title:
                 known = {(e.artifact, e.where) for e in existing.evidence}
@@ -186,7 +191,7 @@ class Report:
                        if (e.artifact, e.locator.describe()) not in known]
                 existing.evidence.extend(new)
                 return bool(new)
-        self.findings.append(ReportFinding.of(finding, evidence))
+        self.findings.append(ReportFinding.of(finding, evidence, offsets))
         return True
 
 
@@ -230,12 +235,15 @@ def _clip(text: str, limit: int = MAX_EXCERPT) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _seen(finding: Finding) -> str:
+def _seen(finding: Finding, offsets: Mapping[str, timedelta]) -> str:
     parts = []
-    if finding.first_seen:
-        span = format_time(finding.first_seen) or ""
-        if finding.last_seen and finding.last_seen != finding.first_seen:
-            span += f" to {format_time(finding.last_seen)}"
+    first, last, offset = corrected_span(finding, offsets)
+    if first:
+        span = format_time(first) or ""
+        if last and last != first:
+            span += f" to {format_time(last)}"
+        if offset:
+            span += f" (its source writes {offset_text(offset)}; corrected)"
         parts.append(span)
     if finding.count > 1:
         parts.append(f"{finding.count:,} times")
@@ -249,6 +257,7 @@ def draft(analysis: Analysis, bundle: Bundle | None = None) -> Report:
     chosen = findings[:DRAFT_FINDINGS]
     worst = analysis.worst_severity() or Severity.INFO
     top = chosen[0] if chosen else None
+    offsets = recorded_offsets(analysis.findings)
     return Report(
         title=top.title if top else "No problem found in the bundle",
         severity=worst,
@@ -256,7 +265,7 @@ def draft(analysis: Analysis, bundle: Bundle | None = None) -> Report:
         environment=detect_environment(analysis, bundle),
         summary=_summary(analysis, chosen),
         timeline=_timeline(analysis),
-        findings=[ReportFinding.of(f) for f in chosen],
+        findings=[ReportFinding.of(f, offsets=offsets) for f in chosen],
         attachments=[Attachment(a.path, f"{a.kind.value}, {a.size:,} bytes"
                                 + (f", {a.status.value}: {a.reason}" if a.reason else ""))
                      for a in analysis.artifacts if a.kind is not ArtifactKind.ARCHIVE],

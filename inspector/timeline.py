@@ -118,6 +118,26 @@ def recorded_offsets(findings: Iterable[Finding]) -> dict[str, timedelta]:
     return offsets
 
 
+def corrected_span(finding: Finding, offsets: Mapping[str, timedelta]
+                   ) -> tuple[datetime | None, datetime | None, timedelta]:
+    """A finding's first and last seen on the UTC axis, and the offset subtracted to get
+    there: the offset of its source when all its evidence comes from one artifact whose clock
+    was read with one (a per-source finding), else none (its times are already UTC).
+
+    >>> from inspector.model import LineLocator
+    >>> seen = datetime(2026, 11, 17, 10, 14, 2)
+    >>> finding = CLOCK_OFFSET.finding("x", analyzer="logs", first_seen=seen, last_seen=seen,
+    ...                                evidence=[Evidence("app.log", LineLocator(3))])
+    >>> first, last, offset = corrected_span(finding, {"app.log": timedelta(hours=1)})
+    >>> first.hour, offset
+    (9, datetime.timedelta(seconds=3600))
+    """
+    artifacts = {evidence.artifact for evidence in finding.evidence}
+    offset = offsets.get(artifacts.pop(), timedelta(0)) if len(artifacts) == 1 else timedelta(0)
+    first, last = finding.first_seen, finding.last_seen
+    return (first - offset if first else first, last - offset if last else last, offset)
+
+
 _OFFSET_TEXT = re.compile(r"(?P<sign>[+-])(?P<hours>\d\d):(?P<minutes>\d\d)")
 
 

@@ -31,7 +31,7 @@ SHOTS = (
     ("packets.png", "tls_expired_certificate", "packet", 1),
     ("har.png", "gateway_502", "entry", 2),
     ("sql.png", "bundle_basics", "statement", 3),
-    ("timeline.png", "tls_expired_certificate", None, 4),
+    ("timeline.png", "cert_expiry_incident", None, 4),
 )
 
 

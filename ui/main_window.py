@@ -33,6 +33,8 @@ The Tools menu opens two standalone dialogs:
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -86,6 +88,7 @@ from inspector.model import (
     Severity,
     WholeLocator,
 )
+from inspector.timeline import corrected_span, offset_text, recorded_offsets
 from inspector.workspace import Session, WorkspaceError, open_workspace
 from ui.models import (
     PATH_ROLE,
@@ -127,14 +130,19 @@ def _plain_label(text: str = "") -> QLabel:
     return label
 
 
-def describe_finding(finding: Finding) -> str:
-    """The detail pane's text: everything about a finding, as plain text."""
+def describe_finding(finding: Finding, offsets: Mapping[str, timedelta] | None = None) -> str:
+    """The detail pane's text: everything about a finding, as plain text. ``offsets`` (by
+    artifact) put the times of a source that writes local time on UTC."""
     parts = [finding.title, "",
              f"{finding.severity.value.upper()} · {finding.rule} · {finding.category} · "
              f"by {finding.analyzer} · seen {finding.count:,}×"]
-    if finding.first_seen:
-        last = f" to {finding.last_seen:%Y-%m-%d %H:%M:%S}" if finding.last_seen else ""
-        parts.append(f"From {finding.first_seen:%Y-%m-%d %H:%M:%S}{last} UTC")
+    first, last, offset = corrected_span(finding, offsets or {})
+    if first:
+        until = f" to {last:%Y-%m-%d %H:%M:%S}" if last else ""
+        parts.append(f"From {first:%Y-%m-%d %H:%M:%S}{until} UTC")
+        if offset:
+            parts.append(f"(its source writes {offset_text(offset)} without a zone: "
+                         "corrected here; the text below keeps its own times)")
     if finding.detail:
         parts += ["", finding.detail]
     if finding.facts:
@@ -159,6 +167,7 @@ class FindingDetail(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.finding: Finding | None = None
+        self.clock_offsets: dict[str, timedelta] = {}  # set with each analysis
         self.text = QPlainTextEdit(readOnly=True)
         self.text.setPlaceholderText("Select a finding to see what it means and its evidence")
         self.evidence = QListWidget()
@@ -185,7 +194,7 @@ class FindingDetail(QWidget):
         if finding is None:
             self.text.clear()
             return
-        self.text.setPlainText(describe_finding(finding))
+        self.text.setPlainText(describe_finding(finding, self.clock_offsets))
         for evidence in finding.evidence:
             excerpt = " ".join(evidence.excerpt.split())[:200]
             item = QListWidgetItem(f"{evidence.artifact} · {evidence.locator.describe()}"
@@ -615,6 +624,7 @@ class MainWindow(QMainWindow):
         self.tree_model.set_artifacts(opened.artifacts)
         self.tree.expandToDepth(1)
         self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        self._set_clock_offsets({})
         self.findings.reset(opened.findings)
         self.problems.reset(opened.problems)
         self.progress_panel.clear()
@@ -654,6 +664,7 @@ class MainWindow(QMainWindow):
         self.progress_panel.running.clear()
         self.analysis = analysis
         selected = self.current_finding()
+        self._set_clock_offsets(recorded_offsets(analysis.findings))
         self.findings.reset(analysis.findings)
         self.problems.reset(analysis.problems)
         self._add_analyzer_names(analysis.findings)
@@ -672,6 +683,12 @@ class MainWindow(QMainWindow):
         self._open_workspace(analysis)  # its restore notice, if any, replaces the summary
         self.report.setEnabled(True)
         self.analysis_finished.emit(analysis)
+
+    def _set_clock_offsets(self, offsets: dict[str, timedelta]) -> None:
+        """The analysis's clock offsets, for every place that shows a finding's times."""
+        self.findings.set_clock_offsets(offsets)
+        self.detail.clock_offsets = offsets
+        self.report.clock_offsets = offsets
 
     def _on_failed(self, path: Path, message: str) -> None:
         self.task = None

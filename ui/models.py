@@ -18,8 +18,9 @@ not interpret item text as HTML, except tooltips, which get ``escape_tooltip``).
 from __future__ import annotations
 
 import html
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 from PySide6.QtCore import (
@@ -35,6 +36,7 @@ from PySide6.QtWidgets import QApplication, QStyle
 
 from inspector.model import Artifact, ArtifactKind, ArtifactStatus, Finding, Severity
 from inspector.streams import human_size
+from inspector.timeline import corrected_span
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 ROW_ROLE = Qt.ItemDataRole.UserRole + 2  # the Python object behind a row
@@ -147,19 +149,39 @@ def _time(value: Any) -> str:
     return value.strftime("%Y-%m-%d %H:%M:%S") if value is not None else ""
 
 
-FINDING_COLUMNS = (
-    Column("Severity", lambda f: f.severity.value, lambda f: f.severity.rank,
-           lambda f: SEVERITY_COLOURS[f.severity]),
-    Column("Title", lambda f: f.title),
-    Column("Analyzer", lambda f: f.analyzer),
-    Column("Count", lambda f: f"{f.count:,}", lambda f: f.count, align_right=True),
-    Column("First seen", lambda f: _time(f.first_seen),
-           lambda f: f.first_seen.isoformat() if f.first_seen else ""),
-)
+class FindingsModel(RowsModel):
+    """The findings table. "First seen" is on the UTC axis: a finding of a source whose
+    clock was read with an offset (a log in local time) is shown corrected, as the timeline
+    places it, so the table sorts the way things happened.
+
+    Attributes:
+        clock_offsets: each source's offset, by artifact path (``set_clock_offsets``).
+    """
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        self.clock_offsets: dict[str, timedelta] = {}
+        super().__init__((
+            Column("Severity", lambda f: f.severity.value, lambda f: f.severity.rank,
+                   lambda f: SEVERITY_COLOURS[f.severity]),
+            Column("Title", lambda f: f.title),
+            Column("Analyzer", lambda f: f.analyzer),
+            Column("Count", lambda f: f"{f.count:,}", lambda f: f.count, align_right=True),
+            Column("First seen", lambda f: _time(self.first_seen(f)),
+                   lambda f: seen.isoformat() if (seen := self.first_seen(f)) else ""),
+        ), parent)
+
+    def first_seen(self, finding: Finding) -> datetime | None:
+        return corrected_span(finding, self.clock_offsets)[0]
+
+    def set_clock_offsets(self, offsets: Mapping[str, timedelta]) -> None:
+        self.clock_offsets = dict(offsets)
+        if self.rows:
+            column = len(self.columns) - 1
+            self.dataChanged.emit(self.index(0, column), self.index(len(self.rows) - 1, column))
 
 
-def findings_model(parent: QObject | None = None) -> RowsModel:
-    return RowsModel(FINDING_COLUMNS, parent)
+def findings_model(parent: QObject | None = None) -> FindingsModel:
+    return FindingsModel(parent)
 
 
 class FindingsFilter(QSortFilterProxyModel):

@@ -27,6 +27,7 @@ Signals:
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -106,6 +107,9 @@ class ReportPane(QWidget):
         super().__init__(parent)
         self._report = Report()
         self.pseudonyms = PseudonymMap()
+        # Each source's clock offset, set with each analysis: findings added by hand show
+        # their times on UTC, as the draft does.
+        self.clock_offsets: dict[str, timedelta] = {}
         self._loading = False
 
         self.title = QLineEdit()
@@ -234,7 +238,7 @@ class ReportPane(QWidget):
         if any(f.rule == finding.rule and f.title == finding.title
                for f in self._report.findings):
             return False
-        self._report.add_finding(finding)
+        self._report.add_finding(finding, offsets=self.clock_offsets)
         self._findings_changed(len(self._report.findings) - 1)
         return True
 
@@ -243,8 +247,8 @@ class ReportPane(QWidget):
         known = any(f.rule == finding.rule and f.title == finding.title
                     for f in self._report.findings)
         if not known:
-            self._report.add_finding(finding, [evidence])
-        elif not self._report.add_finding(finding, [evidence]):
+            self._report.add_finding(finding, [evidence], self.clock_offsets)
+        elif not self._report.add_finding(finding, [evidence], self.clock_offsets):
             return False
         index = next(i for i, f in enumerate(self._report.findings)
                      if f.rule == finding.rule and f.title == finding.title)

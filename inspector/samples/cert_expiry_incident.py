@@ -131,8 +131,8 @@ def _stamp(epoch: float, zone: timezone = UTC) -> str:
 
 def _line(epoch: float, level: str, thread: str, logger: str, message: str) -> tuple[float, str]:
     # Logback's %15.15t keeps the last 15 characters of a long thread name.
-    return epoch, (f"{_stamp(epoch, HOST_ZONE)} {level:>5} {PID} --- [{thread[-15:]:>15}] {logger:<40} : "
-                   f"{message}")
+    return epoch, (f"{_stamp(epoch, HOST_ZONE)} {level:>5} {PID} --- [{thread[-15:]:>15}] "
+                   f"{logger:<40} : {message}")
 
 
 def _plan_calls(rng: random.Random) -> tuple[list[_Call], list[tuple[float, str]]]:
@@ -466,7 +466,8 @@ SCENARIO = Scenario(
              "net::ERR_CERT_DATE_INVALID on every API call, and the capture shows the expired "
              "certificate and the client's fatal alert certificate_expired on every "
              "connection. The sync log is in CET without a zone (10:14 there is 09:14 UTC): "
-             "its offset must be inferred before the sources line up. Renew and install the certificate (and fix the renewal job). "
+             "its offset must be inferred before the sources line up. Renew and install "
+             "the certificate (and fix the renewal job). "
              "HikariCP's clock-leap warning, the blocked analytics beacon and the auth "
              "certificate that expires in five days are not the cause."),
     build=build,

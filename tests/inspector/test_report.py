@@ -103,6 +103,18 @@ def test_draft_timeline_is_notable_events_in_time_order(incident, drafted):
     assert all(entry.message[:60] in notable for entry in drafted.timeline)
 
 
+def test_findings_of_a_source_in_local_time_are_drafted_on_utc(drafted):
+    # The sample's sync log is written in CET without a zone: 10:14 there is 09:14 UTC.
+    from_log = [f for f in drafted.findings
+                if f.evidence and {e.artifact for e in f.evidence} == {"logs/order-sync.log"}]
+    assert from_log
+    for finding in from_log:
+        assert finding.seen.startswith("2026-11-17T09:1"), finding.seen
+        assert "(its source writes UTC+01:00; corrected)" in finding.seen
+    elsewhere = [f for f in drafted.findings if f not in from_log and f.seen]
+    assert elsewhere and not any("corrected" in f.seen for f in elsewhere)
+
+
 def test_environment_comes_from_stats_and_the_bundle(incident, drafted):
     _, analysis = incident
     found = {(item.label, item.value) for item in drafted.environment}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import zipfile
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from PySide6.QtCore import QMimeData, QPointF, QSettings, Qt, QUrl
@@ -11,6 +12,8 @@ from PySide6.QtGui import QDropEvent
 from inspector.model import (
     ArtifactStatus,
     EntryLocator,
+    Evidence,
+    Finding,
     LineLocator,
     PacketLocator,
     Severity,
@@ -222,6 +225,18 @@ def test_customer_text_is_plain_text_everywhere(qtbot, window, tmp_path):
         assert "<b>" not in describe_finding(finding) or hostile in describe_finding(finding)
     tooltip = window.tree_model.items[analysis.artifacts[0].path].toolTip()
     assert "<b>" not in tooltip and "&lt;b&gt;" in tooltip
+
+
+def test_detail_of_a_finding_from_a_local_time_log_says_it_was_corrected():
+    finding = Finding(rule="log.exception", severity=Severity.MEDIUM, category="errors",
+                      title="SSLHandshakeException x3", analyzer="logs", count=3,
+                      first_seen=datetime(2026, 11, 17, 10, 14, 2, tzinfo=UTC),
+                      last_seen=datetime(2026, 11, 17, 10, 16, 30, tzinfo=UTC),
+                      evidence=[Evidence("logs/order-sync.log", LineLocator(90))])
+    text = describe_finding(finding, {"logs/order-sync.log": timedelta(hours=1)})
+    assert "From 2026-11-17 09:14:02 to 2026-11-17 09:16:30 UTC" in text
+    assert "writes UTC+01:00 without a zone" in text
+    assert "From 2026-11-17 10:14:02" in describe_finding(finding)
 
 
 def test_training_mode_opens_from_the_tools_menu_with_the_apps_data_folder(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
@@ -40,6 +40,19 @@ def finding(n: int, severity: Severity, analyzer: str = "logs") -> Finding:
 FINDINGS = [finding(n, severity, analyzer) for n, (severity, analyzer) in enumerate(
     [(Severity.HIGH, "logs"), (Severity.LOW, "http"), (Severity.CRITICAL, "tls"),
      (Severity.INFO, "logs"), (Severity.MEDIUM, "sql")], 1)]
+
+
+def test_first_seen_of_a_source_in_local_time_is_shown_on_utc(qtmodeltester):
+    model = findings_model()
+    model.append(FINDINGS[:2])
+    assert model.index(0, 4).data() == "2024-05-01 09:01:00"
+    # logs/app1.log was read as UTC+02:00 (say, a CEST host): its 09:01 is 07:01 UTC.
+    model.set_clock_offsets({"logs/app1.log": timedelta(hours=2)})
+    qtmodeltester.check(model)
+    assert model.index(0, 4).data() == "2024-05-01 07:01:00"
+    assert model.index(0, 4).data(SORT_ROLE) == "2024-05-01T07:01:00+00:00"
+    assert model.index(1, 4).data() == "2024-05-01 09:02:00"  # another source: as written
+    assert FINDINGS[0].first_seen.hour == 9  # the finding itself is left as recorded
 
 
 def test_findings_model_appends_batches_and_sorts_by_meaning(qtmodeltester):
