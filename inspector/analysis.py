@@ -32,7 +32,8 @@ class Analysis:
         artifacts: every member, in bundle order, with its status.
         findings: sorted most severe first, then by rule id.
         stats: ``{artifact path: {analyzer name: {...}}}``.
-        timeline: events of every source in UTC order.
+        timeline: events of every source, in time order as written; a source whose
+            clock the timeline corrected has a ``timeline.clock-offset`` finding.
         problems: what could not be read or analyzed, and why.
         timings: seconds spent (``scan``, ``analyze``, ``total``, per analyzer); the only
             part of the document that differs between runs.
