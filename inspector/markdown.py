@@ -15,9 +15,12 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Mapping
+from datetime import timedelta
 
 from inspector.analysis import Analysis
-from inspector.model import ArtifactStatus, Finding, Severity, format_time
+from inspector.model import ArtifactStatus, Finding, Severity
+from inspector.timeline import recorded_offsets, seen_text
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]#+!|~])")
 _SEVERITY_MARK = {
@@ -51,16 +54,13 @@ def _excerpt(text: str) -> str:
     return inline_code(text) if text else ""
 
 
-def _finding(finding: Finding) -> list[str]:
+def _finding(finding: Finding, offsets: Mapping[str, timedelta]) -> list[str]:
     lines = [f"### {_SEVERITY_MARK[finding.severity]}: {escape(finding.title)}", ""]
     meta = [f"rule `{finding.rule}`", f"analyzer `{finding.analyzer}`"]
     if finding.count > 1:
         meta.append(f"count {finding.count:,}")
-    if finding.first_seen:
-        span = format_time(finding.first_seen)
-        if finding.last_seen and finding.last_seen != finding.first_seen:
-            span = f"{span} to {format_time(finding.last_seen)}"
-        meta.append(span or "")
+    if span := seen_text(finding, offsets):
+        meta.append(escape(span))
     lines += [" · ".join(meta), ""]
     if finding.detail:
         lines += [escape(finding.detail), ""]
@@ -94,8 +94,9 @@ def render(analysis: Analysis) -> str:
               + ", ".join(f"{n} {kind}" for kind, n in sorted(kinds.items())) + ".", ""]
     if analysis.findings:
         lines += ["## Findings", ""]
+        offsets = recorded_offsets(analysis.findings)
         for finding in analysis.findings:
-            lines += _finding(finding)
+            lines += _finding(finding, offsets)
     lines += ["## Artifacts", "", "| path | kind | size | status |", "|---|---|---:|---|"]
     for artifact in analysis.artifacts:
         status = artifact.status.value

@@ -52,7 +52,7 @@ from inspector.markdown import escape as markdown_escape
 from inspector.markdown import inline_code
 from inspector.model import ArtifactKind, Evidence, Finding, Severity, format_time
 from inspector.redaction import Redactor, check
-from inspector.timeline import corrected_span, offset_text, recorded_offsets
+from inspector.timeline import offset_text, recorded_offsets, seen_text
 
 FORMAT = "bundle-inspector.report/1"
 MAX_EXCERPT = 400
@@ -237,13 +237,7 @@ def _clip(text: str, limit: int = MAX_EXCERPT) -> str:
 
 def _seen(finding: Finding, offsets: Mapping[str, timedelta]) -> str:
     parts = []
-    first, last, offset = corrected_span(finding, offsets)
-    if first:
-        span = format_time(first) or ""
-        if last and last != first:
-            span += f" to {format_time(last)}"
-        if offset:
-            span += f" (its source writes {offset_text(offset)}; corrected)"
+    if span := seen_text(finding, offsets):
         parts.append(span)
     if finding.count > 1:
         parts.append(f"{finding.count:,} times")

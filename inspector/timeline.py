@@ -138,6 +138,20 @@ def corrected_span(finding: Finding, offsets: Mapping[str, timedelta]
     return (first - offset if first else first, last - offset if last else last, offset)
 
 
+def seen_text(finding: Finding, offsets: Mapping[str, timedelta]) -> str:
+    """``2026-11-17T09:14:02Z to 2026-11-17T09:16:47Z``, on the UTC axis, saying when a
+    source's local clock was corrected; empty for a finding without times."""
+    first, last, offset = corrected_span(finding, offsets)
+    if first is None:
+        return ""
+    span = format_time(first) or ""
+    if last and last != first:
+        span += f" to {format_time(last)}"
+    if offset:
+        span += f" (its source writes {offset_text(offset)}; corrected)"
+    return span
+
+
 _OFFSET_TEXT = re.compile(r"(?P<sign>[+-])(?P<hours>\d\d):(?P<minutes>\d\d)")
 
 

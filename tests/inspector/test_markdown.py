@@ -30,3 +30,23 @@ def test_render_lists_findings_with_evidence_and_artifacts():
     assert "- `logs/app.log`, lines 12-14: `` ERROR pool `x` ``" in text
     assert "Next step: Raise the pool size" in text
     assert "| `logs/app.log` | log | 42 | analyzed |" in text
+
+
+def test_render_puts_a_local_time_source_on_utc_and_says_so():
+    from datetime import UTC, datetime, timedelta
+
+    from inspector.timeline import CLOCK_OFFSET, SourceClock
+
+    written = datetime(2026, 11, 17, 10, 14, 2, tzinfo=UTC)
+    clock = SourceClock("logs/app.log", timedelta(hours=1), "inferred", 8)
+    analysis = Analysis(
+        bundle=BundleInfo("case.zip", "0" * 64, 42),
+        findings=[RULE.finding("SSLHandshakeException", analyzer="logs", count=3,
+                               first_seen=written, last_seen=written + timedelta(minutes=2),
+                               evidence=[Evidence("logs/app.log", LineLocator(90))]),
+                  CLOCK_OFFSET.finding("app.log: clock read as UTC+01:00", analyzer="timeline",
+                                       facts=clock.to_json())])
+    text = render(analysis)
+    assert ("2026-11-17T09:14:02Z to 2026-11-17T09:16:02Z (its source writes "
+            "UTC\\+01:00; corrected)") in text
+    assert "10:14:02" not in text
