@@ -50,9 +50,9 @@ from inspector.bundle import Bundle
 from inspector.files import write_atomically
 from inspector.markdown import escape as markdown_escape
 from inspector.markdown import inline_code
-from inspector.model import ArtifactKind, Evidence, Finding, Severity, format_time
+from inspector.model import ArtifactKind, Event, Evidence, Finding, Severity, format_time
 from inspector.redaction import Redactor, check
-from inspector.timeline import offset_text, recorded_offsets, seen_text
+from inspector.timeline import corrected_span, offset_text, recorded_offsets, seen_text
 
 FORMAT = "bundle-inspector.report/1"
 MAX_EXCERPT = 400
@@ -273,8 +273,10 @@ def _impact(analysis: Analysis) -> str:
     if not serious:
         return ""
     sentences = []
+    offsets = recorded_offsets(analysis.findings)
     for finding in serious[:3]:
-        when = f" from {format_time(finding.first_seen)}" if finding.first_seen else ""
+        first = corrected_span(finding, offsets)[0]
+        when = f" from {format_time(first)}" if first else ""
         sentences.append(f"{finding.title}{when}.")
     sources = sorted({e.artifact for f in serious for e in f.evidence})
     sentences.append(f"{len(serious)} high or critical finding(s) in {len(sources)} "
@@ -309,22 +311,32 @@ def _summary(analysis: Analysis, chosen: list[Finding]) -> str:
 
 
 def _timeline(analysis: Analysis) -> list[TimelineEntry]:
-    """Notable events, one per distinct message, the worst kept when there are too many.
+    """Notable events, one per distinct message and one per place (a log record that is
+    both an error and a known issue is one entry, the more severe), the worst kept when
+    there are too many.
 
     Times are corrected with the clock offsets the analysis inferred or the engineer set
     (``timeline.clock-offset``), as the timeline view shows them, and the entry says so:
     a report's sequence must be the true one, not each source's own clock.
     """
     offsets = recorded_offsets(analysis.findings)
-    seen: dict[str, int] = {}
-    candidates = []
+    seen: set[str] = set()
+    places: dict[tuple[str, str], int] = {}
+    candidates: list[Event] = []
     for event in analysis.timeline:
         if event.severity < Severity.MEDIUM:
             continue
         key = re.sub(r"\d+", "#", event.message)
+        place = (event.artifact, event.locator.describe())
         if key in seen:
             continue
-        seen[key] = len(candidates)
+        seen.add(key)
+        if place in places:
+            index = places[place]
+            if event.severity > candidates[index].severity:
+                candidates[index] = event
+            continue
+        places[place] = len(candidates)
         candidates.append(event)
     if len(candidates) > DRAFT_TIMELINE:
         ranked = sorted(range(len(candidates)),

@@ -101,6 +101,9 @@ def test_draft_timeline_is_notable_events_in_time_order(incident, drafted):
     assert 0 < len(times) <= report_module.DRAFT_TIMELINE
     notable = {e.message[:60] for e in analysis.timeline if e.severity >= Severity.MEDIUM}
     assert all(entry.message[:60] in notable for entry in drafted.timeline)
+    # A log record that is both an error and a known issue is one entry, not two.
+    places = [(entry.artifact, entry.where) for entry in drafted.timeline]
+    assert len(places) == len(set(places))
 
 
 def test_findings_of_a_source_in_local_time_are_drafted_on_utc(drafted):
