@@ -815,6 +815,16 @@ class _FileAnalysis:
 
     # --- findings -----------------------------------------------------------------------
 
+    def _zone_written(self) -> bool:
+        """Whether most timed records carry their zone (``stats["time_zone"]``)."""
+        return bool(self.timed) and self.zone_known * 2 >= self.timed
+
+    def _when(self, moment: datetime, pattern: str = "%Y-%m-%d %H:%M:%S") -> str:
+        """A time for a finding's title or detail: UTC when the log writes its zone, else
+        as the log writes it and said so (the timeline infers the real offset)."""
+        suffix = " UTC" if self._zone_written() else " (log time, no zone)"
+        return f"{moment:{pattern}}{suffix}"
+
     def findings(self) -> Iterator[Finding]:
         yield from self._exception_findings()
         yield from self._burst_findings()
@@ -870,9 +880,9 @@ class _FileAnalysis:
             start, end = _at(window[0]), _at(window[-1] + 1)
             yield ERROR_BURST.finding(
                 f"Error burst: {count} errors in {len(window)} min from "
-                f"{start:%H:%M} UTC ({peak}/min vs {baseline:.1f}/min baseline)",
+                f"{self._when(start, '%H:%M')} ({peak}/min vs {baseline:.1f}/min baseline)",
                 analyzer="logs",
-                detail=(f"Between {format_time(start)} and {format_time(end)} the log has "
+                detail=(f"Between {self._when(start)} and {self._when(end)} the log has "
                         f"{count} error records, peaking at {peak} per minute, against an "
                         f"average of {baseline:.2f} per minute over the whole log."),
                 count=count, first_seen=start, last_seen=end,
@@ -903,11 +913,12 @@ class _FileAnalysis:
             template = self.miner.template(template_id)
             count = self.template_counts[template_id]
             yield NEW_ERROR.finding(
-                f"New error since {first_time:%Y-%m-%d %H:%M} UTC: {_short(template, 120)}",
+                f"New error since {self._when(first_time, '%Y-%m-%d %H:%M')}: "
+                f"{_short(template, 120)}",
                 analyzer="logs",
                 detail=(f"This error message never appears in the first "
                         f"{(first_time - self.first_time)} of the log, then {count} time(s) "
-                        f"from {format_time(first_time)}: something changed then (a deploy, "
+                        f"from {self._when(first_time)}: something changed then (a deploy, "
                         f"a configuration change, a dependency failing)."),
                 count=count, first_seen=first_time,
                 evidence=[Evidence(self.path, LineLocator(line), _short(template))],
@@ -935,7 +946,7 @@ class _FileAnalysis:
             f"{len(restarts)} restart(s)" + (" (crash loop)" if crash_loop else ""),
             analyzer="logs", severity=severity,
             detail=("The log shows the process starting again "
-                    + (f"from {format_time(times[0])} to {format_time(times[-1])}"
+                    + (f"from {self._when(times[0])} to {self._when(times[-1])}"
                        if times else "")
                     + ". Look at what was logged just before each start."),
             count=len(restarts), first_seen=times[0] if times else None,
@@ -964,10 +975,11 @@ class _FileAnalysis:
             if reported > MAX_FINDINGS_PER_RULE:
                 return
             yield GAP.finding(
-                f"Log silent for {silence / 60:.0f} min from {start:%Y-%m-%d %H:%M} UTC",
+                f"Log silent for {silence / 60:.0f} min from "
+                f"{self._when(start, '%Y-%m-%d %H:%M')}",
                 analyzer="logs",
                 detail=(f"About {rate:.0f} records per minute before, then nothing from "
-                        f"{format_time(start)} to {format_time(end)}: the process may have "
+                        f"{self._when(start)} to {self._when(end)}: the process may have "
                         f"hung, stopped, or lost its log."),
                 first_seen=start, last_seen=end,
                 evidence=[Evidence(self.path, LineLocator(max(1, line - 1), line),
@@ -1000,8 +1012,7 @@ class _FileAnalysis:
                for tid, count in sorted(self.template_counts.items(),
                                         key=lambda item: (-item[1], item[0]))[:20]]
         year_source = self.format.year_source
-        zone = "none" if not self.timed else (
-            "explicit" if self.zone_known * 2 >= self.timed else "unknown")
+        zone = "none" if not self.timed else ("explicit" if self._zone_written() else "unknown")
         return {
             "lines": lines,
             "events": self.records,

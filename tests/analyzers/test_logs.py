@@ -144,6 +144,13 @@ def test_error_burst_and_new_error():
     assert len(bursts) == 1
     assert bursts[0].facts["window_start"] == "2026-11-17T08:40:00Z"
     assert bursts[0].count == 75
+    # The log writes no zone: its findings say "log time", never UTC, in plain words.
+    assert "from 08:40 (log time, no zone)" in bursts[0].title
+    assert "UTC" not in bursts[0].title + bursts[0].detail
+    zoned = analyze(app_log(extra=extra).replace(
+        b" INFO", b"+0100 INFO").replace(b" ERROR", b"+0100 ERROR"))
+    assert zoned.stats["time_zone"] == "explicit"
+    assert "from 07:40 UTC" in zoned.by_rule("log.error-burst")[0].title
     new = run.by_rule("log.new-error")
     assert [f.facts["template"] for f in new] == ["payment gateway answered <*> for order <*>"]
     assert run.events and all(e.time.tzinfo is not None for e in run.events)
