@@ -510,11 +510,16 @@ def _signature_needles(signature: Signature) -> tuple[str, ...] | None:
     return tuple(n if signature.case_sensitive else n.lower() for n in needles)
 
 
+MAX_NEEDLES_PER_RUN = 8
+
+
 def _needles(items: Any) -> tuple[str, ...] | None:
     """The best set of literals one of which a match of the parsed ``items`` contains.
 
     >>> _needles(sre_parse.parse(r"\\b(?:Bad Gateway|Gateway Time-?out) \\d+"))
     ('Bad Gateway', 'Gateway Time')
+    >>> _needles(sre_parse.parse(r'"\\s(?:502|504)\\s'))  # re factors it as 50[24]
+    ('502', '504')
     """
     best: tuple[str, ...] | None = None
 
@@ -524,13 +529,19 @@ def _needles(items: Any) -> tuple[str, ...] | None:
                 best is None or min(map(len, candidate)) > min(map(len, best))):
             best = candidate
 
-    run: list[str] = []
+    # The literal run being read, as its few alternative spellings: a small class of
+    # literal characters ([24]) multiplies them rather than ending the run.
+    runs = [""]
     for op, arg in items:
         if op == sre_constants.LITERAL:
-            run.append(chr(arg))
+            runs = [run + chr(arg) for run in runs]
             continue
-        consider(("".join(run),))
-        run = []
+        if op == sre_constants.IN and all(kind == sre_constants.LITERAL for kind, _ in arg) \
+                and len(runs) * len(arg) <= MAX_NEEDLES_PER_RUN:
+            runs = [run + chr(value) for run in runs for _, value in arg]
+            continue
+        consider(tuple(runs))
+        runs = [""]
         if op == sre_constants.SUBPATTERN:
             consider(_needles(arg[-1]))
         elif op == sre_constants.BRANCH:
@@ -539,7 +550,7 @@ def _needles(items: Any) -> tuple[str, ...] | None:
                 consider(tuple(n for branch in branches for n in branch or ()))
         elif op in _REPEATS and arg[0] >= 1:
             consider(_needles(arg[2]))
-    consider(("".join(run),))
+    consider(tuple(runs))
     return best
 
 
