@@ -160,8 +160,20 @@ _FP_ASC = re.compile(r"(.+?)\s+ASC", _A | re.I)
 _LOWER = bytes.maketrans(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ", b"abcdefghijklmnopqrstuvwxyz")
 
 
+_LOWER_TEXT = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
 def _ascii_lower(text: str) -> str:
-    return text.encode("latin-1").translate(_LOWER).decode("latin-1")
+    """``text`` with A-Z lowered and nothing else (pt-query-digest's ``lc`` under Perl's
+    byte semantics); the byte table is the fast path for Latin-1 text.
+
+    >>> _ascii_lower("SELECT 'ÄÖ' FROM 表 WHERE X = '\ufffd'")
+    "select 'ÄÖ' from 表 where x = '\ufffd'"
+    """
+    try:
+        return text.encode("latin-1").translate(_LOWER).decode("latin-1")
+    except UnicodeEncodeError:  # any character past U+00FF (CJK names, U+FFFD)
+        return text.translate(_LOWER_TEXT)
 
 
 def _collapse_unions(query: str) -> str:
@@ -394,8 +406,11 @@ class SlowEvent:
 
 def _slow_time(attributes: dict[str, str], previous: datetime | None) -> datetime | None:
     stamp = attributes.get("timestamp")
-    if stamp and stamp.isdigit():
-        return datetime.fromtimestamp(int(stamp), UTC)
+    if stamp and stamp.isascii() and stamp.isdigit():  # str.isdigit also takes "³"
+        try:
+            return datetime.fromtimestamp(int(stamp), UTC)
+        except (OverflowError, OSError, ValueError):
+            return previous
     text = attributes.get("ts")
     if text:
         for layout in ("%y%m%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S"):
@@ -512,7 +527,12 @@ def _parse_slow_record(record: str, reader: _RecordReader, pending: list[tuple[s
 
 @dataclass
 class QueryClass:
-    """Events that share a fingerprint, with the figures a Percona report shows."""
+    """Events that share a fingerprint, with the figures a Percona report shows.
+
+    ``latin1_bytes``: the texts hold a slow log's bytes read as Latin-1, as pt-query-digest
+    reads them (its id is the MD5 of those bytes; they are shown decoded as UTF-8); False
+    for text already decoded (PostgreSQL server logs), shown and hashed as UTF-8.
+    """
 
     fingerprint: str
     count: int = 0
@@ -531,6 +551,7 @@ class QueryClass:
     example_time: float = -1.0
     example_line: int = 0
     lines: list[int] = field(default_factory=list)
+    latin1_bytes: bool = True
 
     def add(self, query: str, time: float, lock: float, examined: int, sent: int,
             when: datetime | None, line: int, db: str | None, full_scan: bool) -> None:
@@ -558,12 +579,23 @@ class QueryClass:
     def total_time(self) -> float:
         return sum(self.query_times)
 
+    @property
+    def id(self) -> str:
+        if self.latin1_bytes:
+            return query_id(self.fingerprint)
+        return hashlib.md5(self.fingerprint.encode("utf-8", "surrogateescape")).hexdigest().upper()
+
+    def shown(self, text: str) -> str:
+        """``text`` (its fingerprint or example) as readable text."""
+        if self.latin1_bytes:
+            return text.encode("latin-1", "replace").decode("utf-8", "replace")
+        return text
+
     def to_stats(self) -> dict[str, Any]:
         shape = query_shape(self.example)
         return {
-            "id": query_id(self.fingerprint),
-            "fingerprint": self.fingerprint.encode("latin-1", "replace").decode(
-                "utf-8", "replace"),
+            "id": self.id,
+            "fingerprint": self.shown(self.fingerprint),
             "count": self.count,
             "query_time": {"total": round(self.total_time, 6),
                            "max": round(max(self.query_times, default=0.0), 6),
@@ -575,8 +607,7 @@ class QueryClass:
             "first_seen": _iso(self.first_seen),
             "last_seen": _iso(self.last_seen),
             "db": self.db,
-            "example": _excerpt(self.example.encode("latin-1", "replace").decode(
-                "utf-8", "replace"), EXAMPLE_CHARS),
+            "example": _excerpt(self.shown(self.example), EXAMPLE_CHARS),
             "example_line": self.example_line,
             "lines": list(self.lines),
             "tables": shape["tables"],
@@ -587,7 +618,7 @@ class QueryClass:
 def _int(text: str | None) -> int:
     try:
         return int(float(text)) if text else 0
-    except ValueError:
+    except (ValueError, OverflowError):  # not a number, or inf/nan
         return 0
 
 
@@ -1287,7 +1318,7 @@ class _ServerLogFindings:
             key = fingerprint(query)
             query_class = self.classes.get(key)
             if query_class is None:
-                query_class = self.classes[key] = QueryClass(key)
+                query_class = self.classes[key] = QueryClass(key, latin1_bytes=False)
             query_class.add(query, float(duration.group("ms")) / 1000, 0.0, 0, 0, entry.time,
                             entry.line, None, False)
             return
@@ -1544,7 +1575,7 @@ class SqlAnalyzer:
                             LineLocator(query_class.example_line), Severity.LOW,
                             EventSource.SQL,
                             _excerpt(f"slow query {query_class.example_time:.1f} s: "
-                                     f"{query_class.fingerprint}", 200))
+                                     f"{query_class.shown(query_class.fingerprint)}", 200))
         yield Stats(events=kept, skipped_events=dropped, classes=len(classes),
                     queries=[c.to_stats() for c in ranked])
 

@@ -507,7 +507,7 @@ class CertificateInfo:
 def _key_description(certificate: x509.Certificate) -> tuple[str, int | None]:
     try:
         key = certificate.public_key()
-    except (ValueError, TypeError):  # unsupported or malformed key: report, don't fail
+    except (ValueError, TypeError, UnsupportedAlgorithm):  # report it, don't fail
         return "unknown", None
     if isinstance(key, rsa.RSAPublicKey):
         return "RSA", key.key_size
@@ -596,11 +596,16 @@ def _issued_by(child: x509.Certificate, parent: x509.Certificate) -> bool:
 
 
 def chain_problem(chain: list[bytes]) -> str | None:
-    """Why a server's chain (leaf first) does not link up, or ``None`` when it does."""
+    """Why a server's chain (leaf first) does not link up, or ``None`` when it does or when
+    a certificate in it is too broken to tell (``cryptography`` parses names lazily and
+    raises ``ValueError`` on first use of a malformed one)."""
     try:
-        certificates = [x509.load_der_x509_certificate(der) for der in chain]
-    except ValueError:
+        return _chain_problem([x509.load_der_x509_certificate(der) for der in chain])
+    except (ValueError, TypeError, UnsupportedAlgorithm):
         return None
+
+
+def _chain_problem(certificates: list[x509.Certificate]) -> str | None:
     if not certificates:
         return None
     leaf = certificates[0]
@@ -1142,7 +1147,7 @@ class _Report:
         if der not in self.certificate_cache:
             try:
                 self.certificate_cache[der] = describe_certificate(der)
-            except ValueError as error:
+            except (ValueError, TypeError, UnsupportedAlgorithm) as error:
                 self.context.warn(f"unreadable certificate ({error})")
                 self.certificate_cache[der] = None
         return self.certificate_cache[der]

@@ -202,7 +202,12 @@ def build_time(parts: dict[str, str | None], default_year: int) -> tuple[datetim
     offset = _zone_minutes(parts.get("z"))
     if offset is None:
         return value.replace(tzinfo=UTC), False
-    return value.replace(tzinfo=timezone(timedelta(minutes=offset))).astimezone(UTC), True
+    if not -24 * 60 < offset < 24 * 60:
+        return None  # "+9959": no zone is a day or more away from UTC
+    try:
+        return value.replace(tzinfo=timezone(timedelta(minutes=offset))).astimezone(UTC), True
+    except OverflowError:  # year 1 or 9999 moved across the calendar's edge
+        return None
 
 
 # The parts of a timestamp that are not the fraction: the cache key of a conversion.

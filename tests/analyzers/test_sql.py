@@ -55,6 +55,35 @@ def test_fingerprint_follows_pt_query_digest_rules(query: str, expected: str) ->
     assert fingerprint(query) == expected
 
 
+def test_fingerprint_of_text_beyond_latin_1_lowers_only_ascii() -> None:
+    # A PostgreSQL log with Japanese table names, and a statement whose bytes were not
+    # UTF-8 (read with U+FFFD): the fingerprint crashed on both (found by mutation).
+    assert fingerprint("SELECT * FROM 注文 WHERE 顧客 = 'Ä'") == "select * from 注文 where 顧客 = ?"
+    assert fingerprint("SELECT \ufffd FROM T WHERE ID = 5") == "select \ufffd from t where id = ?"
+    line = ("2026-11-17 09:14:0{n}.000 UTC [4305] app@shop LOG:  duration: 2500.000 ms  "
+            "statement: SELECT * FROM {table} WHERE id = {n}\n")
+    log = (line.format(n=5, table="注文") + line.format(n=6, table="orders")).encode() \
+        + line.format(n=7, table="\0").encode().replace(b"\0", b"\xff\xfe")
+    run = run_analyzer(SqlAnalyzer(), log, name="postgresql.log")
+    queries = run.stats["queries"]
+    assert [q["fingerprint"] for q in queries] == [
+        "select * from orders where id = ?", "select * from 注文 where id = ?",
+        "select * from \ufffd\ufffd where id = ?"]
+    assert len({q["id"] for q in queries}) == 3  # no two names collapse to "??"
+
+
+def test_slow_log_with_garbled_numbers_keeps_its_events() -> None:
+    log = ("# Time: 2026-11-17T09:14:01.000000Z\n# User@Host: app[app] @  [10.0.0.5]  Id: 12\n"
+           "# Query_time: 2.5  Lock_time: 0.0  Rows_sent: 1  Rows_examined: inf\n"
+           "SET timestamp=1\u00b3794907663;\nSELECT * FROM orders WHERE id = 7;\n"
+           "# Time: 2026-11-17T09:14:02.000000Z\n# User@Host: app[app] @  [10.0.0.5]  Id: 12\n"
+           "# Query_time: 1.5  Lock_time: 0.0  Rows_sent: 1  Rows_examined: 1e999\n"
+           "SET timestamp=1794907664;\nSELECT * FROM orders WHERE id = 8;\n").encode()
+    run = run_analyzer(SqlAnalyzer(), log, name="slow.log", kind=ArtifactKind.MYSQL_SLOW_LOG)
+    (query,) = run.stats["queries"]
+    assert query["count"] == 2 and query["rows_examined"]["total"] == 0
+
+
 def test_union_collapse_stays_fast_on_long_queries() -> None:
     query = "select a from t " + " union select b from u" * 3000
     assert fingerprint(query).startswith("select a from t union select b from u")

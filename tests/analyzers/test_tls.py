@@ -229,6 +229,26 @@ def test_chain_problem_names_the_missing_issuer(pki):
     assert "did not issue it" in chain_problem([good[0], pki["root"].public_bytes(der)])
 
 
+def test_certificates_cryptography_cannot_read_are_reported_not_fatal(pki):
+    """Found by mutating the sample captures: a curve no one implements and a name whose
+    value has the wrong ASN.1 tag (``cryptography`` reads names lazily and raises then)."""
+    der = serialization.Encoding.DER
+    p256 = bytes.fromhex("06082a8648ce3d030107")  # the OID of prime256v1
+    leaf_der = leaf(pki).public_bytes(der)
+    unknown_curve = leaf_der.replace(p256, bytes.fromhex("06082a8648ce3d030109"))
+    intermediate = pki["intermediate"].public_bytes(der)
+    subject = intermediate.find(b"\x0c\x0fTest Issuing CA")
+    bad_name = intermediate[:subject] + b"\x02" + intermediate[subject + 1:]  # an INTEGER
+    assert chain_problem([unknown_curve, bad_name]) is None  # too broken to judge
+    flight = record(22, server_hello(0x0303, 0xC02F) + handshake(11, vector(
+        vector(unknown_curve, 3) + vector(bad_name, 3), 3)) + handshake(14, b""))
+    run = analyze(tls_capture(record(22, client_hello()), flight))
+    (described,) = run.stats["certificates"]  # the unreadable one is left out, and said
+    assert described["subject"] == "CN=api.example.com" and described["key_type"] == "unknown"
+    assert any("unreadable certificate" in warning for warning in run.context.warnings)
+    assert run.stats["server_hellos"] == 1
+
+
 # --- reassembly -----------------------------------------------------------------------------------
 
 

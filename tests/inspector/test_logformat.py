@@ -295,3 +295,11 @@ def test_layout_gives_exactly_what_parse_gives(stamp, headers, rng):
             # The level depends on these digits (a syslog priority): only the rest holds.
             twin_layout = dataclasses.replace(twin_layout, level=layout.level)
         assert twin_layout == layout
+
+
+def test_a_zone_a_day_or_more_from_utc_is_no_time():
+    # "+9959" after a mutated byte: datetime refuses such an offset; the line keeps no time.
+    log = detect(["2026-11-17T09:14:01.000+01:00 INFO ready"] * 5)
+    assert log.parse("2026-11-17T09:14:01.000+01:00 INFO ready").time is not None
+    record = log.parse("2026-11-17T09:14:01.000+99:59 INFO ready")
+    assert record is None or record.time is None
