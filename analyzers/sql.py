@@ -1536,7 +1536,10 @@ class SqlAnalyzer:
                     kinds[statement.kind] += 1
                     if statement.kind.startswith(("CREATE", "ALTER")):
                         if len(statement.raw) <= DDL_PARSE_CAP:
-                            schema.feed(statement.text, statement.index, statement.line)
+                            # Names and types end up in stats and findings: invalid
+                            # UTF-8 is shown replaced, never as unencodable surrogates.
+                            schema.feed(statement.raw.decode("utf-8", "replace"),
+                                        statement.index, statement.line)
                         else:
                             oversized += 1
                     if statements % 256 == 0:

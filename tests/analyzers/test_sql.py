@@ -403,3 +403,12 @@ def test_deadlock_scenario() -> None:
     key_line = built.evidence[0]["locator"]["line"]
     assert dead.evidence[0].locator.line == key_line
     assert b"retry" in built.files["app/orders.log"]
+
+
+def test_dump_with_invalid_utf8_in_names_gives_serializable_stats() -> None:
+    # A dump re-encoded by an editor: the table and a column name hold Latin-1 bytes.
+    dump = (b"CREATE TABLE `kunden_\xfcbersicht` (\n  `id` int NOT NULL,\n"
+            b"  `stra\xdfe` varchar(64) DEFAULT NULL,\n  PRIMARY KEY (`id`)\n) ENGINE=InnoDB;\n")
+    run = run_analyzer(SqlAnalyzer(), dump, name="dump.sql", kind=ArtifactKind.SQL_DUMP)
+    text = orjson.dumps(run.stats).decode()
+    assert "kunden_\ufffdbersicht" in text and "stra\ufffde" in text
