@@ -38,6 +38,10 @@ written after its file was last modified). Where it comes from:
 A time that is missing, zero, before 1990 (zip's 1980-01-01 default, tar's 0), after 2200
 or unreadable is ``None``: it is better to know nothing than to anchor on garbage. Reading
 a time never raises; a hostile extra field or header is ignored, field by field.
+
+UTF-16 text members (``inspector.sniff.text_encoding_of``: a byte-order mark, or NULs in
+every other byte of ASCII text) are read through ``inspector.streams.transcoded``: every
+consumer gets UTF-8, and ``Artifact.encoding`` says it was UTF-16.
 """
 
 from __future__ import annotations
@@ -70,8 +74,16 @@ from inspector.model import (
     WholeLocator,
 )
 from inspector.rules import rule
-from inspector.sniff import HEAD_BYTES, compression_of, is_tar, is_zip, sniff, unsupported_archive
-from inspector.streams import Budget, LimitExceeded, Limits, guarded, human_size
+from inspector.sniff import (
+    HEAD_BYTES,
+    compression_of,
+    is_tar,
+    is_zip,
+    sniff,
+    text_encoding_of,
+    unsupported_archive,
+)
+from inspector.streams import Budget, LimitExceeded, Limits, guarded, human_size, transcoded
 
 NEST = "!/"
 
@@ -824,6 +836,8 @@ class Bundle:
         stream = container.open_member(last[0], budget, artifact.path)
         if artifact.compression:
             stream = guarded(stream, budget, name=artifact.path, codec=artifact.compression)
+        if artifact.encoding:
+            stream = transcoded(stream, artifact.encoding)
         return stream
 
     def _root_container(self) -> Container:
@@ -1217,6 +1231,7 @@ class _Scanner:
             name = artifact.path.rsplit("/", 1)[-1]
             if codec:
                 name = name.rsplit(".", 1)[0]
+            artifact.encoding = text_encoding_of(inner_head)
             artifact.kind = sniff(inner_head, name)
             foreign = unsupported_archive(inner_head)
             if foreign:

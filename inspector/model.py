@@ -440,6 +440,9 @@ class Artifact:
         modified: when the member was last modified, as its container records it (aware
             UTC), or ``None`` when the container records no plausible time. Analyzers use
             it to place timestamps that carry no year (see ``inspector.bundle``).
+        encoding: ``utf-16-le`` or ``utf-16-be`` when the member is UTF-16 text, which
+            the reader turns into UTF-8 as it reads (Windows tools write UTF-16), else
+            ``None``.
         ref: how the reader finds the member again: a tuple of per-container keys. Internal;
             not part of the JSON contract.
     """
@@ -452,6 +455,7 @@ class Artifact:
     reason: str | None = None
     analyzers: list[str] = field(default_factory=list)
     modified: datetime | None = None
+    encoding: str | None = None
     ref: tuple[Any, ...] = ()
 
     def to_json(self) -> JSON:
@@ -464,6 +468,7 @@ class Artifact:
             "reason": self.reason,
             "analyzers": list(self.analyzers),
             "modified": format_time(self.modified),
+            "encoding": self.encoding,
         }
 
     @classmethod
@@ -477,4 +482,5 @@ class Artifact:
             reason=data.get("reason"),
             analyzers=list(data.get("analyzers", [])),
             modified=parse_time(data.get("modified")),  # absent from older documents
+            encoding=data.get("encoding"),  # so is this
         )

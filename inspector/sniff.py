@@ -127,7 +127,7 @@ def looks_binary(head: bytes) -> bool:
     """NUL bytes, or mostly non-text bytes, in a head that is not UTF-16 text."""
     if not head:
         return False
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if text_encoding_of(head):
         return False
     if b"\0" in head[:8192]:
         return True
@@ -151,11 +151,40 @@ def _json_lines(lines: list[bytes]) -> bool:
     return objects / len(lines) >= 0.8
 
 
-def _utf16_to_utf8(head: bytes) -> bytes:
-    codec = "utf-16-le" if head.startswith(b"\xff\xfe") else "utf-16-be"
-    body = head[2:]
-    body = body[: len(body) // 2 * 2]
-    return body.decode(codec, errors="replace").encode("utf-8")
+def text_encoding_of(head: bytes) -> str | None:
+    r"""``utf-16-le`` or ``utf-16-be`` when ``head`` is UTF-16 text, else ``None``.
+
+    Windows tools write UTF-16: PowerShell 5's ``>`` and ``Out-File``, Event Viewer
+    exports, many services' own logs. A byte-order mark says so; without one, text that is
+    mostly ASCII has a NUL in every other byte, on the same side.
+
+    >>> text_encoding_of("\ufeff2026-11-17 ERROR x".encode("utf-16-le"))
+    'utf-16-le'
+    >>> text_encoding_of(("2026-11-17 09:14:01 ERROR boom\r\n" * 3).encode("utf-16-be"))
+    'utf-16-be'
+    >>> text_encoding_of(bytes(range(256))) is None
+    True
+    """
+    if head.startswith(b"\xff\xfe") and not head.startswith(b"\xff\xfe\0\0"):
+        return "utf-16-le"
+    if head.startswith(b"\xfe\xff"):
+        return "utf-16-be"
+    sample = head[:4096]
+    pairs = len(sample) // 2
+    if pairs < 16:
+        return None
+    even_nul = sample[0:pairs * 2:2].count(0)
+    odd_nul = sample[1:pairs * 2:2].count(0)
+    if odd_nul >= 0.9 * pairs and even_nul <= 0.02 * pairs:
+        return "utf-16-le"
+    if even_nul >= 0.9 * pairs and odd_nul <= 0.02 * pairs:
+        return "utf-16-be"
+    return None
+
+
+def _utf16_to_utf8(head: bytes, codec: str) -> bytes:
+    body = head[: len(head) // 2 * 2]
+    return body.decode(codec, errors="replace").removeprefix("\ufeff").encode("utf-8")
 
 
 def sniff(head: bytes, name: str = "") -> ArtifactKind:
@@ -173,8 +202,9 @@ def sniff(head: bytes, name: str = "") -> ArtifactKind:
         return ArtifactKind.ARCHIVE
     if unsupported_archive(head) or compression_of(head):
         return ArtifactKind.BINARY
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        head = _utf16_to_utf8(head)
+    encoding = text_encoding_of(head)
+    if encoding:
+        head = _utf16_to_utf8(head, encoding)
     if not head.strip():
         return ArtifactKind.TEXT if head else _by_name_only(lowered)
     if looks_binary(head):

@@ -9,6 +9,7 @@ whatever its headers claim (a gzip size trailer, a zip's declared size).
 from __future__ import annotations
 
 import bz2
+import codecs
 import gzip
 import io
 import lzma
@@ -248,3 +249,49 @@ def guarded(raw: BinaryIO, budget: Budget, *, name: str, codec: str | None = Non
         stream = GuardedStream(decompressor(codec, counter), budget, name=name,  # type: ignore[arg-type]
                                compressed=counter)
     return io.BufferedReader(stream, CHUNK)
+
+
+class Utf8Transcoder(io.RawIOBase):
+    """A stream of UTF-16 text (``utf-16-le``/``-be``) read as UTF-8 bytes.
+
+    The reader puts it over members that ``inspector.sniff.text_encoding_of`` recognizes,
+    so analyzers and viewers read every text member as UTF-8 and the line numbers they
+    give agree. A leading byte-order mark is dropped; code units that do not decode become
+    U+FFFD, as invalid UTF-8 does elsewhere.
+    """
+
+    def __init__(self, raw: BinaryIO, encoding: str) -> None:
+        super().__init__()
+        self._raw = raw
+        self._decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
+        self._pending = b""
+        self._first = True
+        self._eof = False
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
+        while not self._pending and not self._eof:
+            data = self._raw.read(CHUNK)
+            text = self._decoder.decode(data, final=not data)
+            self._eof = not data
+            if self._first and text:
+                text = text.removeprefix("\ufeff")
+                self._first = False
+            self._pending = text.encode("utf-8", "replace")
+        count = min(len(buffer), len(self._pending))
+        buffer[:count] = self._pending[:count]
+        self._pending = self._pending[count:]
+        return count
+
+    def close(self) -> None:
+        try:
+            self._raw.close()
+        finally:
+            super().close()
+
+
+def transcoded(raw: BinaryIO, encoding: str) -> io.BufferedReader:
+    """``raw`` (UTF-16 text) as a buffered UTF-8 byte stream; see ``Utf8Transcoder``."""
+    return io.BufferedReader(Utf8Transcoder(raw, encoding), CHUNK)

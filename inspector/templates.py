@@ -53,6 +53,8 @@ from typing import TextIO
 import orjson
 
 from inspector.logformat import MAX_HEADER, LogFormat, detect
+from inspector.sniff import HEAD_BYTES, text_encoding_of
+from inspector.streams import transcoded
 
 MAX_MESSAGE = 1000
 MAX_REMEMBERED = 2_000_000  # masked messages kept: a pathological log must not eat memory
@@ -232,8 +234,12 @@ def mine(lines: Iterable[str], log_format: LogFormat | None = None) -> list[tupl
 
 
 def read_lines(path: Path) -> Iterator[str]:
-    """The lines of a text file, without line ends; invalid UTF-8 becomes U+FFFD."""
-    with path.open("rb") as stream:
+    """The lines of a text file, without line ends; invalid UTF-8 becomes U+FFFD. UTF-16
+    files (``inspector.sniff.text_encoding_of``) are read as the bundle reader reads them."""
+    with path.open("rb") as raw_stream:
+        encoding = text_encoding_of(raw_stream.read(HEAD_BYTES))
+        raw_stream.seek(0)
+        stream = transcoded(raw_stream, encoding) if encoding else raw_stream
         for raw in stream:
             yield raw.rstrip(b"\r\n").decode("utf-8", "replace")
 

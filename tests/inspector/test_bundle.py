@@ -628,3 +628,44 @@ def test_same_bundle_same_times(tmp_path):
     with open_bundle(path) as first, open_bundle(path) as second:
         assert [a.to_json() for a in first.artifacts] == [a.to_json() for a in second.artifacts]
         assert first.artifacts[0].to_json()["modified"] == "2026-11-17T09:00:00Z"
+
+
+# --- UTF-16 text ---------------------------------------------------------------------------
+
+POWERSHELL_LOG = "".join(
+    f"2026-11-17 09:14:{second:02d},000 ERROR [worker-1] Sync - Connection refused: "
+    f"db-01.internal:5432 (Zürich site)\r\n" for second in range(20))
+
+
+def test_utf16_members_are_read_as_utf8_and_say_so(tmp_path):
+    # PowerShell 5's "Get-Content ... > out.log" writes UTF-16LE with a mark; a Windows
+    # service may write it without one; either may be gzipped by the collector.
+    with_mark = ("\ufeff" + POWERSHELL_LOG).encode("utf-16-le")
+    path = make_bundle(tmp_path / "case.zip", {
+        "win/out.log": with_mark,
+        "win/service.log.gz": gzip.compress(POWERSHELL_LOG.encode("utf-16-le")),
+        "win/utf8.log": POWERSHELL_LOG.encode(),
+    })
+    with open_bundle(path) as bundle:
+        by_path = {a.path: a for a in bundle.artifacts}
+        assert by_path["win/out.log"].encoding == "utf-16-le"
+        assert by_path["win/service.log.gz"].encoding == "utf-16-le"
+        assert by_path["win/service.log.gz"].compression == "gzip"
+        assert by_path["win/utf8.log"].encoding is None
+        for name in by_path:
+            assert by_path[name].kind is ArtifactKind.LOG
+            with bundle.open(name) as stream:
+                assert stream.read() == POWERSHELL_LOG.encode()
+
+
+def test_a_utf16_log_is_analyzed_like_any_other(tmp_path):
+    from inspector.cli import run_analysis
+
+    path = make_bundle(tmp_path / "case", {
+        "win/out.log": ("\ufeff" + POWERSHELL_LOG).encode("utf-16-le")})
+    analysis = run_analysis(path)
+    assert analysis.stats["win/out.log"]["logs"]["lines"] == 20
+    assert not analysis.problems  # before: 20 lines "with binary data", skipped
+    (refused,) = [f for f in analysis.findings if f.rule == "log.known-issue"]
+    assert refused.count == 20 and refused.evidence[0].locator.line == 1
+    assert "Zürich" in refused.evidence[0].excerpt

@@ -106,6 +106,10 @@ def test_artifact_modified_time_in_json_and_documents_without_it():
     del data["modified"]
     assert Artifact.from_json(data).modified is None
     assert Artifact("a.log", ArtifactKind.LOG, 1).to_json()["modified"] is None
+    # Likewise the text encoding the reader transcodes.
+    windows = Artifact("out.log", ArtifactKind.LOG, 64, encoding="utf-16-le")
+    assert Artifact.from_json(orjson.loads(orjson.dumps(windows.to_json()))) == windows
+    assert Artifact.from_json({"path": "a", "kind": "log", "size": 1}).encoding is None
     # Any zone is written as UTC.
     tokyo = timezone(timedelta(hours=9))
     in_tokyo = Artifact("a.log", ArtifactKind.LOG, 1, modified=collected.astimezone(tokyo))

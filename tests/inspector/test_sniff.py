@@ -61,3 +61,23 @@ def test_binary_detection_ignores_utf16_text():
 def test_sniffing_a_huge_single_line_is_linear():
     # A 10 MB line with no newline must not make the timestamp regex backtrack.
     assert sniff(b"9" * 10_000_000, "x") in (K.TEXT, K.LOG)
+
+
+@pytest.mark.parametrize(("data", "expected"), [
+    # PowerShell 5's "> out.log": UTF-16LE with a byte-order mark.
+    ("\ufeff2026-11-17 09:14:01 ERROR refused\r\n".encode("utf-16-le") * 2, "utf-16-le"),
+    ("\ufeffEvent exported\r\n".encode("utf-16-be"), "utf-16-be"),
+    # No mark, as some services write: a NUL in every other byte of ASCII text.
+    (("2026-11-17 09:14:01 ERROR refused\r\n" * 3).encode("utf-16-le"), "utf-16-le"),
+    (("2026-11-17 09:14:01 ERROR refused\r\n" * 3).encode("utf-16-be"), "utf-16-be"),
+    (b"2026-11-17 09:14:01 ERROR refused\n", None),
+    ("\ufeffx".encode("utf-32-le"), None),  # UTF-32's mark starts like UTF-16LE's
+    (bytes(4096), None),  # zeros are not text
+    (bytes(range(256)) * 4, None),
+])
+def test_utf16_text_is_recognized_with_or_without_a_mark(data, expected):
+    from inspector.sniff import text_encoding_of
+
+    assert text_encoding_of(data) == expected
+    if expected:
+        assert sniff(data, "out.log") is K.LOG

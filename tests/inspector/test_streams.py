@@ -42,3 +42,24 @@ def test_corrupt_compressed_data_is_an_os_error():
 def test_human_size():
     assert human_size(999) == "999 bytes"
     assert human_size(3 * 1024**2) == "3.0 MiB"
+
+
+class _Trickle(io.BytesIO):
+    """A stream that hands out one byte per read, to split every code unit and pair."""
+
+    def read(self, size=-1):
+        return super().read(1)
+
+
+def test_utf16_is_read_as_utf8_whatever_the_reads_split():
+    from inspector.streams import transcoded
+
+    text = "2026-11-17 09:14:01 ERROR Zürich \U0001f525 refused\r\nsecond line\r\n"
+    for encoding in ("utf-16-le", "utf-16-be"):
+        data = ("\ufeff" + text).encode(encoding)
+        assert transcoded(_Trickle(data), encoding).read() == text.encode()
+        lines = list(transcoded(io.BytesIO(data), encoding))
+        assert lines == [line.encode() for line in text.splitlines(keepends=True)]
+    # A cut in the middle of a code unit ends in U+FFFD, never an exception.
+    cut = text.encode("utf-16-le")[:-1]
+    assert transcoded(io.BytesIO(cut), "utf-16-le").read().endswith("line\r\ufffd".encode())
