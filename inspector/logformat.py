@@ -380,8 +380,8 @@ class LogFormat:
     """A detected format: ``parse(line)`` gives a ``Record`` or ``None`` for a continuation.
 
     Attributes:
-        name: ``json``, ``cri``, ``access``, ``syslog``, ``nginx-error``, ``apache-error``,
-            ``timestamp-first``, ``python-default`` or ``plain``.
+        name: ``json``, ``cri``, ``access``, ``w3c`` (IIS), ``syslog``, ``nginx-error``,
+            ``apache-error``, ``timestamp-first``, ``python-default`` or ``plain``.
         time_format: the ``TimeFormat`` of its timestamps, when it has them.
         has_time: whether records carry a time.
     """
@@ -672,7 +672,8 @@ def _parse_json(line: str) -> Record | None:
     elif not isinstance(message, str):
         message = orjson.dumps(message).decode()
     message = message.rstrip("\n")
-    if level is None and "stream" in data and data.get("stream") == "stderr":
+    if level is None and data.get("stream") in ("stdout", "stderr"):
+        # Docker's json-file driver wraps the app's own line: its header has the level.
         level = _search_level(message)
     error = data.get("error") or data.get("exception") or data.get("stack_trace")
     if isinstance(error, str) and error:
@@ -734,6 +735,56 @@ _PYTHON_DEFAULT = (r"(?P<level>DEBUG|INFO|WARNING|ERROR|CRITICAL):(?P<logger>[\w
                    r"(?P<message>.*)")
 
 
+# The W3C extended log format (IIS, and proxies that copy it): "#" directives, then
+# space-separated fields in the order its "#Fields:" directive lists. Values never hold
+# spaces (IIS writes "+"). Times are UTC by the format's definition, but nothing in a line
+# says so: they are read like any zoneless time and the timeline checks the offset.
+_W3C_FIELDS = re.compile(r"#Fields:[ \t]*(?P<names>[^\n]{1,4000})")
+_W3C_GROUPS = {"c-ip": "client", "cs-method": "method", "cs-uri-stem": "uri",
+               "cs-uri-query": "query", "sc-status": "status", "time-taken": "taken"}
+_W3C_VALUE = r"[^ \n]{1,8000}"
+
+
+def _w3c_format(sample: Sequence[str], default_year: int,
+                anchor: datetime | None) -> LogFormat | None:
+    """The W3C format of a file whose ``#Fields:`` directive is in ``sample``, when its
+    ``date`` and ``time`` fields come together (as IIS writes them)."""
+    names = next((found.group("names").split() for line in sample
+                  if (found := _W3C_FIELDS.match(line))), None)
+    if not names or "date" not in names or names.index("date") + 1 >= len(names) \
+            or names[names.index("date") + 1] != "time" or len(names) > 60:
+        return None
+    parts = []
+    for position, name in enumerate(names):
+        if name == "date":
+            parts.append(r"(?P<_t>" + TIME_FORMATS[0].pattern + r")")
+        elif name == "time" and names[position - 1] == "date":
+            continue
+        elif name == "sc-status":
+            parts.append(r"(?P<status>\d{3})")
+        elif name in _W3C_GROUPS and _W3C_GROUPS[name] not in "".join(parts):
+            parts.append(f"(?P<{_W3C_GROUPS[name]}>{_W3C_VALUE})")
+        else:
+            parts.append(_W3C_VALUE)
+    pattern = r"\#(?P<directive>[^\n]{0,8000})|" + " ".join(parts) + r"[ \t]*$"
+    return LogFormat("w3c", pattern, TIME_FORMATS[0], default_year, _w3c_extract,
+                     variant="status", message_is_suffix=False, anchor=anchor)
+
+
+def _w3c_extract(match: re.Match[str]) -> tuple[str | None, str | None, str]:
+    groups = match.groupdict()
+    if groups["directive"] is not None:
+        return None, None, "#" + groups["directive"]
+    status = groups.get("status")
+    uri = groups.get("uri") or ""
+    if groups.get("query") not in (None, "-"):
+        uri += "?" + groups["query"]
+    message = " ".join(part for part in (groups.get("client"), groups.get("method"), uri,
+                                         status, groups.get("taken") and
+                                         f"{groups['taken']} ms") if part)
+    return (level_from_status(int(status)) if status else None), None, message
+
+
 def _candidates(time_format: TimeFormat | None, default_year: int,
                 anchor: datetime | None) -> list[LogFormat]:
     formats = [
@@ -791,6 +842,9 @@ def detect(lines: Iterable[str], default_year: int = 1970,
                     and _parse_json(line) is not None)
     if json_hits * 2 >= len(sample):
         return LogFormat("json", None)
+    w3c = _w3c_format(sample, default_year, anchor)
+    if w3c is not None and sum(1 for line in sample if w3c.parse(line)) * 2 >= len(sample):
+        return w3c
     time_format = _leading_time_format(sample)
     # Stack frames and tracebacks never carry a header; they do not vote.
     voters = [line for line in sample if not _LIKELY_CONTINUATION.match(line)] or sample

@@ -360,17 +360,28 @@ def _other_format_line(log_format: str, moment: datetime, rng: random.Random) ->
     if log_format == "cri":
         return (f"{moment:%Y-%m-%dT%H:%M:%S.%f}Z {rng.choice(['stdout', 'stderr'])} "
                 f"{rng.choice('FP')} {message}")
+    if log_format == "w3c":
+        if rng.random() < 0.05:  # IIS writes its directives again after a restart
+            return f"#Date: {moment:%Y-%m-%d %H:%M:%S}\n{_W3C_FIELDS}"
+        return (f"{moment:%Y-%m-%d %H:%M:%S} 10.0.0.5 GET /api/{number} - 443 - "
+                f"10.0.{number % 256}.{rng.randint(0, 255)} {message.replace(' ', '+')} "
+                f"{rng.choice([200, 200, 301, 404, 502, 503])} 0 0 {number}")
     return (f"10.0.{number % 256}.{rng.randint(0, 255)} - - [{moment:%d/%b/%Y:%H:%M:%S} +0000] "
             f'"GET /api/{number} HTTP/1.1" {rng.choice([200, 200, 301, 404, 502, 503])} '
             f'{number} "-" "{message}"')
 
 
+_W3C_FIELDS = ("#Fields: date time s-ip cs-method cs-uri-stem cs-uri-query s-port "
+               "cs-username c-ip cs(User-Agent) sc-status sc-substatus sc-win32-status "
+               "time-taken")
+
+
 @settings(max_examples=30, deadline=None)
-@given(st.sampled_from(["syslog", "cri", "access"]), st.integers(1, 150),
+@given(st.sampled_from(["syslog", "cri", "access", "w3c"]), st.integers(1, 150),
        st.randoms(use_true_random=False))
 def test_fast_path_of_formats_with_rebuilt_levels_and_messages(log_format, count, rng):
     moment = START
-    lines = []
+    lines = [_W3C_FIELDS] if log_format == "w3c" else []
     for _ in range(count):
         moment += timedelta(seconds=rng.choice([0, 1, 30, 400]))
         lines.append(_other_format_line(log_format, moment, rng))

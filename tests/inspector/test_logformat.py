@@ -303,3 +303,38 @@ def test_a_zone_a_day_or_more_from_utc_is_no_time():
     assert log.parse("2026-11-17T09:14:01.000+01:00 INFO ready").time is not None
     record = log.parse("2026-11-17T09:14:01.000+99:59 INFO ready")
     assert record is None or record.time is None
+
+
+IIS_LOG = """\
+#Software: Microsoft Internet Information Services 10.0
+#Version: 1.0
+#Date: 2026-11-17 09:00:00
+#Fields: date time s-ip cs-method cs-uri-stem cs-uri-query s-port cs-username c-ip cs(User-Agent) cs(Referer) sc-status sc-substatus sc-win32-status time-taken
+2026-11-17 09:00:01 10.0.0.5 GET /api/orders/17 page=2 443 - 10.0.0.31 Mozilla/5.0+(Windows+NT+10.0) - 200 0 0 41
+2026-11-17 09:00:02 10.0.0.5 POST /api/orders - 443 alice 10.0.0.32 Mozilla/5.0+(Windows+NT+10.0) - 502 3 12030 30012
+2026-11-17 09:00:03 10.0.0.5 GET /api/orders/18 - 443 - 10.0.0.31 Mozilla/5.0+(Windows+NT+10.0) - 404 0 2 7
+"""  # noqa: E501  (IIS writes one long #Fields line)
+
+
+def test_iis_w3c_logs_are_read_from_their_fields_directive():
+    lines = IIS_LOG.splitlines()
+    log = detect(lines)
+    assert log.name == "w3c"
+    records = [log.parse(line) for line in lines]
+    assert [r.level for r in records] == [None, None, None, None, "info", "error", "warning"]
+    assert records[3].message.startswith("#Fields: date time")
+    assert records[5].message == "10.0.0.32 POST /api/orders 502 30012 ms"
+    assert records[4].message == "10.0.0.31 GET /api/orders/17?page=2 200 41 ms"
+    assert records[5].time == datetime(2026, 11, 17, 9, 0, 2, tzinfo=UTC)
+    # The same line shape with another status is another level (the status is a variant).
+    layout = log.layout(lines[4])
+    assert lines[4][layout.variant_start:layout.variant_end] == "200"
+
+
+def test_docker_json_file_lines_take_the_level_of_the_wrapped_line():
+    line = ('{"log":"2026-11-17 09:30:01.120 ERROR 1 --- [main] c.a.Api : refused\\n",'
+            '"stream":"stdout","time":"2026-11-17T09:30:01.123456789Z"}')
+    log = detect([line] * 3)
+    record = log.parse(line)
+    assert log.name == "json" and record.level == "error"
+    assert record.message.endswith(": refused")
