@@ -768,7 +768,8 @@ def _w3c_format(sample: Sequence[str], default_year: int,
             parts.append(_W3C_VALUE)
     pattern = r"\#(?P<directive>[^\n]{0,8000})|" + " ".join(parts) + r"[ \t]*$"
     return LogFormat("w3c", pattern, TIME_FORMATS[0], default_year, _w3c_extract,
-                     variant="status", message_is_suffix=False, anchor=anchor)
+                     variant="status" if "sc-status" in names else None,
+                     message_is_suffix=False, anchor=anchor)
 
 
 def _w3c_extract(match: re.Match[str]) -> tuple[str | None, str | None, str]:

@@ -338,3 +338,13 @@ def test_docker_json_file_lines_take_the_level_of_the_wrapped_line():
     record = log.parse(line)
     assert log.name == "json" and record.level == "error"
     assert record.message.endswith(": refused")
+
+
+def test_w3c_fields_without_a_status_still_read():
+    # Found by mutating IIS_LOG: a #Fields directive without sc-status crashed the layout.
+    lines = ["#Fields: date time c-ip cs-method cs-uri-stem time-taken",
+             "2026-11-17 09:00:01 10.0.0.31 GET /health 3"] * 3
+    log = detect(lines)
+    assert log.name == "w3c"
+    assert log.parse(lines[1]).message == "10.0.0.31 GET /health 3 ms"
+    assert log.layout(lines[1]).level is None
