@@ -8,6 +8,7 @@ whatever its headers claim (a gzip size trailer, a zip's declared size).
 
 from __future__ import annotations
 
+import bisect
 import bz2
 import codecs
 import gzip
@@ -17,7 +18,7 @@ import time
 import zipfile
 import zlib
 from dataclasses import dataclass, field
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 CHUNK = 1024 * 1024
 
@@ -258,6 +259,10 @@ class Utf8Transcoder(io.RawIOBase):
     so analyzers and viewers read every text member as UTF-8 and the line numbers they
     give agree. A leading byte-order mark is dropped; code units that do not decode become
     U+FFFD, as invalid UTF-8 does elsewhere.
+
+    Positions are UTF-8 offsets. When the stream under it can seek (the viewers' line
+    index seeks), a checkpoint is kept at every chunk read (output offset, input offset,
+    decoder state), so a seek re-reads at most one chunk.
     """
 
     def __init__(self, raw: BinaryIO, encoding: str) -> None:
@@ -267,12 +272,24 @@ class Utf8Transcoder(io.RawIOBase):
         self._pending = b""
         self._first = True
         self._eof = False
+        self._position = 0  # UTF-8 bytes handed out so far
+        self._seekable = _can_seek(raw)
+        start = raw.tell() if self._seekable else 0
+        # (output offset, input offset, decoder state, BOM still to drop) at chunk starts
+        self._checkpoints: list[tuple[int, int, Any, bool]] = [
+            (0, start, self._decoder.getstate(), True)]
 
     def readable(self) -> bool:
         return True
 
+    def seekable(self) -> bool:
+        return self._seekable
+
     def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
         while not self._pending and not self._eof:
+            if self._seekable and self._position > self._checkpoints[-1][0]:
+                self._checkpoints.append((self._position, self._raw.tell(),
+                                          self._decoder.getstate(), self._first))
             data = self._raw.read(CHUNK)
             text = self._decoder.decode(data, final=not data)
             self._eof = not data
@@ -283,13 +300,45 @@ class Utf8Transcoder(io.RawIOBase):
         count = min(len(buffer), len(self._pending))
         buffer[:count] = self._pending[:count]
         self._pending = self._pending[count:]
+        self._position += count
         return count
+
+    def tell(self) -> int:
+        return self._position
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        if not self._seekable:
+            raise io.UnsupportedOperation("the stream under this one cannot seek")
+        if whence == io.SEEK_CUR:
+            offset += self._position
+        elif whence == io.SEEK_END:
+            while self.read(CHUNK):
+                pass
+            offset += self._position
+        if offset < 0:
+            raise ValueError(f"negative seek position {offset}")
+        if offset < self._position:
+            index = bisect.bisect_right(self._checkpoints, offset, key=lambda c: c[0]) - 1
+            output, raw_offset, state, first = self._checkpoints[index]
+            self._raw.seek(raw_offset)
+            self._decoder.setstate(state)
+            self._position, self._first, self._pending, self._eof = output, first, b"", False
+        while self._position < offset and self.read(min(offset - self._position, CHUNK)):
+            pass
+        return self._position
 
     def close(self) -> None:
         try:
             self._raw.close()
         finally:
             super().close()
+
+
+def _can_seek(stream: BinaryIO) -> bool:
+    try:
+        return stream.seekable()
+    except (OSError, ValueError):
+        return False
 
 
 def transcoded(raw: BinaryIO, encoding: str) -> io.BufferedReader:

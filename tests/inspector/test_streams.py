@@ -63,3 +63,22 @@ def test_utf16_is_read_as_utf8_whatever_the_reads_split():
     # A cut in the middle of a code unit ends in U+FFFD, never an exception.
     cut = text.encode("utf-16-le")[:-1]
     assert transcoded(io.BytesIO(cut), "utf-16-le").read().endswith("line\r\ufffd".encode())
+
+
+def test_transcoded_streams_seek_like_files_in_utf8_offsets():
+    from inspector.streams import CHUNK, transcoded
+
+    # Several chunks of input, a non-BMP character astride chunk boundaries here and there.
+    text = "".join(f"{n:06d} ERROR Zürich \U0001f525 refused\r\n" for n in range(120_000))
+    expected = text.encode()
+    stream = transcoded(io.BytesIO(("\ufeff" + text).encode("utf-16-le")), "utf-16-le")
+    assert stream.seekable() and len(expected) > 2 * CHUNK
+    for offset in (len(expected) - 50, 10, CHUNK + 7, 3 * CHUNK // 2, 0, len(expected) // 2):
+        assert stream.seek(offset) == offset
+        assert stream.read(40) == expected[offset:offset + 40]
+        assert stream.tell() == offset + 40
+    stream.seek(0)
+    assert stream.read() == expected
+    assert stream.seek(0, io.SEEK_END) == len(expected)
+    trickle = transcoded(_Trickle("x".encode("utf-16-le")), "utf-16-le")
+    assert trickle.read() == b"x"

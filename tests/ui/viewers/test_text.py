@@ -56,6 +56,22 @@ def test_viewer_shows_a_gzip_member_at_the_evidence_and_searches(qtbot, qtmodelt
     viewer.wait_idle()
 
 
+def test_a_utf16_member_reads_as_text_at_its_evidence_and_searches(qtbot, member):
+    # PowerShell's "> out.log": UTF-16LE with a mark; the viewer seeks in UTF-8 offsets.
+    lines = log_lines(3000)
+    text = b"".join(lines).decode()
+    source = member("out.log", ("\ufeff" + text).encode("utf-16-le"))
+    viewer = opened(qtbot, source, LineLocator(2500))
+    assert viewer.model.rowCount() == 3000
+    qtbot.waitUntil(lambda: viewer.line_detail.toPlainText().startswith(
+        lines[2499].decode()[:30]), timeout=5000)
+    viewer.find_box.setText("request 12 ")
+    with qtbot.waitSignal(viewer.search_finished, timeout=20_000) as found:
+        viewer.find()
+    assert found.args == [12]
+    viewer.wait_idle()
+
+
 def test_a_runaway_regex_search_is_stopped_and_the_viewer_searches_on(qtbot, member):
     source = member("evil.log", b"a" * 40 + b"!\n" + b"".join(log_lines(50)))
     viewer = opened(qtbot, source)
