@@ -279,7 +279,10 @@ class BundleTree(QStandardItemModel):
             # When the member was last written, as its container says (UTC): whether the
             # app was still logging when the bundle was collected, and the anchor of
             # yearless timestamps.
-            row = [QStandardItem(name), QStandardItem(artifact.kind.value),
+            # "log · UTF-16": the reader transcodes it; an engineer opening the raw file
+            # elsewhere should know why their editor shows NULs.
+            kind = artifact.kind.value + (" · UTF-16" if artifact.encoding else "")
+            row = [QStandardItem(name), QStandardItem(kind),
                    QStandardItem(human_size(artifact.size)),
                    QStandardItem(_time(artifact.modified)), QStandardItem("")]
             for item in row:

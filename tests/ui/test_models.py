@@ -120,6 +120,14 @@ def test_bundle_tree_nests_archives_and_shows_status(qtmodeltester, sample_dir):
     assert status.data(Qt.ItemDataRole.ForegroundRole) is not None
 
 
+def test_a_utf16_member_says_so_beside_its_kind():
+    tree = BundleTree()
+    tree.set_artifacts([Artifact("out.log", ArtifactKind.LOG, 64, encoding="utf-16-le"),
+                        Artifact("app.log", ArtifactKind.LOG, 64)])
+    kinds = [tree.item(row, TREE_HEADERS.index("Kind")).text() for row in range(2)]
+    assert kinds == ["log · UTF-16", "log"]
+
+
 def test_unsafe_names_are_shown_as_data():
     tree = BundleTree()
     tree.set_artifacts([Artifact("../../etc/<b>passwd</b>", ArtifactKind.TEXT, 3)])
