@@ -1231,8 +1231,10 @@ class _Scanner:
             name = artifact.path.rsplit("/", 1)[-1]
             if codec:
                 name = name.rsplit(".", 1)[0]
-            artifact.encoding = text_encoding_of(inner_head)
             artifact.kind = sniff(inner_head, name)
+            if artifact.kind not in (ArtifactKind.PCAP, ArtifactKind.PCAPNG,
+                                     ArtifactKind.BINARY):
+                artifact.encoding = text_encoding_of(inner_head)
             foreign = unsupported_archive(inner_head)
             if foreign:
                 self._skip(artifact, _Skip("unsupported", f"{foreign} archive: not a format "

@@ -669,3 +669,20 @@ def test_a_utf16_log_is_analyzed_like_any_other(tmp_path):
     (refused,) = [f for f in analysis.findings if f.rule == "log.known-issue"]
     assert refused.count == 20 and refused.evidence[0].locator.line == 1
     assert "Zürich" in refused.evidence[0].excerpt
+
+
+def test_a_capture_of_utf16_traffic_is_never_taken_for_utf16_text(tmp_path):
+    # SMB and other Windows protocols carry UTF-16LE strings: a capture that starts with one
+    # long such packet looks, byte for byte, like UTF-16 text after its first 40 bytes.
+    payload = ("\\\\FILESRV01\\share\\reports\\2026-11-17.xlsx " * 80).encode("utf-16-le")
+    header = struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 262144, 1)
+    record = struct.pack("<IIII", 1_794_906_000, 1, len(payload), len(payload)) + payload
+    from inspector.sniff import text_encoding_of
+
+    assert text_encoding_of(header + record) == "utf-16-le"  # what the guard is for
+    path = make_bundle(tmp_path / "case.zip", {"net/smb.pcap": header + record})
+    with open_bundle(path) as bundle:
+        (capture,) = bundle.artifacts
+        assert capture.kind is ArtifactKind.PCAP and capture.encoding is None
+        with bundle.open(capture) as stream:
+            assert stream.read() == header + record
