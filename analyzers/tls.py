@@ -504,10 +504,16 @@ class CertificateInfo:
         return [self.common_name] if self.common_name else []
 
 
+# What ``cryptography`` raises on a certificate it cannot read, at load or (for names,
+# extensions and keys, parsed lazily) on first use; several are not ValueErrors.
+UNREADABLE_CERTIFICATE = (ValueError, TypeError, UnsupportedAlgorithm, x509.InvalidVersion,
+                          x509.DuplicateExtension, x509.UnsupportedGeneralNameType)
+
+
 def _key_description(certificate: x509.Certificate) -> tuple[str, int | None]:
     try:
         key = certificate.public_key()
-    except (ValueError, TypeError, UnsupportedAlgorithm):  # report it, don't fail
+    except UNREADABLE_CERTIFICATE:  # report it, don't fail
         return "unknown", None
     if isinstance(key, rsa.RSAPublicKey):
         return "RSA", key.key_size
@@ -539,7 +545,7 @@ def describe_certificate(der: bytes) -> CertificateInfo:
         alternative_names = certificate.extensions.get_extension_for_class(
             x509.SubjectAlternativeName).value
         dns_names = tuple(alternative_names.get_values_for_type(x509.DNSName))
-    except (x509.ExtensionNotFound, ValueError):
+    except (x509.ExtensionNotFound, *UNREADABLE_CERTIFICATE):
         dns_names = ()
     common_names = certificate.subject.get_attributes_for_oid(NameOID.COMMON_NAME)
     common_name = common_names[0].value if common_names else None
@@ -601,7 +607,7 @@ def chain_problem(chain: list[bytes]) -> str | None:
     raises ``ValueError`` on first use of a malformed one)."""
     try:
         return _chain_problem([x509.load_der_x509_certificate(der) for der in chain])
-    except (ValueError, TypeError, UnsupportedAlgorithm):
+    except UNREADABLE_CERTIFICATE:
         return None
 
 
@@ -1147,7 +1153,7 @@ class _Report:
         if der not in self.certificate_cache:
             try:
                 self.certificate_cache[der] = describe_certificate(der)
-            except (ValueError, TypeError, UnsupportedAlgorithm) as error:
+            except UNREADABLE_CERTIFICATE as error:
                 self.context.warn(f"unreadable certificate ({error})")
                 self.certificate_cache[der] = None
         return self.certificate_cache[der]

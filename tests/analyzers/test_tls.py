@@ -240,8 +240,13 @@ def test_certificates_cryptography_cannot_read_are_reported_not_fatal(pki):
     subject = intermediate.find(b"\x0c\x0fTest Issuing CA")
     bad_name = intermediate[:subject] + b"\x02" + intermediate[subject + 1:]  # an INTEGER
     assert chain_problem([unknown_curve, bad_name]) is None  # too broken to judge
+    # X.509 v86: cryptography raises InvalidVersion, which is not a ValueError.
+    version = intermediate.find(bytes.fromhex("a003020102"))
+    bad_version = intermediate[:version + 4] + b"\x56" + intermediate[version + 5:]
+    assert chain_problem([unknown_curve, bad_version]) is None
     flight = record(22, server_hello(0x0303, 0xC02F) + handshake(11, vector(
-        vector(unknown_curve, 3) + vector(bad_name, 3), 3)) + handshake(14, b""))
+        vector(unknown_curve, 3) + vector(bad_name, 3) + vector(bad_version, 3), 3))
+        + handshake(14, b""))
     run = analyze(tls_capture(record(22, client_hello()), flight))
     (described,) = run.stats["certificates"]  # the unreadable one is left out, and said
     assert described["subject"] == "CN=api.example.com" and described["key_type"] == "unknown"
