@@ -977,10 +977,13 @@ def _make_container(stream: BinaryIO, container_kind: str, codec: str | None,
     if container_kind == "zip":
         try:
             return ZipContainer(stream, name)
-        except zipfile.BadZipFile as exc:
+        except (zipfile.BadZipFile, NotImplementedError) as exc:
+            # zipfile also refuses a directory entry that claims a "version needed to
+            # extract" it lacks (damage, or a tool that writes nonsense there): the local
+            # headers may still be read.
             recovered = RecoveredZipContainer(stream, name, str(exc))
             if not recovered.entries:
-                raise
+                raise zipfile.BadZipFile(str(exc)) from None
             return recovered
     if codec:
         stream = guarded(stream, budget, name=name, codec=codec)
@@ -1006,7 +1009,8 @@ def _container_over(stream: BinaryIO, container_kind: str, codec: str | None, bu
         if len(data) > limits.max_nested_zip_bytes:
             raise LimitExceeded("nested-zip", "a zip inside an archive larger than "
                                 f"{human_size(limits.max_nested_zip_bytes)} is not opened")
-        return ZipContainer(io.BytesIO(data), name)
+        # Recovered from its local headers when its directory is damaged, like the root.
+        return _make_container(io.BytesIO(data), "zip", None, budget, limits, name)
     return _make_container(stream, container_kind, codec, budget, limits, name)
 
 

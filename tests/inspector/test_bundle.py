@@ -686,3 +686,27 @@ def test_a_capture_of_utf16_traffic_is_never_taken_for_utf16_text(tmp_path):
         assert capture.kind is ArtifactKind.PCAP and capture.encoding is None
         with bundle.open(capture) as stream:
             assert stream.read() == header + record
+
+
+def _claims_a_future_zip_version(data: bytes) -> bytes:
+    """``data`` with its first central-directory entry claiming "version needed to
+    extract" 10.0, which zipfile refuses with NotImplementedError (found by mutation)."""
+    damaged = bytearray(data)
+    entry = damaged.index(b"PK\x01\x02")
+    struct.pack_into("<H", damaged, entry + 6, 100)
+    return bytes(damaged)
+
+
+def test_a_zip_claiming_a_future_version_is_read_from_its_local_headers(tmp_path):
+    inner = _claims_a_future_zip_version(zip_bytes({"logs/app.log": b"2026 ERROR x\n" * 5}))
+    root = tmp_path / "case.zip"
+    root.write_bytes(inner)
+    with open_bundle(root) as bundle:  # before: NotImplementedError out of open_bundle
+        assert [a.path for a in bundle.readable_artifacts] == ["logs/app.log"]
+        with bundle.open("logs/app.log") as stream:
+            assert stream.read() == b"2026 ERROR x\n" * 5
+    nested = make_bundle(tmp_path / "outer.zip", {"support/inner.zip": inner})
+    with open_bundle(nested) as bundle:
+        assert "support/inner.zip!/logs/app.log" in {a.path for a in bundle.readable_artifacts}
+        assert any("recovered from their local headers" in problem.message
+                   for problem in bundle.problems)
