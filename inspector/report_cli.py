@@ -134,6 +134,15 @@ def _bundle_hash(path: Path) -> str:
         return bundle.info.sha256
 
 
+def _failed(exc: Exception) -> int:
+    """Say why a command stopped; its exit status (see the module doc)."""
+    if isinstance(exc, BundleOpenError):
+        print(f"inspector: cannot open bundle: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    print(f"inspector: {exc}", file=sys.stderr)
+    return EXIT_REFUSED if isinstance(exc, RedactionRefused) else EXIT_USAGE
+
+
 def report_command(args: argparse.Namespace) -> int:
     """``inspector report``: write the redacted report; see the module doc for exit codes."""
     from inspector.cli import run_analysis  # the CLI module imports this one
@@ -148,15 +157,8 @@ def report_command(args: argparse.Namespace) -> int:
                     report = draft(analysis, bundle)
             redactor = _redactor(args, pseudonyms)
             export(report, args.format, args.output, redactor)
-    except BundleOpenError as exc:
-        print(f"inspector: cannot open bundle: {exc}", file=sys.stderr)
-        return EXIT_USAGE
-    except RedactionRefused as exc:
-        print(f"inspector: {exc}", file=sys.stderr)
-        return EXIT_REFUSED
-    except (WorkspaceError, OSError) as exc:
-        print(f"inspector: {exc}", file=sys.stderr)
-        return EXIT_USAGE
+    except (BundleOpenError, RedactionRefused, WorkspaceError, OSError) as exc:
+        return _failed(exc)
     if args.preview:
         _print_preview(redactor)
     source = "the saved draft" if saved is not None and not args.fresh else "a fresh draft"
@@ -173,15 +175,8 @@ def redact_command(args: argparse.Namespace) -> int:
             redactor = _redactor(args, pseudonyms)
             manifest = redact_bundle(args.bundle, args.output, redactor,
                                      captures=CaptureMode(args.captures))
-    except BundleOpenError as exc:
-        print(f"inspector: cannot open bundle: {exc}", file=sys.stderr)
-        return EXIT_USAGE
-    except RedactionRefused as exc:
-        print(f"inspector: {exc}", file=sys.stderr)
-        return EXIT_REFUSED
-    except (WorkspaceError, OSError, ValueError) as exc:
-        print(f"inspector: {exc}", file=sys.stderr)
-        return EXIT_USAGE
+    except (BundleOpenError, RedactionRefused, WorkspaceError, OSError, ValueError) as exc:
+        return _failed(exc)
     if args.preview:
         _print_preview(redactor)
     dropped = sum(1 for m in manifest.members if m["action"].startswith("dropped"))
