@@ -755,20 +755,22 @@ def _w3c_format(sample: Sequence[str], default_year: int,
             or names[names.index("date") + 1] != "time" or len(names) > 60:
         return None
     parts = []
+    named: set[str] = set()  # a field listed twice is named once
     for position, name in enumerate(names):
+        group = _W3C_GROUPS.get(name)
         if name == "date":
             parts.append(r"(?P<_t>" + TIME_FORMATS[0].pattern + r")")
         elif name == "time" and names[position - 1] == "date":
             continue
-        elif name == "sc-status":
-            parts.append(r"(?P<status>\d{3})")
-        elif name in _W3C_GROUPS and _W3C_GROUPS[name] not in "".join(parts):
-            parts.append(f"(?P<{_W3C_GROUPS[name]}>{_W3C_VALUE})")
-        else:
+        elif group is None or group in named:
             parts.append(_W3C_VALUE)
+        else:
+            named.add(group)
+            value = r"\d{3}" if group == "status" else _W3C_VALUE
+            parts.append(f"(?P<{group}>{value})")
     pattern = r"\#(?P<directive>[^\n]{0,8000})|" + " ".join(parts) + r"[ \t]*$"
     return LogFormat("w3c", pattern, TIME_FORMATS[0], default_year, _w3c_extract,
-                     variant="status" if "sc-status" in names else None,
+                     variant="status" if "status" in named else None,
                      message_is_suffix=False, anchor=anchor)
 
 
