@@ -33,11 +33,9 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPlainTextEdit,
-    QSplitter,
     QStyledItemDelegate,
     QStyleOptionViewItem,
     QTableView,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -45,7 +43,7 @@ from inspector.credentials import redact, scan_body, scan_header, scan_url
 from inspector.model import EntryLocator, Locator, parse_time
 from ui.models import ROW_ROLE, Column, RowsModel
 from ui.viewers import MemberSource
-from ui.viewers.text import monospace_font
+from ui.viewers.text import monospace_font, vertical_split, viewer_layout
 from ui.worker import Task, TaskState, stop_tasks
 
 MAX_HAR_BYTES = 512 * 1024**2
@@ -288,14 +286,8 @@ class HarViewer(QWidget):
         self.headers.setFont(monospace_font())
         self.headers.setPlaceholderText("Select an entry to see its headers (credentials "
                                         "masked)")
-        splitter = QSplitter(Qt.Orientation.Vertical)
-        splitter.addWidget(self.table)
-        splitter.addWidget(self.headers)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.title)
-        layout.addWidget(splitter, 1)
-        layout.addWidget(self.legend)
+        viewer_layout(self, self.title, body=vertical_split(self.table, self.headers),
+                      footer=self.legend)
 
     def show_evidence(self, source: MemberSource, locator: Locator | None = None) -> None:
         if isinstance(locator, EntryLocator):

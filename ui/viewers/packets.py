@@ -32,16 +32,14 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
-    QSplitter,
     QTableView,
-    QVBoxLayout,
     QWidget,
 )
 
 from inspector.model import Locator, PacketLocator
 from ui.models import ROW_ROLE, SORT_ROLE, Column, RowsModel
 from ui.viewers import MemberSource
-from ui.viewers.text import monospace_font
+from ui.viewers.text import monospace_font, vertical_split, viewer_layout
 from ui.worker import Task, TaskState, stop_tasks
 
 try:  # being written alongside the app: the viewer says so rather than failing to import
@@ -295,17 +293,8 @@ class PacketViewer(QWidget):
         bar = QHBoxLayout()
         bar.addWidget(self.filter_box, 1)
         bar.addWidget(self.follow)
-        splitter = QSplitter(Qt.Orientation.Vertical)
-        splitter.addWidget(self.table)
-        splitter.addWidget(self.detail)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.title)
-        layout.addLayout(bar)
-        layout.addWidget(splitter, 1)
-        layout.addWidget(self.info)
+        viewer_layout(self, self.title, bar,
+                      body=vertical_split(self.table, self.detail, (3, 2)), footer=self.info)
 
     def show_evidence(self, source: MemberSource, locator: Locator | None = None) -> None:
         if self.source != source:

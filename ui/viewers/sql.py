@@ -28,10 +28,8 @@ from PySide6.QtWidgets import (
     QLabel,
     QPlainTextEdit,
     QSpinBox,
-    QSplitter,
     QStackedWidget,
     QTableView,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -39,7 +37,7 @@ from inspector.model import ArtifactKind, Evidence, LineLocator, Locator, Statem
 from inspector.sqlsplit import StatementReader
 from ui.models import ROW_ROLE, Column, RowsModel
 from ui.viewers import MemberSource
-from ui.viewers.text import is_dark, monospace_font
+from ui.viewers.text import is_dark, monospace_font, vertical_split, viewer_layout
 from ui.worker import Task, TaskState, stop_tasks
 
 PREVIEW_CHARS = 20_000
@@ -188,9 +186,7 @@ class SqlViewer(QWidget):
         self.text = QPlainTextEdit(readOnly=True)
         self.text.setFont(monospace_font())
         self.highlighter = SqlHighlighter(self.text.document())
-        statements_page = QSplitter(Qt.Orientation.Vertical)
-        statements_page.addWidget(self.table)
-        statements_page.addWidget(self.text)
+        statements_page = vertical_split(self.table, self.text)
 
         self.classes = RowsModel(CLASS_COLUMNS, self)
         self.class_table = self._table(self.classes)
@@ -199,9 +195,7 @@ class SqlViewer(QWidget):
         self.class_text = QPlainTextEdit(readOnly=True)
         self.class_text.setFont(monospace_font())
         self.class_highlighter = SqlHighlighter(self.class_text.document())
-        classes_page = QSplitter(Qt.Orientation.Vertical)
-        classes_page.addWidget(self.class_table)
-        classes_page.addWidget(self.class_text)
+        classes_page = vertical_split(self.class_table, self.class_text)
 
         self.pages = QStackedWidget()
         self.pages.addWidget(statements_page)
@@ -209,10 +203,7 @@ class SqlViewer(QWidget):
         bar = QHBoxLayout()
         bar.addWidget(self.title, 1)
         bar.addWidget(self.go_to)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addLayout(bar)
-        layout.addWidget(self.pages, 1)
+        viewer_layout(self, bar, body=self.pages)
 
     @staticmethod
     def _table(model: RowsModel) -> QTableView:

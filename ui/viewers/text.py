@@ -279,6 +279,34 @@ def monospace_font() -> QFont:
     return QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
 
 
+def vertical_split(top: QWidget, bottom: QWidget,
+                   stretch: tuple[int, int] | None = None) -> QSplitter:
+    """``top`` over ``bottom`` (a list over the detail of its selected row)."""
+    splitter = QSplitter(Qt.Orientation.Vertical)
+    splitter.addWidget(top)
+    splitter.addWidget(bottom)
+    if stretch is not None:
+        splitter.setStretchFactor(0, stretch[0])
+        splitter.setStretchFactor(1, stretch[1])
+    return splitter
+
+
+def viewer_layout(viewer: QWidget, *rows: QWidget | QHBoxLayout, body: QWidget,
+                  footer: QWidget | None = None) -> None:
+    """A viewer's column: its ``rows`` (title, tool bar), ``body`` taking the height,
+    then ``footer`` (a status line), edge to edge."""
+    layout = QVBoxLayout(viewer)
+    layout.setContentsMargins(0, 0, 0, 0)
+    for row in rows:
+        if isinstance(row, QHBoxLayout):
+            layout.addLayout(row)
+        else:
+            layout.addWidget(row)
+    layout.addWidget(body, 1)
+    if footer is not None:
+        layout.addWidget(footer)
+
+
 class TextViewer(QWidget):
     """A virtualized text and log viewer with go-to-line, search and folding.
 
@@ -348,17 +376,8 @@ class TextViewer(QWidget):
                        self.next_button, self.fold_all_button, self.unfold_all_button,
                        self.go_to):
             bar.addWidget(widget)
-        splitter = QSplitter(Qt.Orientation.Vertical)
-        splitter.addWidget(self.table)
-        splitter.addWidget(self.line_detail)
-        splitter.setStretchFactor(0, 5)
-        splitter.setStretchFactor(1, 1)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.title)
-        layout.addLayout(bar)
-        layout.addWidget(splitter, 1)
-        layout.addWidget(self.info)
+        viewer_layout(self, self.title, bar,
+                      body=vertical_split(self.table, self.line_detail, (5, 1)), footer=self.info)
 
         self.model.block_wanted.connect(self._ask_block)
         self.find_box.returnPressed.connect(self._find_from_box)
