@@ -6,15 +6,22 @@ This module never imports Qt. The ``inspector`` console script enters through
 
 Exit codes of ``analyze``: 0 success, 1 a finding at or above ``--fail-on`` exists,
 2 the bundle cannot be opened at all or the arguments are wrong.
+
+SIGINT (Ctrl-C) and SIGTERM stop any command cleanly: the engine's ``finally`` stops its
+worker processes, nothing partial is written to stdout, one line on stderr says what
+happened, and the exit code is 128 + the signal's number (130, 143), as shells expect.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
+import signal
 import sys
 import tempfile
-from collections.abc import Sequence
+import threading
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from inspector import __version__, samples
@@ -222,9 +229,42 @@ def _demo(args: argparse.Namespace) -> int:
     return 0
 
 
+class Interrupted(BaseException):
+    """SIGINT or SIGTERM arrived; a BaseException so no ``except Exception`` swallows it."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _raise_interrupted(signum: int, _frame: object) -> None:
+    raise Interrupted(signum)
+
+
+@contextlib.contextmanager
+def _stop_on_signals() -> Iterator[None]:
+    """Turn SIGINT and SIGTERM into ``Interrupted`` while a command runs (main thread only)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = {number: signal.signal(number, _raise_interrupted)
+                for number in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     try:
-        return _dispatch(argv)
+        with _stop_on_signals():
+            return _dispatch(argv)
+    except Interrupted as stop:
+        name = signal.Signals(stop.signum).name
+        print(f"\ninspector: stopped by {name}; worker processes were stopped and nothing "
+              "more was written", file=sys.stderr)
+        return 128 + stop.signum
     except BrokenPipeError:
         # The reader went away (`inspector templates FILE | head`): not an error. Point
         # stdout at /dev/null so the interpreter's final flush does not complain again.

@@ -50,6 +50,7 @@ import orjson
 
 from inspector.analysis import Analysis
 from inspector.bundle import ARCHIVE_BOMB, Bundle, reopen_bundle
+from inspector.lifeline import bind_to_parent
 from inspector.model import (
     Artifact,
     ArtifactKind,
@@ -253,6 +254,7 @@ def execute_job(job: Job, analyzer: Any, bundle: Bundle, send: Callable[[tuple],
 def _worker_main(connection: Connection, analyzers: Sequence[Any], source: str,
                  bundle_limits: Limits, memory_bytes: int) -> None:
     """A worker process: take jobs until told to stop or the pipe closes."""
+    bind_to_parent()  # a worker never outlives the app or CLI that started it
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     if memory_bytes and hasattr(resource, "RLIMIT_AS"):
         # A hard limit lower than ours (ValueError) is already stricter: keep it.

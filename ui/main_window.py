@@ -155,6 +155,9 @@ def describe_finding(finding: Finding, offsets: Mapping[str, timedelta] | None =
     return "\n".join(parts)
 
 
+DRAFT_SAVE_MS = 300
+
+
 class FindingDetail(QWidget):
     """Title, detail, facts, remediation, references and the evidence list of a finding.
 
@@ -424,7 +427,9 @@ class MainWindow(QMainWindow):
         self.session: Session | None = None
         self._save_timer = QTimer(self)
         self._save_timer.setSingleShot(True)
-        self._save_timer.setInterval(1000)
+        # Short: what was typed just before a crash or a kill is what the engineer misses.
+        # A save is one small atomic write; typing bursts still coalesce into one.
+        self._save_timer.setInterval(DRAFT_SAVE_MS)
         self._save_timer.timeout.connect(self.save_workspace)
         self.report.changed.connect(self._schedule_save)
         self.report_dock = self._dock("Report", self.report,

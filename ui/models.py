@@ -177,7 +177,9 @@ class FindingsModel(RowsModel):
         self.clock_offsets = dict(offsets)
         if self.rows:
             column = len(self.columns) - 1
-            self.dataChanged.emit(self.index(0, column), self.index(len(self.rows) - 1, column))
+            self.dataChanged.emit(self.index(0, column), self.index(len(self.rows) - 1, column),
+                                  [Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole,
+                                   SORT_ROLE])
 
 
 def findings_model(parent: QObject | None = None) -> FindingsModel:

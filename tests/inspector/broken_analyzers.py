@@ -6,6 +6,7 @@ They live in an importable module (not a test file) so worker processes can unpi
 from __future__ import annotations
 
 import ctypes
+import os
 import time
 
 from inspector.model import ArtifactKind, Evidence, LineLocator, Severity
@@ -99,3 +100,33 @@ class Slow(Good):
             context.progress(step / 200)
             time.sleep(0.05)
         yield from super().analyze(source, context)
+
+
+PID_DIR_VARIABLE = "INSPECTOR_TEST_PID_DIR"
+
+
+def record_pid() -> None:
+    """Leave this process's pid in ``$INSPECTOR_TEST_PID_DIR`` so a test can watch it."""
+    directory = os.environ.get(PID_DIR_VARIABLE)
+    if directory:
+        with open(os.path.join(directory, str(os.getpid())), "w"):
+            pass
+
+
+class Spins(Good):
+    """Burns a CPU without end and never checks for cancellation, like a runaway parser."""
+
+    name = "spins"
+
+    def analyze(self, source, context):
+        record_pid()
+        spin_forever()
+        yield Stats()
+
+
+def spin_forever(state=None) -> None:
+    """Busy-loops forever; also an ``in_child`` work function (it takes the child state)."""
+    record_pid()
+    counter = 0
+    while True:
+        counter += 1

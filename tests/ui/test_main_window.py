@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import zipfile
 from datetime import UTC, datetime, timedelta
 
@@ -18,6 +19,7 @@ from inspector.model import (
     PacketLocator,
     Severity,
     StatementLocator,
+    WholeLocator,
 )
 from inspector.testing import make_bundle
 from ui.main_window import MainWindow, describe_finding
@@ -311,3 +313,85 @@ def test_report_draft_is_saved_and_restored_with_the_bundle(qtbot, sample_dir):
                                           "since 09:14")
     assert "restored" in second.statusBar().currentMessage()
     second.close()
+
+
+# --- big and trace-heavy logs in the real window (issue 23: PySide6 6.12.0 crashed here) ---
+
+SOCKET_TIMEOUT_TRACE = (
+    "java.net.SocketTimeoutException: Read timed out\n"
+    "\tat java.base/sun.nio.ch.NioSocketImpl.timedRead(NioSocketImpl.java:288)\n"
+    "\tat java.base/java.net.Socket$SocketInputStream.read(Socket.java:966)\n"
+    "\tat org.apache.http.impl.io.SessionInputBufferImpl.fillBuffer(SessionInputBufferImpl"
+    ".java:153)\n"
+    "\tat com.example.billing.PartnerClient.charge(PartnerClient.java:112)\n"
+    "\t... 38 more\n")
+
+
+def socket_timeout_log(records: int) -> bytes:
+    """``records`` ERROR lines, each followed by a ``SocketTimeoutException`` trace."""
+    return "".join(
+        f"2026-11-17 09:{n // 3600 % 60:02d}:{n // 60 % 60:02d}.{n % 1000:03d} ERROR "
+        f"[http-nio-8080-exec-{n % 16}] c.e.b.PartnerClient - charge {n} failed\n"
+        + SOCKET_TIMEOUT_TRACE for n in range(records)).encode()
+
+
+def big_log(path, size: int) -> None:
+    """About ``size`` bytes of log: INFO lines with a trace after every 20th record."""
+    block = b"".join(
+        f"2026-11-17 10:00:{n % 60:02d}.{n:03d} INFO [main] c.e.Orders - order {n} handled "
+        f"in {n % 97} ms\n".encode() + (socket_timeout_log(1) if n % 20 == 7 else b"")
+        for n in range(1000))
+    with open(path, "wb") as out:
+        for _ in range(size // len(block) + 1):
+            out.write(block)
+
+
+def opened_members(qtbot, window, path):
+    """Open ``path`` and wait for the member list (the analysis goes on behind)."""
+    window.open_bundle(path)
+    qtbot.waitUntil(lambda: window.opened is not None, timeout=ANALYSIS_TIMEOUT)
+
+
+def fold_unfold_and_idle(qtbot, window, artifact: str, expected_folds: int | None) -> None:
+    viewer = window.text_viewer
+    true_references = sys.getrefcount(True)
+    window.open_evidence(Evidence(artifact, WholeLocator()))
+    qtbot.waitUntil(lambda: viewer.model.line_index.done, timeout=120_000)
+    model = viewer.model
+    if expected_folds is not None:
+        assert len(model.folds) == expected_folds
+    lines = model.line_index.lines
+    viewer.fold_all(True)
+    assert model.rowCount() == lines - model.folds.hidden < lines
+    viewer.fold_all(False)
+    assert model.rowCount() == lines
+    # One by one, as a user clicks through: every fold and unfold signals the view.
+    for fold in range(min(len(model.folds), 2_000)):
+        model.set_folded(fold, True)
+    for fold in range(min(len(model.folds), 2_000)):
+        model.set_folded(fold, False)
+    viewer.go_to_line(lines - 1)
+    # The event loop keeps painting and loading for a few seconds: a binding that drops a
+    # reference per signal aborts the process here, long before the assertion below.
+    qtbot.wait(3_000)
+    assert model.rowCount() == lines
+    assert sys.getrefcount(True) > true_references - 500
+
+
+@pytest.mark.slow
+def test_ten_thousand_stack_traces_fold_and_unfold_in_the_real_window(qtbot, window,
+                                                                       tmp_path):
+    bundle = make_bundle(tmp_path / "case", {"app.log": socket_timeout_log(10_000)})
+    analyzed(qtbot, window, bundle)
+    fold_unfold_and_idle(qtbot, window, "app.log", 10_000)
+
+
+@pytest.mark.slow
+def test_a_200_mb_log_opens_folds_and_unfolds_while_it_is_analyzed(qtbot, window, tmp_path):
+    folder = tmp_path / "case"
+    folder.mkdir()
+    big_log(folder / "server.log", 200 * 2**20)
+    opened_members(qtbot, window, folder)
+    fold_unfold_and_idle(qtbot, window, "server.log", None)
+    assert len(window.text_viewer.model.folds) > 50_000
+    window.close()  # cancels the analysis still running on 200 MB

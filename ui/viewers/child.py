@@ -27,6 +27,8 @@ from collections.abc import Callable
 from multiprocessing.connection import Connection
 from typing import Any, Protocol
 
+from inspector.lifeline import bind_to_parent
+
 POLL_SECONDS = 0.05
 JOIN_SECONDS = 5.0
 
@@ -65,6 +67,7 @@ def _context() -> Any:
 
 
 def _child_main(connection: Connection, work: Callable[..., Any], args: tuple) -> None:
+    bind_to_parent()  # a scan never outlives the app, even when the app crashes
     try:
         result = work(ChildState(connection), *args)
     except Exception as exc:  # handed to the parent, which raises it in the Task thread

@@ -226,8 +226,11 @@ class LogModel(QAbstractTableModel):
         first = block * BLOCK_LINES
         last = min(first + len(lines), self.line_index.lines) - 1
         if last >= first:
+            # Text, level colour and search highlight all come from the block's text.
             self.dataChanged.emit(self.createIndex(self.row_of(first), 0),
-                                  self.createIndex(self.row_of(last), 1))
+                                  self.createIndex(self.row_of(last), 1),
+                                  [Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ForegroundRole,
+                                   Qt.ItemDataRole.BackgroundRole])
 
     def grow(self, progress: IndexProgress) -> None:
         """Take an index report: more lines (appended rows) and more folds (shown unfolded)."""
@@ -244,9 +247,12 @@ class LogModel(QAbstractTableModel):
             self.endInsertRows()
         self.line_index.done = progress.done
         if progress.folds:
-            for fold in self.folds.add(progress.folds):
-                row = self.row_of(self.folds.headers[fold])
-                self.dataChanged.emit(self.createIndex(row, 0), self.createIndex(row, 0))
+            # One ranged signal for every fold this report added (a report can carry
+            # thousands): their markers changed, nothing else.
+            rows = [self.row_of(self.folds.headers[fold])
+                    for fold in self.folds.add(progress.folds)]
+            if rows:
+                self._markers_changed(min(rows), max(rows))
 
     def set_folded(self, fold: int, folded: bool) -> None:
         """Fold or unfold one fold, removing or inserting its continuation rows."""
@@ -263,7 +269,12 @@ class LogModel(QAbstractTableModel):
             self.folds.set_collapsed(fold, False)
             self.endInsertRows()
         self._markers_folded = set(self.folds.collapsed)
-        self.dataChanged.emit(self.createIndex(row, 0), self.createIndex(row, 0))
+        self._markers_changed(row, row)
+
+    def _markers_changed(self, first_row: int, last_row: int) -> None:
+        """The fold markers (line-number column) of rows ``first_row..last_row`` changed."""
+        self.dataChanged.emit(self.createIndex(first_row, 0), self.createIndex(last_row, 0),
+                              [Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole])
 
     def set_all_folded(self, folded: bool) -> None:
         self.beginResetModel()

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import threading
 import time
 
@@ -70,3 +72,35 @@ def _one_checkpoint():
     index.add([(0, 0)])
     index.lines = 1
     return index
+
+
+SPINNING_PARENT = """
+import sys
+from ui.viewers.child import in_child
+from tests.inspector.broken_analyzers import spin_forever
+
+class State:
+    cancelled = False
+    def emit(self, item):
+        pass
+
+in_child(State(), spin_forever)
+"""
+
+
+@pytest.mark.slow
+def test_a_child_dies_with_its_parent_even_when_the_parent_is_killed(tmp_path):
+    """The app crashing (or being killed) must not leave a scan spinning on a big member."""
+    from tests.inspector.broken_analyzers import PID_DIR_VARIABLE
+    from tests.inspector.test_lifeline import GRACE_SECONDS, ROOT, running, wait_for
+
+    env = {**os.environ, PID_DIR_VARIABLE: str(tmp_path), "PYTHONPATH": str(ROOT)}
+    parent = subprocess.Popen([sys.executable, "-c", SPINNING_PARENT], env=env, cwd=ROOT)
+    try:
+        assert wait_for(lambda: any(tmp_path.iterdir()), 60), "the child never started"
+        child = int(next(tmp_path.iterdir()).name)
+        assert running(child)
+    finally:
+        parent.kill()
+        parent.wait(30)
+    assert wait_for(lambda: not running(child), GRACE_SECONDS)
