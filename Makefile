@@ -20,13 +20,16 @@ setup: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/inspector demo
 
-# The whole test suite, headless (Qt renders offscreen), plus the linter.
+# The whole test suite, headless (Qt renders offscreen), plus the linter and the import
+# contracts (pyproject.toml, docs/architecture.md).
 test: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 
 # Benchmarks print figures and ratios against reference tools; they assert nothing.
 bench: $(STAMP)

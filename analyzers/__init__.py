@@ -7,12 +7,12 @@ them imports Qt, the UI, or another analyzer.
 from __future__ import annotations
 
 from analyzers.http import HttpAnalyzer
+from analyzers.knowledge import KnowledgeAnalyzer
 from analyzers.logs import LogAnalyzer
 from analyzers.network import NetworkAnalyzer
 from analyzers.sql import SqlAnalyzer, SqlCrossAnalyzer
+from analyzers.timeline import TimelineAnalyzer
 from analyzers.tls import TlsAnalyzer
-from inspector.knowledge import KnowledgeAnalyzer
-from inspector.timeline import TimelineAnalyzer
 
 BUILTIN: tuple = (
     NetworkAnalyzer(),

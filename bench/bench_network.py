@@ -4,7 +4,7 @@ The capture is generated deterministically (``random.Random(3)``): 1,000,000 pac
 1.0 of API-style traffic between 200 clients and 6 servers, each connection a handshake,
 small requests, responses of 1-6 segments with ACKs and a FIN close, with a little loss
 (retransmissions), some refused connections and DNS lookups, so every code path of the
-analyzer runs. Every packet is built by ``inspector.samples.packets`` with real checksums
+analyzer runs. Every packet is built by ``inspector.training.scenarios.packets`` with real checksums
 (generation takes about a minute at scale 1; the file is ~650 MB).
 
 The analyzer runs in a child process reading the file from disk, so the figures are end to
@@ -29,7 +29,7 @@ import struct
 from pathlib import Path
 
 from bench.run import Row, python_command, timed
-from inspector.samples.packets import (
+from inspector.training.scenarios.packets import (
     ACK,
     FIN,
     PSH,

@@ -71,7 +71,7 @@ def write_slow_log(path: Path, events: int, seed: int = 11) -> None:
 
 SPLIT = """
 import sys
-from inspector.sqlsplit import split_statements
+from inspector.formats.sqlsplit import split_statements
 with open(sys.argv[1], 'rb') as stream:
     print(sum(1 for _ in split_statements(stream)))
 """

@@ -19,7 +19,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
 from bench.run import Row, python_command, timed
-from inspector.samples.packets import Capture, TcpFlow
+from inspector.training.scenarios.packets import Capture, TcpFlow
 
 START = datetime(2026, 11, 17, 9, 0, tzinfo=UTC)
 

@@ -9,9 +9,11 @@ cancellation there.
 A ``BundleAnalyzer`` runs after the per-artifact pass over everything it produced, for
 cross-artifact work (slow query x schema, HAR x capture x logs).
 
-Built-in analyzers are listed explicitly, in order, in ``analyzers.BUILTIN``. Third-party
-ones are found through the ``bundle_inspector.analyzers`` entry-point group; one that fails
-to load is reported by ``load_analyzers`` and left out, never fatal.
+Built-in analyzers are listed explicitly, in order, in ``analyzers.BUILTIN``, which only the
+composition roots (the CLI and the UI) import and hand to ``load_analyzers``: the core never
+imports an analyzer. Third-party ones are found through the ``bundle_inspector.analyzers``
+entry-point group; one that fails to load is reported by ``load_analyzers`` and left out,
+never fatal.
 
 A minimal analyzer:
 
@@ -128,17 +130,12 @@ def _instantiate(obj: Any) -> Any:
     return obj() if isinstance(obj, type) else obj
 
 
-def load_analyzers(include_entry_points: bool = True) -> tuple[list[Any], list[Problem]]:
-    """The built-in analyzers, then third-party ones; failures become problems."""
+def load_analyzers(builtin: Sequence[Any] = (), include_entry_points: bool = True,
+                   ) -> tuple[list[Any], list[Problem]]:
+    """``builtin`` (the caller's: ``analyzers.BUILTIN`` for the CLI and the app), then
+    third-party analyzers from their entry points; failures become problems."""
     problems: list[Problem] = []
-    loaded: list[Any] = []
-    try:
-        builtin = importlib.import_module("analyzers").BUILTIN
-    except Exception as exc:  # a broken built-in must not take the app down
-        problems.append(Problem(ProblemKind.ERROR, f"built-in analyzers failed to load: "
-                                f"{type(exc).__name__}: {exc}", analyzer="analyzers"))
-        builtin = ()
-    loaded.extend(builtin)
+    loaded: list[Any] = list(builtin)
     if include_entry_points:
         for entry_point in sorted(importlib.metadata.entry_points(group=ENTRY_POINT_GROUP),
                                   key=lambda ep: ep.name):

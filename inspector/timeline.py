@@ -1,66 +1,27 @@
-"""One UTC timeline for every analyzer's events, per-source clock offsets, and incidents.
+"""Clock offsets between a bundle's sources, as an analysis records them.
 
-``Timeline(results, overrides)`` gathers the events of all artifacts after the per-artifact
-pass, corrects each source's clock, and sorts them. ``TimelineAnalyzer`` is the bundle
-analyzer that turns windows where several sources show trouble together into
-``incident.cross-source`` findings, and reports each inferred clock offset as
-``timeline.clock-offset``.
-
-Decisions the next engineer needs:
-
-- A source's *offset* is the UTC offset its clock was written in: a log printing local CET
-  time without a zone has offset +01:00, and its true UTC time is ``written - offset``.
-  Captures (epoch times), HAR (ISO with offset) and logs whose stats say
-  ``time_zone: "explicit"`` are references and never shifted. A log whose stats say
-  ``time_zone: "unknown"`` gets the offset, among whole and half hours from -12 h to +14 h,
-  that lines up the most of its events with reference events (within ``ALIGN_WITHIN``);
-  with no reference or no alignment better than zero it stays at zero. An override
-  (``{artifact path: timedelta}``) always wins.
-- An incident is a run of events without a pause longer than ``window`` that involves at
-  least two artifacts. Events of severity ``info`` are context (a request the browser's ad
-  blocker stopped, one the page cancelled): shown on the timeline, never part of a run.
-  It links the findings of each source that overlap it, one piece of evidence per source,
-  and states the sequence: first time, source, first message, count.
-- Rotated files of one log (``inspector.logformat.stitch_order``) share the offset inferred
-  for their group: together they have more events to align.
-
->>> from datetime import datetime, UTC
->>> from inspector.model import Event, EventSource, Severity, LineLocator
->>> t = datetime(2026, 11, 17, 9, 14, 1, tzinfo=UTC)
->>> describe_sequence([Event(t, "logs/app.log", LineLocator(3), Severity.HIGH, EventSource.LOG,
-...                          "SSLHandshakeException")] * 2)
-'09:14:01 app.log SSLHandshakeException x2'
+A source's *offset* is the UTC offset its clock was written in: a log printing local CET
+time without a zone has offset +01:00, and its true UTC time is ``written - offset``. The
+timeline analyzer (``analyzers.timeline``) infers offsets and records each as a
+``timeline.clock-offset`` finding whose facts carry the artifact and the offset; this module
+reads them back (``recorded_offsets``) and puts a finding's times on the UTC axis
+(``corrected_span``, ``seen_text``), for the report, the Markdown summary and the app.
+The rule lives here because the core reads it: it is part of the JSON contract.
 """
 
 from __future__ import annotations
 
-import bisect
 import re
-from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from inspector.logformat import stitch_order
-from inspector.model import (
-    Event,
-    Evidence,
-    Finding,
-    Severity,
-    format_time,
-)
-from inspector.plugins import AnalysisContext, ArtifactResults, BundleView
+from inspector.model import Finding, Severity, format_time
 from inspector.rules import rule
 
-INCIDENT = rule("incident.cross-source", Severity.HIGH, "correlation",
-                "Several sources show trouble in the same time window")
 CLOCK_OFFSET = rule("timeline.clock-offset", Severity.INFO, "correlation",
                     "A source's clock was read with an inferred UTC offset")
-
-ALIGN_WITHIN = timedelta(minutes=2)
-CANDIDATE_OFFSETS = [timedelta(minutes=30 * step) for step in range(-24, 29)]
-MAX_INCIDENTS = 20
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,7 +85,7 @@ def corrected_span(finding: Finding, offsets: Mapping[str, timedelta]
     there: the offset of its source when all its evidence comes from one artifact whose clock
     was read with one (a per-source finding), else none (its times are already UTC).
 
-    >>> from inspector.model import LineLocator
+    >>> from inspector.model import Evidence, LineLocator
     >>> seen = datetime(2026, 11, 17, 10, 14, 2)
     >>> finding = CLOCK_OFFSET.finding("x", analyzer="logs", first_seen=seen, last_seen=seen,
     ...                                evidence=[Evidence("app.log", LineLocator(3))])
@@ -153,183 +114,3 @@ def seen_text(finding: Finding, offsets: Mapping[str, timedelta]) -> str:
 
 
 _OFFSET_TEXT = re.compile(r"(?P<sign>[+-])(?P<hours>\d\d):(?P<minutes>\d\d)")
-
-
-def _zone_unknown(result: ArtifactResults) -> bool:
-    logs = result.stats.get("logs")
-    return bool(logs) and logs.get("time_zone") == "unknown"
-
-
-def _alignment(events: Sequence[Event], reference: Sequence[datetime],
-               offset: timedelta) -> int:
-    """How many ``events`` shifted by ``offset`` fall within ``ALIGN_WITHIN`` of a reference."""
-    aligned = 0
-    for event in events:
-        moment = event.time - offset
-        index = bisect.bisect_left(reference, moment - ALIGN_WITHIN)
-        if index < len(reference) and reference[index] <= moment + ALIGN_WITHIN:
-            aligned += 1
-    return aligned
-
-
-def infer_clocks(results: Sequence[ArtifactResults],
-                 overrides: Mapping[str, timedelta] | None = None) -> dict[str, SourceClock]:
-    """The clock of every artifact that has events (see the module doc)."""
-    overrides = overrides or {}
-    unknown = [r for r in results if _zone_unknown(r)]
-    unknown_paths = {r.artifact.path for r in unknown}
-    reference = sorted(e.time for r in results if r.artifact.path not in unknown_paths
-                       for e in r.events)
-    clocks: dict[str, SourceClock] = {}
-    for result in results:
-        path = result.artifact.path
-        if path not in unknown_paths:
-            clocks[path] = SourceClock(path, timedelta(0), "reference")
-    by_path = {r.artifact.path: r for r in unknown}
-    for group in stitch_order(by_path):
-        events = [e for path in group for e in by_path[path].events]
-        best, best_score = timedelta(0), 0
-        if reference and events:
-            zero = _alignment(events, reference, timedelta(0))
-            best_score = zero
-            for offset in CANDIDATE_OFFSETS:
-                score = _alignment(events, reference, offset)
-                if score > best_score:
-                    best, best_score = offset, score
-        for path in group:
-            if best:
-                clocks[path] = SourceClock(path, best, "inferred", best_score)
-            else:
-                clocks[path] = SourceClock(path, timedelta(0), "assumed-utc")
-    for path, offset in overrides.items():
-        clocks[path] = SourceClock(path, offset, "override")
-    return clocks
-
-
-class Timeline:
-    """All events of a bundle on one corrected UTC timeline, oldest first.
-
-    Attributes:
-        clocks: per artifact, how its times were corrected.
-        events: every event with its time corrected.
-    """
-
-    def __init__(self, results: Sequence[ArtifactResults],
-                 overrides: Mapping[str, timedelta] | None = None) -> None:
-        self.clocks = infer_clocks(results, overrides)
-        events = []
-        for result in results:
-            clock = self.clocks.get(result.artifact.path)
-            shift = clock.offset if clock else timedelta(0)
-            for event in result.events:
-                events.append(event if not shift else Event(
-                    event.time - shift, event.artifact, event.locator, event.severity,
-                    event.source, event.message))
-        self.events = sorted(events, key=Event.sort_key)
-
-    def windows(self, window: timedelta) -> Iterator[list[Event]]:
-        """Runs of events with no pause longer than ``window`` (``info`` events left out)."""
-        run: list[Event] = []
-        for event in self.events:
-            if event.severity is Severity.INFO:
-                continue
-            if run and event.time - run[-1].time > window:
-                yield run
-                run = []
-            run.append(event)
-        if run:
-            yield run
-
-
-def _label(artifact: str) -> str:
-    return artifact.rsplit("!/", 1)[-1].rsplit("/", 1)[-1]
-
-
-def describe_sequence(events: Sequence[Event]) -> str:
-    """``HH:MM:SS source first-message xN`` per source, in order, joined by arrows."""
-    firsts: dict[str, Event] = {}
-    counts: Counter[str] = Counter()
-    for event in events:
-        firsts.setdefault(event.artifact, event)
-        counts[event.artifact] += 1
-    parts = []
-    for artifact, event in sorted(firsts.items(), key=lambda item: item[1].sort_key()):
-        message = event.message if len(event.message) <= 80 else event.message[:79] + "…"
-        count = f" x{counts[artifact]}" if counts[artifact] > 1 else ""
-        parts.append(f"{event.time:%H:%M:%S} {_label(artifact)} {message}{count}")
-    return " -> ".join(parts)
-
-
-class TimelineAnalyzer:
-    """The bundle analyzer for incidents and clock offsets (see the module doc)."""
-
-    name = "timeline"
-    rules = (INCIDENT, CLOCK_OFFSET)
-
-    def __init__(self, overrides: Mapping[str, timedelta] | None = None,
-                 window: timedelta = timedelta(minutes=2)) -> None:
-        self.overrides = dict(overrides or {})
-        self.window = window
-
-    def analyze_bundle(self, bundle: BundleView,
-                       context: AnalysisContext) -> Iterator[Finding | Event]:
-        results = list(bundle.results())
-        timeline = Timeline(results, self.overrides)
-        for clock in sorted(timeline.clocks.values(), key=lambda c: c.artifact):
-            if clock.how in ("inferred", "override"):
-                described = clock.to_json()
-                yield CLOCK_OFFSET.finding(
-                    f"{_label(clock.artifact)}: clock read as UTC{described['offset']} "
-                    f"({clock.how})", analyzer=self.name,
-                    detail=(f"{clock.artifact} writes times without a zone; shifting them by "
-                            f"{described['offset']} lines up {clock.aligned} of its events "
-                            f"with the other sources." if clock.how == "inferred" else
-                            f"The offset {described['offset']} was set by the user."),
-                    facts=described)
-        findings_by_artifact: dict[str, list[Finding]] = {}
-        for result in results:
-            findings_by_artifact[result.artifact.path] = list(result.findings)
-        clocks = {path: clock.to_json() for path, clock in timeline.clocks.items()}
-        incidents = 0
-        for run in timeline.windows(self.window):
-            context.check_cancelled()
-            artifacts = sorted({event.artifact for event in run})
-            if len(artifacts) < 2:
-                continue
-            incidents += 1
-            if incidents > MAX_INCIDENTS:
-                context.warn(f"more than {MAX_INCIDENTS} incidents; the rest are left out")
-                return
-            yield self._incident(run, artifacts, findings_by_artifact, timeline, clocks)
-
-    def _incident(self, run: list[Event], artifacts: list[str],
-                  findings_by_artifact: Mapping[str, list[Finding]], timeline: Timeline,
-                  clocks: Mapping[str, Any]) -> Finding:
-        start, end = run[0].time, run[-1].time
-        linked = []
-        for artifact in artifacts:
-            shift = timeline.clocks[artifact].offset if artifact in timeline.clocks \
-                else timedelta(0)
-            for finding in findings_by_artifact.get(artifact, []):
-                first = finding.first_seen - shift if finding.first_seen else None
-                last = finding.last_seen - shift if finding.last_seen else first
-                if first is not None and last is not None and first <= end and last >= start:
-                    linked.append({"artifact": artifact, "rule": finding.rule,
-                                   "title": finding.title})
-        evidence = []
-        seen = set()
-        for event in run:
-            if event.artifact not in seen:
-                seen.add(event.artifact)
-                evidence.append(Evidence(event.artifact, event.locator, event.message[:300]))
-        sequence = describe_sequence(run)
-        worst = max(event.severity for event in run)
-        return INCIDENT.finding(
-            f"Incident {start:%H:%M:%S}-{end:%H:%M:%S} UTC across {len(artifacts)} sources",
-            analyzer=self.name, severity=max(worst, Severity.MEDIUM),
-            detail=f"Sequence: {sequence}",
-            count=len(run), first_seen=start, last_seen=end, evidence=evidence,
-            facts={"sources": artifacts, "sequence": sequence, "findings": linked[:50],
-                   "clocks": {a: clocks[a] for a in artifacts if a in clocks},
-                   "window_start": format_time(start), "window_end": format_time(end)})
-

@@ -52,7 +52,7 @@ import orjson
 
 from inspector.files import data_directory, write_atomically
 from inspector.model import Finding, format_time, parse_time
-from inspector.redaction import PseudonymMap
+from inspector.privacy.redaction import PseudonymMap
 from inspector.report import Report
 
 FORMAT = "bundle-inspector.workspace/1"

@@ -18,8 +18,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from PySide6.QtCore import QEventLoop, QSettings, QTimer
 
-from inspector import samples
 from inspector.model import Evidence
+from inspector.training import scenarios
 from ui.app import application
 from ui.main_window import MainWindow
 from ui.models import ROW_ROLE
@@ -77,7 +77,7 @@ def main(argv: list[str]) -> int:
         window.show()
         opened = None
         for name, scenario, kind, tab in SHOTS:
-            bundle, _ = samples.build(scenario, Path(scratch))
+            bundle, _ = scenarios.build(scenario, Path(scratch))
             if opened != bundle:
                 analyze(window, bundle)
                 opened = bundle

@@ -14,6 +14,7 @@ import sys
 from collections.abc import Sequence
 
 from inspector import cli
+from inspector.cli.analyze import demo_bundle
 
 # What Qt's X11 platform plugin (xcb) loads; a minimal Linux install may lack some, and Qt
 # then aborts the process instead of raising. Debian: libxcb-cursor0 libxcb-icccm4
@@ -58,7 +59,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if reason is None:
             from ui.app import run_app
 
-            return run_app(str(cli.demo_bundle(cli.DEMO_SCENARIO)))
+            return run_app(str(demo_bundle()))
         print(f"inspector: {reason}; showing the analysis in the terminal", file=sys.stderr)
         return cli.main(argv)
     if argv and (argv[0] in cli.COMMANDS or argv[0].startswith("-")):

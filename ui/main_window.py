@@ -75,6 +75,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from analyzers import BUILTIN
 from inspector.analysis import Analysis
 from inspector.bundle import Bundle, reopen_bundle
 from inspector.engine import Update
@@ -788,7 +789,7 @@ class MainWindow(QMainWindow):
     def sample_targets(self) -> SampleTargets:
         """The sample scenarios every signature editor of this window previews on."""
         if self._samples is None:
-            self._samples = SampleTargets()
+            self._samples = SampleTargets(BUILTIN)
         return self._samples
 
     def _bundle_target(self) -> tuple[Target | None, Bundle | None]:

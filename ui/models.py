@@ -34,8 +34,8 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QApplication, QStyle
 
+from inspector.bundle.streams import human_size
 from inspector.model import Artifact, ArtifactKind, ArtifactStatus, Finding, Severity
-from inspector.streams import human_size
 from inspector.timeline import corrected_span
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1

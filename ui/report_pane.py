@@ -58,7 +58,7 @@ from PySide6.QtWidgets import (
 from inspector.analysis import Analysis
 from inspector.bundle import Bundle
 from inspector.model import Evidence, Finding, Severity
-from inspector.redaction import Identifier, PseudonymMap, RedactionRefused, Redactor
+from inspector.privacy.redaction import Identifier, PseudonymMap, RedactionRefused, Redactor
 from inspector.report import (
     FORMATS,
     Report,

@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from analyzers import BUILTIN
 from inspector.knowledge import (
     KnowledgeBase,
     SampleTargets,
@@ -96,7 +97,7 @@ class SignatureEditor(QDialog):
         self.results: list[TargetMatches] = []
         self._bundle = bundle
         self._owns_samples = samples is None
-        self._samples = samples if samples is not None else SampleTargets()
+        self._samples = samples if samples is not None else SampleTargets(BUILTIN)
         self._task: Task | None = None
         self._stale = False
         self._signature: Signature | None = None

@@ -56,8 +56,9 @@ from PySide6.QtWidgets import (
 
 from inspector.analysis import Analysis
 from inspector.bundle import Bundle, open_bundle
-from inspector.credentials import redact, scan_text, scan_url
 from inspector.engine import Update
+from inspector.formats.pcap import CaptureError, decode, read_packets
+from inspector.formats.sqlsplit import split_statements
 from inspector.model import (
     Artifact,
     ArtifactKind,
@@ -72,8 +73,7 @@ from inspector.model import (
     StatementLocator,
     WholeLocator,
 )
-from inspector.pcap import CaptureError, decode, read_packets
-from inspector.sqlsplit import split_statements
+from inspector.privacy.secrets import redact, scan_text, scan_url
 from inspector.training import (
     ROOT_CAUSES,
     Diagnosis,

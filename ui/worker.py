@@ -31,12 +31,12 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 
+from analyzers import BUILTIN
 from inspector.analysis import Analysis
-from inspector.bundle import BundleOpenError, open_bundle
-from inspector.engine import Engine, EngineLimits, RunHandle
+from inspector.bundle import Bundle, BundleOpenError
+from inspector.bundle.streams import Limits
+from inspector.engine import EngineLimits, RunHandle, run_analysis
 from inspector.model import Artifact, Finding, Problem
-from inspector.plugins import load_analyzers
-from inspector.streams import Limits
 
 
 class TaskState:
@@ -160,16 +160,13 @@ def analyze(state: TaskState, path: Path, limits: EngineLimits | None = None,
             analyzers: list[Any] | None = None) -> Analysis:
     """Open ``path``, emit a ``BundleOpened``, then every engine ``Update``; return the result.
 
+    ``analyzers`` default to the built-in ones plus plugins; a list given is used alone.
     Raises ``BundleOpenError`` when there is nothing to open.
     """
-    load_problems: list[Problem] = []
-    if analyzers is None:
-        analyzers, load_problems = load_analyzers()
-    with open_bundle(path) as bundle:
+    def opened(bundle: Bundle, load_problems: list[Problem]) -> None:
         state.emit(BundleOpened(Path(bundle.source), bundle.limits, list(bundle.artifacts),
                                 list(bundle.findings), list(bundle.problems) + load_problems))
-        analysis = Engine(analyzers, limits).run(bundle, on_update=state.emit,
-                                                 handle=state.handle)
-    analysis.problems.extend(load_problems)
-    analysis.sort()
-    return analysis
+
+    return run_analysis(path, BUILTIN if analyzers is None else analyzers,
+                        plugins=analyzers is None, engine_limits=limits, on_opened=opened,
+                        on_update=state.emit, handle=state.handle)

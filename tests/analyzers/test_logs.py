@@ -16,13 +16,13 @@ import analyzers.logs
 from analyzers.logs import KnownIssues, LogAnalyzer, parse_exception, required_text
 from inspector.bundle import open_bundle
 from inspector.engine import Engine
+from inspector.formats.templates import shape
 from inspector.model import Artifact, ArtifactKind
 from inspector.plugins import Cancelled
-from inspector.samples import oom_crash_loop, pool_exhaustion
-from inspector.templates import shape
 from inspector.testing import BytesSource, RecordingContext, run_analyzer
+from inspector.training.scenarios import oom_crash_loop, pool_exhaustion
+from tests.corpus import CORPUS
 
-CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
 START = datetime(2026, 11, 17, 8, 0, tzinfo=UTC)
 
 

@@ -16,15 +16,15 @@ import random
 import orjson
 import pytest
 
-from inspector import samples
-from inspector.plugins import load_analyzers
-from inspector.sniff import sniff
+from analyzers import BUILTIN
+from inspector.bundle.sniff import sniff
 from inspector.testing import run_analyzer
+from inspector.training import scenarios
 
 MUTATIONS_PER_MEMBER = 8
 MAX_MEMBER_BYTES = 1 << 20
 
-ANALYZERS = [a for a in load_analyzers(include_entry_points=False)[0] if hasattr(a, "kinds")]
+ANALYZERS = [a for a in BUILTIN if hasattr(a, "kinds")]
 
 
 def damaged(data: bytes, rng: random.Random) -> bytes:
@@ -45,9 +45,9 @@ def damaged(data: bytes, rng: random.Random) -> bytes:
     return bytes(out)
 
 
-@pytest.mark.parametrize("scenario", samples.CATALOGUE)
+@pytest.mark.parametrize("scenario", scenarios.CATALOGUE)
 def test_every_analyzer_survives_damaged_members(scenario):
-    chosen = samples.load(scenario)
+    chosen = scenarios.load(scenario)
     rng = random.Random(f"damage:{scenario}")
     failures = []
     for path, data in sorted(chosen.build(chosen.rng()).files.items()):

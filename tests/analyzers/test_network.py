@@ -6,7 +6,6 @@ import gc
 import random
 import re
 import struct
-from pathlib import Path
 
 import orjson
 import pytest
@@ -14,12 +13,13 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from analyzers.network import NetworkAnalyzer, _dns_question
+from inspector.formats.pcap import LINKTYPE_RAW
 from inspector.model import Finding, PacketLocator
-from inspector.pcap import LINKTYPE_RAW
 from inspector.plugins import Cancelled
 from inspector.rules import REGISTRY
-from inspector.samples import backend_refused, dns_misconfiguration
-from inspector.samples.packets import (
+from inspector.testing import RecordingContext, run_analyzer
+from inspector.training.scenarios import backend_refused, dns_misconfiguration
+from inspector.training.scenarios.packets import (
     ACK,
     NXDOMAIN,
     PSH,
@@ -33,9 +33,8 @@ from inspector.samples.packets import (
     tcp,
     udp,
 )
-from inspector.testing import RecordingContext, run_analyzer
+from tests.corpus import CORPUS
 
-CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
 T0 = 1_794_906_000.0
 CLIENT, SERVER, RESOLVER = "10.0.0.5", "10.0.0.80", "10.0.0.53"
 

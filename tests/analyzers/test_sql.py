@@ -21,13 +21,12 @@ from analyzers.sql import (
     parse_slow_log,
     query_id,
 )
+from inspector.bundle.sniff import sniff
 from inspector.model import Artifact, ArtifactKind
 from inspector.plugins import ArtifactResults
-from inspector.samples import deadlock, slow_query_missing_index
-from inspector.sniff import sniff
 from inspector.testing import RecordingContext, run_analyzer
-
-CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
+from inspector.training.scenarios import deadlock, slow_query_missing_index
+from tests.corpus import CORPUS
 
 
 def corpus(folder: str) -> Path:

@@ -9,7 +9,6 @@ import shutil
 import ssl
 import subprocess
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import orjson
 import pytest
@@ -29,11 +28,11 @@ from analyzers.tls import (
     split_certificate_list,
 )
 from inspector.model import PacketLocator
-from inspector.samples.packets import ACK, PSH, Capture, TcpFlow
-from inspector.samples.tls_expired_certificate import CAPTURE_PATH, SCENARIO
 from inspector.testing import run_analyzer
+from inspector.training.scenarios.packets import ACK, PSH, Capture, TcpFlow
+from inspector.training.scenarios.tls_expired_certificate import CAPTURE_PATH, SCENARIO
+from tests.corpus import CORPUS
 
-CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
 CAPTURE_TIME = datetime(2026, 11, 17, 9, 0, 0, tzinfo=UTC)
 CLIENT, SERVER = ("192.0.2.10", 51000), ("198.51.100.20", 8443)
 

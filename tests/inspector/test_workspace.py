@@ -14,7 +14,7 @@ import pytest
 
 from inspector import workspace as workspace_module
 from inspector.model import Evidence, LineLocator, Severity
-from inspector.redaction import Identifier
+from inspector.privacy.redaction import Identifier
 from inspector.report import Report
 from inspector.rules import REGISTRY
 from inspector.workspace import (

@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QCoreApplication, QSettings
 
-from inspector import samples
 from inspector.testing import make_bundle
+from inspector.training import scenarios
 from ui.viewers import MemberSource
 
 
@@ -45,7 +45,7 @@ def sample_dir(tmp_path_factory) -> Path:
     directory = tmp_path_factory.mktemp("samples")
     for name in ("bundle_basics", "tls_expired_certificate", "slow_query_missing_index",
                  "gateway_502"):
-        samples.build(name, directory)
+        scenarios.build(name, directory)
     return directory
 
 

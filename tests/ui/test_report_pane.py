@@ -14,7 +14,7 @@ from inspector import report as report_module
 from inspector.analysis import Analysis
 from inspector.bundle import BundleInfo
 from inspector.model import Evidence, LineLocator, Severity
-from inspector.redaction import Identifier, PseudonymMap
+from inspector.privacy.redaction import Identifier, PseudonymMap
 from inspector.report import Report
 from inspector.rules import Rule
 from ui.report_pane import PREVIEW_DELAY_MS, ReportPane

@@ -3,6 +3,7 @@ from dataclasses import replace
 import pytest
 from PySide6.QtWidgets import QDialogButtonBox
 
+from analyzers import BUILTIN
 from inspector.knowledge import KnowledgeBase, SampleTargets
 from ui.signature_editor import SignatureEditor
 
@@ -12,7 +13,7 @@ LINE = ("2026-11-17 09:14:19,200 ERROR [worker-a] order 7781: reservation failed
 
 @pytest.fixture(scope="module")
 def samples():
-    with SampleTargets(["deadlock", "gateway_502", "pool_exhaustion"]) as targets:
+    with SampleTargets(BUILTIN, ["deadlock", "gateway_502", "pool_exhaustion"]) as targets:
         targets.targets()
         yield targets
 

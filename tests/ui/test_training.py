@@ -11,10 +11,11 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
 
-from inspector import samples, training
+from inspector import training
 from inspector.bundle import open_bundle
 from inspector.model import EntryLocator, Evidence, LineLocator, locator_from_json
 from inspector.testing import make_bundle, zip_bytes
+from inspector.training import scenarios
 from ui.training import TrainingDialog, render_artifact
 
 
@@ -42,9 +43,9 @@ def test_a_full_round(qtbot, dialog, tmp_path):
     groups = [dialog.scenarios.topLevelItem(i).text(0)
               for i in range(dialog.scenarios.topLevelItemCount())]
     assert groups == [level.capitalize() for level in training.DIFFICULTIES
-                      if any(s.difficulty == level for s in samples.catalogue())]
+                      if any(s.difficulty == level for s in scenarios.catalogue())]
     items = dialog.scenario_items()
-    assert set(items) == set(samples.CATALOGUE)
+    assert set(items) == set(scenarios.CATALOGUE)
     dialog.scenarios.setCurrentItem(items["gateway_502"])
     with qtbot.waitSignal(dialog.case_ready, timeout=120_000):
         qtbot.mouseClick(dialog.start_button, Qt.MouseButton.LeftButton)
@@ -120,14 +121,14 @@ def test_unreadable_progress_is_reported_not_fatal(qtbot, tmp_path):
 
 def built_case(name, directory):
     """Bundle and answer key of any scenario module, listed in the catalogue yet or not."""
-    scenario = importlib.import_module(f"inspector.samples.{name}").SCENARIO
+    scenario = importlib.import_module(f"inspector.training.scenarios.{name}").SCENARIO
     built = scenario.build(scenario.rng())
     bundle = directory / f"{name}.zip"
     bundle.write_bytes(zip_bytes(built.files))
     return bundle, scenario.answer(built)
 
 
-@pytest.mark.parametrize("name", sorted({*samples.CATALOGUE, "cert_expiry_incident"}))
+@pytest.mark.parametrize("name", sorted({*scenarios.CATALOGUE, "cert_expiry_incident"}))
 def test_every_key_evidence_item_can_be_cited_from_the_views(name, tmp_path):
     bundle_path, answer_key = built_case(name, tmp_path)
     with open_bundle(bundle_path) as bundle:

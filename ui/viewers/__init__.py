@@ -21,8 +21,8 @@ from pathlib import Path
 from typing import BinaryIO
 
 from inspector.bundle import reopen_bundle
+from inspector.bundle.streams import Limits
 from inspector.model import Artifact, ArtifactKind, Locator
-from inspector.streams import Limits
 
 TEXT, PACKETS, HAR, SQL = "text", "packets", "har", "sql"
 

@@ -27,7 +27,7 @@ from collections.abc import Callable
 from multiprocessing.connection import Connection
 from typing import Any, Protocol
 
-from inspector.lifeline import bind_to_parent
+from inspector.engine.lifeline import bind_to_parent
 
 POLL_SECONDS = 0.05
 JOIN_SECONDS = 5.0

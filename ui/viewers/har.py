@@ -3,7 +3,7 @@ entry's request and response headers with every credential masked.
 
 The HAR is parsed off the GUI thread (orjson; HAR files are JSON documents, read whole,
 up to ``MAX_HAR_BYTES``). Each entry becomes a ``HarEntry`` holding only what is shown;
-URLs, headers, cookies and request bodies go through ``inspector.credentials`` before they
+URLs, headers, cookies and request bodies go through ``inspector.privacy.secrets`` before they
 are stored, so a secret never reaches a widget, the clipboard or a screenshot.
 Entries are numbered from 1 in file order, as ``EntryLocator`` numbers them.
 
@@ -39,8 +39,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from inspector.credentials import redact, scan_body, scan_header, scan_url
 from inspector.model import EntryLocator, Locator, parse_time
+from inspector.privacy.secrets import redact, scan_body, scan_header, scan_url
 from ui.models import ROW_ROLE, Column, RowsModel
 from ui.viewers import MemberSource
 from ui.viewers.text import monospace_font, vertical_split, viewer_layout

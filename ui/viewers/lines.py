@@ -17,7 +17,7 @@ How it stays fast and small (lnav's approach, on a stream):
 - ``find_line`` searches (plain or regex, optionally case-sensitive) in 1 MB chunks of
   whole lines decoded to text, with progress.
 - Folds: ``ContinuationFinder`` decides which lines continue the record above them (stack
-  frames, ``Caused by:``, tracebacks) with ``inspector.logformat``, the logs analyzer's own
+  frames, ``Caused by:``, tracebacks) with ``inspector.formats.logformat``, the logs analyzer's own
   format detection: a line the file's format does not parse as a record is a continuation.
   ``Folds`` holds the folds and maps the viewer's rows to lines when some are collapsed.
 
@@ -45,7 +45,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, BinaryIO
 
-from inspector.logformat import MAX_HEADER, detect
+from inspector.formats.logformat import MAX_HEADER, detect
 
 if TYPE_CHECKING:
     from ui.viewers import MemberSource
@@ -130,7 +130,7 @@ def _digit_runs_as_classes(prefix: bytes) -> bytes:
 class ContinuationFinder:
     """Which lines continue the record above them (stack frames, tracebacks, ``Caused by:``).
 
-    The format is detected from the member's first lines (``inspector.logformat.detect``);
+    The format is detected from the member's first lines (``inspector.formats.logformat.detect``);
     a line it does not parse as a record continues the previous one. Plain text has no
     records, so nothing in it folds. Parsing costs about 7 us a line (90 s for a 1 GB log),
     so lines are screened first at C speed: a line starting like a record already seen

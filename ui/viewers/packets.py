@@ -1,7 +1,7 @@
 """The packet list: number, time, source, destination, protocol, length and a summary per
 frame, filterable by conversation and text, with the selected frame decoded.
 
-Rows come from ``inspector.pcap`` (``read_packets``/``decode``: plain ``struct`` parsing at
+Rows come from ``inspector.formats.pcap`` (``read_packets``/``decode``: plain ``struct`` parsing at
 hundreds of thousands of frames a second) in batches, off the GUI thread, so the first
 rows show while the rest load. A row keeps only the columns (no payload): the decoded
 fields of the selected frame are read again from the capture when it is selected, and
@@ -43,8 +43,8 @@ from ui.viewers.text import monospace_font, vertical_split, viewer_layout
 from ui.worker import Task, TaskState, stop_tasks
 
 try:  # being written alongside the app: the viewer says so rather than failing to import
-    from inspector.pcap import CaptureError, decode, read_packets
-except ImportError:  # pragma: no cover - only while inspector.pcap is absent
+    from inspector.formats.pcap import CaptureError, decode, read_packets
+except ImportError:  # pragma: no cover - only while inspector.formats.pcap is absent
     read_packets = None  # type: ignore[assignment]
 
 MAX_ROWS = 1_000_000

@@ -1,7 +1,7 @@
 """SQL: a dump's statements with highlighting and navigation by index, and for slow logs
 the query-class table the SQL analyzer computed.
 
-Statements come from ``inspector.sqlsplit.StatementReader`` (the same streaming splitter
+Statements come from ``inspector.formats.sqlsplit.StatementReader`` (the same streaming splitter
 the analyzer uses, so statement numbers match ``StatementLocator``), in batches off the
 GUI thread. A row keeps the first ``PREVIEW_CHARS`` of its statement: a dump's multi-MB
 ``INSERT`` is shown cut, with its size, and memory stays bounded.
@@ -33,8 +33,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from inspector.formats.sqlsplit import StatementReader
 from inspector.model import ArtifactKind, Evidence, LineLocator, Locator, StatementLocator
-from inspector.sqlsplit import StatementReader
 from ui.models import ROW_ROLE, Column, RowsModel
 from ui.viewers import MemberSource
 from ui.viewers.text import is_dark, monospace_font, vertical_split, viewer_layout

@@ -43,10 +43,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from analyzers.timeline import INCIDENT, Timeline, TimelineAnalyzer
 from inspector.analysis import Analysis
 from inspector.model import Event, EventSource, Evidence, Finding
 from inspector.plugins import ArtifactResults, Cancelled
-from inspector.timeline import INCIDENT, SourceClock, Timeline, TimelineAnalyzer, offset_text
+from inspector.timeline import SourceClock, offset_text
 from ui.models import ROW_ROLE, SEVERITY_COLOURS, Column, RowsModel
 from ui.worker import Task, TaskState
 

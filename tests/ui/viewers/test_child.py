@@ -91,8 +91,9 @@ in_child(State(), spin_forever)
 @pytest.mark.slow
 def test_a_child_dies_with_its_parent_even_when_the_parent_is_killed(tmp_path):
     """The app crashing (or being killed) must not leave a scan spinning on a big member."""
+    from tests.corpus import ROOT
     from tests.inspector.broken_analyzers import PID_DIR_VARIABLE
-    from tests.inspector.test_lifeline import GRACE_SECONDS, ROOT, running, wait_for
+    from tests.inspector.engine.test_lifeline import GRACE_SECONDS, running, wait_for
 
     env = {**os.environ, PID_DIR_VARIABLE: str(tmp_path), "PYTHONPATH": str(ROOT)}
     parent = subprocess.Popen([sys.executable, "-c", SPINNING_PARENT], env=env, cwd=ROOT)

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from inspector.bundle import open_bundle
+from inspector.formats.sqlsplit import split_statements
 from inspector.model import ArtifactKind, LineLocator, StatementLocator
-from inspector.sqlsplit import split_statements
 from ui.viewers import MemberSource
 from ui.viewers.sql import SqlViewer, highlight_spans, query_classes
 

@@ -1,0 +1,92 @@
+"""The headless command line and its JSON contract, run as users run it."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import orjson
+import pytest
+
+from inspector.analysis import FORMAT, Analysis
+from inspector.cli import main
+from inspector.testing import make_bundle
+from inspector.training import scenarios
+
+LOG = b"2026-11-17 09:14:01,233 ERROR [main] pool exhausted\n" * 5
+
+
+@pytest.fixture(scope="module")
+def sample_bundle(tmp_path_factory):
+    bundle, answer = scenarios.build("bundle_basics", tmp_path_factory.mktemp("samples"))
+    return bundle, orjson.loads(answer.read_bytes())
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "inspector", *args], capture_output=True,
+                          timeout=300)
+
+
+def test_analyze_json_follows_the_contract(sample_bundle):
+    bundle, answer = sample_bundle
+    result = run_cli("analyze", str(bundle), "--format", "json")
+    assert result.returncode == 0, result.stderr
+    document = orjson.loads(result.stdout)
+    assert document["format"] == FORMAT
+    assert set(document) == {"format", "tool", "bundle", "artifacts", "findings", "stats",
+                             "timeline", "problems", "timings"}
+    assert document["tool"]["name"] == "bundle-inspector"
+    assert document["bundle"]["size"] == bundle.stat().st_size
+    for artifact in document["artifacts"]:
+        assert set(artifact) >= {"path", "kind", "size", "status", "reason", "analyzers"}
+    for finding in document["findings"]:
+        assert set(finding) >= {"rule", "severity", "title", "detail", "analyzer", "count",
+                                "first_seen", "last_seen", "evidence", "facts", "remediation",
+                                "references"}
+    assert set(answer["rules"]) <= {f["rule"] for f in document["findings"]}
+    # The document reads back into the model without loss.
+    assert Analysis.from_json(document).to_json() == document
+
+
+def test_analyze_markdown_to_a_file(sample_bundle, tmp_path):
+    bundle, _ = sample_bundle
+    output = tmp_path / "triage.md"
+    assert main(["analyze", str(bundle), "--format", "md", "-o", str(output), "--quiet"]) == 0
+    text = output.read_text()
+    assert text.startswith("# Bundle Inspector triage summary")
+    assert "decompression bomb" in text and "`../../tmp/collector-cleanup.sh`" in text
+
+
+def test_fail_on_severity_sets_the_exit_code(sample_bundle):
+    bundle, _ = sample_bundle
+    assert run_cli("analyze", str(bundle), "--fail-on", "high").returncode == 1
+    assert run_cli("analyze", str(bundle), "--fail-on", "critical").returncode == 0
+
+
+def test_unopenable_bundle_exits_2_with_one_line(tmp_path):
+    result = run_cli("analyze", str(tmp_path / "missing.zip"))
+    assert result.returncode == 2
+    assert result.stderr.decode().strip().count("\n") == 0
+    assert "no such file" in result.stderr.decode()
+
+
+def test_bad_arguments_exit_2(tmp_path):
+    path = make_bundle(tmp_path / "b", {"a.log": LOG})
+    assert run_cli("analyze", str(path), "--only", "no-such-analyzer").returncode == 2
+    assert run_cli("analyze", str(path), "--fail-on", "sometimes").returncode == 2
+
+
+def test_rules_lists_the_bundle_rules(capsys):
+    assert main(["rules"]) == 0
+    out = capsys.readouterr().out
+    for rule_id in ("bundle.member-skipped", "bundle.archive-bomb", "bundle.unsafe-path",
+                    "bundle.unreadable"):
+        assert rule_id in out
+
+
+def test_console_script_without_display_explains(tmp_path):
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
+    result = subprocess.run([sys.executable, "-m", "ui.launch", str(tmp_path)], env=env,
+                            capture_output=True, timeout=60)
+    assert result.returncode == 2
+    assert b"no display" in result.stderr
