@@ -11,10 +11,10 @@ an empty file.
 True
 >>> names("signatures", suffix=".toml")
 ['signatures/common.toml', 'signatures/protocols.toml']
->>> read_bytes("no/such.css")
+>>> read_bytes("signatures/nope.toml")  # doctest: +ELLIPSIS
 Traceback (most recent call last):
 ...
-resources.ResourceNotFound: no resource named 'no/such.css' (shipped at the top level: signatures)
+resources.ResourceNotFound: no resource named 'signatures/nope.toml' (shipped in signatures/: ...)
 """
 
 from __future__ import annotations

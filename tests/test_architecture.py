@@ -14,7 +14,6 @@ import ast
 import subprocess
 import sys
 import tomllib
-from pathlib import Path
 
 from tests.corpus import ROOT
 
@@ -44,7 +43,7 @@ HOT_LOOPS: dict[tuple[str, str | None], str] = {}
 TO_SPLIT = {
     "inspector/bundle/__init__.py", "inspector/formats/logformat.py",
     "inspector/knowledge/__init__.py", "inspector/privacy/redaction.py",
-    "inspector/report/__init__.py", "inspector/cli/__init__.py",
+    "inspector/report/__init__.py",
     "inspector/training/__init__.py", "analyzers/http/__init__.py",
     "analyzers/logs/__init__.py", "analyzers/network/__init__.py", "analyzers/sql/__init__.py",
     "analyzers/tls/__init__.py", "ui/main_window.py", "ui/training.py",

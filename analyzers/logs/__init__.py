@@ -61,8 +61,6 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from re import _constants as sre_constants  # the parsed-pattern opcodes of ``re``
-from re import _parser as sre_parse
 from typing import Any
 
 from inspector.formats.logformat import (
@@ -75,6 +73,7 @@ from inspector.formats.logformat import (
     from_micros,
     to_micros,
 )
+from inspector.formats.regex import required_literals
 from inspector.formats.templates import TemplateMiner, mask, shape, shape_decides_mask
 from inspector.knowledge import KnowledgeBase, Signature
 from inspector.model import (
@@ -260,52 +259,9 @@ def _go_exception(message: str, lines: list[str]) -> ExceptionInfo:
 
 # --- known issues --------------------------------------------------------------------------
 
-_REPEATS = (sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT,
-            getattr(sre_constants, "POSSESSIVE_REPEAT", sre_constants.MAX_REPEAT))
-
-
-def required_text(pattern: str) -> set[str] | None:
-    """Lower-case ASCII strings, one of which is in every text ``pattern`` finds a match
-    in (ignoring case), or ``None`` when the pattern has no such strings.
-
-    >>> sorted(required_text(r"HikariPool-\\d+ - (?:pool|Connection) is not available"))
-    [' is not available']
-    >>> sorted(required_text(r"(?:502 Bad Gateway|504 Gateway Time-?out)"))
-    ['2 bad gateway', '4 gateway time']
-    """
-    return _required(sre_parse.parse(pattern))
-
-
-def _required(items: Any) -> set[str] | None:
-    # Candidates: literal runs, mandatory groups and repeats, and alternations whose every
-    # branch has a candidate. The most selective one (longest shortest string) wins.
-    candidates: list[set[str]] = []
-    run: list[str] = []
-    for op, arg in items:
-        if op == sre_constants.LITERAL and arg < 128:
-            run.append(chr(arg).lower())
-            continue
-        if run:
-            candidates.append({"".join(run)})
-            run = []
-        inner: set[str] | None = None
-        if op == sre_constants.SUBPATTERN:
-            inner = _required(arg[-1])
-        elif op == sre_constants.BRANCH:
-            branches = [_required(branch) for branch in arg[1]]
-            inner = set().union(*branches) if all(branches) else None  # type: ignore[arg-type]
-        elif op in _REPEATS and arg[0] >= 1:
-            inner = _required(arg[2])
-        if inner:
-            candidates.append(inner)
-    if run:
-        candidates.append({"".join(run)})
-    return max(candidates, key=lambda strings: min(map(len, strings)), default=None)
-
-
 class KnownIssues:
     """``KnowledgeBase.match`` behind an exact pre-check: an ASCII text holding none of the
-    strings every signature pattern needs (``required_text``) matches no signature, which a
+    strings every signature pattern needs (``required_literals``) matches no signature, which a
     few substring searches tell ten times faster than the combined regex.
 
     The pre-check is off when a pattern has no required string. It looks only at ASCII
@@ -318,12 +274,12 @@ class KnownIssues:
         needed: set[str] = set()
         for signature in knowledge.signatures:
             for pattern in signature.patterns:
-                strings = required_text(pattern)
+                strings = required_literals(pattern, ascii_only=True)
                 if not strings:
                     self.required: tuple[str, ...] | None = None
                     self._digitless = self._with_digits = ()
                     return
-                needed |= strings
+                needed |= {text.lower() for text in strings}
         self.required = tuple(sorted(needed))
         self._digitless = tuple(t for t in self.required if not any(c.isdigit() for c in t))
         self._with_digits = tuple(t for t in self.required if t not in self._digitless)

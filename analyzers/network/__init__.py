@@ -73,6 +73,15 @@ from inspector.formats.pcap import (
     _network_offset,
     _skip_ipv6_extensions,
 )
+from inspector.formats.protocols import (
+    ACK,
+    DNS_RCODES,
+    FIN,
+    ICMP_UNREACHABLE_CODES,
+    ICMPV6_UNREACHABLE_CODES,
+    RST,
+    SYN,
+)
 from inspector.model import (
     ArtifactKind,
     Event,
@@ -118,25 +127,10 @@ SLOW_HANDSHAKE_SECONDS = 0.5
 SLOW_RESPONSE_SECONDS = 0.5
 DNS_SLOW_SECONDS = 0.5
 
-FIN, SYN, RST, PSH, ACK = 0x01, 0x02, 0x04, 0x08, 0x10
 _NOT_DATA_FLAGS = SYN | FIN | RST
 _MASK = 0xFFFFFFFF
 _HALF = 0x80000000
 _DNS_PORTS = frozenset({53, 5353, 5355})
-_RCODES = {0: "NOERROR", 1: "FORMERR", 2: "SERVFAIL", 3: "NXDOMAIN", 4: "NOTIMP",
-           5: "REFUSED"}
-_ICMP_UNREACHABLE_CODES = {
-    0: "network unreachable", 1: "host unreachable", 2: "protocol unreachable",
-    3: "port unreachable", 4: "fragmentation needed (MTU)", 5: "source route failed",
-    6: "destination network unknown", 7: "destination host unknown",
-    9: "network administratively prohibited", 10: "host administratively prohibited",
-    13: "communication administratively prohibited",
-}
-_ICMPV6_UNREACHABLE_CODES = {
-    0: "no route to destination", 1: "administratively prohibited",
-    3: "address unreachable", 4: "port unreachable", 5: "source address failed policy",
-    6: "reject route to destination",
-}
 _TCP_HEADER = struct.Struct("!HHIIBBH").unpack_from
 # From byte 12 of an Ethernet frame: EtherType, IPv4 version/IHL, total length, fragment
 # offset, protocol, then the TCP header (ports, seq, ack, data offset, flags, window) as it
@@ -761,7 +755,7 @@ class _Run:
         if rcode in (2, 3, 5) and dst_port != 5353:
             self.dns_failures[(rcode, src, name)].append((index, time, dst))
             self.event(time, index, Severity.MEDIUM,
-                       f"DNS {_RCODES[rcode]} for {name} from {src}")
+                       f"DNS {DNS_RCODES[rcode]} for {name} from {src}")
         if first_query is not None and time - first_query.time >= DNS_SLOW_SECONDS:
             self.dns_slow.append((time - first_query.time, first_query, index, time))
 
@@ -771,10 +765,10 @@ class _Run:
             return
         icmp_type, code = message[0], message[1]
         if protocol == 1 and icmp_type == 3:
-            reason = _ICMP_UNREACHABLE_CODES.get(code, f"unreachable (code {code})")
+            reason = ICMP_UNREACHABLE_CODES.get(code, f"unreachable (code {code})")
             mtu = _U16(message, 6)[0] if code == 4 else None
         elif protocol == 58 and icmp_type == 1:
-            reason = _ICMPV6_UNREACHABLE_CODES.get(code, f"unreachable (code {code})")
+            reason = ICMPV6_UNREACHABLE_CODES.get(code, f"unreachable (code {code})")
             mtu = None
         elif protocol == 58 and icmp_type == 2:
             reason = "packet too big (MTU)"

@@ -107,6 +107,7 @@ from inspector.bundle import open_bundle
 from inspector.engine import run_analysis
 from inspector.files import data_directory, write_atomically
 from inspector.formats.logformat import detect
+from inspector.formats.regex import required_literals
 from inspector.formats.templates import WILDCARD, mask
 from inspector.model import (
     ArtifactKind,
@@ -510,55 +511,11 @@ def _signature_needles(signature: Signature) -> tuple[str, ...] | None:
     """Literals one of which every match of ``signature``'s log patterns contains, or None."""
     needles: list[str] = []
     for pattern in signature.patterns:
-        found = _needles(sre_parse.parse(pattern))
+        found = required_literals(pattern, min_length=3)
         if found is None:
             return None
         needles += found
     return tuple(n if signature.case_sensitive else n.lower() for n in needles)
-
-
-MAX_NEEDLES_PER_RUN = 8
-
-
-def _needles(items: Any) -> tuple[str, ...] | None:
-    """The best set of literals one of which a match of the parsed ``items`` contains.
-
-    >>> _needles(sre_parse.parse(r"\\b(?:Bad Gateway|Gateway Time-?out) \\d+"))
-    ('Bad Gateway', 'Gateway Time')
-    >>> _needles(sre_parse.parse(r'"\\s(?:502|504)\\s'))  # re factors it as 50[24]
-    ('502', '504')
-    """
-    best: tuple[str, ...] | None = None
-
-    def consider(candidate: tuple[str, ...] | None) -> None:
-        nonlocal best
-        if candidate and min(map(len, candidate)) >= 3 and (
-                best is None or min(map(len, candidate)) > min(map(len, best))):
-            best = candidate
-
-    # The literal run being read, as its few alternative spellings: a small class of
-    # literal characters ([24]) multiplies them rather than ending the run.
-    runs = [""]
-    for op, arg in items:
-        if op == sre_constants.LITERAL:
-            runs = [run + chr(arg) for run in runs]
-            continue
-        if op == sre_constants.IN and all(kind == sre_constants.LITERAL for kind, _ in arg) \
-                and len(runs) * len(arg) <= MAX_NEEDLES_PER_RUN:
-            runs = [run + chr(value) for run in runs for _, value in arg]
-            continue
-        consider(tuple(runs))
-        runs = [""]
-        if op == sre_constants.SUBPATTERN:
-            consider(_needles(arg[-1]))
-        elif op == sre_constants.BRANCH:
-            branches = [_needles(branch) for branch in arg[1]]
-            if all(branches):
-                consider(tuple(n for branch in branches for n in branch or ()))
-        elif op in _REPEATS and arg[0] >= 1:
-            consider(_needles(arg[2]))
-    consider(tuple(runs))
-    return best
 
 
 class KnowledgeBase:

@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import analyzers.logs
-from analyzers.logs import KnownIssues, LogAnalyzer, parse_exception, required_text
+from analyzers.logs import KnownIssues, LogAnalyzer, parse_exception
 from inspector.bundle import open_bundle
 from inspector.engine import Engine
 from inspector.formats.templates import shape
@@ -397,13 +397,6 @@ def test_shape_table_is_bounded_and_the_rest_still_counts():
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(analyzers.logs, "MAX_SHAPES", 3)
         assert analyze(data).stats == expected
-
-
-def test_required_text_is_what_every_match_holds():
-    assert required_text("No space left on device") == {"no space left on device"}
-    assert required_text(r"(?:Connection refused|ECONNREFUSED)") == {"connection refused",
-                                                                    "econnrefused"}
-    assert required_text(r"\w+\s?\d*") is None
 
 
 _KNOWLEDGE = LogAnalyzer().knowledge

@@ -23,10 +23,10 @@ from analyzers.tls import (
     TlsAnalyzer,
     chain_problem,
     hostname_matches,
-    is_grease,
     parse_client_hello,
     split_certificate_list,
 )
+from inspector.formats.protocols import is_grease
 from inspector.model import PacketLocator
 from inspector.testing import run_analyzer
 from inspector.training.scenarios.packets import ACK, PSH, Capture, TcpFlow
