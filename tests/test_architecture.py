@@ -43,11 +43,10 @@ HOT_LOOPS: dict[tuple[str, str | None], str] = {}
 TO_SPLIT = {
     "inspector/bundle/__init__.py", "inspector/formats/logformat.py",
     "inspector/privacy/redaction.py",
-    "inspector/training/__init__.py", "analyzers/http/__init__.py",
+    "analyzers/http/__init__.py",
     "analyzers/logs/__init__.py", "analyzers/network/__init__.py", "analyzers/sql/__init__.py",
     "analyzers/tls/__init__.py", "ui/main_window.py", "ui/training.py",
     "tests/inspector/bundle/test_reader.py",
-    "tests/inspector/training/test_scoring.py",
 }
 
 
