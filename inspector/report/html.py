@@ -8,6 +8,8 @@ The style sheet is ``resources/report/report.css``; its colours are named there 
 ``${table.name}`` and filled in from ``resources/palette.toml`` (the one palette the app
 and the reports share), so a colour changes in one place. CSS has no other use for ``$``.
 A name the palette lacks fails the render at once rather than leaving a hole in the page.
+The sheet styles critical with high and info with low, one rule each, as the palette
+colours them alike today; a test holds the palette to that.
 
 >>> from inspector.report.document import Report
 >>> page = render_html(Report(title="<b>Checkout</b> fails"))
