@@ -2,445 +2,67 @@
 
 A trainee opens a sample scenario (``inspector.training.scenarios``) with the findings
 hidden, reads the raw evidence and submits a ``Diagnosis``: one root cause from
-``ROOT_CAUSES``, a free text write-up, and the evidence relied on (artifact + locator, as
-``model.Evidence``). ``score`` compares it with the scenario's answer key and explains,
-in plain words, what was right, what was missed and why, using the key's evidence "why"
-texts and the rules the analyzers must fire. ``TrainingProgress`` keeps the attempts in a
-JSON file in a data directory the caller chooses (the app's data directory), written
-atomically.
+``ROOT_CAUSES``, a free text write-up, and the evidence relied on. ``score`` compares it
+with the scenario's answer key and explains what was right, what was missed and why;
+``TrainingProgress`` keeps the attempts. One module per job:
 
-Decisions the next engineer needs:
-
-- Every catalogue scenario has exactly one correct root cause in ``SCENARIO_ROOT_CAUSES``;
-  a test fails when a catalogue entry has none, so adding a scenario means adding its line
-  here. The list of causes deliberately holds plausible wrong answers (packet loss, clock
-  skew, rate limiting...) so choosing is a real decision.
-- Points: 60 for the root cause, 40 shared equally by the key evidence items found. Each
-  citation that points at nothing relevant (the red herring, healthy noise) costs 5, never
-  below zero for the evidence part. A pass needs the right root cause and 70 points.
-- A citation finds a key item when it names the same artifact and the same place: the same
-  packet, HAR entry or statement (by number); for lines, a range overlapping the key's lines
-  give or take ``LINE_SLACK`` (a log header versus its stack trace); a key item that is a
-  whole artifact is found by any citation in it. A citation wider than ``WIDEST_CITATION``
-  lines points at nothing in particular and finds nothing. When the analyzers' findings are
-  passed in, a citation that is part of the evidence of a rule the key requires is
-  "supporting": no credit, no penalty (it is relevant, only not what the key singles out).
-- The free text is not graded by machine; the explanation puts the key's summary next to
-  it so the trainee can compare.
-
->>> from inspector.model import Evidence, PacketLocator
->>> key = {"summary": "It expired.", "rules": ["tls.certificate-expired"], "evidence": [
-...     {"artifact": "net.pcap", "locator": {"kind": "packet", "index": 7},
-...      "why": "the client aborts with alert certificate_expired"}]}
->>> scenario_score = score("tls_expired_certificate", key, Diagnosis(
-...     "certificate-expired", "the cert expired", [Evidence("net.pcap", PacketLocator(7))]))
->>> scenario_score.points, scenario_score.passed
-(100, True)
+- ``catalogue``: the scenarios and root causes, data in ``resources/training/``.
+- ``root_causes``: the choices, and each scenario's right one.
+- ``cases``: scenarios in training order, one prepared (built, answer key read).
+- ``scoring``: a diagnosis scored against the answer key, and the score explained.
+- ``progress``: the attempts, kept in the app's data directory.
+- ``scenarios``: the generators of the sample bundles and their answer keys.
 """
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from datetime import UTC, datetime
-from pathlib import Path
-from typing import Any
-
-import orjson
-
-from inspector.files import write_atomically
-from inspector.model import (
-    Evidence,
-    Finding,
-    LineLocator,
-    Locator,
-    format_time,
-    locator_from_json,
+from inspector.training.cases import TrainingCase, prepare_case, scenarios_by_difficulty
+from inspector.training.catalogue import DIFFICULTIES, RootCause
+from inspector.training.progress import PROGRESS_FILE, PROGRESS_FORMAT, TrainingProgress
+from inspector.training.root_causes import (
+    ROOT_CAUSES,
+    SCENARIO_ROOT_CAUSES,
+    root_cause,
+    root_cause_for,
 )
-from inspector.rules import REGISTRY
-from inspector.training import scenarios as samples
-
-DIFFICULTIES = ("easy", "medium", "hard")
-ROOT_CAUSE_POINTS = 60
-EVIDENCE_POINTS = 40
-UNRELATED_CITATION_PENALTY = 5
-PASS_POINTS = 70
-LINE_SLACK = 2
-WIDEST_CITATION = 50
-PROGRESS_FILE = "training-progress.json"
-PROGRESS_FORMAT = "bundle-inspector.training-progress/1"
-
-
-@dataclass(frozen=True)
-class RootCause:
-    """One answer a trainee can choose.
-
-    Attributes:
-        id: stable id, stored in progress files.
-        label: the choice as the trainee reads it.
-        description: what it means, one sentence.
-    """
-
-    id: str
-    label: str
-    description: str
-
-
-ROOT_CAUSES: tuple[RootCause, ...] = (
-    RootCause("certificate-expired", "A server certificate expired",
-              "The certificate a server presents is past its notAfter date, so clients "
-              "refuse the TLS handshake."),
-    RootCause("certificate-untrusted", "A server certificate is not trusted",
-              "Self-signed, an incomplete chain, or issued for another host name."),
-    RootCause("tls-protocol-mismatch", "Client and server share no TLS version or cipher",
-              "The handshake fails because one side only offers what the other refuses."),
-    RootCause("service-down", "A backend service is down",
-              "Nothing listens on the service's port: connections are refused or reset."),
-    RootCause("upstream-failing", "A gateway's upstream fails for some routes",
-              "The gateway works, but one backend behind it resets or times out, so those "
-              "routes get 502/504."),
-    RootCause("network-path", "Packet loss or a firewall on the network path",
-              "Segments are dropped or silently filtered: retransmissions, unanswered SYNs."),
-    RootCause("dns-misconfiguration", "DNS misconfiguration",
-              "A dead resolver in the host's configuration or a wrong host name, so lookups "
-              "time out or fail."),
-    RootCause("credentials-expired", "Expired or revoked credentials",
-              "An access token, session or password is no longer valid and is not renewed."),
-    RootCause("missing-index", "A query lacks a usable index",
-              "A frequent query scans a whole table because no index serves its filter."),
-    RootCause("deadlock", "Transactions deadlock",
-              "Two transactions lock the same rows in opposite order; the database kills one."),
-    RootCause("connection-pool-exhausted", "The connection pool is exhausted",
-              "Slow database work holds every pooled connection, so other requests wait "
-              "and time out."),
-    RootCause("out-of-memory", "The process runs out of memory",
-              "The heap or the container limit is exceeded; the process is killed and "
-              "restarted in a loop."),
-    RootCause("clock-skew", "Clocks disagree between hosts",
-              "A host's clock is wrong, so timestamps, tokens or certificates look invalid."),
-    RootCause("disk-full", "A disk or volume is full",
-              "Writes fail because the file system has no space or inodes left."),
-    RootCause("rate-limited", "The client is rate limited",
-              "The server throttles the client (429) after too many requests."),
-    RootCause("unsafe-bundle", "The bundle itself is hostile or broken",
-              "Member names escape the extraction folder, or a member is a decompression "
-              "bomb; what the reader refuses is the evidence."),
+from inspector.training.scoring import (
+    EVIDENCE_POINTS,
+    LINE_SLACK,
+    PASS_POINTS,
+    ROOT_CAUSE_POINTS,
+    UNRELATED_CITATION_PENALTY,
+    WIDEST_CITATION,
+    Citation,
+    Diagnosis,
+    KeyEvidence,
+    Score,
+    points_at,
+    score,
 )
 
-SCENARIO_ROOT_CAUSES: dict[str, str] = {
-    "bundle_basics": "unsafe-bundle",
-    "tls_expired_certificate": "certificate-expired",
-    "cert_expiry_incident": "certificate-expired",
-    "backend_refused": "service-down",
-    "dns_misconfiguration": "dns-misconfiguration",
-    "gateway_502": "upstream-failing",
-    "expired_token_401": "credentials-expired",
-    "slow_query_missing_index": "missing-index",
-    "deadlock": "deadlock",
-    "pool_exhaustion": "connection-pool-exhausted",
-    "oom_crash_loop": "out-of-memory",
-}
-
-_BY_ID = {cause.id: cause for cause in ROOT_CAUSES}
-
-
-def root_cause(cause_id: str) -> RootCause:
-    """The root cause with this id; ``KeyError`` when there is none."""
-    return _BY_ID[cause_id]
-
-
-def root_cause_for(scenario: str) -> RootCause:
-    """The correct root cause of a scenario (by name)."""
-    try:
-        return _BY_ID[SCENARIO_ROOT_CAUSES[scenario]]
-    except KeyError:
-        raise KeyError(f"scenario {scenario!r} has no root cause in "
-                       "inspector.training.SCENARIO_ROOT_CAUSES") from None
-
-
-def scenarios_by_difficulty(scenarios: Iterable[samples.Scenario] | None = None
-                            ) -> list[samples.Scenario]:
-    """Scenarios easy first, then medium, then hard; catalogue order within a level."""
-    listed = list(samples.catalogue() if scenarios is None else scenarios)
-    rank = {level: position for position, level in enumerate(DIFFICULTIES)}
-    return sorted(listed, key=lambda s: rank.get(s.difficulty, len(DIFFICULTIES)))
-
-
-@dataclass(frozen=True)
-class TrainingCase:
-    """A scenario ready to train on: its bundle on disk and its answer key."""
-
-    scenario: samples.Scenario
-    bundle_path: Path
-    answer_key: dict[str, Any]
-
-
-def prepare_case(name: str, directory: Path) -> TrainingCase:
-    """Build scenario ``name`` into ``directory``; the answer key is read back from there."""
-    bundle_path, answer_path = samples.build(name, directory)
-    return TrainingCase(samples.load(name), bundle_path, orjson.loads(answer_path.read_bytes()))
-
-
-# --- scoring ----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Diagnosis:
-    """What the trainee submits.
-
-    Attributes:
-        root_cause: a ``RootCause.id``.
-        explanation: the trainee's own words.
-        evidence: the places relied on; only ``artifact`` and ``locator`` are judged.
-    """
-
-    root_cause: str
-    explanation: str = ""
-    evidence: Sequence[Evidence] = ()
-
-
-@dataclass(frozen=True)
-class KeyEvidence:
-    """One item of the answer key's evidence and whether the trainee cited it."""
-
-    artifact: str
-    locator: Locator
-    why: str
-    found: bool
-
-    def where(self) -> str:
-        return f"{self.artifact}, {self.locator.describe()}"
-
-
-@dataclass(frozen=True)
-class Citation:
-    """One piece of evidence the trainee cited and what it was worth.
-
-    ``verdict`` is ``key`` (found a key item), ``supporting`` (evidence of a required
-    rule's finding), ``unrelated`` (costs points) or ``too-wide`` (also costs points).
-    """
-
-    evidence: Evidence
-    verdict: str
-
-    def where(self) -> str:
-        return f"{self.evidence.artifact}, {self.evidence.locator.describe()}"
-
-
-@dataclass(frozen=True)
-class Score:
-    """The result of scoring one diagnosis, with everything needed to explain it."""
-
-    scenario: str
-    points: int
-    passed: bool
-    chosen: RootCause | None
-    expected: RootCause
-    key_evidence: list[KeyEvidence]
-    citations: list[Citation]
-    rules: list[tuple[str, str]]  # (rule id, what the rule means)
-    summary: str
-    diagnosis_text: str = ""
-
-    @property
-    def root_cause_correct(self) -> bool:
-        return self.chosen is not None and self.chosen.id == self.expected.id
-
-    def explanation(self) -> str:
-        """The score explained in plain text, what was missed first."""
-        lines = [f"Score: {self.points}/100 ({'passed' if self.passed else 'not passed'})", ""]
-        if self.root_cause_correct:
-            lines.append(f"Root cause: right. {self.expected.label}.")
-        else:
-            chosen = self.chosen.label if self.chosen else "none chosen"
-            lines.append(f"Root cause: missed. You chose \u201c{chosen}\u201d; it is "
-                         f"\u201c{self.expected.label}\u201d: {self.expected.description}")
-        lines.append("")
-        missed = [item for item in self.key_evidence if not item.found]
-        found = [item for item in self.key_evidence if item.found]
-        if missed:
-            lines.append("Key evidence you missed:")
-            lines.extend(f"- {item.where()}: {item.why}" for item in missed)
-        if found:
-            lines.append("Key evidence you found:")
-            lines.extend(f"- {item.where()}: {item.why}" for item in found)
-        wasted = [c for c in self.citations if c.verdict in ("unrelated", "too-wide")]
-        if wasted:
-            lines.append(f"Citations that do not support the root cause "
-                         f"(-{UNRELATED_CITATION_PENALTY} each):")
-            lines.extend(f"- {c.where()}: "
-                          + ("too wide to point at anything" if c.verdict == "too-wide"
-                             else "noise or a red herring here")
-                          for c in wasted)
-        supporting = [c for c in self.citations if c.verdict == "supporting"]
-        if supporting:
-            lines.append("Relevant citations beyond the key items (no points, no penalty):")
-            lines.extend(f"- {c.where()}" for c in supporting)
-        lines.append("")
-        lines.append("The analyzers flag this case with:")
-        lines.extend(f"- {rule_id}: {meaning}" if meaning else f"- {rule_id}"
-                     for rule_id, meaning in self.rules)
-        lines.append("")
-        lines.append(f"Answer key: {self.summary}")
-        return "\n".join(lines)
-
-    def to_json(self) -> dict[str, Any]:
-        """What progress keeps of an attempt."""
-        return {"scenario": self.scenario, "points": self.points, "passed": self.passed,
-                "root_cause": self.chosen.id if self.chosen else None,
-                "root_cause_correct": self.root_cause_correct,
-                "evidence_found": sum(item.found for item in self.key_evidence),
-                "evidence_total": len(self.key_evidence),
-                "diagnosis": self.diagnosis_text}
-
-
-def _line_span(locator: Locator) -> tuple[int, int]:
-    assert isinstance(locator, LineLocator)
-    return locator.line, locator.end_line or locator.line
-
-
-def points_at(cited: Evidence, artifact: str, locator: Locator) -> bool:
-    """Whether a citation names the same place as ``artifact``/``locator`` (see module doc)."""
-    if cited.artifact != artifact:
-        return False
-    if locator.kind == "artifact":
-        return True
-    if cited.locator.kind != locator.kind:
-        return False
-    if locator.kind == "line":
-        first, last = _line_span(cited.locator)
-        key_first, key_last = _line_span(locator)
-        return first <= key_last + LINE_SLACK and last >= key_first - LINE_SLACK
-    if locator.kind == "statement":  # the line is a hint that keys may leave out
-        return cited.locator.index == locator.index
-    return cited.locator == locator
-
-
-def _too_wide(cited: Evidence) -> bool:
-    if cited.locator.kind != "line":
-        return False
-    first, last = _line_span(cited.locator)
-    return last - first + 1 > WIDEST_CITATION
-
-
-def _rule_meaning(rule_id: str) -> str:
-    # Rules register when their analyzer is imported: by the composition roots (the CLI,
-    # the app) before any scoring happens.
-    return REGISTRY.get(rule_id).summary if rule_id in REGISTRY else ""
-
-
-def score(scenario: samples.Scenario | str, answer_key: dict[str, Any], diagnosis: Diagnosis,
-          *, findings: Iterable[Finding] = ()) -> Score:
-    """Score ``diagnosis`` against ``answer_key`` (a scenario's ``answer.json`` content).
-
-    ``findings`` are the analyzers' findings on the scenario's bundle, when known; they let
-    relevant citations beyond the key's items go unpunished.
-    """
-    name = scenario if isinstance(scenario, str) else scenario.name
-    expected = root_cause_for(name)
-    chosen = _BY_ID.get(diagnosis.root_cause)
-    key_places = [(item["artifact"], locator_from_json(item["locator"]), item.get("why", ""))
-                  for item in answer_key.get("evidence", [])]
-    required = set(answer_key.get("rules", []))
-    supporting_places = [(e.artifact, e.locator) for finding in findings
-                         if finding.rule in required for e in finding.evidence]
-
-    found = [False] * len(key_places)
-    citations = []
-    for cited in diagnosis.evidence:
-        if _too_wide(cited):
-            citations.append(Citation(cited, "too-wide"))
-            continue
-        hits = [index for index, (artifact, locator, _why) in enumerate(key_places)
-                if points_at(cited, artifact, locator)]
-        for index in hits:
-            found[index] = True
-        if hits:
-            verdict = "key"
-        elif any(points_at(cited, artifact, locator)
-                 for artifact, locator in supporting_places):
-            verdict = "supporting"
-        else:
-            verdict = "unrelated"
-        citations.append(Citation(cited, verdict))
-
-    points = ROOT_CAUSE_POINTS if chosen is not None and chosen.id == expected.id else 0
-    evidence_points = (EVIDENCE_POINTS * sum(found) // len(found) if found
-                       else EVIDENCE_POINTS)
-    penalty = UNRELATED_CITATION_PENALTY * sum(
-        c.verdict in ("unrelated", "too-wide") for c in citations)
-    points += max(0, evidence_points - penalty)
-    return Score(
-        scenario=name, points=points,
-        passed=points >= PASS_POINTS and chosen is not None and chosen.id == expected.id,
-        chosen=chosen, expected=expected,
-        key_evidence=[KeyEvidence(artifact, locator, why, hit)
-                      for (artifact, locator, why), hit in zip(key_places, found, strict=True)],
-        citations=citations,
-        rules=[(rule_id, _rule_meaning(rule_id)) for rule_id in sorted(required)],
-        summary=answer_key.get("summary", ""), diagnosis_text=diagnosis.explanation)
-
-
-# --- progress ---------------------------------------------------------------------------------
-
-
-class TrainingProgress:
-    """The trainee's attempts, kept in ``<data_dir>/training-progress.json``.
-
-    A file that cannot be read (corrupt, or from a newer format) is moved aside as
-    ``training-progress.json.unreadable`` and progress starts empty; ``problem`` then says
-    so, for the UI to show. Nothing is lost silently and nothing crashes.
-
-    Attributes:
-        path: the progress file.
-        attempts: every recorded attempt, oldest first, as JSON dicts (``Score.to_json``
-            plus ``time``).
-        problem: why the previous file could not be read, or ``None``.
-    """
-
-    def __init__(self, data_dir: Path) -> None:
-        self.path = Path(data_dir) / PROGRESS_FILE
-        self.attempts: list[dict[str, Any]] = []
-        self.problem: str | None = None
-        self._load()
-
-    def _load(self) -> None:
-        try:
-            data = self.path.read_bytes()
-        except FileNotFoundError:
-            return
-        try:
-            document = orjson.loads(data)
-            if document.get("format") != PROGRESS_FORMAT:
-                raise ValueError(f"unknown format {document.get('format')!r}")
-            attempts = [a for a in document["attempts"] if isinstance(a, dict)
-                        and isinstance(a.get("scenario"), str)
-                        and isinstance(a.get("points"), int)]
-        except (orjson.JSONDecodeError, ValueError, KeyError, TypeError, AttributeError) as exc:
-            aside = self.path.with_name(self.path.name + ".unreadable")
-            os.replace(self.path, aside)
-            self.problem = (f"training progress could not be read ({exc}); it was moved to "
-                            f"{aside.name} and progress starts afresh")
-            return
-        self.attempts = attempts
-
-    def record(self, result: Score, when: datetime | None = None) -> dict[str, Any]:
-        """Add an attempt and save at once; returns the stored attempt."""
-        attempt = {"time": format_time(when or datetime.now(UTC)), **result.to_json()}
-        self.attempts.append(attempt)
-        write_atomically(self.path, orjson.dumps(
-            {"format": PROGRESS_FORMAT, "attempts": self.attempts},
-            option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE))
-        return attempt
-
-    def attempts_for(self, scenario: str) -> list[dict[str, Any]]:
-        return [a for a in self.attempts if a["scenario"] == scenario]
-
-    def best(self, scenario: str) -> int | None:
-        """The best points for ``scenario``, or ``None`` when never attempted."""
-        return max((a["points"] for a in self.attempts_for(scenario)), default=None)
-
-    def passed(self) -> set[str]:
-        """Names of the scenarios passed at least once."""
-        return {a["scenario"] for a in self.attempts if a.get("passed")}
+__all__ = [
+    "DIFFICULTIES",
+    "EVIDENCE_POINTS",
+    "LINE_SLACK",
+    "PASS_POINTS",
+    "PROGRESS_FILE",
+    "PROGRESS_FORMAT",
+    "ROOT_CAUSES",
+    "ROOT_CAUSE_POINTS",
+    "SCENARIO_ROOT_CAUSES",
+    "UNRELATED_CITATION_PENALTY",
+    "WIDEST_CITATION",
+    "Citation",
+    "Diagnosis",
+    "KeyEvidence",
+    "RootCause",
+    "Score",
+    "TrainingCase",
+    "TrainingProgress",
+    "points_at",
+    "prepare_case",
+    "root_cause",
+    "root_cause_for",
+    "scenarios_by_difficulty",
+    "score",
+]

@@ -1,62 +1,35 @@
-"""Training mode's core: root causes per scenario, scoring and its explanation, progress."""
+"""Scoring a diagnosis against a scenario's answer key, and explaining the score."""
 
 from __future__ import annotations
-
-import importlib
-import os
-from datetime import UTC, datetime
 
 import orjson
 import pytest
 
-from inspector import training
 from inspector.model import EntryLocator, Evidence, LineLocator, PacketLocator, locator_from_json
-from inspector.training import Diagnosis, TrainingProgress, scenarios, score
+from inspector.training import scenarios
+from inspector.training.cases import prepare_case
+from inspector.training.root_causes import root_cause_for
+from inspector.training.scoring import (
+    EVIDENCE_POINTS,
+    LINE_SLACK,
+    ROOT_CAUSE_POINTS,
+    UNRELATED_CITATION_PENALTY,
+    Diagnosis,
+    score,
+)
 from tests.analyses import analyze
 
 
 @pytest.fixture(scope="module")
 def gateway(tmp_path_factory):
     """The gateway_502 scenario built once, with its answer key and its findings."""
-    case = training.prepare_case("gateway_502", tmp_path_factory.mktemp("gateway"))
+    case = prepare_case("gateway_502", tmp_path_factory.mktemp("gateway"))
     return case, analyze(case.bundle_path).findings
 
 
 def key_citations(answer_key):
     return [Evidence(item["artifact"], locator_from_json(item["locator"]))
             for item in answer_key["evidence"]]
-
-
-@pytest.mark.parametrize("name", scenarios.CATALOGUE)
-def test_every_catalogue_scenario_has_a_root_cause(name):
-    assert training.root_cause_for(name) in training.ROOT_CAUSES
-
-
-def test_root_causes_name_real_scenarios_and_real_causes():
-    for name, cause_id in training.SCENARIO_ROOT_CAUSES.items():
-        module = importlib.import_module(f"inspector.training.scenarios.{name}")
-        assert module.SCENARIO.name == name
-        assert training.root_cause(cause_id).id == cause_id
-    ids = [cause.id for cause in training.ROOT_CAUSES]
-    labels = [cause.label for cause in training.ROOT_CAUSES]
-    assert len(set(ids)) == len(ids) and len(set(labels)) == len(labels)
-    # The list must offer wrong answers, not only one right answer per scenario.
-    assert set(ids) - set(training.SCENARIO_ROOT_CAUSES.values())
-
-
-def test_unknown_scenario_has_no_root_cause():
-    with pytest.raises(KeyError, match="SCENARIO_ROOT_CAUSES"):
-        training.root_cause_for("no-such-scenario")
-
-
-def test_scenarios_listed_easy_first_then_catalogue_order():
-    listed = training.scenarios_by_difficulty()
-    assert sorted(s.name for s in listed) == sorted(scenarios.CATALOGUE)
-    ranks = [training.DIFFICULTIES.index(s.difficulty) for s in listed]
-    assert ranks == sorted(ranks)
-    for level in training.DIFFICULTIES:
-        names = [s.name for s in listed if s.difficulty == level]
-        assert names == [n for n in scenarios.CATALOGUE if n in names]
 
 
 def test_right_cause_and_all_key_evidence_pass_with_full_marks(gateway):
@@ -81,9 +54,9 @@ def test_wrong_cause_and_missed_evidence_are_explained_with_the_key_why(gateway)
                                                            locator_from_json(first["locator"]))]),
                    findings=findings)
     assert not result.root_cause_correct and not result.passed
-    assert result.points == training.EVIDENCE_POINTS // 2
+    assert result.points == EVIDENCE_POINTS // 2
     text = result.explanation()
-    expected = training.root_cause_for("gateway_502")
+    expected = root_cause_for("gateway_502")
     assert expected.label in text and "A backend service is down" in text
     missed_section = text.split("Key evidence you missed:")[1].split("Key evidence you found:")[0]
     assert second["why"] in missed_section and first["why"] not in missed_section
@@ -100,7 +73,7 @@ def test_citing_the_red_herring_costs_points(gateway):
     citations = [*key_citations(case.answer_key), Evidence(har, EntryLocator(favicon))]
     result = score(case.scenario, case.answer_key,
                    Diagnosis("upstream-failing", "", citations), findings=findings)
-    assert result.points == 100 - training.UNRELATED_CITATION_PENALTY
+    assert result.points == 100 - UNRELATED_CITATION_PENALTY
     assert [c.verdict for c in result.citations][-1] == "unrelated"
     assert f"entry {favicon}" in result.explanation()
 
@@ -125,18 +98,18 @@ def test_line_citations_match_nearby_lines_but_not_whole_files():
         {"artifact": "logs/app.log", "locator": {"kind": "line", "line": 40, "end_line": 45},
          "why": "the stack trace"}]}
     near = score("oom_crash_loop", key, Diagnosis("out-of-memory", "", [
-        Evidence("logs/app.log", LineLocator(40 - training.LINE_SLACK))]))
+        Evidence("logs/app.log", LineLocator(40 - LINE_SLACK))]))
     assert near.points == 100
     far = score("oom_crash_loop", key, Diagnosis("out-of-memory", "", [
-        Evidence("logs/app.log", LineLocator(45 + training.LINE_SLACK + 1))]))
-    assert far.points == training.ROOT_CAUSE_POINTS
+        Evidence("logs/app.log", LineLocator(45 + LINE_SLACK + 1))]))
+    assert far.points == ROOT_CAUSE_POINTS
     other_file = score("oom_crash_loop", key, Diagnosis("out-of-memory", "", [
         Evidence("logs/kern.log", LineLocator(42))]))
     assert not other_file.key_evidence[0].found
     everything = score("oom_crash_loop", key, Diagnosis("out-of-memory", "", [
         Evidence("logs/app.log", LineLocator(1, 10_000))]))
     assert everything.citations[0].verdict == "too-wide"
-    assert everything.points == training.ROOT_CAUSE_POINTS
+    assert everything.points == ROOT_CAUSE_POINTS
     assert "too wide" in everything.explanation()
 
 
@@ -156,57 +129,3 @@ def test_unknown_root_cause_scores_as_none_chosen():
         Evidence("a.pcap", PacketLocator(4))]))
     assert result.chosen is None and result.points == 0
     assert "none chosen" in result.explanation()
-
-
-# --- progress ---------------------------------------------------------------------------------
-
-
-def some_score(points_wanted: str) -> training.Score:
-    key = {"summary": "s", "rules": [], "evidence": [
-        {"artifact": "a.pcap", "locator": {"kind": "packet", "index": 3}, "why": "w"}]}
-    cause = "service-down" if points_wanted == "pass" else "disk-full"
-    return score("backend_refused", key, Diagnosis(cause, "my notes", [
-        Evidence("a.pcap", PacketLocator(3))]))
-
-
-def test_progress_survives_a_restart(tmp_path):
-    progress = TrainingProgress(tmp_path)
-    assert progress.best("backend_refused") is None and progress.problem is None
-    when = datetime(2026, 11, 18, 10, 0, tzinfo=UTC)
-    progress.record(some_score("fail"), when)
-    progress.record(some_score("pass"), when)
-    reopened = TrainingProgress(tmp_path)
-    assert reopened.best("backend_refused") == 100
-    assert reopened.passed() == {"backend_refused"}
-    assert [a["points"] for a in reopened.attempts_for("backend_refused")] == [40, 100]
-    assert reopened.attempts[0]["time"] == "2026-11-18T10:00:00Z"
-    assert reopened.attempts[0]["diagnosis"] == "my notes"
-    assert sorted(p.name for p in tmp_path.iterdir()) == [training.PROGRESS_FILE]
-
-
-def test_a_failed_write_keeps_the_previous_progress(tmp_path, monkeypatch):
-    progress = TrainingProgress(tmp_path)
-    progress.record(some_score("pass"))
-    before = (tmp_path / training.PROGRESS_FILE).read_bytes()
-
-    def power_cut(source, destination):
-        raise OSError("disk unplugged")
-
-    monkeypatch.setattr(os, "replace", power_cut)
-    with pytest.raises(OSError, match="unplugged"):
-        progress.record(some_score("fail"))
-    monkeypatch.undo()
-    assert (tmp_path / training.PROGRESS_FILE).read_bytes() == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == [training.PROGRESS_FILE]
-
-
-@pytest.mark.parametrize("content", [b"{not json", b'{"format": "other/9", "attempts": []}',
-                                     b"[1, 2]", b'{"format": "bundle-inspector.training-'
-                                     b'progress/1"}'])
-def test_unreadable_progress_is_moved_aside_not_fatal(tmp_path, content):
-    (tmp_path / training.PROGRESS_FILE).write_bytes(content)
-    progress = TrainingProgress(tmp_path)
-    assert progress.attempts == [] and "could not be read" in progress.problem
-    assert (tmp_path / (training.PROGRESS_FILE + ".unreadable")).read_bytes() == content
-    progress.record(some_score("pass"))
-    assert TrainingProgress(tmp_path).best("backend_refused") == 100

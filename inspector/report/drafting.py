@@ -1,0 +1,150 @@
+"""The first version of the escalation report, drafted from an analysis.
+
+``draft(analysis, bundle=None)`` writes it from the evidence only: the numbers, hosts, times
+and excerpts come from the findings, timeline and stats; nothing is invented, and what only
+the engineer knows (customer, reproduction, workaround, the ask) is left empty. With the
+opened ``bundle`` it also reads the environment from the members
+(``inspector.report.environment``).
+
+Decisions the next engineer needs:
+
+- The draft keeps the first ``DRAFT_FINDINGS`` findings at low severity or above (of all
+  of them when none is), each with its first few evidence items
+  (``inspector.report.document.DRAFT_EVIDENCE``), and at most ``DRAFT_TIMELINE`` timeline
+  entries, the worst kept.
+- Every time is put on UTC with the clock offsets the analysis inferred or the engineer set
+  (``timeline.clock-offset``); the timeline says which entries were corrected.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from pathlib import Path
+
+from inspector.analysis import Analysis
+from inspector.bundle import Bundle
+from inspector.model import ArtifactKind, Event, Finding, Severity, format_time
+from inspector.report.document import (
+    Attachment,
+    Report,
+    ReportFinding,
+    TimelineEntry,
+    clip,
+)
+from inspector.report.environment import detect_environment
+from inspector.timeline import corrected_span, offset_text, recorded_offsets
+
+DRAFT_FINDINGS = 8
+DRAFT_TIMELINE = 25
+
+
+def draft(analysis: Analysis, bundle: Bundle | None = None) -> Report:
+    """The first version of the report, in plain words, from the evidence only."""
+    findings = [f for f in analysis.findings if f.severity >= Severity.LOW] \
+        or list(analysis.findings)
+    chosen = findings[:DRAFT_FINDINGS]
+    worst = analysis.worst_severity() or Severity.INFO
+    top = chosen[0] if chosen else None
+    offsets = recorded_offsets(analysis.findings)
+    return Report(
+        title=top.title if top else "No problem found in the bundle",
+        severity=worst,
+        business_impact=_impact(analysis),
+        environment=detect_environment(analysis, bundle),
+        summary=_summary(analysis, chosen),
+        timeline=_timeline(analysis),
+        findings=[ReportFinding.of(f, offsets=offsets) for f in chosen],
+        attachments=[Attachment(a.path, f"{a.kind.value}, {a.size:,} bytes"
+                                + (f", {a.status.value}: {a.reason}" if a.reason else ""))
+                     for a in analysis.artifacts if a.kind is not ArtifactKind.ARCHIVE],
+        bundle=Path(analysis.bundle.source).name,
+        bundle_sha256=analysis.bundle.sha256,
+    )
+
+
+def _impact(analysis: Analysis) -> str:
+    serious = [f for f in analysis.findings if f.severity >= Severity.HIGH]
+    if not serious:
+        return ""
+    sentences = []
+    offsets = recorded_offsets(analysis.findings)
+    for finding in serious[:3]:
+        first = corrected_span(finding, offsets)[0]
+        when = f" from {format_time(first)}" if first else ""
+        sentences.append(f"{finding.title}{when}.")
+    sources = sorted({e.artifact for f in serious for e in f.evidence})
+    sentences.append(f"{len(serious)} high or critical finding(s) in {len(sources)} "
+                     "artifact(s) of the bundle.")
+    return " ".join(sentences)
+
+
+def _summary(analysis: Analysis, chosen: list[Finding]) -> str:
+    if not chosen:
+        readable = sum(1 for a in analysis.artifacts if a.kind is not ArtifactKind.ARCHIVE)
+        return (f"The analysis of {readable} artifact(s) found nothing at low severity or "
+                "above.")
+    lines = []
+    incident = next((f for f in chosen if f.rule == "incident.cross-source"), None)
+    if incident is not None:
+        lines.append(incident.title + ".")
+        sequence = incident.facts.get("sequence")
+        if isinstance(sequence, str) and sequence:
+            lines.append(f"Sequence: {sequence}.")
+    for finding in chosen:
+        if finding is incident or finding.severity < Severity.MEDIUM:
+            continue
+        where = finding.evidence[0] if finding.evidence else None
+        proof = f" ({where.artifact}, {where.locator.describe()})" if where else ""
+        lines.append(f"- {finding.title}{proof}.")
+        if len(lines) >= 6:
+            break
+    if analysis.problems:
+        lines.append(f"{len(analysis.problems)} part(s) of the bundle could not be fully "
+                     "read or analyzed; see the attachments.")
+    return "\n".join(lines)
+
+
+def _timeline(analysis: Analysis) -> list[TimelineEntry]:
+    """Notable events, one per distinct message and one per place (a log record that is
+    both an error and a known issue is one entry, the more severe), the worst kept when
+    there are too many.
+
+    Times are corrected with the clock offsets the analysis inferred or the engineer set
+    (``timeline.clock-offset``), as the timeline view shows them, and the entry says so:
+    a report's sequence must be the true one, not each source's own clock.
+    """
+    offsets = recorded_offsets(analysis.findings)
+    seen: set[str] = set()
+    places: dict[tuple[str, str], int] = {}
+    candidates: list[Event] = []
+    for event in analysis.timeline:
+        if event.severity < Severity.MEDIUM:
+            continue
+        key = re.sub(r"\d+", "#", event.message)
+        place = (event.artifact, event.locator.describe())
+        if key in seen:
+            continue
+        seen.add(key)
+        if place in places:
+            index = places[place]
+            if event.severity > candidates[index].severity:
+                candidates[index] = event
+            continue
+        places[place] = len(candidates)
+        candidates.append(event)
+    if len(candidates) > DRAFT_TIMELINE:
+        ranked = sorted(range(len(candidates)),
+                        key=lambda i: (-candidates[i].severity.rank, i))[:DRAFT_TIMELINE]
+        candidates = [candidates[i] for i in sorted(ranked)]
+    entries = []
+    for event in candidates:
+        offset = offsets.get(event.artifact, timedelta(0))
+        where = event.locator.describe()
+        if offset:
+            where += f" (written as {offset_text(offset)}, corrected)"
+        entries.append((event.time - offset, TimelineEntry(
+            format_time(event.time - offset) or "", event.source.value,
+            clip(event.message, 240), event.artifact, where)))
+    entries.sort(key=lambda pair: pair[0])
+    return [entry for _, entry in entries]

@@ -1,0 +1,64 @@
+"""The one safe way out for a report: redact, render, gate, write atomically, or refuse.
+
+``export`` redacts the report with a ``Redactor`` (``redact_report``), renders it in one of
+the ``FORMATS`` (``render``), passes the result through the final gate
+(``inspector.privacy.redaction.check``: nothing is written while a secret the scanner knows
+is still in it) and writes it atomically (``inspector.files.write_atomically``), so a
+refused or failed export leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+
+from inspector.files import write_atomically
+from inspector.privacy.redaction import Redactor, check
+from inspector.report.document import Report, map_text
+from inspector.report.html import render_html
+from inspector.report.markdown import render_markdown
+from inspector.report.pdf import render_pdf
+from inspector.report.text import render_text
+
+FORMATS = ("md", "html", "pdf")
+
+
+def redact_report(report: Report, redactor: Redactor) -> Report:
+    """The report with every string redacted by ``redactor`` (changes recorded there)."""
+    def survey(text: str, where: str) -> str:
+        redactor.survey(text)
+        return text
+    map_text(report, survey)  # learn every identifier first, then replace them all
+    return map_text(report, lambda text, where: redactor.text(text, f"report: {where}"))
+
+
+def render(report: Report, fmt: str) -> bytes:
+    """``report`` in format ``fmt`` (one of ``FORMATS``), as the bytes of the file."""
+    if fmt == "md":
+        return render_markdown(report).encode("utf-8")
+    if fmt == "html":
+        return render_html(report).encode("utf-8")
+    if fmt == "pdf":
+        return render_pdf(report)
+    raise ValueError(f"unknown report format {fmt!r}; choose one of {', '.join(FORMATS)}")
+
+
+def export(report: Report, fmt: str, path: Path, redactor: Redactor) -> Report:
+    """Redact, render, gate, write atomically. Returns the redacted report that was written.
+
+    Raises ``RedactionRefused`` (nothing written) when the gate flags the rendered output.
+    The PDF is gated through ``render_text`` of the same redacted report, the text it is
+    drawn from; Markdown and HTML are gated as written, and HTML also unescaped, so an
+    entity-encoded secret cannot slip past the scanner.
+    """
+    clean = redact_report(report, redactor)
+    data = render(clean, fmt)
+    if fmt == "pdf":
+        check(render_text(clean), redactor)
+    else:
+        text = data.decode("utf-8")
+        check(text, redactor)
+        if fmt == "html":
+            check(html.unescape(text), redactor)
+    write_atomically(Path(path), data)
+    return clean
