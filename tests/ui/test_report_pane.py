@@ -10,7 +10,6 @@ from datetime import UTC, datetime
 
 import pytest
 
-from inspector import report as report_module
 from inspector.analysis import Analysis
 from inspector.bundle import BundleInfo
 from inspector.model import Evidence, LineLocator, Severity
@@ -132,7 +131,8 @@ def test_export_dialog_previews_every_change_without_showing_secrets(qtbot, pane
 
 
 def test_a_refused_export_says_why_and_writes_nothing(qtbot, pane, tmp_path, monkeypatch):
-    monkeypatch.setattr(report_module, "redact_report", lambda report, redactor: report)
+    monkeypatch.setattr("inspector.report.exporting.redact_report",
+                        lambda report, redactor: report)
     dialog = pane.open_export_dialog()
     qtbot.addWidget(dialog)
     assert not dialog.write(tmp_path / "report.md")

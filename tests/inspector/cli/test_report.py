@@ -9,7 +9,6 @@ import orjson
 import pypdf
 import pytest
 
-from inspector import report as report_module
 from inspector.cli.report import add_report_parsers, redact_command, report_command
 from inspector.privacy.redaction import MANIFEST_NAME, Identifier
 from inspector.report import Report
@@ -119,7 +118,8 @@ def test_the_gate_refusing_is_exit_3_and_writes_nothing(sample, tmp_path, monkey
     with open_workspace(_sha(sample), str(sample)) as session:
         session.workspace.report = Report(
             title="Login", summary="Authorization: Bearer abcdefghijklmnop0123456")
-    monkeypatch.setattr(report_module, "redact_report", lambda report, redactor: report)
+    monkeypatch.setattr("inspector.report.exporting.redact_report",
+                        lambda report, redactor: report)
     assert run("report", str(sample), "-o", str(tmp_path / "r.md")) == 3
     assert "export refused" in capsys.readouterr().err
     assert not (tmp_path / "r.md").exists()
