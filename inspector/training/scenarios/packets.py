@@ -6,7 +6,8 @@ the result exactly as they read a real capture:
 - header builders: ``ethernet``, ``ipv4``, ``ipv6``, ``ip`` (picks the version from the
   address), ``tcp``, ``udp``, ``icmp``, and DNS messages ``dns_query`` / ``dns_response``;
 - ``Capture``: frames with their times, written as classic pcap (``pcap()``, microsecond or
-  nanosecond, either byte order) or pcapng (``pcapng()``, one interface per link type);
+  nanosecond, either byte order, through ``inspector.formats.pcap.PcapWriter``) or pcapng
+  (``pcapng()``, one interface per link type);
 - ``TcpFlow``: one TCP connection that keeps both sides' sequence numbers, so a scenario
   says "handshake, request, response, reset by the server" instead of counting bytes.
 
@@ -23,11 +24,18 @@ their own seeded ``random.Random``), so the same calls give the same bytes.
 
 from __future__ import annotations
 
+import io
 import ipaddress
 import struct
 from dataclasses import dataclass, field
 
-from inspector.formats.pcap import LINKTYPE_ETHERNET, PROTO_ICMPV6, PROTO_TCP, PROTO_UDP
+from inspector.formats.pcap import (
+    LINKTYPE_ETHERNET,
+    PROTO_ICMPV6,
+    PROTO_TCP,
+    PROTO_UDP,
+    PcapWriter,
+)
 
 FIN, SYN, RST, PSH, ACK = 0x01, 0x02, 0x04, 0x08, 0x10
 
@@ -215,17 +223,14 @@ class Capture:
         linktypes = {frame.linktype for frame in self.frames} or {LINKTYPE_ETHERNET}
         if len(linktypes) > 1:
             raise ValueError("classic pcap holds one link type; write pcapng instead")
-        order = ">" if big_endian else "<"
-        magic = 0xA1B23C4D if nanosecond else 0xA1B2C3D4
-        parts = [struct.pack(order + "IHHiIII", magic, 2, 4, 0, 0, 262144, linktypes.pop())]
+        out = io.BytesIO()
+        writer = PcapWriter(out, linktypes.pop(), nanosecond=nanosecond, big_endian=big_endian)
         scale = 1_000_000_000 if nanosecond else 1_000_000
         for frame in self.frames:
             seconds, fraction = _split_time(frame.time, scale)
             captured = frame.data[:frame.snaplen] if frame.snaplen else frame.data
-            parts.append(struct.pack(order + "IIII", seconds, fraction,
-                                     len(captured), len(frame.data)))
-            parts.append(captured)
-        return b"".join(parts)
+            writer.write(seconds, fraction, captured, len(frame.data))
+        return out.getvalue()
 
     def pcapng(self, *, big_endian: bool = False, nanosecond: bool = False) -> bytes:
         """pcapng with one interface per link type, in order of first appearance."""

@@ -22,6 +22,7 @@ from inspector.formats.pcap import (
     LINKTYPE_RAW,
     CaptureError,
     Packet,
+    PcapWriter,
     _frame_batches,
     decode,
     read_packets,
@@ -82,6 +83,51 @@ def test_nanosecond_pcap_keeps_sub_microsecond_time():
     [packet] = read_packets(io.BytesIO(capture.pcap(nanosecond=True)))
     assert packet.time - T0 == pytest.approx(0.123456789, abs=5e-7)
     assert packet.time != pytest.approx(T0 + 0.123457, abs=1e-7)
+
+
+# --- writing ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("nanosecond", "big_endian", "header"), [
+    (False, False, "d4c3b2a1 0200 0400 00000000 00000000 ffff0000 65000000"),
+    (True, False, "4d3cb2a1 0200 0400 00000000 00000000 ffff0000 65000000"),
+    (False, True, "a1b2c3d4 0002 0004 00000000 00000000 0000ffff 00000065"),
+    (True, True, "a1b23c4d 0002 0004 00000000 00000000 0000ffff 00000065"),
+])
+def test_writer_header_is_the_classic_pcap_global_header(nanosecond, big_endian, header):
+    out = io.BytesIO()
+    PcapWriter(out, LINKTYPE_RAW, snaplen=65535, nanosecond=nanosecond, big_endian=big_endian)
+    assert out.getvalue() == bytes.fromhex(header)
+
+
+def test_an_empty_writer_is_a_capture_with_no_frames():
+    out = io.BytesIO()
+    PcapWriter(out)
+    assert len(out.getvalue()) == 24
+    assert struct.unpack_from("<I", out.getvalue(), 16)[0] == 262144  # no frame is cut
+    assert list(read_packets(io.BytesIO(out.getvalue()))) == []
+
+
+@pytest.mark.parametrize("nanosecond", [False, True])
+@pytest.mark.parametrize("big_endian", [False, True])
+def test_writer_records_read_back_with_their_times_and_lengths(nanosecond, big_endian):
+    frame = ethernet(_tcp_packet(payload=b"x" * 300))
+    out = io.BytesIO()
+    writer = PcapWriter(out, nanosecond=nanosecond, big_endian=big_endian)
+    fraction = 123_456_789 if nanosecond else 123_456
+    writer.write(int(T0), fraction, frame)
+    writer.write(int(T0) + 1, 0, frame[:54], wire_length=len(frame))
+    first, second = read_packets(io.BytesIO(out.getvalue()))
+    assert first.time == pytest.approx(T0 + 0.123456789, abs=1e-6)
+    assert (first.data, first.wire_length) == (frame, len(frame))
+    assert (second.time, second.data, second.wire_length) == (T0 + 1, frame[:54], len(frame))
+    assert decode(second).payload_length == 300  # the IP header still says what was cut
+
+
+def test_writer_writes_exactly_the_fields_it_is_given():
+    out = io.BytesIO()
+    PcapWriter(out).write(5, 999_999, b"abc", wire_length=1500)
+    assert out.getvalue()[24:] == struct.pack("<IIII", 5, 999_999, 3, 1500) + b"abc"
 
 
 @pytest.mark.parametrize("big_endian", [False, True])

@@ -1,0 +1,298 @@
+"""Identifiers (emails, user names, IPv4/IPv6 addresses, host names, MAC addresses): finding
+them in text, and the pseudonyms that replace them.
+
+A ``PseudonymMap`` gives the same value the same pseudonym, in the report and in the
+redacted bundle alike, because both are redacted with the same map (the workspace keeps it;
+it is never exported). Pseudonyms are shaped like what they replace, from ranges no real
+customer value uses, so a reader still sees "an address" and a pcap can carry them: IPv4
+``240.0.0.N`` (reserved class E), IPv6 ``100::N`` (RFC 6666 discard prefix), MAC
+``02:00:00:xx:xx:xx``, host ``hostN.redacted.invalid`` and ``userN@redacted.invalid``
+(``.invalid`` is reserved by RFC 2606), user names ``userN``. ``find_identifiers`` never
+reports a value of those shapes, so redacting twice changes nothing.
+
+Decisions the next engineer needs:
+
+- Host names are recognised by shape (dotted labels) *and* a top-level domain from a short
+  list; file names (``app.py``, ``readme.md``, Java class names) end in labels that are not
+  on it. Host names the analysis knows (HAR hosts, TLS SNI) are added to the map by the
+  redactor, and a value once seen is replaced wherever it appears as a whole word
+  (``KNOWN_WORD``), even where no pattern would have caught it.
+- Loopback and unspecified addresses, ``localhost`` and system accounts (``root``,
+  ``postgres``...) are kept: they identify nobody and matter for diagnosis.
+- Every pattern is linear: variable-length parts are possessive and start behind a
+  lookbehind on their own class (the secret scanner's rule); tests run them on 1 MB lines.
+"""
+
+from __future__ import annotations
+
+import enum
+import ipaddress
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+
+class Identifier(enum.StrEnum):
+    """The kinds of personal or network identifiers that can be pseudonymized."""
+
+    EMAIL = "email"
+    USER = "user"
+    IPV4 = "ipv4"
+    IPV6 = "ipv6"
+    HOST = "host"
+    MAC = "mac"
+
+
+ALL_IDENTIFIERS = frozenset(Identifier)
+
+#: The kinds a known value is looked for as a whole word of text (``KNOWN_WORD``), in this
+#: order: user and host names can stand anywhere once seen, addresses only in their shape.
+WORD_KINDS = (Identifier.HOST, Identifier.EMAIL, Identifier.USER)
+
+
+def _pseudonym(kind: Identifier, number: int) -> str:
+    match kind:
+        case Identifier.EMAIL:
+            return f"user{number}@redacted.invalid"
+        case Identifier.USER:
+            return f"user{number}"
+        case Identifier.IPV4:
+            return str(ipaddress.IPv4Address(0xF0000000 + number))
+        case Identifier.IPV6:
+            return str(ipaddress.IPv6Address((0x0100 << 112) + number))
+        case Identifier.HOST:
+            return f"host{number}.redacted.invalid"
+    return "02:00:00:" + ":".join(f"{b:02x}" for b in number.to_bytes(3, "big"))
+
+
+class PseudonymMap:
+    """Original value -> pseudonym, per kind of identifier. Kept locally, never exported.
+
+    Values are compared case-insensitively for emails, host names and MACs (``ALICE@X.COM``
+    is ``alice@x.com``), exactly for user names, and by address for IPs (``::1`` is
+    ``0:0::1``).
+
+    >>> names = PseudonymMap()
+    >>> names.pseudonym(Identifier.HOST, "DB1.corp.example.com")
+    'host1.redacted.invalid'
+    >>> names.pseudonym(Identifier.HOST, "db1.corp.example.com")
+    'host1.redacted.invalid'
+    """
+
+    def __init__(self) -> None:
+        self._by_kind: dict[Identifier, dict[str, str]] = {kind: {} for kind in Identifier}
+        self._pseudonyms: set[str] = set()
+        # Lower-case user, host and email originals: one set lookup per word of text
+        # rules out almost every word before the per-kind tables are consulted.
+        self.words: set[str] = set()
+
+    @staticmethod
+    def key(kind: Identifier, value: str) -> str:
+        if kind is Identifier.IPV4 and value.count(".") == 3 and ":" not in value:
+            return value  # dotted quads as the pattern finds them are already canonical
+        if kind in (Identifier.IPV4, Identifier.IPV6):
+            try:
+                return str(ipaddress.ip_address(value))
+            except ValueError:
+                return value
+        if kind is Identifier.MAC:
+            return value.lower().replace("-", ":")
+        return value if kind is Identifier.USER else value.lower()
+
+    def pseudonym(self, kind: Identifier, value: str) -> str:
+        table = self._by_kind[kind]
+        key = self.key(kind, value)
+        found = table.get(key)
+        if found is None:
+            found = _pseudonym(kind, len(table) + 1)
+            table[key] = found
+            self._pseudonyms.add(found.lower())
+            if kind in WORD_KINDS:
+                self.words.add(key.lower())
+        return found
+
+    def known(self, kind: Identifier, value: str) -> str | None:
+        return self._by_kind[kind].get(self.key(kind, value))
+
+    def is_pseudonym(self, value: str) -> bool:
+        return value.lower() in self._pseudonyms
+
+    def originals(self) -> Iterator[tuple[Identifier, str, str]]:
+        for kind, table in self._by_kind.items():
+            for original, pseudonym in table.items():
+                yield kind, original, pseudonym
+
+    def __len__(self) -> int:
+        return sum(len(table) for table in self._by_kind.values())
+
+    def to_json(self) -> dict[str, dict[str, str]]:
+        return {kind.value: dict(table) for kind, table in self._by_kind.items() if table}
+
+    @classmethod
+    def from_json(cls, data: dict[str, dict[str, str]]) -> PseudonymMap:
+        names = cls()
+        for kind_name, table in data.items():
+            kind = Identifier(kind_name)
+            names._by_kind[kind] = dict(table)
+            names._pseudonyms.update(p.lower() for p in table.values())
+            if kind in WORD_KINDS:
+                names.words.update(original.lower() for original in table)
+        return names
+
+
+# --- finding identifiers -------------------------------------------------------------------
+
+_OCTET = r"(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
+_IPV4 = re.compile(rf"(?<![\w.]){_OCTET}(?:\.{_OCTET}){{3}}(?!\.?[0-9])(?![\w])")
+# Candidates only: ``ipaddress`` decides. Times (09:14:02) and MACs fail its check.
+_IPV6_CANDIDATE = re.compile(r"(?<![\w:.])[0-9A-Fa-f:]{2,39}+(?:%[\w.]{1,16}+)?(?![\w:]|\.[0-9])")
+# One separator throughout: "09:12:27-09:16:34" is a time range, not a MAC.
+_MAC = re.compile(r"(?<![\w:-])(?:[0-9A-Fa-f]{2}(?::[0-9A-Fa-f]{2}){5}"
+                  r"|[0-9A-Fa-f]{2}(?:-[0-9A-Fa-f]{2}){5})(?![\w:-])")
+_EMAIL = re.compile(r"(?<![\w.+%:-])[\w.+%-]{1,64}+@(?:[A-Za-z0-9-]{1,63}+\.(?=[A-Za-z0-9]))++"
+                    r"[A-Za-z]{2,24}+(?![\w-])")
+_HOST = re.compile(r"(?<![\w.-])(?:[A-Za-z0-9-]{1,63}+\.(?=[A-Za-z0-9]))++"
+                   r"(?P<tld>[A-Za-z]{2,24}+)(?![\w-])(?!\()")
+_USER_CONTEXT = re.compile(
+    r"(?i:(?<![\w-])(?:user(?:[_-]?name)?|login|owner|account|principal|uname)\b)"
+    r"[\"']?+[ \t]{0,3}+(?:[:=]|\bis\b)[ \t]{0,3}+[\"']?+(?P<value>[A-Za-z][\w.@-]{0,63}+)"
+    r"|(?i:\bfor user )[\"']?+(?P<value2>[A-Za-z][\w.-]{0,63}+)"
+    r"|/home/(?P<value3>[A-Za-z][\w.-]{0,63}+)"
+    r"|(?i:[A-Z]:\\Users\\)(?P<value4>[A-Za-z][\w.-]{0,63}+)"
+    r"|'(?P<value5>[A-Za-z][\w.-]{0,31}+)'@'"
+    r"|(?<![\w+.-])[A-Za-z][A-Za-z0-9+.-]{1,15}+://(?P<value6>[A-Za-z][\w.-]{0,63}+):")
+#: Field and header names whose value is a user name (JSON keys, HAR name/value pairs).
+USER_KEYS = frozenset({"user", "username", "user_name", "userName", "login", "owner",
+                       "account", "principal", "uname"})
+
+# Top-level domains that make a dotted name a host name. Country codes that are also
+# common file extensions (py, sh, md, pl, rs, so, ps, cc) are left out on purpose.
+_TLDS = frozenset((
+    "com", "net", "org", "io", "info", "biz", "dev", "app", "cloud", "co", "ai", "me", "us",
+    "eu", "edu", "gov", "mil", "int", "tech", "online", "site", "local", "internal", "corp",
+    "lan", "intra", "intranet", "home", "localdomain", "example", "test", "de", "uk", "fr",
+    "nl", "be", "at", "ch", "se", "no", "fi", "dk", "ie", "it", "es", "pt", "pl", "cz", "hu",
+    "ro", "gr", "ru", "ua", "jp", "cn", "kr", "in", "au", "nz", "ca", "br", "mx", "ar", "cl",
+    "za", "sg", "hk", "tw", "il", "tr", "ae", "sa",
+))
+_KEEP_HOSTS = {"localhost", "localhost.localdomain"}
+_KEEP_USERS = {"root", "admin", "administrator", "postgres", "mysql", "www-data", "nobody",
+               "system", "anonymous", "guest", "daemon", "null", "none", "true", "false",
+               "unknown", "user", "is", "not", "the", "a", "an", "id", "name", "for", "with"}
+_PSEUDONYM_SHAPES = re.compile(r"user\d+@redacted\.invalid|host\d+\.redacted\.invalid|user\d+",
+                               re.IGNORECASE)
+#: A word as the known-value pass sees it: a run that may hold a whole email or host name.
+#: Callers strip trailing ``.`` and ``-`` (sentence punctuation) before looking it up.
+KNOWN_WORD = re.compile(r"(?<![\w.@-])[\w][\w.@-]{0,252}+")
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """One identifier found in a string."""
+
+    kind: Identifier
+    start: int
+    end: int
+    value: str
+
+
+def is_kept_address(text: str) -> bool:
+    """Whether an address stays as it is: loopback, unspecified, already a pseudonym, or
+    not an address at all. Expects the text form ``find_identifiers`` reports.
+
+    >>> is_kept_address("127.0.0.1"), is_kept_address("240.0.0.7"), is_kept_address("10.0.0.7")
+    (True, True, False)
+    """
+    if text.count(".") == 3 and ":" not in text:  # IPv4 fast path: no ipaddress object
+        first = int(text.split(".", 1)[0])
+        return first in (0, 127) or first >= 240
+    try:
+        address = ipaddress.ip_address(text.split("%", 1)[0])
+    except ValueError:
+        return True
+    if address.is_loopback or address.is_unspecified:
+        return True
+    if address.version == 4:
+        return address in _PSEUDONYM_V4
+    return address in _PSEUDONYM_V6
+
+
+_PSEUDONYM_V4 = ipaddress.ip_network("240.0.0.0/4")
+_PSEUDONYM_V6 = ipaddress.ip_network("100::/64")
+
+
+def find_identifiers(text: str, kinds: Iterable[Identifier] = ALL_IDENTIFIERS) -> list[Span]:
+    """Identifiers in ``text`` by their shape, without overlaps, in order.
+
+    >>> [(s.kind.value, s.value) for s in find_identifiers("ssh bob@db1.corp.local 10.0.0.7")]
+    [('email', 'bob@db1.corp.local'), ('ipv4', '10.0.0.7')]
+    """
+    wanted = set(kinds)
+    spans: list[Span] = []
+    if "@" in text and Identifier.EMAIL in wanted:
+        spans.extend(Span(Identifier.EMAIL, *m.span(), m.group()) for m in _EMAIL.finditer(text)
+                     if not m.group().lower().endswith("@redacted.invalid"))
+    if "." in text and Identifier.IPV4 in wanted:
+        spans.extend(Span(Identifier.IPV4, *m.span(), m.group()) for m in _IPV4.finditer(text)
+                     if not is_kept_address(m.group())
+                     and not _is_product_version(text, m.start()))
+    if ":" in text or "-" in text:
+        if Identifier.MAC in wanted:
+            spans.extend(Span(Identifier.MAC, *m.span(), m.group()) for m in _MAC.finditer(text)
+                         if not m.group().lower().startswith(("02:00:00", "02-00-00")))
+        if Identifier.IPV6 in wanted and ("::" in text or text.count(":") >= 7):
+            for m in _IPV6_CANDIDATE.finditer(text):
+                candidate = m.group()
+                if candidate.count(":") >= 2 and not is_kept_address(candidate) \
+                        and _is_ipv6(candidate):
+                    spans.append(Span(Identifier.IPV6, *m.span(), candidate))
+    if "." in text and Identifier.HOST in wanted:
+        for m in _HOST.finditer(text):
+            host = m.group()
+            if m.group("tld").lower() in _TLDS and host.lower() not in _KEEP_HOSTS \
+                    and not host.lower().endswith(".invalid"):
+                spans.append(Span(Identifier.HOST, *m.span(), host))
+    if Identifier.USER in wanted:
+        for m in _USER_CONTEXT.finditer(text):
+            group = next(g for g in ("value", "value2", "value3", "value4", "value5",
+                                                "value6")
+                         if m.group(g) is not None)
+            value = m.group(group).rstrip(".-")
+            if _is_user_name(value) and "@" not in value:
+                start = m.start(group)
+                spans.append(Span(Identifier.USER, start, start + len(value), value))
+    return first_of_overlaps(spans)
+
+
+def _is_product_version(text: str, start: int) -> bool:
+    """``Chrome/131.0.0.0`` is a version, ``http://10.0.0.1`` an address."""
+    return start >= 2 and text[start - 1] == "/" and text[start - 2].isalnum()
+
+
+def _is_ipv6(candidate: str) -> bool:
+    try:
+        ipaddress.IPv6Address(candidate.split("%", 1)[0])
+    except ValueError:
+        return False
+    return True
+
+
+def _is_user_name(value: str) -> bool:
+    return (value.lower() not in _KEEP_USERS and not value.startswith("REDACTED")
+            and not _PSEUDONYM_SHAPES.fullmatch(value))
+
+
+def first_of_overlaps(spans: list[Span]) -> list[Span]:
+    """``spans`` in text order, each overlapping one dropped in favour of the span that
+    starts first (the longer one when two start together).
+
+    >>> [s.value for s in first_of_overlaps([Span(Identifier.HOST, 4, 20, "db1.corp.com"),
+    ...                                      Span(Identifier.EMAIL, 0, 20, "bob@db1.corp.com")])]
+    ['bob@db1.corp.com']
+    """
+    kept: list[Span] = []
+    for span in sorted(spans, key=lambda s: (s.start, -s.end)):
+        if kept and span.start < kept[-1].end:
+            continue
+        kept.append(span)
+    return kept

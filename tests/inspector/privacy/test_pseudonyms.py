@@ -1,0 +1,106 @@
+"""Identifiers found by their shape, things that only look like them left alone, and the
+pseudonym map."""
+
+from __future__ import annotations
+
+import ipaddress
+
+import orjson
+import pytest
+
+from inspector.privacy.pseudonyms import (
+    ALL_IDENTIFIERS,
+    Identifier,
+    PseudonymMap,
+    find_identifiers,
+    is_kept_address,
+)
+
+
+@pytest.mark.parametrize(("text", "kind", "value"), [
+    ("from 192.168.10.44:5432", Identifier.IPV4, "192.168.10.44"),
+    ("mapped ::ffff:10.1.2.3 here", Identifier.IPV4, "10.1.2.3"),
+    ("peer fe80::1ff:fe23:4567:890a%eth0 up", Identifier.IPV6, "fe80::1ff:fe23:4567:890a%eth0"),
+    ("mail Bob.Smith+x@mail.example.org.", Identifier.EMAIL, "Bob.Smith+x@mail.example.org"),
+    ("connect db-01.corp.acme.com:5432", Identifier.HOST, "db-01.corp.acme.com"),
+    ("hw 00-1A-2B-3C-4D-5E link", Identifier.MAC, "00-1A-2B-3C-4D-5E"),
+    ('{"username": "mrossi"}', Identifier.USER, "mrossi"),
+    ("cd /home/kwong/.cache", Identifier.USER, "kwong"),
+    (r"C:\Users\pnair\AppData", Identifier.USER, "pnair"),
+    ("GRANT ALL ON *.* TO 'etl_svc'@'%'", Identifier.USER, "etl_svc"),
+])
+def test_identifiers_are_found_by_shape(text, kind, value):
+    assert [(s.kind, s.value) for s in find_identifiers(text)] == [(kind, value)]
+
+
+@pytest.mark.parametrize("text", [
+    "at com.example.orders.ApiClient.push(ApiClient.java:42)",
+    "edit app.py and readme.md then run.sh",
+    "window 09:12:27-09:16:34 at 10:11:12.131",
+    "listening on 127.0.0.1 and ::1 and 0.0.0.0",
+    "user=root uid=0",
+    "version 1.2.3 of libfoo",
+    "Mozilla/5.0 Chrome/131.0.0.0 Safari/537.36",
+])
+def test_things_that_only_look_like_identifiers_are_left_alone(text):
+    assert find_identifiers(text) == []
+
+
+def test_pseudonym_map_round_trips_and_keeps_numbering():
+    names = PseudonymMap()
+    names.pseudonym(Identifier.EMAIL, "a@x.com")
+    again = PseudonymMap.from_json(orjson.loads(orjson.dumps(names.to_json())))
+    assert again.known(Identifier.EMAIL, "A@X.COM") == "user1@redacted.invalid"
+    assert again.pseudonym(Identifier.EMAIL, "b@x.com") == "user2@redacted.invalid"
+    assert again.is_pseudonym("user2@redacted.invalid")
+
+
+
+SAMPLES = {
+    Identifier.EMAIL: "jane.doe@acme-corp.com",
+    Identifier.USER: "jdoe",
+    Identifier.IPV4: "10.20.4.17",
+    Identifier.IPV6: "2001:db8::17",
+    Identifier.HOST: "erp01.acme-corp.com",
+    Identifier.MAC: "3c:22:fb:11:22:33",
+}
+
+
+def test_every_kind_gets_a_pseudonym_of_its_own_shape_from_a_reserved_range():
+    names = PseudonymMap()
+    pseudonyms = {kind: names.pseudonym(kind, SAMPLES[kind]) for kind in ALL_IDENTIFIERS}
+    assert pseudonyms == {
+        Identifier.EMAIL: "user1@redacted.invalid",
+        Identifier.USER: "user1",
+        Identifier.IPV4: "240.0.0.1",
+        Identifier.IPV6: "100::1",
+        Identifier.HOST: "host1.redacted.invalid",
+        Identifier.MAC: "02:00:00:00:00:01",
+    }
+    assert ipaddress.ip_address(pseudonyms[Identifier.IPV4]) in ipaddress.ip_network("240.0.0.0/4")
+    assert all(names.is_pseudonym(p) for p in pseudonyms.values())
+    assert len(names) == 6
+
+
+def test_pseudonyms_are_never_found_again():
+    names = PseudonymMap()
+    text = " ".join(names.pseudonym(kind, SAMPLES[kind]) for kind in ALL_IDENTIFIERS)
+    assert find_identifiers(f"user={names.known(Identifier.USER, 'jdoe')} {text}") == []
+
+
+def test_ip_addresses_are_one_value_in_any_spelling():
+    names = PseudonymMap()
+    first = names.pseudonym(Identifier.IPV6, "2001:db8:0:0::17")
+    assert names.pseudonym(Identifier.IPV6, "2001:DB8::17") == first
+    assert names.pseudonym(Identifier.MAC, "3C-22-FB-11-22-33") == \
+        names.pseudonym(Identifier.MAC, "3c:22:fb:11:22:33")
+    assert names.pseudonym(Identifier.USER, "JDoe") != names.pseudonym(Identifier.USER, "jdoe")
+
+
+@pytest.mark.parametrize(("address", "kept"), [
+    ("127.0.0.1", True), ("0.0.0.0", True), ("240.0.0.9", True), ("::1", True), ("::", True),
+    ("100::9", True), ("fe80::1%eth0", False), ("10.1.2.3", False), ("2001:db8::1", False),
+    ("not an address", True),
+])
+def test_kept_addresses_identify_nobody_or_are_pseudonyms(address, kept):
+    assert is_kept_address(address) is kept
