@@ -19,8 +19,10 @@ from inspector.formats.logformat.detection import detect
 from inspector.formats.logformat.digits import digit_blind
 from inspector.formats.logformat.jsonlines import json_time
 from inspector.formats.logformat.levels import (
+    ERROR_RANK,
     LEVEL_ORDER,
     LEVEL_RANK,
+    WARNING_RANK,
     level_from_status,
     normalize_level,
 )
@@ -36,10 +38,12 @@ from inspector.formats.logformat.times import (
 )
 
 __all__ = [
+    "ERROR_RANK",
     "LEVEL_ORDER",
     "LEVEL_RANK",
     "MAX_HEADER",
     "TIME_FORMATS",
+    "WARNING_RANK",
     "Layout",
     "LogFormat",
     "Record",

@@ -16,6 +16,9 @@ import re
 
 LEVEL_ORDER = ("trace", "debug", "info", "warning", "error", "critical")
 LEVEL_RANK = {name: rank for rank, name in enumerate(LEVEL_ORDER)}
+# The ranks from which a record counts as a warning, and as an error.
+WARNING_RANK = LEVEL_RANK["warning"]
+ERROR_RANK = LEVEL_RANK["error"]
 
 _LEVEL_WORDS = {
     "trace": "trace", "finest": "trace", "finer": "trace", "verbose": "trace",
