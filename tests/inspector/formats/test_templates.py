@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 from inspector.formats.logformat import detect, digit_blind
 from inspector.formats.templates import (
-    _MASK,
+    VARIABLE_PARTS,
     TemplateMiner,
     mask,
     mine,
@@ -131,8 +131,8 @@ def test_a_hex_prefix_is_why_some_shapes_do_not_decide_the_mask():
     assert mask("1x5 s") != mask("0x5 s")
     assert not shape_decides_mask(shape("1x5 s"))
     # And it is the only mask that tells digits apart: a new one must keep this true.
-    assert not digit_blind(_MASK.pattern)
-    assert digit_blind(_MASK.pattern.replace(r"|\b0[xX][0-9a-fA-F]++", ""))
+    assert not digit_blind(VARIABLE_PARTS.pattern)
+    assert digit_blind(VARIABLE_PARTS.pattern.replace(r"|\b0[xX][0-9a-fA-F]++", ""))
 
 
 def test_lookup_tells_what_the_miner_remembers():
