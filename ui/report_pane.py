@@ -321,7 +321,7 @@ class ExportDialog(QDialog):
         self.changes.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.summary = _plain_label()
         self.error = _plain_label()
-        self.error.setStyleSheet("color: #a40e26")
+        self.error.setProperty("message", "error")  # app.qss colours it
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
                                         | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.accepted.connect(self.choose_and_write)
