@@ -125,7 +125,6 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.setWindowTitle("Bundle Inspector")
         self.setAcceptDrops(True)
-        theme.style_window(self)
         self.opened: BundleOpened | None = None
         self.analysis: Analysis | None = None
         self.running = False
@@ -154,8 +153,9 @@ class MainWindow(QMainWindow):
         self.viewers.signature_requested.connect(self.signature_from_line)
 
         self.banner = QFrame()
-        self.banner.setObjectName("banner")  # app.qss colours it
+        self.banner.setObjectName("banner")
         self.banner.setFrameShape(QFrame.Shape.StyledPanel)
+        theme.style(self.banner)
         self.banner_text = _plain_label()
         self.banner_text.setWordWrap(True)
         close = QToolButton(text="✕")

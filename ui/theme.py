@@ -12,10 +12,10 @@ Decisions the next engineer needs:
   for the scheme in use when the colour is asked for (``is_dark``): ``colour("level.error")``.
 - The stylesheet styles only what the palette cannot (the banner, error text) and names
   colours by their place in the palette (``@message.error_text``), replaced here; an
-  unknown name fails at once rather than leaving a rule without its colour. The main
-  window sets it on itself (``style_window``), and its panes and dialogs inherit it; set on
-  the application instead, it would make ``QApplication.style()`` Qt's stylesheet proxy
-  rather than Fusion.
+  unknown name fails at once rather than leaving a rule without its colour. It is set on
+  the widgets it styles (``style``), not on the window or the application: a stylesheet
+  routes every widget below it through Qt's stylesheet style, which sizes some widgets
+  (spin boxes) differently from Fusion and would make ``QApplication.style()`` a proxy.
 - Icons are monochrome SVGs drawn for this app in ``currentColor``: the kind icons take the
   palette's text colour, the severity icons the text colour of their severity's badge
   (``text_colour_on``), so they read on light and dark palettes alike. They are rendered
@@ -113,9 +113,9 @@ def stylesheet(dark: bool | None = None) -> str:
                           resources.read_text(STYLESHEET))
 
 
-def style_window(window: QWidget) -> None:
-    """Give ``window`` (and everything it holds, dialogs included) the app's stylesheet."""
-    window.setStyleSheet(stylesheet())
+def style(widget: QWidget) -> None:
+    """Give ``widget``, one the stylesheet styles, and what it holds the app's stylesheet."""
+    widget.setStyleSheet(stylesheet())
 
 
 @functools.cache

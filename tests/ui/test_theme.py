@@ -57,14 +57,15 @@ def test_the_stylesheet_names_only_palette_colours():
     assert "QFrame#banner" in sheet and theme.colour("message.banner_background").name() in sheet
 
 
-def test_the_stylesheet_is_used_by_the_window_it_styles(qtbot):
+def test_the_stylesheet_colours_the_widgets_it_styles(qtbot):
     window = QWidget()
     qtbot.addWidget(window)
-    theme.style_window(window)
     banner = QFrame(objectName="banner")
     text = QLabel("Cannot open case.zip", banner)
     error = QLabel("refused")
     error.setProperty("message", "error")
+    for widget in (banner, error):
+        theme.style(widget)
     layout = QVBoxLayout(window)
     for widget in (banner, error):
         layout.addWidget(widget)
