@@ -79,13 +79,13 @@ from ui.evidence_viewers import EvidenceViewers
 from ui.findings_pane import FindingsPane
 from ui.models import PATH_ROLE, BundleTree, Column, RowsModel
 from ui.progress_panel import ProgressPanel
+from ui.recent_bundles import RecentBundles
 from ui.report_pane import ReportPane
 from ui.signature_drafting import SignatureDrafting
 from ui.signature_editor import SignatureEditor
 from ui.training import TrainingDialog
 from ui.worker import BundleOpened
 
-RECENT_LIMIT = 10
 BUNDLE_FILTER = ("Bundles (*.zip *.tar *.tgz *.tar.gz *.tar.bz2 *.tbz2 *.tar.xz *.txz *.gz "
                  "*.pcap *.pcapng *.har *.log *.sql *.txt *.json);;All files (*)")
 
@@ -110,8 +110,8 @@ class MainWindow(QMainWindow):
         opened: what the reader listed of the open bundle, or None.
         analysis: the open bundle's finished analysis, or None while it runs.
         running: an analysis is running.
-        findings_pane, viewers, report, drafts, signatures, tree_model, problems: the parts
-            it wires.
+        findings_pane, viewers, report, drafts, signatures, recent, tree_model, problems:
+            the parts it wires.
 
     Signals:
         analysis_finished(object): the final ``Analysis`` (also after a cancel).
@@ -131,11 +131,11 @@ class MainWindow(QMainWindow):
         self.training_dialog: TrainingDialog | None = None
         self.signatures = SignatureDrafting(self)
         self.signatures.message.connect(self.statusBar().showMessage)
-        self.run = AnalysisRun(self)
-        self.run.opened.connect(self._show_bundle)
-        self.run.updated.connect(self._on_update)
-        self.run.finished.connect(self._on_finished)
-        self.run.failed.connect(self._on_failed)
+        self.analysis_run = AnalysisRun(self)
+        self.analysis_run.opened.connect(self._show_bundle)
+        self.analysis_run.updated.connect(self._on_update)
+        self.analysis_run.finished.connect(self._on_finished)
+        self.analysis_run.failed.connect(self._on_failed)
 
         self._build_centre()
         self._build_docks()
@@ -233,7 +233,8 @@ class MainWindow(QMainWindow):
         file_menu = bar.addMenu("&File")
         self.open_action = self._action("&Open bundle…", QKeySequence.StandardKey.Open,
                                         self.choose_bundle, file_menu)
-        self.recent_menu = file_menu.addMenu("Open &recent")
+        self.recent = RecentBundles(file_menu.addMenu("Open &recent"), self)
+        self.recent.chosen.connect(self.open_bundle)
         self.cancel_action = self._action("&Cancel analysis", "Ctrl+.", self.cancel_analysis,
                                           file_menu)
         self.cancel_action.setEnabled(False)
@@ -269,7 +270,6 @@ class MainWindow(QMainWindow):
         toolbar.setObjectName("toolbar-main")
         toolbar.addAction(self.open_action)
         toolbar.addAction(self.cancel_action)
-        self._refresh_recent_menu()
 
     def _build_status_bar(self) -> None:
         self.progress_bar = QProgressBar()
@@ -323,29 +323,11 @@ class MainWindow(QMainWindow):
         settings.setValue("window/findings-splitter", self.findings_pane.saveState())
         settings.sync()
 
-    def recent_bundles(self) -> list[str]:
-        value = QSettings().value("recent", [])
-        if isinstance(value, str):
-            value = [value]
-        return [str(v) for v in value or []]
-
-    def _remember(self, path: Path) -> None:
-        recent = [str(path)] + [p for p in self.recent_bundles() if p != str(path)]
-        QSettings().setValue("recent", recent[:RECENT_LIMIT])
-        self._refresh_recent_menu()
-
-    def _refresh_recent_menu(self) -> None:
-        self.recent_menu.clear()
-        recent = self.recent_bundles()
-        for path in recent:
-            action = self.recent_menu.addAction(path)
-            action.triggered.connect(lambda _=False, p=path: self.open_bundle(p))
-        self.recent_menu.setEnabled(bool(recent))
-
     # -- opening and analysis -------------------------------------------------------------
 
     def choose_bundle(self) -> None:
-        start = self.recent_bundles()[0] if self.recent_bundles() else str(Path.home())
+        recent = self.recent.paths()
+        start = recent[0] if recent else str(Path.home())
         path, _ = QFileDialog.getOpenFileName(self, "Open bundle", start, BUNDLE_FILTER)
         if path:
             self.open_bundle(path)
@@ -366,11 +348,11 @@ class MainWindow(QMainWindow):
         path = Path(path)
         self.banner.hide()
         self.statusBar().showMessage(f"Opening {path}…")
-        self.run.start(path)
+        self.analysis_run.start(path)
         self._set_running(True)
 
     def cancel_analysis(self) -> None:
-        if self.running and self.run.cancel():
+        if self.running and self.analysis_run.cancel():
             self.statusBar().showMessage("Cancelling: keeping what was found so far…")
 
     def _set_running(self, running: bool) -> None:
@@ -394,7 +376,7 @@ class MainWindow(QMainWindow):
         self.progress_panel.clear()
         self.report.setEnabled(False)  # until this bundle's analysis has finished
         self.setWindowTitle(f"{opened.source.name} · Bundle Inspector")
-        self._remember(opened.source)
+        self.recent.remember(opened.source)
         self.statusBar().showMessage(f"Analyzing {opened.source.name}: "
                                      f"{len(opened.artifacts)} members")
         self.findings_pane.show_bundle(opened.findings)
@@ -496,6 +478,6 @@ class MainWindow(QMainWindow):
         self.signatures.close()
         if self.training_dialog is not None:
             self.training_dialog.close()
-        self.run.stop(10)
+        self.analysis_run.stop(10)
         self.viewers.wait_idle()
         super().closeEvent(event)

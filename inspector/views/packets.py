@@ -100,6 +100,14 @@ def packet_row(packet: Packet) -> PacketRow:
 
 @dataclass(frozen=True)
 class LoadResult:
+    """How listing a capture ended.
+
+    Attributes:
+        frames: how many frames were listed.
+        truncated: the list stopped at its limit (``MAX_ROWS``).
+        error: the bad record reading stopped at, or None.
+    """
+
     frames: int
     truncated: bool = False
     error: str | None = None

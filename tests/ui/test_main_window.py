@@ -205,8 +205,8 @@ def test_recent_bundles_and_layout_are_remembered(qtbot, sample_dir):
     first.close()
     second = MainWindow()
     qtbot.addWidget(second)
-    assert second.recent_bundles()[0] == str(sample_dir / "gateway_502.zip")
-    assert second.recent_menu.actions()[0].text() == str(sample_dir / "gateway_502.zip")
+    assert second.recent.paths()[0] == str(sample_dir / "gateway_502.zip")
+    assert second.recent.menu.actions()[0].text() == str(sample_dir / "gateway_502.zip")
     assert second.splitter.saveState() == saved
     assert not second.restoreGeometry(b"") and QSettings().value("window/geometry")
 
