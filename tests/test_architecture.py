@@ -45,8 +45,6 @@ TO_SPLIT = {
     "analyzers/network/__init__.py",
     "analyzers/sql/__init__.py",
     "analyzers/tls/__init__.py",
-    "ui/main_window.py",
-    "ui/training.py",
 }
 
 

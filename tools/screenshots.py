@@ -52,11 +52,12 @@ def analyze(window: MainWindow, bundle: Path) -> None:
 
 
 def evidence_of_kind(window: MainWindow, kind: str) -> Evidence | None:
-    for row in range(window.filter.rowCount()):
-        finding = window.filter.index(row, 0).data(ROW_ROLE)
+    pane = window.findings_pane
+    for row in range(pane.filter.rowCount()):
+        finding = pane.filter.index(row, 0).data(ROW_ROLE)
         for evidence in finding.evidence:
             if evidence.locator.kind == kind:
-                window.table.selectRow(row)
+                pane.table.selectRow(row)
                 return evidence
     return None
 

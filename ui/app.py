@@ -2,10 +2,9 @@
 
 Decisions:
 
-- Fusion style everywhere, so the app looks the same on every desktop and its palette
-  follows the system's light or dark scheme (Qt 6.5+ reports it through
-  ``QStyleHints.colorScheme``; Fusion then builds the matching palette). Widgets that
-  pick colours by hand (log levels, SQL highlighting) ask ``ui.viewers.text.is_dark``.
+- The look is ``ui.theme``'s: Fusion style everywhere (set here) over the system's light or
+  dark palette; the main window adds the app's stylesheet, and widgets that pick colours
+  by hand (severities, log levels, SQL highlighting) take the palette's.
 - Settings and the recent-bundles list live in ``QSettings`` under the organization and
   application names set here; tests point ``QSettings`` at a temporary folder.
 - A bundle given on the command line is opened after the window shows, so a slow or
@@ -33,6 +32,7 @@ from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication
 
 from inspector import __version__
+from ui import theme
 from ui.main_window import MainWindow
 
 ORGANIZATION = "Bundle Inspector"
@@ -47,7 +47,7 @@ def application(argv: list[str] | None = None) -> QApplication:
     QCoreApplication.setOrganizationName(ORGANIZATION)
     QCoreApplication.setApplicationName(APPLICATION)
     QCoreApplication.setApplicationVersion(__version__)
-    app.setStyle("Fusion")
+    app.setStyle(theme.STYLE)
     return app
 
 

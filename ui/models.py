@@ -10,9 +10,11 @@
   folders), with kind, size and status.
 
 Sorting goes through ``SORT_ROLE`` so that sizes sort as numbers and severities by rank,
-not as the text shown. Customer text is only ever returned for ``DisplayRole`` and
-``ToolTipRole`` as plain strings; views show it with plain-text delegates (Qt does
-not interpret item text as HTML, except tooltips, which get ``escape_tooltip``).
+not as the text shown. Colours and icons come from ``ui.theme`` (severity badges with their
+icon, member kinds, failed and skipped members). Customer text is only ever returned for
+``DisplayRole`` and ``ToolTipRole`` as plain strings; views show it with plain-text
+delegates (Qt does not interpret item text as HTML, except tooltips, which get
+``escape_tooltip``).
 """
 
 from __future__ import annotations
@@ -31,31 +33,18 @@ from PySide6.QtCore import (
     QSortFilterProxyModel,
     Qt,
 )
-from PySide6.QtGui import QColor, QStandardItem, QStandardItemModel
+from PySide6.QtGui import QColor, QIcon, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QApplication, QStyle
 
 from inspector.bundle.streams import human_size
 from inspector.model import Artifact, ArtifactKind, ArtifactStatus, Finding, Severity
 from inspector.timeline import corrected_span
+from inspector.views.findings import matches
+from ui.theme import kind_icon, severity_colour, severity_icon, text_colour_on
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 ROW_ROLE = Qt.ItemDataRole.UserRole + 2  # the Python object behind a row
 PATH_ROLE = Qt.ItemDataRole.UserRole + 3  # an artifact path in the bundle tree
-
-# Saturated enough to read on light and dark palettes; the text on them is chosen per colour.
-SEVERITY_COLOURS = {
-    Severity.CRITICAL: QColor("#b71c1c"),
-    Severity.HIGH: QColor("#e65100"),
-    Severity.MEDIUM: QColor("#f9a825"),
-    Severity.LOW: QColor("#1e88e5"),
-    Severity.INFO: QColor("#78909c"),
-}
-
-
-def text_colour_on(background: QColor) -> QColor:
-    """Black or white, whichever reads better on ``background``."""
-    return QColor("black") if background.lightnessF() > 0.55 else QColor("white")
-
 
 def escape_tooltip(text: str, limit: int = 2000) -> str:
     """Tooltips are rich text when they look like HTML: escape customer text for them."""
@@ -74,8 +63,10 @@ class Column:
         title: the header.
         display: the text shown for a row.
         sort_key: what sorting compares (str, int or float); defaults to the text.
-        background: a colour for the cell, or None.
+        background: a colour for the cell, or None (the text on it is black or white,
+            whichever reads better).
         align_right: for numbers.
+        icon: an icon before the text, or None.
     """
 
     title: str
@@ -83,6 +74,7 @@ class Column:
     sort_key: Callable[[Any], Any] | None = None
     background: Callable[[Any], QColor | None] | None = None
     align_right: bool = False
+    icon: Callable[[Any], QIcon | None] | None = None
 
 
 class RowsModel(QAbstractTableModel):
@@ -117,6 +109,8 @@ class RowsModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ForegroundRole and column.background:
             colour = column.background(row)
             return text_colour_on(colour) if colour is not None else None
+        if role == Qt.ItemDataRole.DecorationRole and column.icon:
+            return column.icon(row)
         if role == Qt.ItemDataRole.TextAlignmentRole and column.align_right:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
@@ -162,7 +156,8 @@ class FindingsModel(RowsModel):
         self.clock_offsets: dict[str, timedelta] = {}
         super().__init__((
             Column("Severity", lambda f: f.severity.value, lambda f: f.severity.rank,
-                   lambda f: SEVERITY_COLOURS[f.severity]),
+                   lambda f: severity_colour(f.severity),
+                   icon=lambda f: severity_icon(f.severity)),
             Column("Title", lambda f: f.title),
             Column("Analyzer", lambda f: f.analyzer),
             Column("Count", lambda f: f"{f.count:,}", lambda f: f.count, align_right=True),
@@ -189,7 +184,8 @@ def findings_model(parent: QObject | None = None) -> FindingsModel:
 class FindingsFilter(QSortFilterProxyModel):
     """Shows the findings that match the chosen severities, analyzer and text.
 
-    The text matches, case-insensitively, the title, rule id, detail or an evidence path.
+    What matches is ``inspector.views.findings.matches``: the text, case-insensitively, in
+    the title, rule id, detail or an evidence path.
     """
 
     def __init__(self, parent: QObject | None = None) -> None:
@@ -221,32 +217,10 @@ class FindingsFilter(QSortFilterProxyModel):
         finding: Finding = self.sourceModel().index(source_row, 0, source_parent).data(ROW_ROLE)
         if finding is None:
             return False
-        if finding.severity not in self.severities:
-            return False
-        if self.analyzer and finding.analyzer != self.analyzer:
-            return False
-        if self.text:
-            haystack = " ".join([finding.title, finding.rule, finding.detail,
-                                 *(e.artifact for e in finding.evidence)]).casefold()
-            return self.text in haystack
-        return True
+        return matches(finding, self.severities, self.analyzer, self.text)
 
 
 # --- the bundle tree -------------------------------------------------------------------------
-
-_KIND_ICONS = {
-    ArtifactKind.PCAP: QStyle.StandardPixmap.SP_DriveNetIcon,
-    ArtifactKind.PCAPNG: QStyle.StandardPixmap.SP_DriveNetIcon,
-    ArtifactKind.HAR: QStyle.StandardPixmap.SP_BrowserReload,
-    ArtifactKind.SQL_DUMP: QStyle.StandardPixmap.SP_DriveHDIcon,
-    ArtifactKind.MYSQL_SLOW_LOG: QStyle.StandardPixmap.SP_DriveHDIcon,
-    ArtifactKind.POSTGRES_LOG: QStyle.StandardPixmap.SP_DriveHDIcon,
-    ArtifactKind.LOG: QStyle.StandardPixmap.SP_FileDialogDetailedView,
-    ArtifactKind.JSON: QStyle.StandardPixmap.SP_FileIcon,
-    ArtifactKind.TEXT: QStyle.StandardPixmap.SP_FileIcon,
-    ArtifactKind.BINARY: QStyle.StandardPixmap.SP_MessageBoxQuestion,
-    ArtifactKind.ARCHIVE: QStyle.StandardPixmap.SP_DirClosedIcon,
-}
 
 TREE_HEADERS = ("Name", "Kind", "Size", "Modified", "Status")
 _STATUS_COLUMN = TREE_HEADERS.index("Status")
@@ -290,7 +264,7 @@ class BundleTree(QStandardItemModel):
             for item in row:
                 item.setEditable(False)
                 item.setData(artifact.path, PATH_ROLE)
-            row[0].setIcon(style.standardIcon(_KIND_ICONS[artifact.kind]))
+            row[0].setIcon(kind_icon(artifact.kind))
             row[0].setToolTip(escape_tooltip(artifact.path))
             row[2].setData(artifact.size, SORT_ROLE)
             row[2].setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -336,6 +310,6 @@ class BundleTree(QStandardItemModel):
         text = status_text(artifact)
         status.setText(text)
         status.setToolTip(escape_tooltip(text))
-        colour = {ArtifactStatus.FAILED: SEVERITY_COLOURS[Severity.HIGH],
-                  ArtifactStatus.SKIPPED: SEVERITY_COLOURS[Severity.INFO]}.get(artifact.status)
+        colour = {ArtifactStatus.FAILED: severity_colour(Severity.HIGH),
+                  ArtifactStatus.SKIPPED: severity_colour(Severity.INFO)}.get(artifact.status)
         status.setData(colour, Qt.ItemDataRole.ForegroundRole)

@@ -68,6 +68,7 @@ from inspector.report import (
     render_markdown,
     render_text,
 )
+from ui import theme
 
 PREVIEW_DELAY_MS = 300
 _TEXT_SECTIONS = (
@@ -321,7 +322,8 @@ class ExportDialog(QDialog):
         self.changes.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.summary = _plain_label()
         self.error = _plain_label()
-        self.error.setStyleSheet("color: #a40e26")
+        self.error.setProperty("message", "error")
+        theme.style(self.error)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
                                         | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.accepted.connect(self.choose_and_write)

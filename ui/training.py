@@ -13,13 +13,10 @@ Decisions the next engineer needs:
 - Customer text is always plain: artifacts show in a ``QPlainTextEdit``, lists and trees
   hold plain item text, and every ``QLabel`` is set to ``Qt.PlainText`` (Qt would otherwise
   guess rich text from a leading tag).
-- Artifacts are rendered to text in the background (``render_artifact``), capped at
-  ``MAX_VIEW_LINES`` lines or ``MAX_VIEW_BYTES`` bytes: text as is, captures as one line per
-  packet, HAR as one line per entry, SQL dumps as text whose lines stand for their
-  statements, anything else as a hex dump. Each line remembers the locator it stands for,
-  so a selection becomes a citation: a line range for text, the packets, entries or
-  statements under the selection otherwise. Secrets the shared scanner recognizes
-  are masked in what is shown (tokens in HAR URLs, Authorization lines in logs).
+- Artifacts are rendered to capped, masked plain text in the background by the Qt-free
+  ``inspector.views.artifact_text.render_artifact``: each line remembers the locator it
+  stands for, so a selection here becomes a citation (a line range for text, the packets,
+  entries or statements under the selection otherwise).
 - Findings are not even put in the findings tree before the diagnosis is submitted.
 """
 
@@ -30,11 +27,8 @@ import shutil
 import tempfile
 import weakref
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
-from typing import BinaryIO
 
-import orjson
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QCloseEvent, QFontDatabase, QTextCursor
 from PySide6.QtWidgets import (
@@ -55,25 +49,9 @@ from PySide6.QtWidgets import (
 )
 
 from inspector.analysis import Analysis
-from inspector.bundle import Bundle, open_bundle
+from inspector.bundle import open_bundle
 from inspector.engine import Update
-from inspector.formats.pcap import CaptureError, decode, read_packets
-from inspector.formats.sqlsplit import split_statements
-from inspector.model import (
-    Artifact,
-    ArtifactKind,
-    ArtifactStatus,
-    EntryLocator,
-    Evidence,
-    Finding,
-    LineLocator,
-    Locator,
-    OffsetLocator,
-    PacketLocator,
-    StatementLocator,
-    WholeLocator,
-)
-from inspector.privacy.secrets import redact, scan_text, scan_url
+from inspector.model import Evidence, Finding, LineLocator, Locator, WholeLocator
 from inspector.training import (
     ROOT_CAUSES,
     Diagnosis,
@@ -84,216 +62,11 @@ from inspector.training import (
     scenarios_by_difficulty,
     score,
 )
+from inspector.views.artifact_text import ArtifactView, render_artifact
 from ui.worker import Task, TaskState, analyze
 
-MAX_VIEW_LINES = 5_000
-MAX_VIEW_BYTES = 2 * 1024 * 1024
-MAX_HAR_BYTES = 64 * 1024 * 1024
-HEX_DUMP_BYTES = 4_096
 MAX_CITED_ITEMS = 10
 FINDING_EVIDENCE_SHOWN = 5
-
-_TLS_RECORDS = {20: "Change Cipher Spec", 21: "Alert", 22: "Handshake", 23: "Application Data"}
-_TLS_MESSAGES = {1: "Client Hello", 2: "Server Hello", 4: "New Session Ticket",
-                 8: "Encrypted Extensions", 11: "Certificate", 12: "Server Key Exchange",
-                 13: "Certificate Request", 14: "Server Hello Done", 15: "Certificate Verify",
-                 16: "Client Key Exchange", 20: "Finished"}
-_TLS_ALERTS = {0: "close_notify", 10: "unexpected_message", 20: "bad_record_mac",
-               40: "handshake_failure", 42: "bad_certificate", 43: "unsupported_certificate",
-               44: "certificate_revoked", 45: "certificate_expired", 46: "certificate_unknown",
-               47: "illegal_parameter", 48: "unknown_ca", 50: "decode_error",
-               51: "decrypt_error", 70: "protocol_version", 71: "insufficient_security",
-               80: "internal_error", 86: "inappropriate_fallback", 90: "user_canceled",
-               109: "missing_extension", 112: "unrecognized_name",
-               116: "certificate_required", 120: "no_application_protocol"}
-_TCP_FLAGS = ((0x02, "SYN"), (0x10, "ACK"), (0x08, "PSH"), (0x01, "FIN"), (0x04, "RST"))
-_DNS_RCODES = {0: "NOERROR", 1: "FORMERR", 2: "SERVFAIL", 3: "NXDOMAIN", 5: "REFUSED"}
-
-
-# --- rendering artifacts as plain text (Qt-free, runs in the background) ----------------------
-
-
-@dataclass(frozen=True)
-class ArtifactView:
-    """An artifact as plain text; ``locators[i]`` is what line ``i + 1`` stands for."""
-
-    text: str
-    locators: list[Locator]
-    note: str = ""
-
-
-def _masked(text: str) -> str:
-    return redact(text, scan_text(text))
-
-
-def _text_view(stream: BinaryIO) -> ArtifactView:
-    data = stream.read(MAX_VIEW_BYTES + 1)
-    cut = len(data) > MAX_VIEW_BYTES
-    lines = data[:MAX_VIEW_BYTES].decode("utf-8", "replace").splitlines()
-    if len(lines) > MAX_VIEW_LINES:
-        lines, cut = lines[:MAX_VIEW_LINES], True
-    note = f"only the first {len(lines):,} lines are shown" if cut else ""
-    return ArtifactView("\n".join(_masked(line) for line in lines),
-                        [LineLocator(number) for number in range(1, len(lines) + 1)], note)
-
-
-def _sql_view(stream: BinaryIO) -> ArtifactView:
-    """A dump as text, each line standing for the statement it belongs to."""
-    view = _text_view(stream)
-    data = view.text.encode("utf-8", "surrogateescape")
-    starts = [(statement.line, statement.index) for statement in split_statements(data)]
-    locators: list[Locator] = []
-    current: Locator | None = None
-    pending = iter(starts)
-    upcoming = next(pending, None)
-    for line in range(1, len(view.locators) + 1):
-        while upcoming is not None and upcoming[0] <= line:
-            current = StatementLocator(upcoming[1], upcoming[0])
-            upcoming = next(pending, None)
-        locators.append(current or LineLocator(line))
-    return ArtifactView(view.text, locators, view.note)
-
-
-def _tls_summary(payload: bytes) -> str:
-    """Wireshark-like names of the TLS records and handshake messages starting here."""
-    names, position = [], 0
-    while position + 5 <= len(payload) and payload[position] in _TLS_RECORDS \
-            and payload[position + 1] == 3:
-        kind = payload[position]
-        length = int.from_bytes(payload[position + 3:position + 5], "big")
-        body = payload[position + 5:position + 5 + length]
-        if kind == 21 and length == 2 and len(body) == 2:
-            level = "fatal" if body[0] == 2 else "warning"
-            names.append(f"Alert ({level}, {_TLS_ALERTS.get(body[1], body[1])})")
-        elif kind == 22 and body[:1] and body[0] in _TLS_MESSAGES:
-            offset = 0
-            while offset + 4 <= len(body) and body[offset] in _TLS_MESSAGES:
-                names.append(_TLS_MESSAGES[body[offset]])
-                offset += 4 + int.from_bytes(body[offset + 1:offset + 4], "big")
-        elif kind == 22:
-            names.append("Encrypted Handshake Message")
-        else:
-            names.append(_TLS_RECORDS[kind])
-        position += 5 + length
-    return ", ".join(names)
-
-
-def _dns_summary(payload: bytes) -> str:
-    if len(payload) < 12:
-        return "DNS (truncated)"
-    ident, flags = int.from_bytes(payload[:2], "big"), int.from_bytes(payload[2:4], "big")
-    labels, position = [], 12
-    while position < len(payload) and 0 < payload[position] < 64 and len(labels) < 64:
-        length = payload[position]
-        labels.append(payload[position + 1:position + 1 + length].decode("ascii", "replace"))
-        position += 1 + length
-    name = ".".join(labels)
-    if flags & 0x8000:
-        answers = int.from_bytes(payload[6:8], "big")
-        return (f"DNS response 0x{ident:04x} {name} {_DNS_RCODES.get(flags & 0xF, flags & 0xF)}"
-                f" answers={answers}")
-    return f"DNS query 0x{ident:04x} {name}"
-
-
-def _packet_view(stream: BinaryIO) -> ArtifactView:
-    lines: list[str] = []
-    locators: list[Locator] = []
-    note = ""
-    try:
-        for packet in read_packets(stream):
-            if len(lines) >= MAX_VIEW_LINES:
-                note = f"only the first {MAX_VIEW_LINES:,} packets are shown"
-                break
-            moment = datetime.fromtimestamp(packet.time, UTC).strftime("%H:%M:%S.%f")
-            transport = decode(packet)
-            if transport is None:
-                info = f"non-IP frame, {packet.wire_length} bytes"
-            else:
-                ends = (f"{transport.src}:{transport.src_port} \u2192 "
-                        f"{transport.dst}:{transport.dst_port}")
-                if transport.protocol == 6:
-                    flags = ",".join(name for bit, name in _TCP_FLAGS
-                                     if transport.tcp_flags & bit)
-                    info = (f"TCP {ends} [{flags}] len={transport.payload_length} "
-                            f"{_tls_summary(transport.payload)}")
-                elif transport.protocol == 17 and 53 in (transport.src_port,
-                                                         transport.dst_port):
-                    info = f"UDP {ends} {_dns_summary(transport.payload)}"
-                else:
-                    info = f"IP proto {transport.protocol} {transport.src} \u2192 {transport.dst}"
-            lines.append(f"{packet.index:>6}  {moment}  {info.rstrip()}")
-            locators.append(PacketLocator(packet.index))
-    except CaptureError as exc:
-        note = f"the capture is damaged after packet {len(lines)}: {exc}"
-    return ArtifactView("\n".join(lines), locators, note)
-
-
-def _har_view(stream: BinaryIO) -> ArtifactView | None:
-    data = stream.read(MAX_HAR_BYTES + 1)
-    if len(data) > MAX_HAR_BYTES:
-        return None
-    try:
-        entries = orjson.loads(data)["log"]["entries"]
-    except (orjson.JSONDecodeError, KeyError, TypeError):
-        return None
-    if not isinstance(entries, list):
-        return None
-    lines: list[str] = []
-    for number, raw in enumerate(entries[:MAX_VIEW_LINES], 1):
-        entry = raw if isinstance(raw, dict) else {}
-        request = entry.get("request") if isinstance(entry.get("request"), dict) else {}
-        response = entry.get("response") if isinstance(entry.get("response"), dict) else {}
-        url = str(request.get("url", ""))
-        url = redact(url, scan_url(url))
-        error = response.get("_error") or ""
-        took = entry.get("time")
-        duration = f"{took:.0f} ms" if isinstance(took, int | float) else ""
-        lines.append(f"{number:>5}  {entry.get('startedDateTime', '')}  "
-                     f"{request.get('method', '')} {url[:300]}  \u2192 "
-                     f"{response.get('status', '')} {error}  {duration}".rstrip())
-    note = (f"only the first {MAX_VIEW_LINES:,} entries are shown"
-            if len(entries) > MAX_VIEW_LINES else "")
-    return ArtifactView("\n".join(lines),
-                        [EntryLocator(n) for n in range(1, len(lines) + 1)], note)
-
-
-def _hex_view(stream: BinaryIO) -> ArtifactView:
-    data = stream.read(HEX_DUMP_BYTES + 1)
-    lines = []
-    for offset in range(0, min(len(data), HEX_DUMP_BYTES), 16):
-        chunk = data[offset:offset + 16]
-        printable = "".join(chr(b) if 32 <= b < 127 else "." for b in chunk)
-        lines.append(f"{offset:08x}  {chunk.hex(' '):<47}  {printable}")
-    note = (f"binary: only the first {HEX_DUMP_BYTES:,} bytes are shown"
-            if len(data) > HEX_DUMP_BYTES else "binary")
-    return ArtifactView("\n".join(lines),
-                        [OffsetLocator(offset) for offset in range(0, len(lines) * 16, 16)],
-                        note)
-
-
-def render_artifact(bundle: Bundle, artifact: Artifact) -> ArtifactView:
-    """``artifact`` as capped plain text; never raises on bad content."""
-    if artifact.status is ArtifactStatus.SKIPPED or artifact.kind is ArtifactKind.ARCHIVE:
-        why = artifact.reason or "an archive: its members are listed separately"
-        return ArtifactView(f"(not shown: {why})", [WholeLocator()])
-    try:
-        with bundle.open(artifact) as stream:
-            if artifact.kind in (ArtifactKind.PCAP, ArtifactKind.PCAPNG):
-                return _packet_view(stream)
-            if artifact.kind is ArtifactKind.HAR:
-                view = _har_view(stream)
-                if view is not None:
-                    return view
-                with bundle.open(artifact) as again:
-                    return _text_view(again)
-            if artifact.kind is ArtifactKind.SQL_DUMP:
-                return _sql_view(stream)
-            if artifact.kind is ArtifactKind.BINARY:
-                return _hex_view(stream)
-            return _text_view(stream)
-    except Exception as exc:  # a damaged member is itself something to look at
-        return ArtifactView(f"(could not be read: {type(exc).__name__}: {exc})",
-                            [WholeLocator()])
 
 
 @dataclass(frozen=True)

@@ -14,11 +14,11 @@ import pytest
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QApplication
 
+from inspector.views.lines import IndexProgress
 from tests.inspector.broken_analyzers import LINE_SEEN
 from ui import app as app_module
 from ui.main_window import MainWindow
 from ui.models import FindingsModel
-from ui.viewers.lines import IndexProgress
 from ui.viewers.text import LogModel
 
 

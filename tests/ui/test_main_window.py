@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sys
 import zipfile
-from datetime import UTC, datetime, timedelta
 
 import pytest
 from PySide6.QtCore import QMimeData, QPointF, QSettings, Qt, QUrl
@@ -14,7 +13,6 @@ from inspector.model import (
     ArtifactStatus,
     EntryLocator,
     Evidence,
-    Finding,
     LineLocator,
     PacketLocator,
     Severity,
@@ -22,7 +20,8 @@ from inspector.model import (
     WholeLocator,
 )
 from inspector.testing import make_bundle
-from ui.main_window import MainWindow, describe_finding
+from inspector.views.findings import describe_finding
+from ui.main_window import MainWindow
 from ui.models import ROW_ROLE, TREE_HEADERS
 
 ANALYSIS_TIMEOUT = 60_000
@@ -44,10 +43,10 @@ def analyzed(qtbot, window, path):
 
 
 def select_finding(window, predicate):
-    for row in range(window.filter.rowCount()):
-        finding = window.filter.index(row, 0).data(ROW_ROLE)
+    for row in range(window.findings_pane.filter.rowCount()):
+        finding = window.findings_pane.filter.index(row, 0).data(ROW_ROLE)
         if predicate(finding):
-            window.table.selectRow(row)
+            window.findings_pane.table.selectRow(row)
             return finding
     raise AssertionError("no such finding in the table")
 
@@ -55,9 +54,9 @@ def select_finding(window, predicate):
 def test_sample_bundle_from_open_to_evidence_in_every_viewer(qtbot, qtmodeltester, window,
                                                             sample_dir):
     analysis = analyzed(qtbot, window, sample_dir / "bundle_basics.zip")
-    assert window.findings.rowCount() == len(analysis.findings)
-    qtmodeltester.check(window.findings)
-    qtmodeltester.check(window.filter)
+    assert window.findings_pane.model.rowCount() == len(analysis.findings)
+    qtmodeltester.check(window.findings_pane.model)
+    qtmodeltester.check(window.findings_pane.filter)
     qtmodeltester.check(window.tree_model)
     qtmodeltester.check(window.problems)
     # The members tree shows the reader's verdicts: the symlinked log is skipped with a reason.
@@ -71,31 +70,31 @@ def test_sample_bundle_from_open_to_evidence_in_every_viewer(qtbot, qtmodelteste
     # A statement locator opens the SQL viewer on that statement.
     finding = select_finding(window, lambda f: any(
         isinstance(e.locator, StatementLocator) for e in f.evidence))
-    assert finding.title in window.detail.text.toPlainText()
+    assert finding.title in window.findings_pane.detail.text.toPlainText()
     row = next(i for i, e in enumerate(finding.evidence)
                if isinstance(e.locator, StatementLocator))
-    window.detail.evidence.setCurrentRow(row)
-    with qtbot.waitSignal(window.sql_viewer.loaded, timeout=10_000):
-        window.jump_to_evidence()
-    assert window.viewers.currentWidget() is window.sql_viewer
+    window.findings_pane.detail.evidence.setCurrentRow(row)
+    with qtbot.waitSignal(window.viewers.sql_viewer.loaded, timeout=10_000):
+        window.findings_pane.jump_to_evidence()
+    assert window.viewers.currentWidget() is window.viewers.sql_viewer
     statement = finding.evidence[row].locator.index
-    qtbot.waitUntil(lambda: window.sql_viewer.table.currentIndex().row() == statement - 1)
-    assert window.sql_viewer.text.toPlainText().strip()
+    qtbot.waitUntil(lambda: window.viewers.sql_viewer.table.currentIndex().row() == statement - 1)
+    assert window.viewers.sql_viewer.text.toPlainText().strip()
 
     # A line locator opens the text viewer with those lines selected and marked.
     finding = select_finding(window, lambda f: f.evidence and isinstance(
         f.evidence[0].locator, LineLocator))
-    window.detail.evidence.setCurrentRow(0)
-    window.jump_to_evidence()
-    assert window.viewers.currentWidget() is window.text_viewer
+    window.findings_pane.detail.evidence.setCurrentRow(0)
+    window.findings_pane.jump_to_evidence()
+    assert window.viewers.currentWidget() is window.viewers.text_viewer
     line = finding.evidence[0].locator.line
-    qtbot.waitUntil(lambda: window.text_viewer.current_line() == line - 1, timeout=10_000)
-    qtbot.waitUntil(lambda: window.text_viewer.line_detail.toPlainText() != "")
-    assert window.text_viewer.model.evidence[0] == line - 1
+    qtbot.waitUntil(lambda: window.viewers.text_viewer.current_line() == line - 1, timeout=10_000)
+    qtbot.waitUntil(lambda: window.viewers.text_viewer.line_detail.toPlainText() != "")
+    assert window.viewers.text_viewer.model.evidence[0] == line - 1
 
     # F8 steps through findings; Ctrl+R adds the current one to the report.
     first = window.current_finding()
-    window.step_finding(1)
+    window.findings_pane.step(1)
     assert window.current_finding() is not first
     window.add_to_report()
     current = window.current_finding()
@@ -105,34 +104,35 @@ def test_sample_bundle_from_open_to_evidence_in_every_viewer(qtbot, qtmodelteste
     assert current.title.split()[0] in window.report.preview.toPlainText()
 
     # The timeline lists every event and opens one's evidence.
-    qtbot.waitUntil(lambda: window.timeline.model.rowCount() == len(analysis.timeline))
+    qtbot.waitUntil(lambda: window.viewers.timeline.model.rowCount() == len(analysis.timeline))
     if analysis.timeline:
-        window.timeline.table.selectRow(0)
-        window.timeline._open_row(window.timeline.model.index(0, 0))
-        assert window.viewers.currentWidget() is not window.timeline
+        window.viewers.timeline.table.selectRow(0)
+        window.viewers.timeline._open_row(window.viewers.timeline.model.index(0, 0))
+        assert window.viewers.currentWidget() is not window.viewers.timeline
 
 
 def test_packets_and_har_evidence(qtbot, window, sample_dir):
     analyzed(qtbot, window, sample_dir / "tls_expired_certificate.zip")
     finding = select_finding(window, lambda f: f.evidence and isinstance(
         f.evidence[0].locator, PacketLocator))
-    window.jump_to_evidence()
-    assert window.viewers.currentWidget() is window.packet_viewer
+    window.findings_pane.jump_to_evidence()
+    assert window.viewers.currentWidget() is window.viewers.packet_viewer
     number = finding.evidence[0].locator.index
-    with qtbot.waitSignal(window.packet_viewer.details_shown, timeout=20_000) as shown:
+    with qtbot.waitSignal(window.viewers.packet_viewer.details_shown, timeout=20_000) as shown:
         pass
     assert shown.args == [number]
-    assert f"Frame {number}:" in window.packet_viewer.detail.toPlainText()
+    assert f"Frame {number}:" in window.viewers.packet_viewer.detail.toPlainText()
 
     analyzed(qtbot, window, sample_dir / "gateway_502.zip")
     finding = select_finding(window, lambda f: f.evidence and isinstance(
         f.evidence[0].locator, EntryLocator))
-    with qtbot.waitSignal(window.har_viewer.loaded, timeout=10_000):
-        window.jump_to_evidence()
-    assert window.viewers.currentWidget() is window.har_viewer
+    with qtbot.waitSignal(window.viewers.har_viewer.loaded, timeout=10_000):
+        window.findings_pane.jump_to_evidence()
+    assert window.viewers.currentWidget() is window.viewers.har_viewer
     entry = finding.evidence[0].locator.index
-    assert window.har_viewer.table.currentIndex().row() == entry - 1
-    assert window.har_viewer.headers.toPlainText().startswith(("GET", "POST", "PUT", "DELETE"))
+    assert window.viewers.har_viewer.table.currentIndex().row() == entry - 1
+    assert window.viewers.har_viewer.headers.toPlainText().startswith(
+        ("GET", "POST", "PUT", "DELETE"))
 
 
 def test_cancel_mid_analysis_keeps_the_app_usable(qtbot, window, tmp_path):
@@ -155,7 +155,7 @@ def test_cancel_mid_analysis_keeps_the_app_usable(qtbot, window, tmp_path):
 def test_a_bundle_that_fails_to_open_shows_why_and_keeps_the_previous_one(qtbot, window,
                                                                         tmp_path, sample_dir):
     analyzed(qtbot, window, sample_dir / "gateway_502.zip")
-    findings_before = window.findings.rowCount()
+    findings_before = window.findings_pane.model.rowCount()
     missing = tmp_path / "no-such-bundle.zip"
     with qtbot.waitSignal(window.bundle_failed, timeout=10_000) as failed:
         window.open_bundle(missing)
@@ -163,7 +163,7 @@ def test_a_bundle_that_fails_to_open_shows_why_and_keeps_the_previous_one(qtbot,
     assert window.banner.isVisible()
     assert "no-such-bundle.zip" in window.banner_text.text()
     assert window.banner_text.textFormat() == Qt.TextFormat.PlainText
-    assert window.findings.rowCount() == findings_before
+    assert window.findings_pane.model.rowCount() == findings_before
     assert not window.running
     # Still usable: another bundle opens.
     corrupt = tmp_path / "corrupt.zip"
@@ -177,20 +177,23 @@ def test_a_bundle_that_fails_to_open_shows_why_and_keeps_the_previous_one(qtbot,
 
 def test_filters_hide_findings_and_say_how_many(qtbot, window, sample_dir):
     analysis = analyzed(qtbot, window, sample_dir / "bundle_basics.zip")
+    pane = window.findings_pane
     total = len(analysis.findings)
-    window.severity_buttons[Severity.HIGH].setChecked(False)
+    pane.severity_buttons[Severity.HIGH].setChecked(False)
     high = sum(f.severity is Severity.HIGH for f in analysis.findings)
-    assert window.filter.rowCount() == total - high
-    assert window.filter.hidden_count() == high
+    assert pane.filter.rowCount() == total - high
+    assert pane.filter.hidden_count() == high
     if high:
-        assert f"{high:,} hidden" in window.hidden_label.text()
-    window.severity_buttons[Severity.HIGH].setChecked(True)
-    window.text_filter.setText("no finding has this text")
-    assert window.filter.rowCount() == 0
-    window.text_filter.clear()
+        assert f"{high:,} hidden" in pane.hidden_label.text()
+    pane.severity_buttons[Severity.HIGH].setChecked(True)
+    pane.text_filter.setText("no finding has this text")
+    assert pane.filter.rowCount() == 0
+    pane.text_filter.clear()
     analyzer = analysis.findings[0].analyzer
-    window.analyzer_filter.setCurrentIndex(window.analyzer_filter.findData(analyzer))
-    assert window.filter.rowCount() == sum(f.analyzer == analyzer for f in analysis.findings)
+    pane.analyzer_filter.setCurrentIndex(pane.analyzer_filter.findData(analyzer))
+    assert pane.filter.rowCount() == sum(f.analyzer == analyzer for f in analysis.findings)
+    assert window.statusBar().isAncestorOf(pane.counts_label)
+    assert pane.counts_label.text() == f"{total:,} findings"
 
 
 def test_recent_bundles_and_layout_are_remembered(qtbot, sample_dir):
@@ -202,8 +205,8 @@ def test_recent_bundles_and_layout_are_remembered(qtbot, sample_dir):
     first.close()
     second = MainWindow()
     qtbot.addWidget(second)
-    assert second.recent_bundles()[0] == str(sample_dir / "gateway_502.zip")
-    assert second.recent_menu.actions()[0].text() == str(sample_dir / "gateway_502.zip")
+    assert second.recent.paths()[0] == str(sample_dir / "gateway_502.zip")
+    assert second.recent.menu.actions()[0].text() == str(sample_dir / "gateway_502.zip")
     assert second.splitter.saveState() == saved
     assert not second.restoreGeometry(b"") and QSettings().value("window/geometry")
 
@@ -222,23 +225,11 @@ def test_customer_text_is_plain_text_everywhere(qtbot, window, tmp_path):
     hostile = "<b>bold</b> <img src=x onerror=alert(1)> &amp;"
     log = f"2024-05-01 10:00:00 ERROR {hostile}\n".encode() * 3
     analysis = analyzed(qtbot, window, make_bundle(tmp_path / "b", {f"{hostile}.log": log}))
-    assert window.detail.text.toPlainText() or not analysis.findings
+    assert window.findings_pane.detail.text.toPlainText() or not analysis.findings
     for finding in analysis.findings:
         assert "<b>" not in describe_finding(finding) or hostile in describe_finding(finding)
     tooltip = window.tree_model.items[analysis.artifacts[0].path].toolTip()
     assert "<b>" not in tooltip and "&lt;b&gt;" in tooltip
-
-
-def test_detail_of_a_finding_from_a_local_time_log_says_it_was_corrected():
-    finding = Finding(rule="log.exception", severity=Severity.MEDIUM, category="errors",
-                      title="SSLHandshakeException x3", analyzer="logs", count=3,
-                      first_seen=datetime(2026, 11, 17, 10, 14, 2, tzinfo=UTC),
-                      last_seen=datetime(2026, 11, 17, 10, 16, 30, tzinfo=UTC),
-                      evidence=[Evidence("logs/order-sync.log", LineLocator(90))])
-    text = describe_finding(finding, {"logs/order-sync.log": timedelta(hours=1)})
-    assert "From 2026-11-17 09:14:02 to 2026-11-17 09:16:30 UTC" in text
-    assert "writes UTC+01:00 without a zone" in text
-    assert "From 2026-11-17 10:14:02" in describe_finding(finding)
 
 
 def test_training_mode_opens_from_the_tools_menu_with_the_apps_data_folder(
@@ -263,7 +254,7 @@ def test_signatures_are_drafted_from_a_finding_and_from_a_log_line(qtbot, window
     finding = select_finding(window, lambda f: f.evidence and isinstance(
         f.evidence[0].locator, LineLocator))
     window.signature_from_finding_action.trigger()
-    editor = window.signature_editor
+    editor = window.signatures.editor
     assert editor is not None and editor.isVisible()
     assert editor.signature is not None
     with qtbot.waitSignal(editor.preview_finished, timeout=60_000):
@@ -274,16 +265,16 @@ def test_signatures_are_drafted_from_a_finding_and_from_a_log_line(qtbot, window
     assert all(name.startswith("sample:") for name in names[1:])
     assert str(editor.directory).startswith(str(tmp_path / "data"))
     editor.reject()
-    assert window.signature_editor is None
+    assert window.signatures.editor is None
 
     # From the text viewer: the selected line (a finding's evidence line) drafts the pattern,
     # and the open bundle is where that very line is found again.
     evidence = finding.evidence[0]
     window.open_evidence(evidence)
-    qtbot.waitUntil(lambda: window.text_viewer.selected_text() is not None, timeout=10_000)
-    line = window.text_viewer.selected_text()
+    qtbot.waitUntil(lambda: window.viewers.text_viewer.selected_text() is not None, timeout=10_000)
+    line = window.viewers.text_viewer.selected_text()
     window.signature_from_line_action.trigger()
-    editor = window.signature_editor
+    editor = window.signatures.editor
     assert editor is not None and editor.signature is not None
     with qtbot.waitSignal(editor.preview_finished, timeout=60_000):
         pass
@@ -292,7 +283,7 @@ def test_signatures_are_drafted_from_a_finding_and_from_a_log_line(qtbot, window
     hits = [e for match in here.matches for e in match.evidence]
     assert any(e.artifact == evidence.artifact for e in hits), (line, here)
     window.close()
-    assert window.signature_editor is None
+    assert window.signatures.editor is None
 
 
 def test_report_draft_is_saved_and_restored_with_the_bundle(qtbot, sample_dir):
@@ -301,8 +292,8 @@ def test_report_draft_is_saved_and_restored_with_the_bundle(qtbot, sample_dir):
     qtbot.addWidget(first)
     analyzed(qtbot, first, bundle)
     first.report.title.setText("Invoices: gateway 504 on /orders/{id}/invoice since 09:14")
-    qtbot.waitUntil(lambda: first.session.workspace.report is not None
-                    and first.session.workspace.report.title.startswith("Invoices"),
+    qtbot.waitUntil(lambda: first.drafts.session.workspace.report is not None
+                    and first.drafts.session.workspace.report.title.startswith("Invoices"),
                     timeout=5_000)
     first.close()  # releases the workspace lock
 
@@ -353,7 +344,7 @@ def opened_members(qtbot, window, path):
 
 
 def fold_unfold_and_idle(qtbot, window, artifact: str, expected_folds: int | None) -> None:
-    viewer = window.text_viewer
+    viewer = window.viewers.text_viewer
     true_references = sys.getrefcount(True)
     window.open_evidence(Evidence(artifact, WholeLocator()))
     qtbot.waitUntil(lambda: viewer.model.line_index.done, timeout=120_000)
@@ -393,5 +384,5 @@ def test_a_200_mb_log_opens_folds_and_unfolds_while_it_is_analyzed(qtbot, window
     big_log(folder / "server.log", 200 * 2**20)
     opened_members(qtbot, window, folder)
     fold_unfold_and_idle(qtbot, window, "server.log", None)
-    assert len(window.text_viewer.model.folds) > 50_000
+    assert len(window.viewers.text_viewer.model.folds) > 50_000
     window.close()  # cancels the analysis still running on 200 MB

@@ -26,8 +26,8 @@ from ui.models import (
     FindingsFilter,
     escape_tooltip,
     findings_model,
-    text_colour_on,
 )
+from ui.theme import severity_colour
 
 
 def finding(n: int, severity: Severity, analyzer: str = "logs") -> Finding:
@@ -135,8 +135,28 @@ def test_unsafe_names_are_shown_as_data():
     assert "<b>" not in tree.items["../../etc/<b>passwd</b>"].toolTip()
 
 
-def test_tooltips_escape_markup_and_text_colour_contrasts():
+def test_tooltips_escape_markup():
     assert escape_tooltip("<img src=x>") == "<pre>&lt;img src=x&gt;</pre>"
     assert escape_tooltip("") == ""
-    assert text_colour_on(QColor("#f9a825")).name() == "#000000"
-    assert text_colour_on(QColor("#b71c1c")).name() == "#ffffff"
+
+
+def test_a_severity_badge_has_its_colour_readable_text_and_icon(qtmodeltester):
+    model = findings_model()
+    model.append(FINDINGS)
+    qtmodeltester.check(model)
+    for row, finding in enumerate(FINDINGS):
+        badge = model.index(row, 0)
+        assert badge.data(Qt.ItemDataRole.BackgroundRole) == severity_colour(finding.severity)
+        foreground = badge.data(Qt.ItemDataRole.ForegroundRole)
+        assert foreground in (QColor("#000000"), QColor("#ffffff"))
+        assert not badge.data(Qt.ItemDataRole.DecorationRole).isNull()
+        assert model.index(row, 1).data(Qt.ItemDataRole.DecorationRole) is None
+
+
+def test_each_member_shows_its_kinds_icon():
+    tree = BundleTree()
+    tree.set_artifacts([Artifact(f"a/{kind.value}", kind, 1) for kind in ArtifactKind])
+    folder = tree.item(0)
+    images = {bytes(folder.child(row).icon().pixmap(16).toImage().constBits())
+              for row in range(folder.rowCount())}
+    assert len(images) == len(ArtifactKind) - 1  # pcap and pcapng share the capture icon

@@ -1,10 +1,11 @@
 """Evidence viewers: one per kind of artifact, each opened at a locator and highlighting it.
 
 Every viewer is a widget with ``show_evidence(source, locator)``: ``source`` is a
-``MemberSource`` (the member to read, reopened from the bundle in whatever thread reads
-it), ``locator`` the place to show. Viewers read members only through ``MemberSource.open``,
-a decompressed stream from the bundle in place: nothing is extracted. Their reading and
-searching run off the GUI thread through ``ui.worker.Task``.
+``MemberSource`` (``inspector.views.source``: the member to read, reopened from the bundle in
+whatever thread reads it), ``locator`` the place to show. Viewers read members only through
+``MemberSource.open``, a decompressed stream from the bundle in place: nothing is extracted.
+What they show is built by the Qt-free ``inspector.views``; their reading and searching run
+off the GUI thread through ``ui.worker.Task``.
 
 ``viewer_kind(artifact_kind, locator)`` picks the viewer: packets for captures, HAR
 entries for HAR files, statements for SQL dumps (and the class table for slow logs), and
@@ -14,42 +15,13 @@ log's line 825 is best read as text).
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Iterator
-from dataclasses import dataclass
-from pathlib import Path
-from typing import BinaryIO
+from inspector.model import ArtifactKind, Locator
+from inspector.views.source import MemberSource
 
-from inspector.bundle import reopen_bundle
-from inspector.bundle.streams import Limits
-from inspector.model import Artifact, ArtifactKind, Locator
+# MemberSource is what every viewer is opened with, so callers find it beside them.
+__all__ = ["HAR", "PACKETS", "SQL", "TEXT", "MemberSource", "viewer_kind"]
 
 TEXT, PACKETS, HAR, SQL = "text", "packets", "har", "sql"
-
-
-@dataclass(frozen=True)
-class MemberSource:
-    """One member of a bundle, readable from any thread.
-
-    Each ``open()`` reopens the bundle, so two threads never share an archive handle.
-    """
-
-    bundle_source: Path
-    limits: Limits
-    artifact: Artifact
-
-    @property
-    def path(self) -> str:
-        return self.artifact.path
-
-    @contextlib.contextmanager
-    def open(self) -> Iterator[BinaryIO]:
-        bundle = reopen_bundle(self.bundle_source, self.limits)
-        try:
-            with bundle.open(self.artifact) as stream:
-                yield stream
-        finally:
-            bundle.close()
 
 
 def viewer_kind(kind: ArtifactKind, locator: Locator | None = None) -> str:

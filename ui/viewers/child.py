@@ -11,7 +11,8 @@ GIL released.
 runs ``work(child_state, *args)``, forwards what the child emits to ``state.emit``, returns
 the child's result, re-raises its exception, and kills it within ``POLL_SECONDS`` of
 ``state.cancelled``. ``work`` and its arguments must pickle, and ``work`` must live in a
-module that does not import Qt (the child imports it; ``ui.viewers.lines`` is one).
+module that does not import Qt (the child imports it): the work functions are in
+``inspector.views`` (``inspector.views.lines`` indexes and searches).
 
 Children come from multiprocessing's fork server where there is one (the engine starts it
 with the core preloaded, so a child is ready in milliseconds; forking the GUI process
@@ -25,21 +26,13 @@ from __future__ import annotations
 import multiprocessing
 from collections.abc import Callable
 from multiprocessing.connection import Connection
-from typing import Any, Protocol
+from typing import Any
 
 from inspector.engine.lifeline import bind_to_parent
+from inspector.views.source import State
 
 POLL_SECONDS = 0.05
 JOIN_SECONDS = 5.0
-
-
-class State(Protocol):
-    """What ``in_child`` needs of the caller's state (``ui.worker.TaskState`` is one)."""
-
-    @property
-    def cancelled(self) -> bool: ...
-
-    def emit(self, item: Any) -> None: ...
 
 
 class ChildDied(RuntimeError):

@@ -1,27 +1,20 @@
 """SQL: a dump's statements with highlighting and navigation by index, and for slow logs
 the query-class table the SQL analyzer computed.
 
-Statements come from ``inspector.formats.sqlsplit.StatementReader`` (the same streaming splitter
-the analyzer uses, so statement numbers match ``StatementLocator``), in batches off the
-GUI thread. A row keeps the first ``PREVIEW_CHARS`` of its statement: a dump's multi-MB
-``INSERT`` is shown cut, with its size, and memory stays bounded.
-
-A slow log's classes are read from the analysis stats (``queries``); activating one opens
-its example in the text viewer (``evidence_activated``).
-
->>> [kind for kind, _, _ in highlight_spans("SELECT 'x' -- why")]
-['keyword', 'string', 'comment']
+The statements (the analyzer's own streaming splitter, so numbers match
+``StatementLocator``), the query classes and the highlighting spans are
+``inspector.views.sql``'s; this module is their tables, the highlighter and the widget.
+Statements are read in batches off the GUI thread. Activating a slow-log class opens its
+example in the text viewer (``evidence_activated``). Syntax colours are the palette's
+(``ui.theme``: ``sql``, light or dark).
 """
 
 from __future__ import annotations
 
-import re
-import time
-from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
-from PySide6.QtGui import QColor, QSyntaxHighlighter, QTextCharFormat, QTextDocument
+from PySide6.QtGui import QSyntaxHighlighter, QTextCharFormat, QTextDocument
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -33,34 +26,22 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from inspector.formats.sqlsplit import StatementReader
 from inspector.model import ArtifactKind, Evidence, LineLocator, Locator, StatementLocator
+from inspector.views.source import MemberSource
+from inspector.views.sql import (
+    PREVIEW_CHARS,
+    StatementRow,
+    highlight_spans,
+    load_statements,
+    query_class_text,
+    query_classes,
+    statement_text,
+)
 from ui.models import ROW_ROLE, Column, RowsModel
-from ui.viewers import MemberSource
-from ui.viewers.text import is_dark, monospace_font, vertical_split, viewer_layout
-from ui.worker import Task, TaskState, stop_tasks
+from ui.theme import colour
+from ui.viewers.base import MemberViewer, monospace_font, vertical_split, viewer_layout
 
-PREVIEW_CHARS = 20_000
-BATCH_SECONDS = 0.05
-
-# Linear-time: alternatives that each consume at least one character, no nested repeats.
-_TOKENS = re.compile(
-    r"(?P<comment>--[^\n]*|#[^\n]*|/\*.*?(?:\*/|$))"
-    r"|(?P<string>'(?:[^'\\]|\\.|'')*'?|\"(?:[^\"\\]|\\.)*\"?|`[^`]*`?)"
-    r"|(?P<number>\b\d+(?:\.\d+)?\b)"
-    r"|(?P<keyword>\b(?:SELECT|FROM|WHERE|AND|OR|NOT|NULL|INSERT|INTO|VALUES|UPDATE|SET|"
-    r"DELETE|CREATE|TABLE|INDEX|UNIQUE|PRIMARY|KEY|FOREIGN|REFERENCES|ALTER|DROP|ADD|"
-    r"JOIN|LEFT|RIGHT|INNER|OUTER|ON|AS|ORDER|GROUP|BY|HAVING|LIMIT|OFFSET|IN|IS|LIKE|"
-    r"BETWEEN|EXISTS|DISTINCT|UNION|ALL|CASE|WHEN|THEN|ELSE|END|BEGIN|COMMIT|ROLLBACK|"
-    r"LOCK|TABLES|UNLOCK|DEFAULT|CONSTRAINT|ENGINE|CHARSET|IF|USE|DATABASE|COPY|WITH|"
-    r"RETURNING|GRANT|REVOKE|VIEW|TRIGGER|PROCEDURE|FUNCTION|DELIMITER)\b)",
-    re.IGNORECASE | re.DOTALL)
-
-
-def highlight_spans(text: str) -> list[tuple[str, int, int]]:
-    """``(kind, start, length)`` of the comments, strings, numbers and keywords in ``text``."""
-    return [(match.lastgroup or "", match.start(), match.end() - match.start())
-            for match in _TOKENS.finditer(text)]
+KINDS = ("comment", "string", "number", "keyword")
 
 
 class SqlHighlighter(QSyntaxHighlighter):
@@ -72,13 +53,9 @@ class SqlHighlighter(QSyntaxHighlighter):
         self.update_palette()
 
     def update_palette(self) -> None:
-        dark = is_dark()
-        colours = {"comment": "#8a8a8a", "string": "#ce9178" if dark else "#a31515",
-                   "number": "#b5cea8" if dark else "#098658",
-                   "keyword": "#569cd6" if dark else "#0000c0"}
-        for kind, colour in colours.items():
+        for kind in KINDS:
             text_format = QTextCharFormat()
-            text_format.setForeground(QColor(colour))
+            text_format.setForeground(colour(f"sql.{kind}"))
             if kind == "keyword":
                 text_format.setFontWeight(700)
             self.formats[kind] = text_format
@@ -86,36 +63,6 @@ class SqlHighlighter(QSyntaxHighlighter):
     def highlightBlock(self, text: str) -> None:
         for kind, start, length in highlight_spans(text[:PREVIEW_CHARS]):
             self.setFormat(start, length, self.formats[kind])
-
-
-@dataclass(frozen=True, slots=True)
-class StatementRow:
-    number: int
-    line: int
-    kind: str
-    text: str
-    size: int
-
-
-def load_statements(state: TaskState, source: MemberSource) -> list[str]:
-    """Emit ``list[StatementRow]`` batches; return the splitter's warnings."""
-    batch: list[StatementRow] = []
-    reported = time.monotonic()
-    with source.open() as stream:
-        reader = StatementReader(stream)
-        for statement in reader:
-            if state.cancelled:
-                break
-            raw = statement.raw[:PREVIEW_CHARS * 4]
-            text = raw.decode("utf-8", "replace").strip()[:PREVIEW_CHARS]
-            batch.append(StatementRow(statement.index, statement.line, statement.kind, text,
-                                      len(statement.raw)))
-            if time.monotonic() - reported >= BATCH_SECONDS:
-                state.emit(batch)
-                batch = []
-                reported = time.monotonic()
-    state.emit(batch)
-    return list(reader.warnings)
 
 
 STATEMENT_COLUMNS = (
@@ -144,36 +91,23 @@ CLASS_COLUMNS = (
 )
 
 
-def query_classes(stats: dict[str, Any], path: str) -> list[dict[str, Any]]:
-    """The slow-log classes the analysis found in ``path``, ranked, from any analyzer."""
-    for values in stats.get(path, {}).values():
-        queries = values.get("queries") if isinstance(values, dict) else None
-        if isinstance(queries, list):
-            return [{**q, "rank": rank, "query_time": q.get("query_time") or {}}
-                    for rank, q in enumerate(queries, 1) if isinstance(q, dict)]
-    return []
 
-
-class SqlViewer(QWidget):
+class SqlViewer(MemberViewer):
     """Statements of a dump, or the query classes of a slow log.
 
     Signals:
-        status(str): a message for the status bar.
         loaded(int): every statement is listed (the count).
         evidence_activated(object): a slow-log class's example was opened (an ``Evidence``).
     """
 
-    status = Signal(str)
     loaded = Signal(int)
     evidence_activated = Signal(object)
+    LOCATOR = StatementLocator
+    ITEM, PLACE = "Statement", "this file"
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.source: MemberSource | None = None
         self.stats: dict[str, Any] = {}
-        self._task: Task | None = None
-        self._pending: int | None = None
-        self._done = False
         self.title = QLabel()
         self.title.setTextFormat(Qt.TextFormat.PlainText)
         self.go_to = QSpinBox(prefix="Statement ", minimum=1, maximum=1)
@@ -223,12 +157,7 @@ class SqlViewer(QWidget):
         if source.artifact.kind is ArtifactKind.MYSQL_SLOW_LOG:
             self.show_classes(source)
             return
-        if isinstance(locator, StatementLocator):
-            self._pending = locator.index
-        if self.source != source:
-            self.load(source)
-        else:
-            self._select_pending()
+        super().show_evidence(source, locator)
 
     def show_classes(self, source: MemberSource) -> None:
         self.close_source()
@@ -244,67 +173,48 @@ class SqlViewer(QWidget):
             self.class_table.selectRow(0)
 
     def load(self, source: MemberSource) -> None:
-        self.close_source()
-        self.source = source
-        self._done = False
+        super().load(source)
         self.pages.setCurrentIndex(0)
         self.go_to.setEnabled(True)
         self.statements.reset()
         self.text.clear()
         self.title.setText(f"{source.path} · reading…")
-        task = Task(load_statements, source, name="sql", parent=self)
-        task.partial.connect(self._on_rows)
-        task.finished.connect(self._on_loaded)
-        task.failed.connect(lambda message: self.title.setText(f"Cannot read: {message}"))
-        self._task = task.start()
+        self.run(load_statements, source, name="sql", partial=self._on_rows,
+                 finished=self._on_loaded,
+                 failed=lambda message: self.title.setText(f"Cannot read: {message}"))
 
-    def close_source(self) -> None:
-        stop_tasks([self._task])
-        self._task = None
-        self.source = None
-
-    def wait_idle(self, timeout: float = 5.0) -> None:
-        stop_tasks([self._task], timeout)
+    def row_count(self) -> int:
+        return self.statements.rowCount()
 
     def _on_rows(self, rows: list[StatementRow]) -> None:
         self.statements.append(rows)
         self.go_to.setMaximum(max(1, self.statements.rowCount()))
-        self._select_pending()
+        self.select_pending()
 
     def _on_loaded(self, warnings: list[str]) -> None:
-        self._done = True
         count = self.statements.rowCount()
         text = f"{self.source.path if self.source else ''} · {count:,} statements"
         if warnings:
             text += f" · {len(warnings)} warning(s): {warnings[0][:120]}"
         self.title.setText(text)
-        self._select_pending()
+        self.finish_loading()
         self.loaded.emit(count)
 
-    def _select_pending(self) -> None:
-        number = self._pending
-        if number is None or (number > self.statements.rowCount() and not self._done):
-            return
-        self._pending = None
-        if not 1 <= number <= self.statements.rowCount():
-            self.status.emit(f"Statement {number} is not in this file")
-            return
+    def select_number(self, number: int) -> None:
         self.table.selectRow(number - 1)
         self.table.scrollTo(self.statements.index(number - 1, 0),
                             QAbstractItemView.ScrollHint.PositionAtCenter)
 
     def _go_to_statement(self, number: int) -> None:
         if 1 <= number <= self.statements.rowCount():
-            self._pending = number
-            self._select_pending()
+            self.pending = number
+            self.select_pending()
 
     def _on_statement(self, current: QModelIndex, _previous: QModelIndex) -> None:
         row: StatementRow | None = current.data(ROW_ROLE) if current.isValid() else None
         if row is None:
             return
-        cut = (f"\n\n-- shown: the first {PREVIEW_CHARS:,} characters of {row.size:,} bytes"
-               if row.size > len(row.text.encode()) + 2 else "")
-        self.text.setPlainText(row.text + cut)
+        self.text.setPlainText(statement_text(row))
         self.go_to.blockSignals(True)
         self.go_to.setValue(row.number)
         self.go_to.blockSignals(False)
@@ -312,9 +222,7 @@ class SqlViewer(QWidget):
     def _on_class(self, current: QModelIndex, _previous: QModelIndex) -> None:
         query = current.data(ROW_ROLE) if current.isValid() else None
         if query is not None:
-            self.class_text.setPlainText(
-                f"-- {query.get('fingerprint', '')}\n-- example (line "
-                f"{query.get('example_line', '?')}):\n{query.get('example', '')}")
+            self.class_text.setPlainText(query_class_text(query))
 
     def _open_class_example(self, index: QModelIndex) -> None:
         query = index.data(ROW_ROLE)

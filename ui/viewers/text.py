@@ -1,6 +1,6 @@
 """The log and text viewer: any size of file, never loaded whole, never blocking.
 
-The Qt-free machinery (index, block reads, search, folds) is ``ui.viewers.lines``; this
+The Qt-free machinery (index, block reads, search, folds) is ``inspector.views.lines``; this
 module is its model and widget:
 
 - ``LogModel`` shows blocks of ``BLOCK_LINES`` lines from a small LRU cache; a block not in
@@ -19,7 +19,8 @@ unfold the trace at the cursor; Ctrl+Alt+[ / Ctrl+Alt+] fold or unfold every tra
 so far. A search hit or evidence inside a folded trace unfolds it.
 
 Lines are shown as plain text; very long lines are cut at ``MAX_LINE_CHARS`` in the cache
-(the detail pane says so).
+(the detail pane says so). Level colours and the evidence and match highlights are the
+palette's (``ui.theme``: ``level`` and ``highlight``, light or dark).
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QColor, QFont, QFontDatabase, QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -49,17 +50,13 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMenu,
     QPlainTextEdit,
-    QSplitter,
     QTableView,
     QToolButton,
-    QVBoxLayout,
     QWidget,
 )
 
 from inspector.model import LineLocator, Locator, OffsetLocator
-from ui.viewers import MemberSource
-from ui.viewers.child import in_child
-from ui.viewers.lines import (
+from inspector.views.lines import (
     BLOCK_LINES,
     MAX_LINE_CHARS,
     Folds,
@@ -70,7 +67,11 @@ from ui.viewers.lines import (
     search_with_wrap,
     serve_blocks,
 )
-from ui.worker import Task, stop_tasks
+from inspector.views.source import MemberSource
+from ui.theme import colour, level_colour
+from ui.viewers.base import MemberViewer, monospace_font, vertical_split, viewer_layout
+from ui.viewers.child import in_child
+from ui.worker import Task
 
 CACHE_BLOCKS = 64  # 32,768 lines at most in memory
 DETAIL_LINES = 200  # the detail pane shows at most this many selected lines
@@ -93,22 +94,9 @@ def level_of(line: str) -> str | None:
     return LEVEL_GROUPS[match.group(1)] if match else None
 
 
-
 # --- the model -----------------------------------------------------------------------------
 
-LEVEL_COLOURS_LIGHT = {"error": QColor("#c62828"), "warning": QColor("#a15c00"),
-                       "debug": QColor("#757575")}
-LEVEL_COLOURS_DARK = {"error": QColor("#ff8a80"), "warning": QColor("#ffd180"),
-                      "debug": QColor("#9e9e9e")}
-EVIDENCE_LIGHT, EVIDENCE_DARK = QColor("#fff3b0"), QColor("#5c4b00")
-MATCH_LIGHT, MATCH_DARK = QColor("#c8e6c9"), QColor("#1b5e20")
 FOLDED, UNFOLDED = "▸", "▾"
-
-
-def is_dark() -> bool:
-    palette = QApplication.palette()
-    return palette.window().color().lightnessF() < 0.5
-
 
 class LogModel(QAbstractTableModel):
     """Line number and text of every indexed line, read on demand in blocks.
@@ -203,19 +191,17 @@ class LogModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.TextAlignmentRole and index.column() == 0:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.BackgroundRole:
-            dark = is_dark()
             if self.evidence and self.evidence[0] <= line <= self.evidence[1]:
-                return EVIDENCE_DARK if dark else EVIDENCE_LIGHT
+                return colour("highlight.evidence")
             if self.search is not None and index.column() == 1:
                 text = self.line_text(line)
                 if text and self.search.search(text):
-                    return MATCH_DARK if dark else MATCH_LIGHT
+                    return colour("highlight.match")
             return None
         if role == Qt.ItemDataRole.ForegroundRole and index.column() == 1:
             text = self.line_text(line)
             level = level_of(text) if text else None
-            colours = LEVEL_COLOURS_DARK if is_dark() else LEVEL_COLOURS_LIGHT
-            return colours.get(level) if level else None
+            return level_colour(level) if level else None
         return None
 
     def add_block(self, block: int, lines: list[str]) -> None:
@@ -286,58 +272,22 @@ class LogModel(QAbstractTableModel):
 # --- the widget ----------------------------------------------------------------------------
 
 
-def monospace_font() -> QFont:
-    return QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
-
-
-def vertical_split(top: QWidget, bottom: QWidget,
-                   stretch: tuple[int, int] | None = None) -> QSplitter:
-    """``top`` over ``bottom`` (a list over the detail of its selected row)."""
-    splitter = QSplitter(Qt.Orientation.Vertical)
-    splitter.addWidget(top)
-    splitter.addWidget(bottom)
-    if stretch is not None:
-        splitter.setStretchFactor(0, stretch[0])
-        splitter.setStretchFactor(1, stretch[1])
-    return splitter
-
-
-def viewer_layout(viewer: QWidget, *rows: QWidget | QHBoxLayout, body: QWidget,
-                  footer: QWidget | None = None) -> None:
-    """A viewer's column: its ``rows`` (title, tool bar), ``body`` taking the height,
-    then ``footer`` (a status line), edge to edge."""
-    layout = QVBoxLayout(viewer)
-    layout.setContentsMargins(0, 0, 0, 0)
-    for row in rows:
-        if isinstance(row, QHBoxLayout):
-            layout.addLayout(row)
-        else:
-            layout.addWidget(row)
-    layout.addWidget(body, 1)
-    if footer is not None:
-        layout.addWidget(footer)
-
-
-class TextViewer(QWidget):
+class TextViewer(MemberViewer):
     """A virtualized text and log viewer with go-to-line, search and folding.
 
     Signals:
-        status(str): a one-line message for the status bar.
         search_finished(object): the line found (0-based) or None.
         indexed(int): the whole member is indexed (its line count).
         signature_requested(str): the user asked for a signature from this line's text.
     """
 
-    status = Signal(str)
     search_finished = Signal(object)
     indexed = Signal(int)
     signature_requested = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.source: MemberSource | None = None
         self.model = LogModel(self)
-        self._tasks: list[Task] = []
         self._requests: Any = None
         self._pending_line: int | None = None
         self._pending_last = 0
@@ -414,9 +364,7 @@ class TextViewer(QWidget):
 
     # -- loading --------------------------------------------------------------------------
 
-    def show_evidence(self, source: MemberSource, locator: Locator | None = None) -> None:
-        if self.source is None or self.source != source:
-            self.load(source)
+    def locate(self, locator: Locator | None) -> None:
         if isinstance(locator, LineLocator):
             self.go_to_line(locator.line - 1, (locator.end_line or locator.line) - 1)
         elif isinstance(locator, OffsetLocator):
@@ -424,30 +372,20 @@ class TextViewer(QWidget):
             self._ask_offset()
 
     def load(self, source: MemberSource) -> None:
-        self.close_source()
-        self.source = source
+        super().load(source)
         self.model.clear()
         self.line_detail.clear()
         self.title.setText(source.path)
         self._requests = queue.Queue()
-        indexer = Task(in_child, index_lines, source, name="index", parent=self)
-        indexer.partial.connect(self._on_index_progress)
-        indexer.failed.connect(lambda message: self.info.setText(f"Cannot read: {message}"))
-        loader = Task(serve_blocks, source, self.model.line_index, self._requests, name="lines",
-                      parent=self)
-        loader.partial.connect(self._on_block)
-        loader.failed.connect(lambda message: self.info.setText(f"Cannot read: {message}"))
-        self._tasks = [indexer.start(), loader.start()]
+        self.run(in_child, index_lines, source, name="index", partial=self._on_index_progress,
+                 failed=lambda message: self.info.setText(f"Cannot read: {message}"))
+        self.run(serve_blocks, source, self.model.line_index, self._requests, name="lines",
+                 partial=self._on_block,
+                 failed=lambda message: self.info.setText(f"Cannot read: {message}"))
 
     def close_source(self) -> None:
-        stop_tasks([*self._tasks, self._search_task])
-        self._tasks = []
+        super().close_source()
         self._search_task = None
-        self.source = None
-
-    def wait_idle(self, timeout: float = 5.0) -> None:
-        """Stop and join background work (shutdown, tests)."""
-        stop_tasks([*self._tasks, self._search_task], timeout)
 
     def _ask_block(self, block: int) -> None:
         if self._requests is not None:
@@ -630,13 +568,12 @@ class TextViewer(QWidget):
         self.model.search = None if query.regex else pattern
         if self._search_task is not None:
             self._search_task.cancel()
-        task = Task(in_child, search_with_wrap, self.source, self.model.line_index, query,
-                    self.current_line(), backwards, name="search", parent=self)
-        task.partial.connect(lambda line: self.info.setText(
-            f"searching… line {line + 1:,} (Esc stops)"))
-        task.finished.connect(self._on_found)
-        task.failed.connect(lambda message: self.info.setText(f"Search failed: {message}"))
-        self._search_task = task.start()
+        self._search_task = self.run(
+            in_child, search_with_wrap, self.source, self.model.line_index, query,
+            self.current_line(), backwards, name="search",
+            partial=lambda line: self.info.setText(f"searching… line {line + 1:,} (Esc stops)"),
+            finished=self._on_found,
+            failed=lambda message: self.info.setText(f"Search failed: {message}"))
         self.table.viewport().update()
 
     def stop_search(self) -> None:

@@ -7,7 +7,8 @@ row; activating a row (double-click, Return) opens its evidence. Incidents are t
 ``incident.*`` findings; their ``first_seen``..``last_seen`` windows are shaded.
 
 The analysis caps events per artifact, so the canvas draws them all; marks closer than a
-pixel are drawn once.
+pixel are drawn once. Marks take their severity's colour, and incidents a pale shade of the
+critical one (``ui.theme``).
 
 Clocks: the engine records events as each source wrote them. ``place`` (Qt-free, run on a
 ``ui.worker.Task`` thread) puts them on one UTC axis with ``inspector.timeline.Timeline``,
@@ -45,10 +46,12 @@ from PySide6.QtWidgets import (
 
 from analyzers.timeline import INCIDENT, Timeline, TimelineAnalyzer
 from inspector.analysis import Analysis
-from inspector.model import Event, EventSource, Evidence, Finding
+from inspector.model import Event, EventSource, Evidence, Finding, Severity
 from inspector.plugins import ArtifactResults, Cancelled
 from inspector.timeline import SourceClock, offset_text
-from ui.models import ROW_ROLE, SEVERITY_COLOURS, Column, RowsModel
+from ui.models import ROW_ROLE, Column, RowsModel
+from ui.theme import severity_colour
+from ui.viewers.base import Viewer
 from ui.worker import Task, TaskState
 
 LANES = [source.value for source in EventSource]
@@ -64,7 +67,7 @@ EVENT_COLUMNS = (
     Column("Time (UTC)", lambda e: e.time.strftime("%Y-%m-%d %H:%M:%S.%f")[:-3],
            lambda e: e.time.isoformat()),
     Column("Severity", lambda e: e.severity.value, lambda e: e.severity.rank,
-           lambda e: SEVERITY_COLOURS[e.severity]),
+           lambda e: severity_colour(e.severity)),
     Column("Source", lambda e: e.source.value),
     Column("Artifact", lambda e: e.artifact),
     Column("Where", lambda e: e.locator.describe()),
@@ -219,7 +222,7 @@ class TimelineCanvas(QWidget):
         palette = self.palette()
         painter.fillRect(self.rect(), palette.base())
         text = palette.text().color()
-        shade = QColor(SEVERITY_COLOURS[next(iter(SEVERITY_COLOURS))])
+        shade = QColor(severity_colour(Severity.CRITICAL))
         shade.setAlpha(40)
         for first, last in self.incidents:
             left, right = self._x(first), self._x(last)
@@ -248,7 +251,7 @@ class TimelineCanvas(QWidget):
             drawn.add(key)
             y = self._lane_y(lane)
             painter.setPen(Qt.PenStyle.NoPen)
-            painter.setBrush(SEVERITY_COLOURS[item.severity])
+            painter.setBrush(severity_colour(item.severity))
             radius = 6.0 if row == self.selected else 4.0
             painter.drawEllipse(QPointF(x, y), radius, radius)
             if row == self.selected:
@@ -329,7 +332,7 @@ class TimelineCanvas(QWidget):
                        self._lane_y(LANES.index(item.source.value)))
 
 
-class TimelineViewer(QWidget):
+class TimelineViewer(Viewer):
     """The canvas over the event list, and each source's clock under them.
 
     Attributes:
@@ -337,12 +340,10 @@ class TimelineViewer(QWidget):
         clocks: the clocks of the current placement, by artifact path.
 
     Signals:
-        status(str): a message for the status bar.
         evidence_activated(object): open this ``Evidence``.
         placed(): a placement of the analysis's events is shown.
     """
 
-    status = Signal(str)
     evidence_activated = Signal(object)
     placed = Signal()
 
@@ -452,10 +453,9 @@ class TimelineViewer(QWidget):
             self._task.cancel()
         if self.analysis is None:
             return
-        task = Task(place, self.analysis, dict(self.overrides), name="timeline", parent=self)
-        task.finished.connect(self._on_placed)
-        task.failed.connect(lambda message: self.status.emit(f"Timeline: {message}"))
-        self._task = task.start()
+        self._task = self.run(place, self.analysis, dict(self.overrides), name="timeline",
+                              finished=self._on_placed,
+                              failed=lambda message: self.status.emit(f"Timeline: {message}"))
 
     def _on_placed(self, placement: Placement | None) -> None:
         if self.sender() is not self._task or placement is None:
@@ -469,11 +469,6 @@ class TimelineViewer(QWidget):
             if clock.artifact == selected:
                 self.clock_table.selectRow(row)
         self.placed.emit()
-
-    def wait_idle(self, timeout: float = 5.0) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            self._task.wait(timeout)
 
     # -- clocks ---------------------------------------------------------------------------
 

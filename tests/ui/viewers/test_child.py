@@ -10,8 +10,8 @@ import time
 
 import pytest
 
+from inspector.views.lines import SearchQuery, find_line
 from ui.viewers.child import ChildDied, in_child
-from ui.viewers.lines import SearchQuery, find_line
 from ui.worker import TaskState
 
 
@@ -66,7 +66,7 @@ def test_a_catastrophic_user_regex_is_stopped(member):
 
 
 def _one_checkpoint():
-    from ui.viewers.lines import LineIndex
+    from inspector.views.lines import LineIndex
 
     index = LineIndex()
     index.add([(0, 0)])

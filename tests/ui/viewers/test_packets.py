@@ -1,4 +1,4 @@
-"""The packet list over a sample capture: rows, conversation filter, decoded frame."""
+"""The packet list over a sample capture: selection, conversation filter, decoded frame."""
 
 from __future__ import annotations
 
@@ -6,8 +6,7 @@ from inspector.bundle import open_bundle
 from inspector.model import ArtifactKind, PacketLocator
 from ui.models import ROW_ROLE
 from ui.viewers import MemberSource
-from ui.viewers.packets import PacketViewer, hexdump, load_packets, protocol_name
-from ui.worker import TaskState
+from ui.viewers.packets import PacketViewer
 
 
 def capture(sample_dir) -> MemberSource:
@@ -15,15 +14,6 @@ def capture(sample_dir) -> MemberSource:
     with open_bundle(path) as bundle:
         artifact = next(a for a in bundle.artifacts if a.kind is ArtifactKind.PCAPNG)
         return MemberSource(path, bundle.limits, artifact)
-
-
-def test_rows_number_every_frame_like_wireshark(sample_dir):
-    rows = []
-    result = load_packets(TaskState(rows.extend), capture(sample_dir))
-    assert result.frames == len(rows) > 50 and result.error is None
-    assert [row.number for row in rows] == list(range(1, len(rows) + 1))
-    assert any(row.protocol == "TLS" for row in rows)
-    assert all(row.conversation is not None for row in rows if row.protocol == "TLS")
 
 
 def test_viewer_selects_the_evidence_packet_and_follows_its_conversation(qtbot,
@@ -50,7 +40,11 @@ def test_viewer_selects_the_evidence_packet_and_follows_its_conversation(qtbot,
     viewer.wait_idle()
 
 
-def test_helpers():
-    assert protocol_name(17, 5353, 53) == "DNS"
-    assert protocol_name(6, 40000, 40001) == "TCP"
-    assert hexdump(bytes(20)).splitlines()[1].startswith("0010  00 00 00 00")
+def test_a_packet_that_is_not_in_the_capture_is_said_to_be_missing(qtbot, sample_dir):
+    viewer = PacketViewer()
+    qtbot.addWidget(viewer)
+    with qtbot.waitSignal(viewer.status, timeout=20_000) as said:
+        viewer.show_evidence(capture(sample_dir), PacketLocator(10**6))
+    assert said.args == ["Packet 1000000 is not in the capture"]
+    assert viewer.pending is None and viewer.done
+    viewer.wait_idle()

@@ -5,8 +5,9 @@ from __future__ import annotations
 from inspector.bundle import open_bundle
 from inspector.formats.sqlsplit import split_statements
 from inspector.model import ArtifactKind, LineLocator, StatementLocator
+from ui.theme import colour
 from ui.viewers import MemberSource
-from ui.viewers.sql import SqlViewer, highlight_spans, query_classes
+from ui.viewers.sql import SqlViewer
 
 
 def sources(path):
@@ -48,11 +49,12 @@ def test_slow_log_shows_classes_and_opens_an_example(qtbot, qtmodeltester, sampl
     with qtbot.waitSignal(viewer.evidence_activated) as opened:
         viewer.class_table.activated.emit(viewer.classes.index(0, 0))
     assert opened.args[0].locator == LineLocator(825)
-    assert query_classes({}, "db/mysql-slow.log") == []
 
 
-def test_highlighting_spans_are_linear_on_crafted_input():
-    assert [kind for kind, _, _ in highlight_spans("SELECT 1 FROM t WHERE a = 'x'")] == [
-        "keyword", "number", "keyword", "keyword", "string"]
-    crafted = "'" + "\\'" * 50_000  # an unterminated string full of escapes
-    assert highlight_spans(crafted)[0][0] == "string"
+def test_keywords_strings_and_comments_take_the_palettes_sql_colours(qtbot):
+    viewer = SqlViewer()
+    qtbot.addWidget(viewer)
+    formats = viewer.highlighter.formats
+    for kind in ("comment", "string", "number", "keyword"):
+        assert formats[kind].foreground().color() == colour(f"sql.{kind}")
+    assert formats["keyword"].fontWeight() == 700

@@ -5,7 +5,7 @@ from __future__ import annotations
 import gzip
 
 from inspector.model import LineLocator, OffsetLocator
-from tests.ui.viewers.test_lines import JAVA_TRACE, log_lines, trace_log
+from tests.inspector.views.test_lines import JAVA_TRACE, log_lines, trace_log
 from ui.viewers import text as text_module
 from ui.viewers.text import FOLDED, LEVEL, UNFOLDED, TextViewer, level_of
 

@@ -1,8 +1,9 @@
 """The lines of a member, Qt-free: index, block reads, search, and stack-trace folds.
 
 The text viewer (``ui.viewers.text``) is built on these. Indexing and searching scan the
-whole member, so they run in a child process (``ui.viewers.child.in_child``); block reads
-are short and run on a loader thread. Nothing here imports Qt.
+whole member, so they run in a child process (``ui.viewers.child.in_child``, which needs
+them in a module that does not import Qt: this one); block reads are short and run on a
+loader thread.
 
 How it stays fast and small (lnav's approach, on a stream):
 
@@ -48,8 +49,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 from inspector.formats.logformat import MAX_HEADER, detect
 
 if TYPE_CHECKING:
-    from ui.viewers import MemberSource
-    from ui.viewers.child import State
+    from inspector.views.source import MemberSource, State
 
 CHECKPOINT_BYTES = 64 * 1024
 READ_CHUNK = 1024 * 1024

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ui.viewers import lines as lines_module
-from ui.viewers.lines import (
+from inspector.views import lines as lines_module
+from inspector.views.lines import (
     ContinuationFinder,
     Folds,
     LineIndex,
@@ -20,7 +20,7 @@ from ui.viewers.lines import (
     index_lines,
     search_with_wrap,
 )
-from ui.worker import TaskState
+from tests.inspector.views.work import WorkState
 
 
 def log_lines(count: int) -> list[bytes]:
@@ -31,7 +31,7 @@ def log_lines(count: int) -> list[bytes]:
 
 def built_index(source) -> LineIndex:
     index = LineIndex()
-    result = index_lines(TaskState(), source)
+    result = index_lines(WorkState(), source)
     index.add(result.checkpoints)
     index.lines, index.done = result.lines, result.done
     return index
@@ -40,7 +40,7 @@ def built_index(source) -> LineIndex:
 def all_checkpoints(source) -> LineIndex:
     """The index as the viewer builds it from every partial result."""
     index = LineIndex()
-    state = TaskState(lambda progress: (index.add(progress.checkpoints),
+    state = WorkState(lambda progress: (index.add(progress.checkpoints),
                                         setattr(index, "lines", progress.lines)))
     final = index_lines(state, source)
     index.done = final.done
@@ -96,7 +96,7 @@ def test_offsets_map_to_their_line(member):
 def test_search_plain_regex_case_and_bounds(member):
     source = member("app.log", b"".join(log_lines(5000)))
     index = built_index(source)
-    state = TaskState()
+    state = WorkState()
     assert find_line(state, source, index, SearchQuery("request 4321 "), 0) == 4321
     assert find_line(state, source, index, SearchQuery("REQUEST 4321 "), 0) == 4321
     assert find_line(state, source, index, SearchQuery("REQUEST 4321 ", match_case=True),
@@ -112,7 +112,7 @@ def test_search_plain_regex_case_and_bounds(member):
 def test_search_wraps_around_both_ways(member):
     source = member("app.log", b"".join(log_lines(3000)))
     index = built_index(source)
-    state = TaskState()
+    state = WorkState()
     assert search_with_wrap(state, source, index, SearchQuery("request 12 "), 2000,
                             backwards=False) == 12
     assert search_with_wrap(state, source, index, SearchQuery("request 2500 "), 100,
@@ -155,7 +155,7 @@ def trace_log(records: int) -> tuple[bytes, list[tuple[int, int]]]:
 
 def folds_of(source) -> tuple[list[tuple[int, int]], str]:
     found: list[tuple[int, int]] = []
-    state = TaskState(lambda progress: found.extend(progress.folds))
+    state = WorkState(lambda progress: found.extend(progress.folds))
     final = index_lines(state, source)
     return found, final.log_format
 

@@ -1,0 +1,29 @@
+"""The Analysis dock: a bar per analyzer, three to a row, and what runs now."""
+
+from __future__ import annotations
+
+from inspector.engine import AnalyzerProgress, Progress, Update
+from ui.progress_panel import PROGRESS_COLUMNS, ProgressPanel
+
+
+def update(analyzers: dict[str, tuple[int, int, int]], running=()) -> Update:
+    progress = Progress(overall=0.5, analyzers={
+        name: AnalyzerProgress(total=total, done=done, failed=failed)
+        for name, (done, total, failed) in analyzers.items()}, running=list(running))
+    return Update(findings=[], problems=[], progress=progress)
+
+
+def test_one_bar_per_analyzer_three_to_a_row(qtbot):
+    panel = ProgressPanel()
+    qtbot.addWidget(panel)
+    names = ["http", "logs", "network", "sql", "tls"]
+    panel.show_progress(update({name: (1, 2, 0) for name in names},
+                               [("logs/app.log", "logs", 0.25)]))
+    assert list(panel.bars) == names
+    assert panel.grid.getItemPosition(panel.grid.indexOf(panel.bars["sql"]))[:2] == (
+        1, 2 * (3 % PROGRESS_COLUMNS) + 1)
+    assert panel.running.text() == "logs: logs/app.log (25%)"
+    panel.show_progress(update({"logs": (2, 2, 1)}))
+    assert panel.bars["logs"].text() == "2/2, 1 failed" and panel.bars["logs"].value() == 2
+    panel.clear()
+    assert panel.bars == {} and panel.running.text() == ""

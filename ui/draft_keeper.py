@@ -1,0 +1,83 @@
+"""The engineer's report draft, kept saved in the open bundle's workspace as they type.
+
+When an analysis finishes, ``open`` locks that bundle's workspace (``inspector.workspace``,
+by the bundle's hash) and shows its saved draft in the report pane, or a fresh draft when
+there is none. Every edit schedules a save ``DRAFT_SAVE_MS`` later; a save is one small
+atomic write, so typing bursts coalesce into one and what was typed just before a crash or
+a kill is what is kept. ``close`` (another bundle, the window closing) saves what is still
+pending and releases the lock. A workspace that cannot be locked or written is said in the
+status bar; the report still works, it is just not saved.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from inspector.analysis import Analysis
+from inspector.workspace import Session, WorkspaceError, open_workspace
+from ui.report_pane import ReportPane
+
+DRAFT_SAVE_MS = 300
+MESSAGE_MS = 10_000
+
+
+class DraftKeeper(QObject):
+    """Saves ``report``'s draft into the open bundle's workspace (see the module doc).
+
+    Attributes:
+        session: the locked workspace of the open bundle, or None.
+
+    Signals:
+        message(str, int): a status-bar message and how long to show it (milliseconds).
+    """
+
+    message = Signal(str, int)
+
+    def __init__(self, report: ReportPane, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.report = report
+        self.session: Session | None = None
+        self._save_timer = QTimer(self)
+        self._save_timer.setSingleShot(True)
+        self._save_timer.setInterval(DRAFT_SAVE_MS)
+        self._save_timer.timeout.connect(self.save)
+        report.changed.connect(self.schedule_save)
+
+    def open(self, analysis: Analysis) -> None:
+        """Lock this bundle's workspace and show its saved draft, or a fresh one."""
+        self.close()
+        try:
+            self.session = open_workspace(analysis.bundle.sha256, analysis.bundle.source)
+        except WorkspaceError as exc:
+            self.session = None
+            self.message.emit(f"The report will not be saved: {exc}", MESSAGE_MS)
+            self.report.set_analysis(analysis)
+            return
+        workspace = self.session.workspace
+        self.report.set_analysis(analysis, workspace.report, workspace.pseudonyms)
+        if workspace.report is not None:
+            how = "after a crash" if self.session.recovered else "as saved"
+            when = f" from {workspace.saved_at:%Y-%m-%d %H:%M}" if workspace.saved_at else ""
+            self.message.emit(f"Report draft restored {how}{when}", MESSAGE_MS)
+
+    def schedule_save(self) -> None:
+        if self.session is not None:
+            self._save_timer.start()
+
+    def save(self) -> None:
+        if self.session is None:
+            return
+        self._save_timer.stop()
+        self.session.workspace.report = self.report.report()
+        try:
+            self.session.save()
+        except WorkspaceError as exc:
+            self.message.emit(str(exc), MESSAGE_MS)
+
+    def close(self) -> None:
+        """Save what is pending and release the workspace."""
+        if self.session is not None:
+            if self._save_timer.isActive():
+                self.save()
+            self.session.close()
+            self.session = None
