@@ -42,9 +42,7 @@ HOT_LOOPS: dict[tuple[str, str | None], str] = {}
 # seams. Each entry goes when its package is split; the list must end empty.
 TO_SPLIT = {
     "analyzers/http/__init__.py",
-    "analyzers/network/__init__.py",
     "analyzers/sql/__init__.py",
-    "analyzers/tls/__init__.py",
 }
 
 

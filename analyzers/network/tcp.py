@@ -1,0 +1,570 @@
+"""Wireshark's TCP analysis, frame by frame, and the state it keeps per stream.
+
+``TcpAnalysis`` reads the capture once (``inspector.formats.pcap``'s raw reader, no scapy)
+and follows every TCP stream with Wireshark's own TCP analysis
+(``epan/dissectors/packet-tcp.c``, ``tcp_analyze_sequence_number``, as documented in the
+Wireshark User's Guide, "TCP Analysis"), so its counts agree with
+``tshark -Y tcp.analysis.<flag>``:
+
+- a *retransmission* is a segment with data (or SYN/FIN) whose sequence number is below the
+  highest one already seen that way and that is not a keep-alive, checked in Wireshark's
+  order: *fast* when it follows two or more duplicate ACKs within 20 ms, *spurious* when the
+  receiver had already acknowledged it, else *out-of-order* (not a retransmission) when it
+  comes within the initial RTT (3 ms when unknown) of the highest segment and does not
+  close a gap exactly. ``retransmission``
+  counts all three retransmission kinds, as tshark's filter does.
+- *lost segment*: a sequence number above the next expected one (bytes never captured);
+  *duplicate ACK*: no data, same window, sequence and ACK as the previous packet that way;
+  *zero window*: window 0 on a non SYN/FIN/RST packet; *keep-alive*: 0-1 byte one below
+  the next expected sequence number; *window full*: data reaching exactly the right edge of
+  the peer's advertised window.
+- streams are numbered like ``tcp.stream``: a new 4-tuple, or a SYN with a new initial
+  sequence number on a used 4-tuple (ports reused), starts a new stream.
+- the *client* of a stream is the side that sent the first SYN, or the first packet's
+  sender; a SYN-ACK seen first (the SYN was not captured) still tells who the server is.
+
+The same pass decodes every other frame: UDP to the DNS ports goes to ``DnsTracker``, ICMP
+errors to ``IcmpTracker``, and IPv4/IPv6 tunnelled in IP (6in4) is analyzed as its inner
+packet, one level deep, as tshark does.
+
+Speed (``bench/bench_network.py``; the issue asks for 300,000 packets/s end to end) decides
+the shape of ``TcpAnalysis.frames``, the per-packet loop: one function with no calls on the
+common path, Ethernet + IPv4 + TCP decoded by a single ``struct`` call, streams found by the
+raw address and port bytes, and a first branch for the in-order packet into an open window
+that runs only the checks that can apply to it; every other packet takes the full check
+sequence in Wireshark's order. The cyclic garbage collector is paused while the loop runs.
+Per-stream and rare work (new streams, handshakes, resets) lives in ordinary methods, DNS
+and ICMP in their trackers. Any change here must keep
+``tests/analyzers/network/test_tcp.py`` (tshark conformance on the corpus, fast-path vs
+general-path equivalence) green.
+"""
+
+from __future__ import annotations
+
+import gc
+import struct
+from collections.abc import Callable, Iterator
+
+from analyzers.network.addresses import address_text, endpoint
+from analyzers.network.dns import DNS_PORTS, DnsTracker
+from analyzers.network.events import EventLog
+from analyzers.network.icmp import IcmpTracker
+from inspector.formats.pcap import (
+    LINKTYPE_ETHERNET,
+    LINKTYPE_RAW,
+    Frame,
+    _network_offset,
+    _skip_ipv6_extensions,
+)
+from inspector.formats.protocols import ACK, FIN, RST, SYN
+from inspector.model import Severity
+
+# The counters this pass keeps, in the order ``stats["network"]`` lists them; ``packets``
+# and ``rst_streams`` are filled in when the stats are written.
+TCP_COUNTERS = ("packets", "tcp_streams", "syn", "synack", "rst", "rst_streams",
+                "retransmission", "fast_retransmission", "spurious_retransmission",
+                "out_of_order", "lost_segment", "duplicate_ack", "zero_window", "window_full",
+                "keep_alive")
+
+_NOT_DATA_FLAGS = SYN | FIN | RST
+_MASK = 0xFFFFFFFF
+_HALF = 0x80000000
+_TCP_HEADER = struct.Struct("!HHIIBBH").unpack_from
+# From byte 12 of an Ethernet frame: EtherType, IPv4 version/IHL, total length, fragment
+# offset, protocol, then the TCP header (ports, seq, ack, data offset, flags, window) as it
+# sits after a 20-byte IPv4 header. Checked before use: see ``TcpAnalysis.frames``.
+_FAST_HEADER = struct.Struct("!HBxH2xHxB2x8xHHIIBBH").unpack_from
+
+# What Wireshark's analysis remembers of a direction's last packet (``lastflags``).
+_KEEP_ALIVE_FLAG = 1
+_ZERO_WINDOW_PROBE_FLAG = 2
+_KEEP_ALIVE_ACK_FLAG = 4
+_ZERO_WINDOW_PROBE_ACK_FLAG = 8
+
+
+class Direction:
+    """One direction of a TCP stream: Wireshark's ``tcp_flow_t`` and our own tallies.
+
+    Attributes:
+        nextseq, nextseqtime, lastack, lastacktime, window, dupacks, lastflags: Wireshark's
+            fields of the same names.
+        scale: the window scale shift; -1 unknown (no SYN seen), -2 no scaling.
+        packets, bytes: frames and frame bytes sent this way.
+        segments: what retransmission rates divide by: data, SYN or FIN segments.
+        retransmissions: segments counted as retransmissions of any kind.
+        first_data_time: when this side first sent data, ``None`` if it never did.
+        zero_window_frame, zero_window_recovered: the first zero window this side
+            advertised and the frame that opened it again (0 when none).
+        dns_buffer: DNS-over-TCP bytes waiting for the rest of their message.
+    """
+
+    __slots__ = ("bytes", "dns_buffer", "dupacks", "first_data_time",
+                 "lastack", "lastacktime", "lastflags", "nextseq", "nextseqtime", "packets",
+                 "retransmissions", "scale", "segments", "window", "zero_window_frame",
+                 "zero_window_recovered")
+
+    def __init__(self) -> None:
+        self.nextseq = 0
+        self.nextseqtime = 0.0
+        self.lastack = 0
+        self.lastacktime = 0.0
+        self.window = -1
+        self.scale = -1
+        self.dupacks = 0
+        self.lastflags = 0
+        self.packets = 0
+        self.bytes = 0
+        self.segments = 0
+        self.retransmissions = 0
+        self.first_data_time: float | None = None
+        self.zero_window_frame = 0
+        self.zero_window_recovered = 0
+        self.dns_buffer = b""
+
+
+class Stream:
+    """One TCP stream (``tcp.stream``), ``forward`` being the client's direction.
+
+    ``ended`` says how it ended: ``fin``, ``reset-by-client``, ``reset-by-server``,
+    ``refused`` or ``open``; the ``*_frame`` attributes are 0 and the ``*_time`` ones
+    ``None`` until that packet is seen.
+    """
+
+    __slots__ = (
+        "base_seq",
+        "client",
+        "client_port",
+        "end_frame",
+        "end_time",
+        "ended",
+        "first_rtt",
+        "forward",
+        "handshake_ack_time",
+        "index",
+        "request_end_time",
+        "reset_frame",
+        "response_time",
+        "reverse",
+        "server",
+        "server_port",
+        "start_frame",
+        "start_time",
+        "syn_frame",
+        "syn_time",
+        "synack_frame",
+        "synack_time",
+    )
+
+    def __init__(self, index: int, frame: int, time: float, client: str, client_port: int,
+                 server: str, server_port: int, seq: int) -> None:
+        self.index = index
+        self.client, self.client_port = client, client_port
+        self.server, self.server_port = server, server_port
+        self.forward = Direction()
+        self.reverse = Direction()
+        self.base_seq = seq
+        self.start_frame = self.end_frame = frame
+        self.start_time = self.end_time = time
+        self.syn_frame = self.synack_frame = self.reset_frame = 0
+        self.syn_time: float | None = None
+        self.synack_time: float | None = None
+        self.handshake_ack_time: float | None = None
+        self.first_rtt = 0.0
+        self.request_end_time: float | None = None
+        self.response_time: float | None = None
+        self.ended = "open"
+
+    def side(self, forward: bool) -> tuple[str, int]:
+        """Host and port of the client (``forward``) or of the server."""
+        if forward:
+            return self.client, self.client_port
+        return self.server, self.server_port
+
+    def unanswered_syn(self) -> bool:
+        """Still open after a SYN that got no SYN-ACK and no packet at all back."""
+        return (self.ended == "open" and bool(self.syn_frame) and not self.synack_frame
+                and not self.reverse.packets)
+
+    def response_delay(self) -> float | None:
+        """Seconds from the client's last request byte to the server's first response byte."""
+        if self.response_time is None or self.request_end_time is None:
+            return None
+        return round(self.response_time - self.request_end_time, 6)
+
+
+def window_scaling(fwd: Direction, rev: Direction, flags: int, options: bytes) -> None:
+    """Wireshark's rule: scaling is on only when both SYN and SYN-ACK carry the option."""
+    shift = -2
+    position = 0
+    end = len(options)
+    while position < end:
+        kind = options[position]
+        if kind == 1:  # no-operation padding
+            position += 1
+            continue
+        if kind == 0 or position + 1 >= end:  # end of options, or cut short
+            break
+        length = options[position + 1]
+        if length < 2:
+            break
+        if kind == 3 and length == 3 and position + 2 < end:
+            shift = min(options[position + 2], 14)
+        position += length
+    if shift == -2:
+        fwd.scale = rev.scale = -2
+    elif fwd.scale == -1 or not flags & ACK or rev.scale != -2:
+        fwd.scale = shift
+
+
+class TcpAnalysis:
+    """One pass over a capture's frames: TCP streams, their analysis counters and events.
+
+    Attributes:
+        counts: ``TCP_COUNTERS`` -> count.
+        streams: every stream, numbered like ``tcp.stream``.
+        rst_streams: the indexes of streams that saw a reset.
+        packets: frames read so far.
+        dns, icmp, events: where DNS messages, ICMP errors and timeline events go.
+    """
+
+    def __init__(self, dns: DnsTracker, icmp: IcmpTracker, events: EventLog) -> None:
+        self.dns = dns
+        self.icmp = icmp
+        self.events = events
+        self.counts = dict.fromkeys(TCP_COUNTERS, 0)
+        # raw addresses + ports as sent -> (stream, sent by the client, sender's direction,
+        # receiver's direction)
+        self.flows: dict[bytes, tuple[Stream, bool, Direction, Direction]] = {}
+        self.streams: list[Stream] = []
+        self.rst_streams: set[int] = set()
+        self.packets = 0
+
+    def read(self, batches: Iterator[list[Frame]], checkpoint: Callable[[], None]) -> None:
+        """Analyze every frame; ``checkpoint`` runs after each batch (about 1 MiB of capture)
+        to check for cancellation and report progress.
+
+        The cyclic garbage collector is paused meanwhile: every frame allocates tuples, which
+        trigger a collection every few hundred frames that walks the ever-growing stream
+        table (7-9% of the time), and nothing made here forms a reference cycle. It is
+        switched back on (if it was on) before returning, also on error.
+        """
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            for batch in batches:
+                self.frames(batch)
+                self.packets = batch[-1][0]
+                checkpoint()
+        finally:
+            if collecting:
+                gc.enable()
+
+    def frames(self, batch: list[Frame]) -> None:
+        """Analyze frames in capture order.
+
+        This is the hot loop, kept in one function on purpose: a call costs as much as a
+        dozen of the checks below, so Ethernet + IPv4 (no options) + TCP, nearly every frame
+        of a real capture, is decoded here with one ``struct`` call and goes through
+        Wireshark's TCP analysis inline. Every other frame goes through ``locate``, which
+        hands UDP and ICMP to their trackers and TCP back to this loop.
+        """
+        flows = self.flows
+        counts = self.counts
+        locate = self.locate
+        fast_header = _FAST_HEADER
+        tcp_header = _TCP_HEADER
+        for index, time, linktype, data, wire_length in batch:
+            if linktype == LINKTYPE_ETHERNET and len(data) >= 54:
+                (ethertype, version_length, total_length, fragment, protocol, src_port,
+                 dst_port, seq, ack, data_offset, flags, window) = fast_header(data, 12)
+                fast = (ethertype == 0x0800 and version_length == 0x45 and protocol == 6
+                        and not fragment & 0x1FFF)
+            else:
+                fast = False
+            if fast:
+                start = 34
+                key = data[26:38]  # source and destination address, then both ports
+                # Length 0: TCP segmentation offload handed the frame up before IP
+                # filled it in.
+                ip_payload = total_length - 20 if total_length else len(data) - 34
+            else:
+                located = locate(index, time, linktype, data, False)
+                if located is None:
+                    continue
+                data, start, ip_payload, key = located
+                src_port, dst_port, seq, ack, data_offset, flags, window = tcp_header(
+                    data, start)
+            header_length = (data_offset >> 4) * 4
+            seglen = ip_payload - header_length
+            if seglen < 0 or header_length < 20:
+                seglen = 0
+
+            found = flows.get(key)
+            # A SYN with a new initial sequence number on a used 4-tuple: ports reused.
+            if found is None or (flags & (SYN | ACK) == SYN and found[1]
+                                 and seq != found[0].base_seq):
+                found = self.new_stream(key, index, time, src_port, dst_port, seq, flags)
+            stream, forward, fwd, rev = found
+            stream.end_frame = index
+            stream.end_time = time
+            fwd.packets += 1
+            fwd.bytes += wire_length
+            if flags & SYN:
+                self.handshake(stream, fwd, rev, flags, data[start + 20:start + header_length],
+                               index, time)
+            elif (stream.handshake_ack_time is None and forward and flags & ACK
+                  and stream.synack_time is not None and stream.syn_time is not None):
+                stream.handshake_ack_time = time
+                stream.first_rtt = time - stream.syn_time
+
+            # Wireshark's tcp_analyze_sequence_number; (a - b) & _MASK below _HALF is its
+            # GT_SEQ, inlined.
+            analysis = 0
+            nextseq = fwd.nextseq
+            if (seq == nextseq != 0 and window and not flags & _NOT_DATA_FLAGS
+                    and (seglen != 1 or rev.window)):
+                # The common case: the next expected bytes (or a bare ACK) into an open
+                # window, no SYN/FIN/RST, not a zero-window probe. Of Wireshark's checks only
+                # window full, keep-alive ACK, duplicate ACK and spurious retransmission can
+                # apply here (lost segment, zero window, keep-alive, fast retransmission and
+                # out-of-order need another sequence number or a zero window); the branch
+                # below runs them all, in Wireshark's order, for every other packet.
+                if seglen:
+                    if (rev.scale != -1 and (seq + seglen) & _MASK == (
+                            rev.lastack + (rev.window << (
+                                0 if rev.scale == -2 else rev.scale))) & _MASK):
+                        counts["window_full"] += 1
+                    fwd.dupacks = 0
+                    fwd.segments += 1
+                    if rev.lastack and not 0 < ((seq + seglen - rev.lastack) & _MASK) < _HALF:
+                        counts["spurious_retransmission"] += 1
+                        counts["retransmission"] += 1
+                        fwd.retransmissions += 1
+                    fwd.nextseq = (seq + seglen) & _MASK
+                    fwd.nextseqtime = time
+                elif window == fwd.window and ack == fwd.lastack:
+                    if rev.lastflags & _KEEP_ALIVE_FLAG:
+                        analysis = _KEEP_ALIVE_ACK_FLAG
+                        fwd.dupacks = 0
+                    else:
+                        fwd.dupacks += 1
+                        counts["duplicate_ack"] += 1
+                else:
+                    fwd.dupacks = 0
+                if fwd.zero_window_frame and fwd.window == 0:
+                    fwd.zero_window_recovered = index
+            else:
+                if seglen == 1 and seq == nextseq and rev.window == 0:
+                    # Zero-window probe: one byte at the next sequence number into a
+                    # closed window.
+                    analysis = _ZERO_WINDOW_PROBE_FLAG
+                else:
+                    if nextseq and 0 < ((seq - nextseq) & _MASK) < _HALF and not flags & RST:
+                        counts["lost_segment"] += 1
+                    if flags & _NOT_DATA_FLAGS:
+                        fwd.dupacks = 0
+                    else:
+                        if window == 0:
+                            self.zero_window(stream, forward, fwd, index, time)
+                        if seglen <= 1 and seq == (nextseq - 1) & _MASK:
+                            counts["keep_alive"] += 1
+                            analysis = _KEEP_ALIVE_FLAG
+                        else:
+                            if (seglen > 0 and rev.scale != -1 and (seq + seglen) & _MASK == (
+                                    rev.lastack + (rev.window << (
+                                        0 if rev.scale == -2 else rev.scale))) & _MASK):
+                                counts["window_full"] += 1
+                            if seglen == 0 and window == fwd.window and seq == nextseq:
+                                # A plain ACK: keep-alive ACK, zero-window probe ACK, or
+                                # duplicate ACK.
+                                if window and ack == fwd.lastack and \
+                                        rev.lastflags & _KEEP_ALIVE_FLAG:
+                                    analysis = _KEEP_ALIVE_ACK_FLAG
+                                elif (not window and rev.lastflags & _ZERO_WINDOW_PROBE_FLAG
+                                      and ack in (fwd.lastack, (fwd.lastack + 1) & _MASK)):
+                                    analysis = _ZERO_WINDOW_PROBE_ACK_FLAG
+                                elif window and ack == fwd.lastack:
+                                    fwd.dupacks += 1
+                                    counts["duplicate_ack"] += 1
+                                else:
+                                    fwd.dupacks = 0
+                            else:
+                                fwd.dupacks = 0
+                if analysis:
+                    fwd.dupacks = 0
+
+                if window and fwd.zero_window_frame and fwd.window == 0:
+                    fwd.zero_window_recovered = index
+
+                if seglen > 0 or flags & (SYN | FIN):
+                    fwd.segments += 1
+                    if not analysis & _KEEP_ALIVE_FLAG:
+                        seq_not_advanced = nextseq and 0 < ((nextseq - seq) & _MASK) < _HALF
+                        if (seq_not_advanced and rev.dupacks >= 2 and rev.lastack == seq
+                                and time - rev.lastacktime < 0.02):
+                            counts["fast_retransmission"] += 1
+                            counts["retransmission"] += 1
+                            fwd.retransmissions += 1
+                        elif (seglen > 0 and rev.lastack
+                              and not 0 < ((seq + seglen - rev.lastack) & _MASK) < _HALF):
+                            counts["spurious_retransmission"] += 1
+                            counts["retransmission"] += 1
+                            fwd.retransmissions += 1
+                        elif seq_not_advanced:
+                            if (time - fwd.nextseqtime < (stream.first_rtt or 0.003)
+                                    and nextseq != (seq + seglen) & _MASK):
+                                counts["out_of_order"] += 1
+                            else:
+                                counts["retransmission"] += 1
+                                fwd.retransmissions += 1
+                # Every packet moves the highest sequence seen, except zero-window probes.
+                next_after = (seq + seglen + (1 if flags & (SYN | FIN) else 0)) & _MASK
+                if (not nextseq or 0 < ((next_after - nextseq) & _MASK) < _HALF) and \
+                        not analysis & _ZERO_WINDOW_PROBE_FLAG:
+                    fwd.nextseq = next_after
+                    fwd.nextseqtime = time
+            if seglen > 0:
+                if (src_port == 53 or dst_port == 53) and seq == nextseq:
+                    payload = data[start + header_length:start + header_length + seglen]
+                    fwd.dns_buffer = self.dns.over_tcp(index, time, fwd.dns_buffer + payload,
+                                                       key[:-4], src_port, dst_port)
+                if fwd.first_data_time is None:
+                    fwd.first_data_time = time
+                if stream.response_time is None:
+                    if forward:
+                        stream.request_end_time = time
+                    else:
+                        stream.response_time = time
+
+            fwd.window = window
+            fwd.lastack = ack
+            fwd.lastacktime = time
+            fwd.lastflags = analysis
+
+            if flags & RST:
+                self.reset(stream, forward, index, time)
+            elif flags & FIN and stream.ended == "open":
+                stream.ended = "fin"
+
+    def locate(self, index: int, time: float, linktype: int, data: bytes,
+               tunnelled: bool) -> tuple[bytes, int, int, bytes] | None:
+        """Decode any frame: UDP (DNS) and ICMP are handled here; for TCP returns
+        ``(data, TCP header offset, IP payload length, flow key)`` for ``frames``' loop."""
+        offset, version = _network_offset(linktype, data)
+        if version == 4:
+            if len(data) < offset + 20:
+                return None
+            header_length = (data[offset] & 0x0F) * 4
+            if header_length < 20 or (((data[offset + 6] & 0x1F) << 8) | data[offset + 7]):
+                return None
+            total_length = (data[offset + 2] << 8) | data[offset + 3]
+            protocol = data[offset + 9]
+            addresses = data[offset + 12:offset + 20]
+            start = offset + header_length
+            ip_payload = total_length - header_length if total_length else len(data) - start
+        elif version == 6:
+            if len(data) < offset + 40:
+                return None
+            payload_field = (data[offset + 4] << 8) | data[offset + 5]
+            protocol = data[offset + 6]
+            addresses = data[offset + 8:offset + 40]
+            start = offset + 40
+            ip_payload = payload_field if payload_field else len(data) - start
+            skipped = _skip_ipv6_extensions(data, protocol, start, ip_payload)
+            if skipped is None:
+                return None
+            protocol, start, ip_payload = skipped
+        else:
+            return None
+        if protocol in (4, 41) and not tunnelled:
+            # IPv4 or IPv6 carried in IPv4/IPv6 (6in4 tunnels): tshark analyzes the inner
+            # packet, so do we; one level only, as a bound against crafted nesting.
+            return self.locate(index, time, LINKTYPE_RAW, data[start:start + ip_payload], True)
+        if protocol == 6:
+            if len(data) < start + 20:
+                return None
+            return data, start, ip_payload, addresses + data[start:start + 4]
+        if protocol == 17:
+            if len(data) < start + 8:
+                return None
+            src_port, dst_port = struct.unpack_from("!HH", data, start)
+            if src_port in DNS_PORTS or dst_port in DNS_PORTS:
+                self.dns.message(index, time, data[start + 8:start + ip_payload], addresses,
+                                 src_port, dst_port)
+        elif protocol in (1, 58):
+            self.icmp.message(index, time, data[start:start + max(ip_payload, 0)], protocol,
+                              addresses)
+        return None
+
+    def new_stream(self, key: bytes, index: int, time: float, src_port: int, dst_port: int,
+                   seq: int, flags: int) -> tuple[Stream, bool, Direction, Direction]:
+        """Start a stream and file it under the flow keys of both its directions."""
+        address_size = (len(key) - 4) // 2
+        src = address_text(key[:address_size])
+        dst = address_text(key[address_size:2 * address_size])
+        # A SYN-ACK seen first (the SYN was not captured) still tells who the server is.
+        client_first = not (flags & SYN and flags & ACK)
+        if client_first:
+            stream = Stream(len(self.streams), index, time, src, src_port, dst, dst_port, seq)
+        else:
+            stream = Stream(len(self.streams), index, time, dst, dst_port, src, src_port, seq)
+        self.streams.append(stream)
+        self.counts["tcp_streams"] += 1
+        reverse_key = (key[address_size:2 * address_size] + key[:address_size]
+                       + key[-2:] + key[-4:-2])
+        client, server = stream.forward, stream.reverse
+        found = ((stream, True, client, server) if client_first
+                 else (stream, False, server, client))
+        self.flows[key] = found
+        self.flows[reverse_key] = (stream, not client_first, found[3], found[2])
+        return found
+
+    def handshake(self, stream: Stream, fwd: Direction, rev: Direction, flags: int,
+                  options: bytes, index: int, time: float) -> None:
+        """A SYN or SYN-ACK: window scaling, counters, handshake times."""
+        window_scaling(fwd, rev, flags, options)
+        if flags & ACK:
+            self.counts["synack"] += 1
+            if not stream.synack_frame:
+                stream.synack_frame = index
+                stream.synack_time = time
+        else:
+            self.counts["syn"] += 1
+            if not stream.syn_frame:
+                stream.syn_frame = index
+                stream.syn_time = time
+
+    def zero_window(self, stream: Stream, forward: bool, fwd: Direction, index: int,
+                    time: float) -> None:
+        self.counts["zero_window"] += 1
+        if not fwd.zero_window_frame:
+            fwd.zero_window_frame = index
+            self.events.add(time, index, Severity.MEDIUM,
+                            f"{endpoint(*stream.side(forward))} advertised a zero window")
+
+    def reset(self, stream: Stream, forward: bool, index: int, time: float) -> None:
+        """A RST: the first one of a stream says how it ended (refused, or reset by whom)."""
+        self.counts["rst"] += 1
+        self.rst_streams.add(stream.index)
+        if stream.reset_frame:
+            return
+        stream.reset_frame = index
+        client_sent_data = stream.forward.first_data_time is not None
+        server_sent_data = stream.reverse.first_data_time is not None
+        established = stream.synack_frame or (client_sent_data and server_sent_data)
+        if not forward and stream.syn_frame and not stream.synack_frame and not \
+                server_sent_data:
+            stream.ended = "refused"
+            message = (f"{endpoint(stream.server, stream.server_port)} refused a connection "
+                       f"from {stream.client}")
+        elif established or client_sent_data or server_sent_data:
+            stream.ended = "reset-by-client" if forward else "reset-by-server"
+            who = "client" if forward else "server"
+            client = endpoint(stream.client, stream.client_port)
+            message = (f"{who} reset the connection {client} -> "
+                       f"{endpoint(stream.server, stream.server_port)}")
+        else:
+            stream.ended = "reset-by-client" if forward else "reset-by-server"
+            message = (f"reset on {endpoint(stream.client, stream.client_port)} -> "
+                       f"{endpoint(stream.server, stream.server_port)}")
+        self.events.add(time, index, Severity.MEDIUM, message)
