@@ -25,7 +25,7 @@ from analyzers.network.findings import RULES, NetworkFindings
 from analyzers.network.icmp import IcmpTracker
 from analyzers.network.stats import network_stats
 from analyzers.network.tcp import TcpAnalysis
-from inspector.formats.pcap import CaptureError, _frame_batches
+from inspector.formats.pcap import CaptureError, frame_batches
 from inspector.model import ArtifactKind, Event
 from inspector.plugins import AnalysisContext, AnalyzerItem, ArtifactSource, Stats
 
@@ -53,7 +53,7 @@ class NetworkAnalyzer:
                     if report:
                         context.progress(min(tell() / size, 0.99))
 
-                tcp.read(_frame_batches(stream), checkpoint)
+                tcp.read(frame_batches(stream), checkpoint)
         except CaptureError as error:
             context.warn(f"capture ends early: {error} (analyzed {error.packets_read:,} "
                          "packets before it)")

@@ -53,8 +53,8 @@ from inspector.formats.pcap import (
     LINKTYPE_ETHERNET,
     LINKTYPE_RAW,
     Frame,
-    _network_offset,
-    _skip_ipv6_extensions,
+    network_offset,
+    skip_ipv6_extensions,
 )
 from inspector.formats.protocols import ACK, FIN, RST, SYN
 from inspector.model import Severity
@@ -450,7 +450,7 @@ class TcpAnalysis:
                tunnelled: bool) -> tuple[bytes, int, int, bytes] | None:
         """Decode any frame: UDP (DNS) and ICMP are handled here; for TCP returns
         ``(data, TCP header offset, IP payload length, flow key)`` for ``frames``' loop."""
-        offset, version = _network_offset(linktype, data)
+        offset, version = network_offset(linktype, data)
         if version == 4:
             if len(data) < offset + 20:
                 return None
@@ -470,7 +470,7 @@ class TcpAnalysis:
             addresses = data[offset + 8:offset + 40]
             start = offset + 40
             ip_payload = payload_field if payload_field else len(data) - start
-            skipped = _skip_ipv6_extensions(data, protocol, start, ip_payload)
+            skipped = skip_ipv6_extensions(data, protocol, start, ip_payload)
             if skipped is None:
                 return None
             protocol, start, ip_payload = skipped

@@ -24,9 +24,10 @@ and the header-only captures of a redacted bundle.
 capture's snaplen cut the bytes short (``len(payload)`` is what was captured). For ICMP and
 ICMPv6, ``payload`` is the whole ICMP message starting at its type byte.
 
-The network analyzer uses the lower-level ``_frame_batches`` (lists of plain tuples, one
-list per buffer-full) and ``_network_offset``; their shapes are internal and may change. Speed
-decisions, measured (``bench/bench_network.py``): the stream is read in 1 MiB chunks and a
+The network analyzer's hot loop uses the lower level directly: ``frame_batches`` (lists of
+plain ``Frame`` tuples, one list per buffer-full), ``network_offset`` and
+``skip_ipv6_extensions``; they are public for that one fast consumer, and their tuple shapes
+change together with it. Speed decisions, measured (``bench/bench_network.py``): the stream is read in 1 MiB chunks and a
 record cut by a chunk's end is completed by reading just its missing bytes (never by joining
 the rest onto the whole next chunk, which copied the capture a second time); whole records in
 the buffer are read in a tight loop and handed over as a list, since resuming a generator per
@@ -51,7 +52,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import BinaryIO
 
-__all__ = ["CaptureError", "Packet", "PcapWriter", "Transport", "decode", "read_packets"]
+__all__ = ["CaptureError", "Frame", "Packet", "PcapWriter", "Transport", "decode", "frame_batches",
+           "network_offset", "read_packets", "skip_ipv6_extensions"]
 
 # Link types (https://www.tcpdump.org/linktypes.html); DLT 12 and 14 are raw IP on some OSes.
 LINKTYPE_NULL = 0
@@ -197,7 +199,7 @@ def read_packets(stream: BinaryIO) -> Iterator[Packet]:
     Raises ``CaptureError`` for an unknown file header, or after the last good frame when a
     record is truncated or malformed.
     """
-    for batch in _frame_batches(stream):
+    for batch in frame_batches(stream):
         for index, time, linktype, data, wire_length in batch:
             yield Packet(index, time, linktype, data, wire_length)
 
@@ -205,7 +207,7 @@ def read_packets(stream: BinaryIO) -> Iterator[Packet]:
 Frame = tuple[int, float, int, bytes, int]
 
 
-def _frame_batches(stream: BinaryIO) -> Iterator[list[Frame]]:
+def frame_batches(stream: BinaryIO) -> Iterator[list[Frame]]:
     """``read_packets`` as plain ``(index, time, linktype, data, wire_length)`` tuples, in
     lists: the frames of one buffer-full (about 1 MiB) at a time.
 
@@ -416,7 +418,7 @@ def _ipv4_text(raw: bytes) -> str:
     return "%d.%d.%d.%d" % (raw[0], raw[1], raw[2], raw[3])  # noqa: UP031 - fastest form
 
 
-def _network_offset(linktype: int, data: bytes) -> tuple[int, int]:
+def network_offset(linktype: int, data: bytes) -> tuple[int, int]:
     """(offset of the IP header, IP version 4/6) for a frame; version 0 when not IP."""
     if linktype == LINKTYPE_ETHERNET:
         offset = 12
@@ -475,7 +477,7 @@ def _network_offset(linktype: int, data: bytes) -> tuple[int, int]:
     return 0, 0
 
 
-def _skip_ipv6_extensions(data: bytes, protocol: int, start: int,
+def skip_ipv6_extensions(data: bytes, protocol: int, start: int,
                           ip_payload: int) -> tuple[int, int, int] | None:
     """Walk IPv6 extension headers: ``(upper protocol, its offset, payload left)``, or
     ``None`` when the packet is cut short or is a non-first fragment (no ports)."""
@@ -498,7 +500,7 @@ def _skip_ipv6_extensions(data: bytes, protocol: int, start: int,
 
 def _decode_fields(linktype: int, data: bytes) -> tuple | None:
     """``decode`` as a tuple in ``Transport`` field order, or ``None``."""
-    offset, version = _network_offset(linktype, data)
+    offset, version = network_offset(linktype, data)
     if version == 4:
         if len(data) < offset + 20 or data[offset] >> 4 != 4:
             return None
@@ -525,7 +527,7 @@ def _decode_fields(linktype: int, data: bytes) -> tuple | None:
         dst = _inet_ntop(_AF_INET6, data[offset + 24:offset + 40])
         start = offset + 40
         ip_payload = payload_field if payload_field else len(data) - start
-        skipped = _skip_ipv6_extensions(data, protocol, start, ip_payload)
+        skipped = skip_ipv6_extensions(data, protocol, start, ip_payload)
         if skipped is None:
             return None
         protocol, start, ip_payload = skipped

@@ -23,8 +23,8 @@ from inspector.formats.pcap import (
     CaptureError,
     Packet,
     PcapWriter,
-    _frame_batches,
     decode,
+    frame_batches,
     read_packets,
 )
 from inspector.training.scenarios.packets import (
@@ -386,7 +386,7 @@ def test_large_capture_reads_whole_through_chunks_and_short_reads(container, mos
 def test_batches_are_the_frames_in_order_and_end_before_the_error(container):
     capture, frames = _large_capture()
     data = capture.pcap() if container == "pcap" else capture.pcapng()
-    batches = list(_frame_batches(io.BytesIO(data)))
+    batches = list(frame_batches(io.BytesIO(data)))
     assert len(batches) > 2 and all(batches)
     assert [frame for batch in batches for frame in batch] == [
         (p.index, p.time, p.linktype, p.data, p.wire_length)
@@ -395,7 +395,7 @@ def test_batches_are_the_frames_in_order_and_end_before_the_error(container):
     # over, then the error says how many.
     read = []
     with pytest.raises(CaptureError) as error:
-        for batch in _frame_batches(io.BytesIO(data[:len(data) * 2 // 3])):
+        for batch in frame_batches(io.BytesIO(data[:len(data) * 2 // 3])):
             read.extend(batch)
     assert error.value.packets_read == len(read) > 1000
     assert [frame[3] for frame in read] == frames[:len(read)]
