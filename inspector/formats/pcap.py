@@ -27,8 +27,10 @@ ICMPv6, ``payload`` is the whole ICMP message starting at its type byte.
 The network analyzer's hot loop uses the lower level directly: ``frame_batches`` (lists of
 plain ``Frame`` tuples, one list per buffer-full), ``network_offset`` and
 ``skip_ipv6_extensions``; they are public for that one fast consumer, and their tuple shapes
-change together with it. Speed decisions, measured (``bench/bench_network.py``): the stream is read in 1 MiB chunks and a
-record cut by a chunk's end is completed by reading just its missing bytes (never by joining
+change together with it.
+
+Speed decisions, measured (``bench/bench_network.py``): the stream is read in 1 MiB chunks
+and a record cut by a chunk's end is completed by reading just its missing bytes (never by joining
 the rest onto the whole next chunk, which copied the capture a second time); whole records in
 the buffer are read in a tight loop and handed over as a list, since resuming a generator per
 frame costs about as much as reading the record.
