@@ -64,6 +64,7 @@ from inspector.model import (
     StatementLocator,
 )
 from inspector.plugins import AnalysisContext, ArtifactSource, BundleView, Stats
+from inspector.privacy.secrets import mask_passwords
 from inspector.rules import rule
 
 ANALYZER = "sql"
@@ -108,24 +109,11 @@ FULL_SCAN_MIN_ROWS = 10_000
 HEAD_BYTES = 64 * 1024
 LINE_CAP = 64 * 1024
 
-# --- secrets ----------------------------------------------------------------------------------
-
-_SECRET_LITERAL = re.compile(
-    r"(?i)(identified\s+(?:with\s+\S+\s+)?by\s+(?:password\s+)?|password\s*(?:=|\()\s*"
-    r"|password\s+'?|pwd\s*=\s*)('[^']*'|\"[^\"]*\"|\S+)")
-
-
-def mask_secrets(text: str) -> str:
-    """Replace passwords in SQL or log text by ``'***'``.
-
-    >>> mask_secrets("CREATE USER u IDENTIFIED BY 'hunter2'")
-    "CREATE USER u IDENTIFIED BY '***'"
-    """
-    return _SECRET_LITERAL.sub(lambda m: m.group(1) + "'***'", text)
+# --- excerpts ---------------------------------------------------------------------------------
 
 
 def _excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:
-    text = mask_secrets(text.strip())
+    text = mask_passwords(text.strip())
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
@@ -1355,7 +1343,7 @@ class _ServerLogFindings:
         self.deadlocks.append(DEADLOCK.finding(
             f"Deadlock between {len(processes) or 2} transactions"
             + (f" (processes {', '.join(processes)})" if processes else ""), analyzer=ANALYZER,
-            detail=(f"{entry.message}\n{mask_secrets(detail)}"
+            detail=(f"{entry.message}\n{mask_passwords(detail)}"
                     + (f"\nVictim statement: {_excerpt(entry.statement)}" if entry.statement
                        else "")),
             first_seen=entry.time, last_seen=entry.time,
