@@ -44,7 +44,7 @@ TO_SPLIT = {
     "inspector/bundle/__init__.py", "inspector/formats/logformat.py",
     "inspector/knowledge/__init__.py", "inspector/privacy/redaction.py",
     "inspector/report/__init__.py",
-    "inspector/training/__init__.py", "analyzers/http/__init__.py",
+    "inspector/training/__init__.py",
     "analyzers/logs/__init__.py", "analyzers/network/__init__.py",
     "analyzers/tls/__init__.py", "ui/main_window.py", "ui/training.py",
     "tests/inspector/bundle/test_reader.py", "tests/inspector/knowledge/test_signatures.py",

@@ -145,7 +145,7 @@ class SqlAnalyzer:
                             LineLocator(query_class.example_line), Severity.LOW,
                             EventSource.SQL,
                             excerpt(f"slow query {query_class.example_time:.1f} s: "
-                                     f"{query_class.shown(query_class.fingerprint)}", 200))
+                                    f"{query_class.shown(query_class.fingerprint)}", 200))
         yield Stats(events=kept, skipped_events=dropped, classes=len(classes),
                     queries=[c.to_stats() for c in ranked])
 
