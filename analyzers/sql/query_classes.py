@@ -62,6 +62,7 @@ class QueryClass:
 
     def add(self, query: str, time: float, lock: float, examined: int, sent: int,
             when: datetime | None, line: int, db: str | None, full_scan: bool) -> None:
+        """Count one execution; the slowest one so far becomes the example."""
         self.count += 1
         self.query_times.append(time)
         self.lock_time_total += lock
@@ -84,10 +85,12 @@ class QueryClass:
 
     @property
     def total_time(self) -> float:
+        """Seconds spent in all executions: what the classes are ranked by."""
         return sum(self.query_times)
 
     @property
     def id(self) -> str:
+        """The class's query id: pt-query-digest's for slow logs."""
         if self.latin1_bytes:
             return query_id(self.fingerprint)
         return hashlib.md5(self.fingerprint.encode("utf-8", "surrogateescape")).hexdigest().upper()
@@ -99,6 +102,7 @@ class QueryClass:
         return text
 
     def to_stats(self) -> dict[str, Any]:
+        """The class in the stats: figures, example (masked), and the query's shape."""
         shape = query_shape(self.example)
         return {
             "id": self.id,

@@ -56,6 +56,7 @@ class Table:
     partition_of: str | None = None
 
     def to_stats(self) -> dict[str, Any]:
+        """The table as the stats and the ``sql-cross`` analyzer read it."""
         return {"name": self.name, "schema": self.schema, "line": self.line,
                 "statement": self.statement, "columns": self.columns,
                 "primary_key": self.primary_key, "foreign_keys": self.foreign_keys,
