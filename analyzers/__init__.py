@@ -1,7 +1,9 @@
 """Built-in analyzers, listed explicitly and in order (see ``inspector.plugins``).
 
-Each analyzer is one module here, tested by ``tests/analyzers/test_<module>.py``. None of
-them imports Qt, the UI, or another analyzer.
+Each analyzer is a package here (a small front door over modules split along its seams:
+parsing, state, findings, stats), tested under ``tests/analyzers/<package>/``. None of them
+imports Qt, the UI, or another analyzer (import-linter holds it; docs/architecture.md).
+Only the composition roots (``inspector.cli`` and ``ui``) import ``BUILTIN``.
 """
 
 from __future__ import annotations

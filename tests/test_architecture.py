@@ -38,12 +38,6 @@ UNMIRRORED_TESTS = {
 }
 # One piece on purpose: (path, class or None for the module) -> why.
 HOT_LOOPS: dict[tuple[str, str | None], str] = {}
-# Issue 24 in progress: modules moved into their packages and not yet split along their
-# seams. Each entry goes when its package is split; the list must end empty.
-TO_SPLIT = {
-    "analyzers/http/__init__.py",
-    "analyzers/sql/__init__.py",
-}
 
 
 def contracts() -> list[dict]:
@@ -95,7 +89,7 @@ def test_every_module_has_a_mirrored_test_file():
             relative = path.relative_to(ROOT).as_posix()
             if path.name == "__init__.py" and path.stat().st_size < 4000:
                 continue  # a package's small front door, tested through its modules
-            if relative in UNMIRRORED or relative in TO_SPLIT \
+            if relative in UNMIRRORED \
                     or relative.startswith("inspector/training/scenarios/"):
                 continue  # scenarios: tests/inspector/training/test_scenarios.py, together
             name = "test_" + (path.parent.name if path.name == "__init__.py" else path.stem)
@@ -110,7 +104,7 @@ def test_every_test_file_has_its_module():
     orphans = []
     for path in sorted((ROOT / "tests").rglob("test_*.py")):
         relative = path.relative_to(ROOT).as_posix()
-        if relative in UNMIRRORED_TESTS or relative in TO_SPLIT:
+        if relative in UNMIRRORED_TESTS:
             continue
         source = ROOT / path.parent.relative_to(ROOT / "tests") / path.name.removeprefix("test_")
         package = source.with_suffix("") / "__init__.py"
@@ -124,8 +118,6 @@ def test_modules_and_classes_stay_small():
     for package in SOURCES:
         for path in sorted((ROOT / package).rglob("*.py")):
             relative = path.relative_to(ROOT).as_posix()
-            if relative in TO_SPLIT:
-                continue
             text = path.read_text()
             if text.count("\n") > MODULE_LINES and (relative, None) not in HOT_LOOPS:
                 too_big.append(f"{relative}: {text.count(chr(10))} lines")

@@ -22,6 +22,9 @@ Decisions the next engineer needs:
 - Entry points by shape: ``scan_text`` (free text, log lines, excerpts), ``scan_header``
   (one HTTP header), ``scan_field`` (a name/value pair: query parameter, form field, cookie,
   JSON key), ``scan_url`` and ``scan_body`` (JSON, form or free text, by mime type).
+  ``mask_passwords`` is ``scan_text``'s passwords replaced by ``'***'``: the SQL analyzer
+  masks its excerpts of statements and database logs with it, so the analysis and the
+  report's redaction agree on what a password is.
 - What counts as a secret: values of sensitive headers (``Authorization``, ``Cookie``,
   ``Set-Cookie``, API-key style headers), values whose *name* says secret (``password``,
   ``*token``, ``*secret``, ``api_key``, ``session``...), and values whose *shape* says secret
@@ -423,6 +426,33 @@ def scan_text(text: str) -> list[SecretMatch]:
                 matches.append(_match(kind, text, *found.span("secret"), name=name))
     return _without_overlaps(matches)
 
+
+
+def mask_passwords(text: str) -> str:
+    """``text`` with every password ``scan_text`` finds replaced, quotes included, by ``'***'``.
+
+    ``'***'`` is still a SQL literal, so a masked statement reads as the statement it was,
+    and the scanner takes it for a placeholder, so masking twice changes nothing. Other
+    secrets (tokens, keys) are left as they are.
+
+    >>> mask_passwords("CREATE USER u IDENTIFIED BY 'hunter2'")
+    "CREATE USER u IDENTIFIED BY '***'"
+    >>> mask_passwords("could not connect: host=db user=app password=Tr0ub4dor dbname=shop")
+    "could not connect: host=db user=app password='***' dbname=shop"
+    """
+    parts: list[str] = []
+    cursor = 0
+    for match in scan_text(text):
+        if match.kind is not SecretKind.PASSWORD:
+            continue
+        start, end = match.start, match.end
+        if start > cursor and text[start - 1] in "'\"" and text[end:end + 1] == text[start - 1]:
+            start, end = start - 1, end + 1
+        parts.append(text[cursor:start])
+        parts.append("'***'")
+        cursor = end
+    parts.append(text[cursor:])
+    return "".join(parts)
 
 def _command_line_secrets(text: str) -> list[SecretMatch]:
     """Passwords given as options to curl, wget and the mysql clients."""

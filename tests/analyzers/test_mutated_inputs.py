@@ -6,7 +6,8 @@ times the way real damage looks (bytes flipped, runs dropped or inserted, the ta
 and run through every analyzer that accepts its sniffed kind, in process: an analyzer may
 warn and give partial results, never raise. The mutations come from a fixed seed, so a
 failure here is reproducible; six real crashes were found this way before this test
-existed (see the regression tests in test_sql.py, test_tls.py and test_logformat.py).
+existed (see the regression tests under tests/analyzers/sql, tests/analyzers/tls and
+tests/inspector/formats/logformat).
 """
 
 from __future__ import annotations

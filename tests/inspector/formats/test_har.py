@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from inspector.formats.har import HarFormatError, HarReader
-from tests.analyzers.test_http import entry, har
+from tests.analyzers.http.hars import entry, har
 
 
 def test_reader_yields_entries_in_order_and_keeps_log_members():

@@ -16,6 +16,7 @@ from inspector.privacy.secrets import (
     SecretKind,
     jwt_claims,
     mask,
+    mask_passwords,
     redact,
     scan_body,
     scan_field,
@@ -242,6 +243,33 @@ def test_sql_secret_is_masked_inside_its_quotes():
 def test_sql_without_a_password_literal_is_not_flagged(line):
     assert scan_text(line) == []
 
+
+
+@pytest.mark.parametrize(("line", "masked"), [
+    ("SET PASSWORD = 'x1'", "SET PASSWORD = '***'"),
+    ("ALTER USER 'app'@'%' IDENTIFIED BY 's3cr3t-Pa55';",
+     "ALTER USER 'app'@'%' IDENTIFIED BY '***';"),
+    ('CREATE USER app IDENTIFIED BY "dq-secret"', "CREATE USER app IDENTIFIED BY '***'"),
+    ("SET PASSWORD FOR 'app'@'%' = 'Plain-8x';", "SET PASSWORD FOR 'app'@'%' = '***';"),
+    ("ALTER ROLE app WITH LOGIN PASSWORD 'Pg-App-2026';",
+     "ALTER ROLE app WITH LOGIN PASSWORD '***';"),
+    ("CHANGE MASTER TO MASTER_HOST='db1', MASTER_PASSWORD='repl-pw-1'",
+     "CHANGE MASTER TO MASTER_HOST='db1', MASTER_PASSWORD='***'"),
+    ("Driver={MySQL};Server=db;Uid=app;Pwd=hunter22;",
+     "Driver={MySQL};Server=db;Uid=app;Pwd='***';"),
+])
+def test_mask_passwords_replaces_the_literal_and_its_quotes(line, masked):
+    assert mask_passwords(line) == masked
+    assert mask_passwords(masked) == masked
+
+
+@pytest.mark.parametrize("line", [
+    'FATAL:  password authentication failed for user "bob"',
+    "mysqld: [Warning] Using a password on the command line interface can be insecure.",
+    f"SELECT * FROM t WHERE token = '{random_token()}'",
+])
+def test_mask_passwords_leaves_other_text_alone(line):
+    assert mask_passwords(line) == line
 
 # --- password hashes -------------------------------------------------------------------------
 

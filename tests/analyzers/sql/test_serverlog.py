@@ -1,0 +1,74 @@
+"""PostgreSQL stderr and csv logs, and their findings."""
+
+from __future__ import annotations
+
+import pytest
+
+from analyzers.sql.analyzer import SqlAnalyzer
+from inspector.model import ArtifactKind
+from inspector.testing import run_analyzer
+from tests.analyzers.sql.material import corpus
+
+PG_LOG = """2026-11-17 09:14:01.100 UTC [4242] app@shop ERROR:  deadlock detected
+2026-11-17 09:14:01.100 UTC [4242] app@shop DETAIL:  Process 4242 waits for ShareLock on \
+transaction 9; blocked by process 4317.
+\tProcess 4317 waits for ShareLock on transaction 8; blocked by process 4242.
+\tProcess 4242: UPDATE stock SET n = n - 1 WHERE id = 2
+\tProcess 4317: UPDATE stock SET n = n - 1 WHERE id = 1
+2026-11-17 09:14:01.100 UTC [4242] app@shop STATEMENT:  UPDATE stock SET n = n - 1 WHERE id = 2
+2026-11-17 09:14:02.000 UTC [4300] app@shop FATAL:  sorry, too many clients already
+2026-11-17 09:14:03.000 UTC [4301] app@shop FATAL:  sorry, too many clients already
+2026-11-17 10:14:03.000 CET [4302] bob@shop FATAL:  password authentication failed for user "bob"
+2026-11-17 09:14:05.000 UTC [4303] app@shop ERROR:  canceling statement due to lock timeout
+2026-11-17 09:14:06.000 UTC [4304] app@shop ERROR:  relation "missing_table" does not exist at \
+character 15
+2026-11-17 09:14:07.000 UTC [4305] app@shop LOG:  duration: 2500.000 ms  statement: SELECT * \
+FROM stock WHERE name = 'x'
+"""
+
+
+def test_postgres_stderr_log_findings() -> None:
+    data = PG_LOG.encode()
+    run = run_analyzer(SqlAnalyzer(), data, name="postgresql.log")
+    assert {"sql.deadlock", "sql.connection-exhausted", "sql.authentication-failed",
+            "sql.lock-timeout", "sql.errors", "sql.slow-query"} <= run.rules()
+    [dead] = run.by_rule("sql.deadlock")
+    assert dead.facts["processes"] == ["4242", "4317"]
+    assert len(dead.facts["waits"]) == 2 and dead.evidence[0].locator.end_line == 6
+    assert "UPDATE stock" in dead.facts["victim_statement"]
+    [connections] = run.by_rule("sql.connection-exhausted")
+    assert connections.count == 2
+    [auth] = run.by_rule("sql.authentication-failed")
+    assert auth.first_seen.hour == 9  # 10:14 CET is 09:14 UTC
+    assert run.stats["queries"][0]["query_time"]["total"] == pytest.approx(2.5)
+    assert all(event.time.tzinfo is not None for event in run.events)
+
+
+def test_postgres_csvlog() -> None:
+    row = ('2026-11-17 09:14:01.100 UTC,"app","shop",4242,"10.0.0.1:5000",6009.5ce,1,"UPDATE",'
+           '2026-11-17 09:00:00 UTC,3/7,0,ERROR,40P01,"deadlock detected","Process 4242 waits '
+           'for ShareLock on transaction 9; blocked by process 4317.\nProcess 4317 waits for '
+           'ShareLock on transaction 8; blocked by process 4242.",,,,,"UPDATE t SET a=1",,,'
+           '"psql"\n')
+    data = (row + row.replace("09:14:01", "09:15:01")).encode()
+    run = run_analyzer(SqlAnalyzer(), data, name="postgresql.csv", kind=ArtifactKind.LOG)
+    assert len(run.by_rule("sql.deadlock")) == 2
+    assert run.stats["errors"] == {"40P01": 2}
+
+
+@pytest.mark.corpus
+def test_real_postgres_logs_parse_without_warnings() -> None:
+    for log in sorted(corpus("pglog").glob("*.log")):
+        run = run_analyzer(SqlAnalyzer(), log.read_bytes(), name=log.name,
+                           kind=ArtifactKind.POSTGRES_LOG)
+        assert run.stats["entries"] > 0, log.name
+        assert not run.context.warnings, (log.name, run.context.warnings)
+    multiline = corpus("pglog") / "multiline_param.log"
+    run = run_analyzer(SqlAnalyzer(), multiline.read_bytes(), name=multiline.name,
+                       kind=ArtifactKind.POSTGRES_LOG)
+    assert run.stats["queries"][0]["count"] >= 1
+
+
+def test_crafted_long_lines_do_not_backtrack() -> None:
+    line = ("2026-11-17 09:00:00 UTC " + "LOG" * 20000 + " (" * 20000).encode()
+    run_analyzer(SqlAnalyzer(), line, name="pg.log", kind=ArtifactKind.POSTGRES_LOG)
