@@ -6,11 +6,17 @@ of them; ``LogFormat.parse(line)`` then splits each line into time, level, logge
 message, or returns ``None`` for a line that does not start a record (a stack frame, a
 continuation). The modules, bottom up:
 
-- ``levels``: the six levels and the words logs write for them.
+- ``levels``: the six levels, the words and letters logs write for them, and the level a
+  message's own header writes (``message_level``).
 - ``times``: timestamp formats, zones, the year of timestamps without one.
 - ``digits``: ``digit_blind``, why lines of one shape can share one parse.
-- ``model``: ``LogFormat``, the ``Record`` it reads and the ``Layout`` of a line shape.
-- ``jsonlines`` and ``dialects``: the formats themselves.
+- ``model``: ``LogFormat``, the ``Record`` it reads, the ``Layout`` of a line shape and the
+  ``FileClock`` a file's timestamps are read with.
+- the formats themselves: ``dialects`` (timestamp first with a generic header, access logs,
+  CRI, nginx, IIS), ``systems`` (syslog and journals, klog, dmesg, JVM GC, logcat,
+  Windows), ``servers`` (PostgreSQL, Redis, MongoDB, HAProxy), ``jsonlines``, ``logfmt``,
+  and ``stanzas`` (records of ``key=value`` lines: ``journalctl -o export``, Windows'
+  ``wevtutil``/``Format-List``).
 - ``detection``: ``detect``, which format a file is written in.
 - ``rotation``: rotated files of one log, oldest first.
 """
@@ -24,9 +30,10 @@ from inspector.formats.logformat.levels import (
     LEVEL_RANK,
     WARNING_RANK,
     level_from_status,
+    message_level,
     normalize_level,
 )
-from inspector.formats.logformat.model import MAX_HEADER, Layout, LogFormat, Record
+from inspector.formats.logformat.model import MAX_HEADER, FileClock, Layout, LogFormat, Record
 from inspector.formats.logformat.rotation import rotation_key, stitch_order
 from inspector.formats.logformat.times import (
     TIME_FORMATS,
@@ -44,6 +51,7 @@ __all__ = [
     "MAX_HEADER",
     "TIME_FORMATS",
     "WARNING_RANK",
+    "FileClock",
     "Layout",
     "LogFormat",
     "Record",
@@ -55,6 +63,7 @@ __all__ = [
     "from_micros",
     "json_time",
     "level_from_status",
+    "message_level",
     "normalize_level",
     "rotation_key",
     "stitch_order",

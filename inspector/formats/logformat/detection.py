@@ -5,13 +5,24 @@
 Decisions the next engineer needs:
 
 - Formats are tried most specific first: JSON lines, IIS (W3C), then the pattern formats
-  of ``dialects.candidates`` (CRI container logs, access logs, syslog, nginx error logs,
-  "timestamp at the start", Python's default), and a plain-text fallback. A format wins
-  when it parses at least half of the sample; the plain-text fallback always works (every
-  line is a record, the level is searched in its first words).
-- The timestamp format of "timestamp at the start" is the one found within the first 40
-  characters of the most sample lines.
-- Stack frames and tracebacks never carry a header: lines that look like them do not vote.
+  with a fixed shape (CRI, access logs, nginx; syslog and journals, klog, dmesg, JVM GC,
+  logcat, Windows exports; Redis, MongoDB, HAProxy, PostgreSQL), logfmt, then "timestamp
+  at the start" with the generic header, Python's default, and a plain-text fallback. On a
+  tie the earlier format wins.
+- A format wins when it parses at least half of the sample. A format whose lines start
+  with a timestamp also wins with a twentieth of it (at least two lines) when nothing
+  parses half: a log whose records run over many lines (MySQL 5's InnoDB reports and
+  status dumps, a JVM's thread dump in its output) is still a log with records, not text.
+  The plain-text fallback always works (every line is a record, its level is the one its
+  own header writes).
+- The timestamp format of "timestamp at the start" is the one the most sample lines start
+  with (after a bracket or a syslog priority), else the one found within their first 40
+  characters on the most lines: a number in a line's text is not a timestamp when others
+  start the lines.
+- Stack frames, tracebacks and a journal's ``-- `` lines never carry a header: lines that
+  look like them do not vote.
+- A journal's header (``-- Logs begin at ... UTC``) sets the zone and the first year of
+  every format tried (``systems.journal_clock``).
 
 >>> fmt = detect(["2026-11-17 09:14:01,233 ERROR [main] com.acme.Pool - pool exhausted"])
 >>> fmt.name
@@ -27,26 +38,44 @@ import re
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-from inspector.formats.logformat.dialects import candidates, w3c_format
+from inspector.formats.logformat.dialects import early_formats, timestamp_formats, w3c_format
 from inspector.formats.logformat.jsonlines import parse_json_line
-from inspector.formats.logformat.model import LogFormat
+from inspector.formats.logformat.logfmt import parse_logfmt_line
+from inspector.formats.logformat.model import FileClock, LogFormat
+from inspector.formats.logformat.servers import server_formats
+from inspector.formats.logformat.systems import journal_clock, system_formats
 from inspector.formats.logformat.times import TIME_FORMATS, TimeFormat
 
 _LIKELY_CONTINUATION = re.compile(
-    r"\s|Caused by:|Suppressed:|Traceback \(most recent|During handling of|The above exception|"
-    r"goroutine \d|panic: |\.\.\. \d+ more|--- End of|(?:[\w$]{1,100}\.){0,20}[\w$]{0,100}"
-    r"(?:Exception|Error)(?::|$)")
+    r"\s|-- |Caused by:|Suppressed:|Traceback \(most recent|During handling of|"
+    r"The above exception|goroutine \d|panic: |\.\.\. \d+ more|--- End of|"
+    r"(?:[\w$]{1,100}\.){0,20}[\w$]{0,100}(?:Exception|Error)(?::|$)")
+_TIME_START = [(f, re.compile(r"(?:<\d{1,3}>)?[\[(]?" + f.pattern)) for f in TIME_FORMATS]
 _TIME_SEARCH = [(f, re.compile(r"^[^\n]{0,40}?\b" + f.pattern)) for f in TIME_FORMATS]
+SAMPLE_LINES = 200
 
 
 def _leading_time_format(lines: Sequence[str]) -> TimeFormat | None:
-    """The ``TimeFormat`` found near the start of the most sample lines."""
-    best, best_hits = None, 0
-    for time_format, regex in _TIME_SEARCH:
-        hits = sum(1 for line in lines if regex.match(line[:200]))
-        if hits > best_hits:
-            best, best_hits = time_format, hits
-    return best if best_hits else None
+    """The ``TimeFormat`` the most sample lines start with, else the one found near the
+    start of the most lines."""
+    for searches in (_TIME_START, _TIME_SEARCH):
+        best, best_hits = None, 0
+        for time_format, regex in searches:
+            hits = sum(1 for line in lines if regex.match(line[:200]))
+            if hits > best_hits:
+                best, best_hits = time_format, hits
+        if best is not None:
+            return best
+    return None
+
+
+def candidates(sample: Sequence[str], clock: FileClock) -> list[LogFormat]:
+    """Every pattern or function format to try on ``sample``, most specific first."""
+    time_format = _leading_time_format(sample)
+    return [*early_formats(clock), *system_formats(time_format, clock),
+            *server_formats(time_format, clock),
+            LogFormat("logfmt", None, parse_line=parse_logfmt_line),
+            *timestamp_formats(time_format, clock)]
 
 
 def detect(lines: Iterable[str], default_year: int = 1970,
@@ -55,27 +84,32 @@ def detect(lines: Iterable[str], default_year: int = 1970,
 
     Timestamps that carry no year (syslog, Android) are placed on ``anchor``, the file's
     modification time, when it is known, else start in ``default_year`` (see
-    ``inspector.formats.logformat.times``). The returned format has read ``lines`` already:
-    it keeps their year.
+    ``inspector.formats.logformat.times``), unless the file's header says its year. The
+    returned format has read ``lines`` already: it keeps their year.
     """
-    sample = [line for line in lines if line.strip()][:200]
+    sample = [line for line in lines if line.strip()][:SAMPLE_LINES]
     if not sample:
         return LogFormat("plain", None)
+    clock = journal_clock(sample, FileClock(default_year, anchor))
     json_hits = sum(1 for line in sample if line.lstrip().startswith("{")
                     and parse_json_line(line) is not None)
     if json_hits * 2 >= len(sample):
         return LogFormat("json", None, parse_line=parse_json_line)
-    w3c = w3c_format(sample, default_year, anchor)
+    w3c = w3c_format(sample, clock)
     if w3c is not None and sum(1 for line in sample if w3c.parse(line)) * 2 >= len(sample):
         return w3c
-    time_format = _leading_time_format(sample)
     # Stack frames and tracebacks never carry a header; they do not vote.
     voters = [line for line in sample if not _LIKELY_CONTINUATION.match(line)] or sample
     best, best_hits = None, 0
-    for candidate in candidates(time_format, default_year, anchor):
+    timed, timed_hits = None, 0
+    for candidate in candidates(sample, clock):
         hits = sum(1 for line in voters if candidate.parse(line) is not None)
         if hits > best_hits:
             best, best_hits = candidate, hits
+        if candidate.has_time and candidate.time_first and hits > timed_hits:
+            timed, timed_hits = candidate, hits
     if best is not None and best_hits * 2 >= len(voters):
         return best
+    if timed is not None and timed_hits >= 2 and timed_hits * 20 >= len(voters):
+        return timed
     return LogFormat("plain", None)

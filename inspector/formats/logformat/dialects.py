@@ -1,18 +1,22 @@
-"""The formats a pattern reads: access logs, syslog, CRI, nginx, IIS (W3C), and the rest.
+"""The formats a generic header reads: "timestamp first" logs, access logs, CRI, nginx, IIS.
 
-``candidates`` lists the pattern formats ``detection`` tries, most specific first: CRI
-container logs, access logs (Common/Combined Log Format), RFC 5424 and RFC 3164 syslog,
-nginx error logs, then "timestamp at the start" (twice: at the very start, and after a
-label or sequence number), then Python's default ``LEVEL:logger:message``. IIS's W3C
-format is built from the file's own ``#Fields:`` directive (``w3c_format``).
+Most application logs start with a timestamp and then a header of a few fields (pid,
+level, ``[thread]`` groups, a logger) in an order each framework picks. One grammar
+(``HEADER_TAIL``) reads them all instead of one pattern per framework, so log4j and
+logback (``[2016-12-19 19:27:47,123] ERROR ...``), Kafka, Elasticsearch (``[INFO ]``),
+Python logging (``... - name - ERROR - ...``), Monolog/Laravel (``local.ERROR:``), Icinga
+(``information/Notification:``), OpenStack's oslo.log, Spring Boot, MySQL (``[Note]``,
+``[System]``, ``InnoDB: Error:``), Apache's error log (``[core:error]``) and the Loghub
+collection share one path. The formats with a fixed shape of their own are in
+``systems`` (syslog, journals, klog, dmesg, JVM GC, Android, Windows) and ``servers``
+(PostgreSQL, Redis, MongoDB, HAProxy).
 
 Decisions the next engineer needs:
 
-- The header after a leading timestamp is read by one generic grammar (pid, level,
-  ``[thread]`` groups, separators, a dotted ``logger:``) instead of one pattern per
-  framework, so log4j, logback, Python logging and the Loghub collection share one path.
-  Every alternative of that grammar consumes at least one non-space character and every
-  repeat is bounded: it stays linear.
+- Every alternative of the header grammar consumes at least one non-space character and
+  every repeat is bounded: it stays linear. No digit is literal: it stays ``digit_blind``.
+- A level word standing alone after the timestamp is a level in any case; after one or two
+  other header words (a host, a component) only in capitals (``ulevel``).
 - A format whose message is rebuilt from parts (access logs, W3C) says so with
   ``message_is_suffix=False``; one whose level depends on digits (the syslog priority, the
   HTTP status) names that group its ``variant`` (see ``model``).
@@ -26,40 +30,42 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from datetime import datetime
 
 from inspector.formats.logformat.levels import (
     LEVEL_PATTERN,
-    SYSLOG_SEVERITY,
+    UPPER_LEVEL_PATTERN,
     level_from_status,
-    normalize_level,
-    search_level,
+    message_level,
 )
-from inspector.formats.logformat.model import LogFormat
-from inspector.formats.logformat.times import TIME_FORMATS, TimeFormat
+from inspector.formats.logformat.model import FileClock, LogFormat
+from inspector.formats.logformat.times import TIME_FORMAT, TimeFormat
 
 # After a leading timestamp: any run of pid numbers, levels, ``[bracket]`` groups (one level
 # of nesting), and separators; then an optional dotted ``logger:`` or ``logger -``. Every
 # alternative consumes at least one non-space character and every repeat is bounded.
 _BRACKET = r"\[[^\[\]\n]{0,300}(?:\[[^\[\]\n]{0,300}\][^\[\]\n]{0,300}){0,5}\]"
-_HEADER_TAIL = (
+HEADER_TAIL = (
     r"(?:\s{0,20}(?:"
-    r"(?P<level>" + LEVEL_PATTERN + r")(?![\w.:(])(?::(?=\s))?"
-    r"|\[(?P<blevel>" + LEVEL_PATTERN + r")\]"
+    r"(?P<level>" + LEVEL_PATTERN + r")(?:/[\w.-]{1,60})?(?::(?=\s)|(?![\w.:(]))"
+    r"|\[\s{0,5}(?P<blevel>" + LEVEL_PATTERN + r"|System)\s{0,5}\]"
     r"|\[(?:\w{1,20}:)(?P<clevel>" + LEVEL_PATTERN + r")\]"
+    r"|[\w-]{1,60}\.(?P<mlevel>" + LEVEL_PATTERN + r"):(?=\s)"
     r"|" + _BRACKET +
     r"|\d{1,10}(?:#\d{1,10}:?)?(?=\s)"
-    r"|(?:-{1,3}|[|:])(?=\s)"
+    r"|(?:-{1,3}|[|:,])(?=\s)"
     r")){0,12}"
+    r"(?:\s{1,20}(?:[\w.@/-]{1,60}\s{1,5}){1,2}(?P<ulevel>" + UPPER_LEVEL_PATTERN
+    + r")(?::|\s{1,5}-)?(?=\s))?"
     r"\s{0,20}(?:(?P<logger>[A-Za-z_$][\w$]{0,100}(?:\.[\w$]{1,100}){1,30}(?:\[\d{1,10}\])?)"
-    r"(?:\s?:|\s{1,5}-)(?:\s|$))?"
+    r"(?:\s?:|\s{1,5}-|(?=\s\[))(?:\s|$))?"
     r"(?:\s{0,20}(?P<alevel>" + LEVEL_PATTERN + r")(?:\s{1,5}-|:)(?=\s))?"
+    r"(?:(?=InnoDB: (?P<ilevel>Error|Warning|Note):))?"
     r"\s{0,20}(?P<message>.*)"
 )
 
 _ACCESS = (r"(?P<client>[0-9A-Fa-f.:]{2,45}|[\w.-]{1,253}) \S{1,100} \S{1,200} \[(?P<_t>"
-           + TIME_FORMATS[7].pattern + r")\] \"(?P<request>[^\"\n]{0,8000})\" (?P<status>\d{3}) "
-           r"(?P<message>.*)")
+           + TIME_FORMAT["apache-access"].pattern + r")\] \"(?P<request>[^\"\n]{0,8000})\" "
+           r"(?P<status>\d{3}) (?P<message>.*)")
 
 
 def _access_extract(match: re.Match[str]) -> tuple[str | None, str | None, str]:
@@ -69,36 +75,18 @@ def _access_extract(match: re.Match[str]) -> tuple[str | None, str | None, str]:
             f'{match.group("client")} "{match.group("request")}" {status} {rest}')
 
 
-_SYSLOG = (r"(?:<(?P<pri>\d{1,3})>)?(?P<_t>" + TIME_FORMATS[10].pattern + r") "
-           r"(?P<host>\S{1,255}) (?P<app>[^\s:\[]{1,200})(?:\[(?P<pid>[^\]\n]{1,20})\])?:? ?"
-           r"(?P<message>.*)")
-_SYSLOG_5424 = (r"<(?P<pri>\d{1,3})>1 (?P<_t>" + TIME_FORMATS[0].pattern + r") (?P<host>\S{1,255})"
-                r" (?P<app>\S{1,48}) (?P<procid>\S{1,128}) (?P<msgid>\S{1,32}) "
-                r"(?P<sd>-|(?:\[[^\]\n]{0,2000}\]){1,20}) ?(?P<message>.*)")
-
-
-def _syslog_extract(match: re.Match[str]) -> tuple[str | None, str | None, str]:
-    priority = match.group("pri")
-    message = match.group("message")
-    level = SYSLOG_SEVERITY[int(priority) % 8] if priority else search_level(message[:60])
-    return level, match.group("app"), message
-
-
-_CRI = (r"(?P<_t>" + TIME_FORMATS[0].pattern + r") (?P<stream>stdout|stderr) (?P<tag>[FP]) "
+_CRI = (r"(?P<_t>" + TIME_FORMAT["iso"].pattern + r") (?P<stream>stdout|stderr) (?P<tag>[FP]) "
         r"(?P<message>.*)")
 
 
 def _cri_extract(match: re.Match[str]) -> tuple[str | None, str | None, str]:
     message = match.group("message")
-    inner = _INNER_LEVEL.match(message)
-    level = normalize_level(inner.group(1)) if inner else search_level(message)
-    return level, None, message
+    return message_level(message), None, message
 
 
-_INNER_LEVEL = re.compile(r"[^\n]{0,60}?\b(" + LEVEL_PATTERN + r")\b")
-
-_NGINX_ERROR = (r"(?P<_t>" + TIME_FORMATS[1].pattern + r") \[(?P<level>" + LEVEL_PATTERN
-                + r")\] (?:\d{1,10}#\d{1,10}: )?(?:\*\d{1,20} )?(?P<message>.*)")
+_NGINX_ERROR = (r"(?P<_t>" + TIME_FORMAT["ymd-slash"].pattern + r") \[(?P<level>"
+                + LEVEL_PATTERN + r")\] (?:\d{1,10}#\d{1,10}: )?(?:\*\d{1,20} )?"
+                r"(?P<message>.*)")
 _PYTHON_DEFAULT = (r"(?P<level>DEBUG|INFO|WARNING|ERROR|CRITICAL):(?P<logger>[\w.]{1,200}):"
                    r"(?P<message>.*)")
 
@@ -108,8 +96,7 @@ _W3C_GROUPS = {"c-ip": "client", "cs-method": "method", "cs-uri-stem": "uri",
 _W3C_VALUE = r"[^ \n]{1,8000}"
 
 
-def w3c_format(sample: Sequence[str], default_year: int,
-               anchor: datetime | None) -> LogFormat | None:
+def w3c_format(sample: Sequence[str], clock: FileClock) -> LogFormat | None:
     """The W3C format of a file whose ``#Fields:`` directive is in ``sample``, when its
     ``date`` and ``time`` fields come together (as IIS writes them)."""
     names = next((found.group("names").split() for line in sample
@@ -122,7 +109,7 @@ def w3c_format(sample: Sequence[str], default_year: int,
     for position, name in enumerate(names):
         group = _W3C_GROUPS.get(name)
         if name == "date":
-            parts.append(r"(?P<_t>" + TIME_FORMATS[0].pattern + r")")
+            parts.append(r"(?P<_t>" + TIME_FORMAT["iso"].pattern + r")")
         elif name == "time" and names[position - 1] == "date":
             continue
         elif group is None or group in named:
@@ -132,9 +119,9 @@ def w3c_format(sample: Sequence[str], default_year: int,
             value = r"\d{3}" if group == "status" else _W3C_VALUE
             parts.append(f"(?P<{group}>{value})")
     pattern = r"\#(?P<directive>[^\n]{0,8000})|" + " ".join(parts) + r"[ \t]*$"
-    return LogFormat("w3c", pattern, TIME_FORMATS[0], default_year, _w3c_extract,
+    return LogFormat("w3c", pattern, TIME_FORMAT["iso"], clock, _w3c_extract,
                      variant="status" if "status" in named else None,
-                     message_is_suffix=False, anchor=anchor)
+                     message_is_suffix=False)
 
 
 def _w3c_extract(match: re.Match[str]) -> tuple[str | None, str | None, str]:
@@ -151,28 +138,28 @@ def _w3c_extract(match: re.Match[str]) -> tuple[str | None, str | None, str]:
     return (level_from_status(int(status)) if status else None), None, message
 
 
-def candidates(time_format: TimeFormat | None, default_year: int,
-               anchor: datetime | None) -> list[LogFormat]:
-    """The pattern formats to try, most specific first; the "timestamp at the start" ones
-    only when the sample's lines lead with ``time_format``."""
-    formats = [
-        LogFormat("cri", _CRI, TIME_FORMATS[0], default_year, _cri_extract, anchor=anchor),
-        LogFormat("access", _ACCESS, TIME_FORMATS[7], default_year, _access_extract,
-                  variant="status", message_is_suffix=False, anchor=anchor),
-        LogFormat("syslog", _SYSLOG_5424, TIME_FORMATS[0], default_year, _syslog_extract,
-                  variant="pri", anchor=anchor),
-        LogFormat("syslog", _SYSLOG, TIME_FORMATS[10], default_year, _syslog_extract,
-                  variant="pri", anchor=anchor),
-        LogFormat("nginx-error", _NGINX_ERROR, TIME_FORMATS[1], default_year, anchor=anchor),
+def early_formats(clock: FileClock) -> list[LogFormat]:
+    """The generic formats with a fixed shape: CRI container logs, access logs (Common and
+    Combined Log Format), nginx's error log."""
+    return [
+        LogFormat("cri", _CRI, TIME_FORMAT["iso"], clock, _cri_extract),
+        LogFormat("access", _ACCESS, TIME_FORMAT["apache-access"], clock, _access_extract,
+                  variant="status", message_is_suffix=False),
+        LogFormat("nginx-error", _NGINX_ERROR, TIME_FORMAT["ymd-slash"], clock),
     ]
+
+
+def timestamp_formats(time_format: TimeFormat | None, clock: FileClock) -> list[LogFormat]:
+    """"Timestamp at the start" with the generic header (at the very start, and after a
+    label or sequence number), when the sample's lines lead with ``time_format``; then
+    Python's default ``LEVEL:logger:message``."""
+    formats = []
     if time_format is not None:
         prefix = r"(?:<\d{1,3}>\d? ?)?[\[(]?(?P<_t>"
-        pattern = prefix + time_format.pattern + r")[\])]?" + _HEADER_TAIL
-        formats.append(LogFormat("timestamp-first", pattern, time_format, default_year,
-                                 anchor=anchor))
+        pattern = prefix + time_format.pattern + r")[\])]?" + HEADER_TAIL
+        formats.append(LogFormat("timestamp-first", pattern, time_format, clock))
         # A label or sequence number before the timestamp (BGL, Thunderbird, HPC).
-        loose = (r"(?:\S{1,40} ){1,3}(?P<_t>" + time_format.pattern + r")" + _HEADER_TAIL)
-        formats.append(LogFormat("timestamp-first", loose, time_format, default_year,
-                                 anchor=anchor))
+        loose = (r"(?:\S{1,40} ){1,3}(?P<_t>" + time_format.pattern + r")" + HEADER_TAIL)
+        formats.append(LogFormat("timestamp-first", loose, time_format, clock, time_first=False))
     formats.append(LogFormat("python-default", _PYTHON_DEFAULT))
     return formats

@@ -22,7 +22,11 @@ Decisions the next engineer needs:
   text there.
 - A pattern names its timestamp ``_t`` (the whole timestamp, for ``Layout``) and its
   message ``message``; a pattern without an ``extract`` function is read by the group names
-  of the generic header grammar (``level``, ``blevel``, ``clevel``, ``alevel``, ``logger``).
+  of the generic header grammar (``LEVEL_GROUPS``, ``logger``). Without a level there, the
+  level is the one the message's own header writes (``levels.message_level``), never a
+  word found in the text.
+- ``FileClock`` carries what a file says about its time (the year to start from, its
+  modification time, a zone and a year from its own header) to the ``TimeReader``.
 """
 
 from __future__ import annotations
@@ -33,10 +37,33 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from inspector.formats.logformat.digits import digit_blind
-from inspector.formats.logformat.levels import normalize_level, search_level
+from inspector.formats.logformat.levels import message_level, normalize_level
 from inspector.formats.logformat.times import TimeFormat, TimeReader
 
 MAX_HEADER = 4096  # a header never needs more; parsing the head keeps long lines cheap
+# The groups a pattern without ``extract`` may name its level in, in order of preference.
+LEVEL_GROUPS = ("level", "blevel", "clevel", "mlevel", "ilevel", "alevel", "ulevel")
+
+
+@dataclass(frozen=True, slots=True)
+class FileClock:
+    """What a file tells about its timestamps, for the ``TimeReader`` of its format.
+
+    Attributes:
+        default_year: the year of timestamps without one when nothing else places them.
+        anchor: when the file was last modified, if known.
+        zone: minutes east of UTC of zoneless timestamps, when the file's header says it.
+        start_year: the year the file starts in, when its header says it.
+    """
+
+    default_year: int = 1970
+    anchor: datetime | None = None
+    zone: int | None = None
+    start_year: int | None = None
+
+    def reader(self, time_format: TimeFormat) -> TimeReader:
+        return TimeReader(time_format, self.default_year, self.anchor, self.zone,
+                          self.start_year)
 
 
 @dataclass(slots=True)
@@ -102,19 +129,22 @@ class LogFormat:
             ``apache-error``, ``timestamp-first``, ``python-default`` or ``plain``.
         time_format: the ``TimeFormat`` of its timestamps, when it has them.
         has_time: whether records carry a time.
+        time_first: whether a record's line starts with its timestamp (or its header does,
+            before the timestamp: a label, a sequence number), which detection trusts more.
         memoizable: whether lines of one shape share one ``layout`` (see the module doc).
     """
 
     def __init__(self, name: str, pattern: str | None, time_format: TimeFormat | None = None,
-                 default_year: int = 1970, extract: Extract | None = None,
+                 clock: FileClock | None = None, extract: Extract | None = None,
                  variant: str | None = None, message_is_suffix: bool = True,
-                 anchor: datetime | None = None,
-                 parse_line: Callable[[str], Record | None] | None = None) -> None:
+                 parse_line: Callable[[str], Record | None] | None = None,
+                 time_first: bool = True) -> None:
         self.name = name
+        self.time_first = time_first
         self.time_format = time_format
         self.has_time = time_format is not None
         self._regex = re.compile(pattern) if pattern else None
-        self._times = TimeReader(time_format, default_year, anchor) if time_format else None
+        self._times = (clock or FileClock()).reader(time_format) if time_format else None
         self._extract = extract
         # ``extract`` reads digits only in the ``variant`` group (a syslog priority, an HTTP
         # status); its message is the line's end unless ``message_is_suffix`` is false.
@@ -132,7 +162,7 @@ class LogFormat:
         if self._parse_line is not None:
             return self._parse_line(line)
         if self._regex is None:
-            return Record(None, False, search_level(head), None, line)
+            return Record(None, False, message_level(head), None, line)
         match = self._regex.match(head)
         if match is None:
             return None
@@ -145,12 +175,9 @@ class LogFormat:
             level, logger, message = self._extract(match)
         else:
             groups = match.groupdict()
-            level = normalize_level(groups.get("level") or groups.get("blevel")
-                                    or groups.get("clevel") or groups.get("alevel"))
-            logger = groups.get("logger")
             message = groups["message"]
-            if level is None:
-                level = search_level(message)
+            level = _header_level(groups)
+            logger = groups.get("logger")
         if len(line) > MAX_HEADER:
             message = message + line[MAX_HEADER:]
         return Record(time, zone_known, level, logger, message)
@@ -172,18 +199,12 @@ class LogFormat:
         ('warning', '2026-11-17 09:14:01,')
         """
         if self._regex is None:
-            return Layout(search_level(line), 0)
+            return Layout(message_level(line), 0)
         match = self._regex.match(line)
         if match is None:
             return None
         groups = match.groupdict()
-        if self._extract is not None:
-            level = self._extract(match)[0]
-        else:
-            level = normalize_level(groups.get("level") or groups.get("blevel")
-                                    or groups.get("clevel") or groups.get("alevel"))
-            if level is None:
-                level = search_level(groups["message"])
+        level = self._extract(match)[0] if self._extract is not None else _header_level(groups)
         message_start = match.start("message") if self._message_is_suffix else -1
         variant_start, variant_end = match.span(self._variant) if self._variant else (-1, -1)
         if self._times is None:
@@ -204,12 +225,21 @@ class LogFormat:
 
     @property
     def year_source(self) -> str | None:
-        """What placed timestamps without a year so far: ``"anchor"`` (the file's
-        modification time), ``"default"`` (``default_year``), or ``None`` when none was read
-        (see ``TimeReader``)."""
+        """What placed timestamps without a year so far: ``"header"`` (the file's own),
+        ``"anchor"`` (its modification time), ``"default"`` (``default_year``), or ``None``
+        when none was read (see ``TimeReader``)."""
         return self._times.year_source if self._times is not None else None
 
     @property
     def time_cache(self) -> dict[str, tuple[int, bool] | None]:
         """``Layout.time_key`` text -> what ``read_time`` gave for it (see ``TimeReader``)."""
         return self._times.by_text if self._times is not None else {}
+
+
+def _header_level(groups: dict[str, str | None]) -> str | None:
+    """The level of a generic header's match: its level group, else the message's own."""
+    for name in LEVEL_GROUPS:
+        word = groups.get(name)
+        if word:
+            return normalize_level(word)
+    return message_level(groups["message"] or "")

@@ -18,6 +18,11 @@ Decisions the next engineer needs:
   zone ahead of UTC) is placed a year early, which is the price of placing right a log
   that starts on 1 January and was written all year. ``TimeReader.year_source`` says
   which rule placed a file (``anchor`` or ``default``).
+- A file that says its year or zone itself is believed first: a journal's ``-- Logs begin
+  at Fri 2022-02-04 09:42:52 UTC`` header gives the year of its first line and the zone of
+  every line (``TimeReader.start_year``, ``TimeReader.zone``); a year written in the line
+  always wins over both.
+- A 12-hour clock (``2/25/2019 10:00:00 PM``, Windows exports) is read with its AM/PM.
 - Reading is cached: ``TimeReader`` converts each distinct timestamp once without its
   fraction, and ``TimeReader.by_text`` maps the timestamp's text (without the fraction) to
   integer microseconds since the epoch (``to_micros``), exact and cheaper than datetimes,
@@ -71,10 +76,16 @@ TIME_FORMATS: tuple[TimeFormat, ...] = (
     TimeFormat("bgl", r"(?P<Y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})-(?P<H>\d{2})\.(?P<M>\d{2})\."
                r"(?P<S>\d{2})(?:\.(?P<f>\d{1,9}))?"),
     TimeFormat("yy-slash", r"(?P<y>\d{2})/(?P<m>\d{2})/(?P<d>\d{2}) " + _CLOCK + _FRACTION),
+    # Windows (Event Viewer exports, PowerShell): a 12-hour clock, month and day unpadded.
+    TimeFormat("us-12h", r"(?P<m>\d{1,2})/(?P<d>\d{1,2})/(?P<Y>\d{4}),? (?P<H>\d{1,2}):"
+               r"(?P<M>\d{2}):(?P<S>\d{2})" + _FRACTION + r" ?(?P<p>[AaPp][Mm])\b"),
     TimeFormat("mdy-slash", r"(?P<m>\d{2})/(?P<d>\d{2})/(?P<Y>\d{4})[ ,]{1,2}" + _CLOCK
                + _FRACTION + _ZONE),
     TimeFormat("compact", r"(?P<y>\d{2})(?P<m>\d{2})(?P<d>\d{2}) (?P<H>\d{2})(?P<M>\d{2})"
                r"(?P<S>\d{2})\b"),
+    # MySQL 5.x error logs: ``080721  3:04:00`` (the hour padded with a space).
+    TimeFormat("mysql-short", r"(?P<y>\d{2})(?P<m>\d{2})(?P<d>\d{2}) {1,2}(?P<H>\d{1,2}):"
+               r"(?P<M>\d{2}):(?P<S>\d{2})"),
     TimeFormat("ymd-dash-clock", r"(?P<Y>\d{4})(?P<m>\d{2})(?P<d>\d{2})-" + _CLOCK
                + r"(?::(?P<f>\d{1,3}))?"),
     TimeFormat("apache-access", r"(?P<d>\d{2})/" + _MONTH + r"/(?P<Y>\d{4}):" + _CLOCK
@@ -84,10 +95,22 @@ TIME_FORMATS: tuple[TimeFormat, ...] = (
                + _FRACTION + r" (?P<Y>\d{4})"),
     TimeFormat("syslog", _MONTH + r" {1,2}(?P<d>\d{1,2}) (?:(?P<Y>\d{4}) )?" + _CLOCK
                + _FRACTION),
+    # Redis, RabbitMQ's console and others: ``30 May 12:23:52.442``, ``27 Dec 2018 11:19:18``.
+    TimeFormat("day-month-name", r"(?P<d>\d{1,2}) " + _MONTH + r" (?:(?P<Y>\d{4}) )?" + _CLOCK
+               + _FRACTION),
     TimeFormat("month-day", r"(?P<m>\d{2})-(?P<d>\d{2}) " + _CLOCK + _FRACTION),
+    # Proxifier and other Windows tools: ``[10.30 16:49:06]``.
+    TimeFormat("month-day-dot", r"(?P<m>\d{2})\.(?P<d>\d{2}) " + _CLOCK + _FRACTION),
     TimeFormat("epoch-millis", r"(?P<ems>1\d{12})\b"),
     TimeFormat("epoch", r"(?P<e>1\d{9})(?:\.(?P<f>\d{1,9}))?\b"),
 )
+TIME_FORMAT = {time_format.name: time_format for time_format in TIME_FORMATS}
+# klog and glog: ``0211 19:12:25.118819`` (glog 0.7 writes the year: ``20220211 ...``). Not
+# in ``TIME_FORMATS``: only its dialect reads it, after the severity letter.
+KLOG_TIME = TimeFormat("klog", r"(?:(?P<Y>\d{4}))?(?P<m>\d{2})(?P<d>\d{2}) " + _CLOCK
+                       + r"\.(?P<f>\d{6})")
+# ``journalctl -o short-full``, ``date``: ``Fri 2022-02-04 09:42:52 UTC``.
+WEEKDAY_ISO = TimeFormat("weekday-iso", _WEEKDAY + r" " + TIME_FORMATS[0].pattern)
 
 
 def _zone_minutes(zone: str | None) -> int | None:
@@ -101,8 +124,12 @@ def _zone_minutes(zone: str | None) -> int | None:
     return sign * (int(digits[:2]) * 60 + int(digits[2:4]))
 
 
-def build_time(parts: dict[str, str | None], default_year: int) -> tuple[datetime, bool] | None:
+def build_time(parts: dict[str, str | None], default_year: int,
+               default_zone: int | None = None) -> tuple[datetime, bool] | None:
     """An aware UTC datetime and whether the zone was known, from a ``TimeFormat`` match.
+
+    ``default_zone`` (minutes east of UTC) is the zone of a timestamp that writes none,
+    when the file says it elsewhere (a journal's ``-- Logs begin at ... UTC`` header).
 
     >>> build_time({"Y": "2000", "b": "Oct", "d": "10", "H": "13", "M": "55", "S": "36",
     ...             "z": "-0700"}, 2026)
@@ -125,11 +152,16 @@ def build_time(parts: dict[str, str | None], default_year: int) -> tuple[datetim
             year = default_year
         month = int(parts["m"]) if parts.get("m") else _MONTHS[str(parts["b"]).lower()]
         fraction = parts.get("f") or ""
-        value = datetime(year, month, int(parts["d"]), int(parts["H"]), int(parts["M"]),
+        hour = int(parts["H"])
+        if parts.get("p"):  # a 12-hour clock: 12 AM is midnight, 12 PM noon
+            hour = hour % 12 + (12 if str(parts["p"]).lower() == "pm" else 0)
+        value = datetime(year, month, int(parts["d"]), hour, int(parts["M"]),
                          min(int(parts["S"]), 59), int(fraction[:6].ljust(6, "0") or 0))
     except (ValueError, KeyError, OverflowError, OSError):
         return None
     offset = _zone_minutes(parts.get("z"))
+    if offset is None:
+        offset = default_zone
     if offset is None:
         return value.replace(tzinfo=UTC), False
     if not -24 * 60 < offset < 24 * 60:
@@ -141,7 +173,7 @@ def build_time(parts: dict[str, str | None], default_year: int) -> tuple[datetim
 
 
 # The parts of a timestamp that are not the fraction: the cache key of a conversion.
-_TIME_PARTS = ("Y", "y", "m", "b", "d", "H", "M", "S", "z", "e", "ems")
+_TIME_PARTS = ("Y", "y", "m", "b", "d", "H", "M", "S", "p", "z", "e", "ems")
 TIME_CACHE_SIZE = 200_000  # a long file has many distinct seconds: the caches are bounded
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MICROSECOND = timedelta(microseconds=1)
@@ -170,8 +202,13 @@ class TimeReader:
     Attributes:
         default_year: the year of the first timestamp without one, when there is no anchor.
         anchor: when the file was last modified, if known: places timestamps without a year.
-        year_source: ``None`` until a timestamp without a year is read, then ``"anchor"``
-            or ``"default"``: what its year came from.
+        zone: minutes east of UTC of timestamps that write no zone, when the file says it
+            elsewhere (a journal's header), else ``None`` (they are read as UTC, unknown).
+        start_year: the year the file starts in, when its own header says it (a journal's
+            ``-- Logs begin at Fri 2022-02-04 ...``): it places timestamps without a year
+            before the anchor does.
+        year_source: ``None`` until a timestamp without a year is read, then ``"header"``,
+            ``"anchor"`` or ``"default"``: what its year came from.
         by_text: timestamp text without its fraction -> ``read_text`` of it.
 
     >>> syslog = next(f for f in TIME_FORMATS if f.name == "syslog")
@@ -184,9 +221,12 @@ class TimeReader:
     """
 
     def __init__(self, time_format: TimeFormat, default_year: int,
-                 anchor: datetime | None = None) -> None:
+                 anchor: datetime | None = None, zone: int | None = None,
+                 start_year: int | None = None) -> None:
         self.format = time_format
         self.default_year = default_year
+        self.zone = zone
+        self.start_year = start_year
         # Compared field by field with timestamps read as UTC: the anchor must be UTC too.
         self.anchor = anchor.astimezone(UTC) if anchor and anchor.tzinfo else anchor
         self.year_source: str | None = None
@@ -214,7 +254,7 @@ class TimeReader:
             if not (parts.get("Y") or parts.get("y") or parts.get("e") or parts.get("ems")):
                 cached = self._without_year(parts)
             else:
-                cached = build_time(parts, self.default_year)
+                cached = build_time(parts, self.default_year, self.zone)
             self._cache[key] = cached
         if cached is None or "f" not in match.re.groupindex:
             return cached
@@ -252,10 +292,13 @@ class TimeReader:
         if self._last_month and month < self._last_month - 6:
             self._year_shift += 1  # December -> January: the log went into a new year
         self._last_month = month
-        return build_time(parts, self._base_year + self._year_shift)
+        return build_time(parts, self._base_year + self._year_shift, self.zone)
 
     def _first_year(self, month: int, parts: dict[str, str | None]) -> int:
         """The year of the file's first timestamp without one (see the module doc)."""
+        if self.start_year is not None:
+            self.year_source = "header"
+            return self.start_year
         anchor = self.anchor
         if anchor is None:
             self.year_source = "default"
