@@ -51,9 +51,13 @@ LINE_CAP = 64 * 1024
 
 _POSTGRES_LEVELS = ("LOG|ERROR|FATAL|PANIC|WARNING|NOTICE|INFO|DEBUG[1-5]?|STATEMENT|DETAIL|"
                     "HINT|CONTEXT|QUERY|LOCATION")
-# A PostgreSQL stderr line: any prefix, then ``LEVEL:  message``.
-POSTGRES_LINE = re.compile(r"^(?P<prefix>[^\t].{0,300}?)(?<![A-Za-z])(?P<level>"
-                           + _POSTGRES_LEVELS + r"):  ?(?P<message>.*)$", re.S)
+# A PostgreSQL stderr line: a ``log_line_prefix`` that holds a time (``%t``, ``%m``) or a
+# process id (``%p``), then ``LEVEL:  message``. A prefix with neither is another program's
+# ``name: ERROR: message`` (a module loader's listing, a script's output), not PostgreSQL.
+_PREFIX_MARK = r"(?:\d{1,2}:\d{2}:\d{2}|\[\d{1,10}\]|(?<![\w.])\d{1,10}(?![\w.]))"
+POSTGRES_LINE = re.compile(r"^(?P<prefix>(?=[^\t])[^\n]{0,300}?" + _PREFIX_MARK
+                           + r"[^\n]{0,300}?)(?<![A-Za-z])(?P<level>" + _POSTGRES_LEVELS
+                           + r"):  ?(?P<message>.*)$", re.S)
 # A csvlog row: its time, then fields up to the level and a SQLSTATE.
 POSTGRES_CSV_LINE = re.compile(r"^\d{4}-\d{2}-\d{2} [\d:.]+(?: [A-Z]{2,5})?,[^\n]*?,(?:"
                                + _POSTGRES_LEVELS + r"),[0-9A-Z]{5},")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from analyzers.sql.analyzer import SqlAnalyzer
+from analyzers.sql.serverlog import POSTGRES_LINE
 from inspector.model import ArtifactKind
 from inspector.testing import run_analyzer
 from tests.analyzers.sql.material import corpus
@@ -72,3 +73,26 @@ def test_real_postgres_logs_parse_without_warnings() -> None:
 def test_crafted_long_lines_do_not_backtrack() -> None:
     line = ("2026-11-17 09:00:00 UTC " + "LOG" * 20000 + " (" * 20000).encode()
     run_analyzer(SqlAnalyzer(), line, name="pg.log", kind=ArtifactKind.POSTGRES_LOG)
+
+
+@pytest.mark.parametrize("line", [
+    # A kernel module listing (sosreport's ``lsmod``-like output): not PostgreSQL.
+    "modprobe: ERROR: Module thermal not found in directory /lib/modules/5.4.0-99-generic",
+    "rabbitmq-server: ERROR:  epmd error for host juju-04f1e3-1-lxd-5",
+    "check_disk: WARNING: disk 91% full",
+])
+def test_lines_without_a_time_or_pid_are_not_postgres(line) -> None:
+    assert POSTGRES_LINE.match(line) is None
+    run = run_analyzer(SqlAnalyzer(), (line + "\n").encode() * 60, name="modules.txt",
+                       kind=ArtifactKind.TEXT)
+    assert not run.findings
+
+
+@pytest.mark.parametrize("line", [
+    "2026-11-17 09:14:01.100 UTC [4242] app@shop ERROR:  deadlock detected",
+    "2021-05-27 17:00:00 UTC:10.1.91.65:user@my_db:[24743]:LOG: duration: 0.054 ms",
+    "[4242] LOG:  database system is ready to accept connections",
+    "4242 FATAL:  the database system is starting up",
+])
+def test_postgres_prefixes_with_a_time_or_pid_are_read(line) -> None:
+    assert POSTGRES_LINE.match(line) is not None
