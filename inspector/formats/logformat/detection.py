@@ -5,16 +5,17 @@
 Decisions the next engineer needs:
 
 - Formats are tried most specific first: JSON lines, IIS (W3C), then the pattern formats
-  with a fixed shape (CRI, access logs, nginx; syslog and journals, klog, dmesg, JVM GC,
-  logcat, Windows exports; Redis, MongoDB, HAProxy, PostgreSQL), logfmt, then "timestamp
-  at the start" with the generic header, Python's default, and a plain-text fallback. On a
-  tie the earlier format wins.
-- A format wins when it parses at least half of the sample. A format whose lines start
-  with a timestamp also wins with a twentieth of it (at least two lines) when nothing
-  parses half: a log whose records run over many lines (MySQL 5's InnoDB reports and
-  status dumps, a JVM's thread dump in its output) is still a log with records, not text.
-  The plain-text fallback always works (every line is a record, its level is the one its
-  own header writes).
+  with a fixed shape (CRI, access logs, nginx; Redis, MongoDB, HAProxy, PostgreSQL; syslog
+  and journals, klog, dmesg, JVM GC, logcat, Windows exports), logfmt, then "timestamp at
+  the start" with the generic header, Python's default, and a plain-text fallback.
+- A format wins when it parses at least half of the sample; of those, the most specific
+  one that parses at least ``SPECIFIC_SHARE`` of what the best one parses (a specific
+  format may leave some lines to continue the record before: PostgreSQL's DETAIL lines).
+  A format whose lines start with a timestamp also wins with a twentieth of it (at least
+  two lines) when nothing parses half: a log whose records run over many lines (MySQL 5's
+  InnoDB reports and status dumps, a JVM's thread dump in its output) is still a log with
+  records, not text. The plain-text fallback always works (every line is a record, its
+  level is the one its own header writes).
 - The timestamp format of "timestamp at the start" is the one the most sample lines start
   with (after a bracket or a syslog priority), else the one found within their first 40
   characters on the most lines: a number in a line's text is not a timestamp when others
@@ -53,6 +54,7 @@ _LIKELY_CONTINUATION = re.compile(
 _TIME_START = [(f, re.compile(r"(?:<\d{1,3}>)?[\[(]?" + f.pattern)) for f in TIME_FORMATS]
 _TIME_SEARCH = [(f, re.compile(r"^[^\n]{0,40}?\b" + f.pattern)) for f in TIME_FORMATS]
 SAMPLE_LINES = 200
+SPECIFIC_SHARE = 0.8
 
 
 def _leading_time_format(lines: Sequence[str]) -> TimeFormat | None:
@@ -72,8 +74,8 @@ def _leading_time_format(lines: Sequence[str]) -> TimeFormat | None:
 def candidates(sample: Sequence[str], clock: FileClock) -> list[LogFormat]:
     """Every pattern or function format to try on ``sample``, most specific first."""
     time_format = _leading_time_format(sample)
-    return [*early_formats(clock), *system_formats(time_format, clock),
-            *server_formats(time_format, clock),
+    return [*early_formats(clock), *server_formats(time_format, clock),
+            *system_formats(time_format, clock),
             LogFormat("logfmt", None, parse_line=parse_logfmt_line),
             *timestamp_formats(time_format, clock)]
 
@@ -100,16 +102,16 @@ def detect(lines: Iterable[str], default_year: int = 1970,
         return w3c
     # Stack frames and tracebacks never carry a header; they do not vote.
     voters = [line for line in sample if not _LIKELY_CONTINUATION.match(line)] or sample
-    best, best_hits = None, 0
+    scored = [(candidate, sum(1 for line in voters if candidate.parse(line) is not None))
+              for candidate in candidates(sample, clock)]
+    best_hits = max(hits for _, hits in scored)
+    if best_hits * 2 >= len(voters):
+        return next(candidate for candidate, hits in scored
+                    if hits * 2 >= len(voters) and hits >= SPECIFIC_SHARE * best_hits)
     timed, timed_hits = None, 0
-    for candidate in candidates(sample, clock):
-        hits = sum(1 for line in voters if candidate.parse(line) is not None)
-        if hits > best_hits:
-            best, best_hits = candidate, hits
+    for candidate, hits in scored:
         if candidate.has_time and candidate.time_first and hits > timed_hits:
             timed, timed_hits = candidate, hits
-    if best is not None and best_hits * 2 >= len(voters):
-        return best
     if timed is not None and timed_hits >= 2 and timed_hits * 20 >= len(voters):
         return timed
     return LogFormat("plain", None)

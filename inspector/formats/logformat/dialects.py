@@ -5,7 +5,8 @@ level, ``[thread]`` groups, a logger) in an order each framework picks. One gram
 (``HEADER_TAIL``) reads them all instead of one pattern per framework, so log4j and
 logback (``[2016-12-19 19:27:47,123] ERROR ...``), Kafka, Elasticsearch (``[INFO ]``),
 Python logging (``... - name - ERROR - ...``), Monolog/Laravel (``local.ERROR:``), Icinga
-(``information/Notification:``), OpenStack's oslo.log, Spring Boot, MySQL (``[Note]``,
+(``information/Notification:``), RabbitMQ (Lager's Erlang ``<0.267.0>``), OpenStack's
+oslo.log, Spring Boot, MySQL (``[Note]``,
 ``[System]``, ``InnoDB: Error:``), Apache's error log (``[core:error]``) and the Loghub
 collection share one path. The formats with a fixed shape of their own are in
 ``systems`` (syslog, journals, klog, dmesg, JVM GC, Android, Windows) and ``servers``
@@ -35,7 +36,7 @@ from inspector.formats.logformat.levels import (
     LEVEL_PATTERN,
     UPPER_LEVEL_PATTERN,
     level_from_status,
-    message_level,
+    message_head,
 )
 from inspector.formats.logformat.model import FileClock, LogFormat
 from inspector.formats.logformat.times import TIME_FORMAT, TimeFormat
@@ -52,6 +53,7 @@ HEADER_TAIL = (
     r"|[\w-]{1,60}\.(?P<mlevel>" + LEVEL_PATTERN + r"):(?=\s)"
     r"|" + _BRACKET +
     r"|\d{1,10}(?:#\d{1,10}:?)?(?=\s)"
+    r"|<\d{1,10}\.\d{1,10}\.\d{1,10}>(?=\s|$)"
     r"|(?:-{1,3}|[|:,])(?=\s)"
     r")){0,12}"
     r"(?:\s{1,20}(?:[\w.@/-]{1,60}\s{1,5}){1,2}(?P<ulevel>" + UPPER_LEVEL_PATTERN
@@ -81,7 +83,8 @@ _CRI = (r"(?P<_t>" + TIME_FORMAT["iso"].pattern + r") (?P<stream>stdout|stderr) 
 
 def _cri_extract(match: re.Match[str]) -> tuple[str | None, str | None, str]:
     message = match.group("message")
-    return message_level(message), None, message
+    level, start = message_head(message)
+    return level, None, message[start:]
 
 
 _NGINX_ERROR = (r"(?P<_t>" + TIME_FORMAT["ymd-slash"].pattern + r") \[(?P<level>"

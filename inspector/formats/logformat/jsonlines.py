@@ -101,7 +101,7 @@ def _level(value: Any) -> str | None:
     if value is None:
         return None
     word = str(value)
-    if 1 <= len(word) <= 2 and word[0] in LETTER_LEVELS and word[1:].isdigit():
+    if 1 <= len(word) <= 2 and word[0] in LETTER_LEVELS and (len(word) == 1 or word[1].isdigit()):
         return LETTER_LEVELS[word[0]]  # MongoDB: "E", "W", "D2"
     return normalize_level(word)
 

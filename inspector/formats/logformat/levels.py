@@ -54,9 +54,10 @@ LETTER_LEVELS = {"V": "trace", "D": "debug", "I": "info", "W": "warning", "E": "
 # klog letter and its clock, a bracketed level, a level in capitals, or ``level:`` (CLI
 # tools, .NET's console logger). Every repeat is bounded and no digit is literal.
 MESSAGE_HEAD = re.compile(
-    r"\s{0,4}(?:\[?\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}[^\s\]]{0,25}\]?\s{1,5})?"
+    r"\s{0,4}(?:\[?\d{4}[-/]\d{2}[-/]\d{2}[T ]\d{2}:\d{2}:\d{2}[^\s\]]{0,25}\]?\s{1,5})?"
     r"(?:\d{1,10}\s{1,5})?"
-    r"(?:(?P<letter>[IWEF])\d{4}(?:\d{4})? \d{2}:\d{2}:\d{2}\.\d{6}\s"
+    r"(?:(?P<letter>[IWEF])\d{4}(?:\d{4})? \d{2}:\d{2}:\d{2}\.\d{6}"
+    r"(?:\s{1,20}\d{1,10} [^\s\]]{1,300}:\d{1,10}\] ?|\s)"
     r"|[\[<(]\s{0,3}(?P<bracketed>" + LEVEL_PATTERN + r")\s{0,3}[\]>)]"
     r"|(?P<upper>" + UPPER_LEVEL_PATTERN + r")(?![\w.(/-])"
     r"|(?P<colon>" + LEVEL_PATTERN + r"):(?=\s))")
@@ -81,6 +82,29 @@ def level_from_status(status: int) -> str:
     return "error" if status >= 500 else "warning" if status >= 400 else "info"
 
 
+def message_head(text: str) -> tuple[str | None, int]:
+    """The level a message's own header writes (see the module doc), or ``None``, and where
+    the message starts after that header (``0`` when the level is a field of it: logfmt,
+    JSON).
+
+    >>> message_head("E1002 02:37:18.982345    1128 file.go:190] Error syncing pod")
+    ('error', 43)
+    """
+    head = MESSAGE_HEAD.match(text, 0, MESSAGE_HEAD_CHARS)
+    if head is not None:
+        letter = head.group("letter")
+        level = LETTER_LEVELS[letter] if letter else normalize_level(
+            head.group("bracketed") or head.group("upper") or head.group("colon"))
+        end = head.end()
+        while end < len(text) and text[end] in " \t:-|":
+            end += 1
+        return level, end
+    field = LEVEL_FIELD.search(text, 0, MESSAGE_HEAD_CHARS)
+    if field is not None:
+        return normalize_level(field.group("logfmt") or field.group("json")), 0
+    return None, 0
+
+
 def message_level(text: str) -> str | None:
     """The level a message's own header writes (see the module doc), else ``None``.
 
@@ -89,14 +113,4 @@ def message_level(text: str) -> str | None:
     ...  "error: no such file", "ERROR boom", "job failed: an ERROR occurred")]
     ['error', 'critical', 'warning', 'error', 'error', None]
     """
-    head = MESSAGE_HEAD.match(text, 0, MESSAGE_HEAD_CHARS)
-    if head is not None:
-        letter = head.group("letter")
-        if letter:
-            return LETTER_LEVELS[letter]
-        return normalize_level(head.group("bracketed") or head.group("upper")
-                               or head.group("colon"))
-    field = LEVEL_FIELD.search(text, 0, MESSAGE_HEAD_CHARS)
-    if field is not None:
-        return normalize_level(field.group("logfmt") or field.group("json"))
-    return None
+    return message_head(text)[0]

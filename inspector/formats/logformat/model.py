@@ -54,12 +54,15 @@ class FileClock:
         anchor: when the file was last modified, if known.
         zone: minutes east of UTC of zoneless timestamps, when the file's header says it.
         start_year: the year the file starts in, when its header says it.
+        end: until when the file watched, when its header says it (a journal's ``end at``:
+            a program whose last line is earlier was silent until then).
     """
 
     default_year: int = 1970
     anchor: datetime | None = None
     zone: int | None = None
     start_year: int | None = None
+    end: datetime | None = None
 
     def reader(self, time_format: TimeFormat) -> TimeReader:
         return TimeReader(time_format, self.default_year, self.anchor, self.zone,
@@ -128,6 +131,7 @@ class LogFormat:
         name: ``json``, ``cri``, ``access``, ``w3c`` (IIS), ``syslog``, ``nginx-error``,
             ``apache-error``, ``timestamp-first``, ``python-default`` or ``plain``.
         time_format: the ``TimeFormat`` of its timestamps, when it has them.
+        clock: what the file told about its timestamps (``FileClock``).
         has_time: whether records carry a time.
         time_first: whether a record's line starts with its timestamp (or its header does,
             before the timestamp: a label, a sequence number), which detection trusts more.
@@ -141,10 +145,11 @@ class LogFormat:
                  time_first: bool = True) -> None:
         self.name = name
         self.time_first = time_first
+        self.clock = clock or FileClock()
         self.time_format = time_format
         self.has_time = time_format is not None
         self._regex = re.compile(pattern) if pattern else None
-        self._times = (clock or FileClock()).reader(time_format) if time_format else None
+        self._times = self.clock.reader(time_format) if time_format else None
         self._extract = extract
         # ``extract`` reads digits only in the ``variant`` group (a syslog priority, an HTTP
         # status); its message is the line's end unless ``message_is_suffix`` is false.
@@ -204,8 +209,14 @@ class LogFormat:
         if match is None:
             return None
         groups = match.groupdict()
-        level = self._extract(match)[0] if self._extract is not None else _header_level(groups)
         message_start = match.start("message") if self._message_is_suffix else -1
+        if self._extract is not None:
+            level, _, message = self._extract(match)
+            if self._message_is_suffix:
+                # ``extract`` may cut a wrapped program's header off the message's start.
+                message_start = len(line) - len(message)
+        else:
+            level = _header_level(groups)
         variant_start, variant_end = match.span(self._variant) if self._variant else (-1, -1)
         if self._times is None:
             return Layout(level, message_start, variant_start=variant_start,

@@ -8,9 +8,10 @@ Each reads its time, zone and level the way its source writes them:
   ``short-full``, ``short-unix``, ``short-monotonic``): the level is the message's own
   header when it has one (a klog line, ``level=error``, ``[WARN]``; journald keeps every
   line a program prints), else the priority. A journal's ``-- Logs begin at Fri 2022-02-04
-  09:42:52 UTC, end at ...`` header gives the zone and the year of its lines
-  (``journal_clock``); its ``-- Subject:`` catalog lines and ``-- Reboot --`` markers
-  continue the entry before them.
+  09:42:52 UTC, end at ...`` header gives the zone and the year of its lines, and until
+  when it watched (``journal_clock``); the program's own header is cut off its message (a
+  klog ``E0211 19:12:25.133070 67177 server.go:495]``, a timestamp and level); its ``--
+  Subject:`` catalog lines and ``-- Reboot --`` markers continue the entry before them.
 - klog and glog (Kubernetes, Go and C++ programs): ``E1002 02:37:18.982345    1128
   file.go:190] msg``, the level is the letter, the year is not written (glog 0.7 writes it).
 - dmesg: ``[    5.123456] msg`` (seconds since boot: no wall time), ``dmesg -x``
@@ -32,12 +33,13 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 
 from inspector.formats.logformat.levels import (
     LETTER_LEVELS,
     LEVEL_PATTERN,
     SYSLOG_SEVERITY,
-    message_level,
+    message_head,
     normalize_level,
 )
 from inspector.formats.logformat.model import FileClock, LogFormat
@@ -58,6 +60,10 @@ _SYSLOG_TAIL = (r" (?P<host>\S{1,255}) (?P<app>[^\s:\[]{1,200})(?:\[(?P<pid>[^\]
 _STRICT_TAIL = (r" (?![\[(])(?!" + LEVEL_PATTERN + r"\b)(?P<host>[^\s:]{1,255}) "
                 r"(?P<app>[^\s:\[]{1,200})(?:\[(?P<pid>[^\]\n]{1,20})\])?: (?P<message>.*)")
 _PRI = r"(?:<(?P<pri>\d{1,3})>)?"
+# ``journalctl -o short-monotonic`` shares dmesg's seconds since boot: the program's pid
+# tells it apart.
+_MONOTONIC_TAIL = (r" (?P<host>[^\s:]{1,255}) (?P<app>[^\s:\[]{1,200})\[(?P<pid>\d{1,10})\]: "
+                   r"(?P<message>.*)")
 _SYSLOG_5424 = (r"<(?P<pri>\d{1,3})>1 (?P<_t>" + TIME_FORMAT["iso"].pattern + r") "
                 r"(?P<host>\S{1,255}) (?P<app>\S{1,48}) (?P<procid>\S{1,128}) (?P<msgid>\S{1,32}) "
                 r"(?P<sd>-|(?:\[[^\]\n]{0,2000}\]){1,20}) ?(?P<message>.*)")
@@ -66,7 +72,8 @@ _MONOTONIC = r"\[\s{0,12}\d{1,10}\.\d{1,9}\]"
 
 def _syslog_extract(match: re.Match[str]) -> tuple[str | None, str | None, str]:
     message = match.group("message")
-    level = message_level(message)
+    level, start = message_head(message)
+    message = message[start:]
     if level is None and match.group("pri"):
         level = SYSLOG_SEVERITY[int(match.group("pri")) % 8]
     return level, match.group("app"), message
@@ -74,15 +81,17 @@ def _syslog_extract(match: re.Match[str]) -> tuple[str | None, str | None, str]:
 
 _JOURNAL_HEADER = re.compile(
     r"-- (?:Logs begin at|Journal begins at) (?:\w{3} )?(?P<year>\d{4})-\d{2}-\d{2} "
-    r"\d{2}:\d{2}:\d{2} (?P<zone>[A-Z]{1,5}|[+-]\d{2}:?\d{2})\b")
+    r"\d{2}:\d{2}:\d{2} (?P<zone>[A-Z]{1,5}|[+-]\d{2}:?\d{2})\b"
+    r"(?:, (?:end at|ends at) (?:\w{3} )?(?P<end>\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}))?")
 
 
 def journal_clock(sample: Sequence[str], clock: FileClock) -> FileClock:
-    """``clock`` with the zone and the starting year a journal's header states, if any.
+    """``clock`` with the zone, the starting year and the end a journal's header states.
 
-    >>> journal_clock(["-- Logs begin at Fri 2022-02-04 09:42:52 UTC, end at ... --"],
-    ...               FileClock(2030))
-    FileClock(default_year=2030, anchor=None, zone=0, start_year=2022)
+    >>> clock = journal_clock(["-- Logs begin at Fri 2022-02-04 09:42:52 UTC, end at Thu "
+    ...                        "2022-02-10 09:39:55 UTC. --"], FileClock(2030))
+    >>> clock.zone, clock.start_year, clock.end.isoformat()
+    (0, 2022, '2022-02-10T09:39:55+00:00')
     """
     for line in sample[:5]:
         header = _JOURNAL_HEADER.match(line)
@@ -95,7 +104,11 @@ def journal_clock(sample: Sequence[str], clock: FileClock) -> FileClock:
             offset: int | None = -minutes if zone[0] == "-" else minutes
         else:
             offset = ZONE_NAMES.get(zone)
-        return replace(clock, zone=offset, start_year=int(header.group("year")))
+        end = None
+        if header.group("end") and offset is not None:
+            local = datetime.fromisoformat(header.group("end"))
+            end = (local - timedelta(minutes=offset)).replace(tzinfo=UTC)
+        return replace(clock, zone=offset, start_year=int(header.group("year")), end=end)
     return clock
 
 
@@ -159,7 +172,7 @@ def system_formats(time_format: TimeFormat | None, clock: FileClock) -> list[Log
                   WEEKDAY_ISO, clock, _syslog_extract, variant="pri"),
         LogFormat("syslog", _PRI + r"(?P<_t>" + TIME_FORMAT["epoch"].pattern + r")"
                   + _STRICT_TAIL, TIME_FORMAT["epoch"], clock, _syslog_extract, variant="pri"),
-        LogFormat("syslog", _PRI + _MONOTONIC + _STRICT_TAIL, None, clock, _syslog_extract,
+        LogFormat("syslog", _PRI + _MONOTONIC + _MONOTONIC_TAIL, None, clock, _syslog_extract,
                   variant="pri"),
         LogFormat("klog", _KLOG, KLOG_TIME, clock, _letter_extract),
         LogFormat("dmesg", _DMESG, None, clock, _dmesg_extract, variant="pri"),

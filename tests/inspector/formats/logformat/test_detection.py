@@ -29,7 +29,7 @@ CASES = [
      "File does not exist", "timestamp-first",
      datetime(2000, 10, 11, 14, 32, 52, 123000, UTC), False, "error", "File does not exist"),
     ("2026-11-17T09:14:01.123456789Z stderr F ERROR boom", "cri",
-     datetime(2026, 11, 17, 9, 14, 1, 123456, UTC), True, "error", "ERROR boom"),
+     datetime(2026, 11, 17, 9, 14, 1, 123456, UTC), True, "error", "boom"),
     ('{"@timestamp":"2026-11-17T09:14:01Z","log":{"level":"ERROR"},"message":"x failed"}',
      "json", datetime(2026, 11, 17, 9, 14, 1, tzinfo=UTC), True, "error", "x failed"),
     ('{"time":1794906000123,"level":50,"msg":"pino error"}', "json",
