@@ -85,6 +85,7 @@ class ArtifactKind(enum.StrEnum):
     CONFIG = "config"
     YAML = "yaml"
     JSON = "json"
+    DOCUMENT = "document"
     TEXT = "text"
     BINARY = "binary"
     ARCHIVE = "archive"
@@ -112,6 +113,7 @@ KIND_DESCRIPTIONS = {
     ArtifactKind.CONFIG: "a configuration file",
     ArtifactKind.YAML: "a YAML document",
     ArtifactKind.JSON: "a JSON document",
+    ArtifactKind.DOCUMENT: "a document or script (prose, markup, code)",
     ArtifactKind.TEXT: "text",
     ArtifactKind.BINARY: "binary data",
     ArtifactKind.ARCHIVE: "an archive",

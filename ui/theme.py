@@ -59,6 +59,7 @@ KIND_ICONS = {
     ArtifactKind.GC_LOG: "kind-gc-log", ArtifactKind.THREAD_DUMP: "kind-thread-dump",
     ArtifactKind.KUBERNETES: "kind-kubernetes", ArtifactKind.COMMAND_OUTPUT: "kind-command-output",
     ArtifactKind.CONFIG: "kind-config", ArtifactKind.YAML: "kind-yaml",
+    ArtifactKind.DOCUMENT: "kind-document",
 }
 
 

@@ -1,5 +1,6 @@
 """What a text member is: a log, a journal, a kernel log, a JVM artefact, Kubernetes material,
-command output, a configuration file, a document, or plain text.
+command output, a configuration file, a JSON or YAML document, a document or script (prose,
+markup, code), or plain text.
 
 ``classify_text(head, path)`` decides from the member's first bytes (decoded to UTF-8 by the
 caller) and its place in the bundle. The rule a person would apply, in that order:
@@ -8,7 +9,10 @@ caller) and its place in the bundle. The rule a person would apply, in that orde
    JVM thread dump, a GC log, a journalctl export, a kernel ring buffer, a whole JSON
    document (Kubernetes objects and lists are ``kubernetes``), kubectl's describe and get
    output.
-2. **Place**: a sosreport's ``sos_commands/`` and the ``proc/`` and ``sys/`` snapshots hold
+2. **What it is written in**: prose and markup (Markdown, reStructuredText, HTML) and
+   scripts (a ``#!`` line, a script's suffix) are documents, wherever they are: a README
+   or a collector's script that mentions "out of memory" is not a log that says it.
+   **Place**: a sosreport's ``sos_commands/`` and the ``proc/`` and ``sys/`` snapshots hold
    command output; ``etc/`` holds configuration. Bundles are copies of hosts, so these
    folders mean the same in every collector.
 3. **Shape**: the output of common commands (``df``, ``free``, ``ps``, ``ss``, ``uptime``,
@@ -16,9 +20,10 @@ caller) and its place in the bundle. The rule a person would apply, in that orde
 4. **A log** is text whose lines carry a time the log formats can read
    (``inspector.formats.logformat.detect``), or levels, or a log's name.
 
-Configuration and command output are never read as logs: a ``# disk full`` comment in a
-``storage.conf`` or a module listing is not an error. The bundle reader calls this only for
-text; binary data, captures and archives are decided before, from magic bytes.
+Configuration, command output and documents are never read as logs: a ``# disk full``
+comment in a ``storage.conf``, a module listing or a README is not an error. The bundle
+reader calls this only for text; binary data, captures and archives are decided before,
+from magic bytes.
 
 >>> classify_text(b"[    0.000000] Linux version 5.4.0-99-generic\\n" * 3, "dmesg")
 <ArtifactKind.KERNEL_LOG: 'kernel_log'>
@@ -95,9 +100,9 @@ _SYSLOG_KERNEL = re.compile(rb"^\w{3} [ \d]\d \d\d:\d\d:\d\d \S+ kernel: ")
 _DESCRIBE_FIELDS = re.compile(rb"^(?:Name|Namespace|Labels|Annotations|Status|Containers|"
                               rb"Conditions|Events|Node|Priority|Controlled By|Start Time):"
                               rb"(?:\s|$)", re.MULTILINE)
-_KUBECTL_TABLE = re.compile(rb"^NAME\s+(?:READY\s+STATUS|STATUS\s+ROLES|TYPE\s+CLUSTER-IP|"
-                            rb"DESIRED\s+CURRENT|READY\s+UP-TO-DATE|STATUS\s+VOLUME|"
-                            rb"LAST SEEN|AGE)", re.MULTILINE)
+_KUBECTL_TABLE = re.compile(rb"^(?:NAMESPACE\s+)?NAME\s+(?:READY\s+STATUS|STATUS\s+ROLES|"
+                            rb"TYPE\s+CLUSTER-IP|DESIRED\s+CURRENT|READY\s+UP-TO-DATE|"
+                            rb"STATUS\s+VOLUME|LAST SEEN|AGE|CPU\(cores\))", re.MULTILINE)
 _KUBECTL_EVENTS_TABLE = re.compile(rb"^(?:NAMESPACE\s+)?LAST SEEN\s+TYPE\s+REASON\s+OBJECT",
                                    re.MULTILINE)
 _KUBECTL_VERSION = re.compile(rb"^(?:Client|Server) Version: ", re.MULTILINE)
@@ -130,6 +135,9 @@ _CONFIG_FOLDERS = frozenset({"etc"})
 _CONFIG_SUFFIXES = (".conf", ".cfg", ".cnf", ".ini", ".properties", ".toml", ".env", ".xml",
                     ".service", ".socket", ".timer", ".repo", ".rules", ".plist")
 _YAML_SUFFIXES = (".yaml", ".yml")
+_DOCUMENT_SUFFIXES = (".md", ".markdown", ".rst", ".adoc", ".asciidoc", ".html", ".htm",
+                      ".xhtml", ".tex", ".sh", ".bash", ".zsh", ".ps1", ".psm1", ".bat", ".cmd",
+                      ".py", ".pl", ".rb", ".js", ".ts", ".go", ".java", ".c", ".h", ".cpp")
 _CONFIG_LINE = re.compile(rb"^\s*(?:[#;!].*|\[[^\]\n]{1,80}\]\s*|[\w.\-/@:$]{1,120}\s*[=:]\s*"
                           rb"\S.*|[\w.\-/@]{1,120}\s*[=:]\s*|[\w.\-]{1,60}\s+\S.{0,200}|<.*>)\s*$")
 _ASSIGNMENT = re.compile(rb"^\s*[\w.\-/@:$]{1,120}\s*=")
@@ -199,6 +207,8 @@ def classify_text(head: bytes, path: str = "", *, complete: bool = False) -> Art
     kind = _by_content(head, name, complete)
     if kind is not None:
         return kind
+    if name.endswith(_DOCUMENT_SUFFIXES) or head.startswith(b"#!"):
+        return ArtifactKind.DOCUMENT
     lines = _lines(head)
     if not lines:
         return ArtifactKind.TEXT

@@ -72,6 +72,19 @@ JAVA_TRACE = ("org.apache.kafka.common.errors.TimeoutException: Expiring 1 recor
      "slow.report", Kind.TEXT),
     ("This bundle was collected after the outage.\nThe customer says the error started on "
      "Tuesday.\n", "README", Kind.TEXT),
+    # Prose, markup and scripts are documents, even where they quote what a log says.
+    ("# Troubleshooting\n\nIf the broker logs `ERROR Out of memory`, raise the heap.\n",
+     "docs/README.md", Kind.DOCUMENT),
+    ("#!/bin/sh\n# collect.sh: gather the logs\necho \"ERROR: disk full\" >&2\nexit 1\n",
+     "collect", Kind.DOCUMENT),
+    ("if grep -q 'Out of memory' /var/log/syslog; then\n  echo 'ERROR: OOM seen'\nfi\n",
+     "tools/check-oom.sh", Kind.DOCUMENT),
+    # kubectl top and ``get -A`` tables are Kubernetes material.
+    ("NAMESPACE     NAME                      READY   STATUS    RESTARTS   AGE\n"
+     "kube-system   coredns-64897985d-8x2lp   1/1     Running   0          25m\n",
+     "kubectl_get_pods_-A", Kind.KUBERNETES),
+    ("NAME                       CPU(cores)   MEMORY(bytes)\n"
+     "analytics-exporter-fast    1m           98Mi\n", "kubectl_top_pods.txt", Kind.KUBERNETES),
 ])
 def test_members_are_told_apart_by_content(text, name, kind):
     assert classify_text(text.encode(), name, complete=True) is kind
