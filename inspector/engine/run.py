@@ -130,6 +130,11 @@ class _Run:
 
     def _artifact_jobs(self) -> list[Job]:
         jobs = []
+        for artifact in self.analysis.artifacts:
+            if artifact.kind is ArtifactKind.ARCHIVE and artifact.status is ArtifactStatus.ANALYZED:
+                # A container is opened, not judged: its members are artifacts of their own.
+                artifact.status = ArtifactStatus.NOT_ANALYZED
+                artifact.reason = "opened as an archive: its members are listed on their own"
         readable = [a for a in self.analysis.artifacts
                     if a.kind is not ArtifactKind.ARCHIVE and a.status is ArtifactStatus.ANALYZED]
         for artifact in readable:

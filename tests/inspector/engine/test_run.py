@@ -164,3 +164,15 @@ def test_a_member_no_analyzer_reads_is_not_analyzed_and_says_what_it_was_read_as
     assert analysis.to_json()["artifacts"][1]["status"] == "not analyzed"
     assert not [f for f in analysis.findings if f.evidence
                 and f.evidence[0].artifact != "logs/app.log"]
+
+
+def test_a_nested_archive_is_opened_not_analyzed(tmp_path):
+    inner = make_bundle(tmp_path / "inner.zip", {"app.log": LOG})
+    path = make_bundle(tmp_path / "case.zip", {"node1/logs.zip": inner.read_bytes()})
+    with open_bundle(path) as bundle:
+        analysis = Engine([Good()], FAST).run(bundle)
+    by_path = {a.path: a for a in analysis.artifacts}
+    archive = by_path["node1/logs.zip"]
+    assert archive.status is ArtifactStatus.NOT_ANALYZED and archive.analyzers == []
+    assert archive.reason == "opened as an archive: its members are listed on their own"
+    assert by_path["node1/logs.zip!/app.log"].analyzers == ["good"]
