@@ -26,6 +26,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import UTC, datetime
 
+from analyzers.logs.availability import RULES as AVAILABILITY_RULES
+from analyzers.logs.availability import availability_events, availability_findings
 from analyzers.logs.findings import RULES, findings
 from analyzers.logs.known_issues import KnownIssues
 from analyzers.logs.reader import MAX_LINE, LineReader
@@ -51,10 +53,13 @@ class LogAnalyzer:
 
     name = "logs"
     # Journals and kernel logs are logs with their own conventions; GC logs are read as logs
-    # for their times until a JVM analyzer reads them (issue 16 decides who keeps them).
+    # for their times until a JVM analyzer reads them (issue 16 decides who keeps them). A
+    # PostgreSQL log's errors are the ``sql`` analyzer's (by SQLSTATE): it is read here for
+    # its time, levels and lifecycle only.
     kinds = frozenset({ArtifactKind.LOG, ArtifactKind.TEXT, ArtifactKind.JOURNAL,
-                       ArtifactKind.KERNEL_LOG, ArtifactKind.GC_LOG})
-    rules = RULES
+                       ArtifactKind.KERNEL_LOG, ArtifactKind.GC_LOG,
+                       ArtifactKind.POSTGRES_LOG})
+    rules = RULES + AVAILABILITY_RULES
 
     def __init__(self, knowledge: KnowledgeBase | None = None,
                  default_year: int | None = None) -> None:
@@ -87,7 +92,7 @@ class LogAnalyzer:
                         sampled += len(lines)
                         if sampled < SAMPLE_LINES:
                             continue
-                        analysis = self._start(path, sample, year, anchor)
+                        analysis = self._start(source, sample, year, anchor)
                         sample = []
                     else:
                         analysis.feed(number, lines, shapes)
@@ -100,7 +105,7 @@ class LogAnalyzer:
             context.warn(f"{path}: reading stopped at line {reader.lines}: "
                          f"{type(exc).__name__}: {exc}")
         if analysis is None:
-            analysis = self._start(path, sample, year, anchor)
+            analysis = self._start(source, sample, year, anchor)
         analysis.close()
         problems = reader.problems
         for key, what in (("invalid_utf8_lines", "lines with invalid UTF-8 (replaced)"),
@@ -110,18 +115,21 @@ class LogAnalyzer:
                 context.warn(f"{path}: {problems[key]:,} {what}")
         context.progress(1.0)
         yield from findings(analysis)
+        yield from availability_findings(analysis)
         yield from analysis.inspection.events
+        yield from availability_events(analysis)
         yield Stats(log_stats(analysis, reader.lines, problems,
                               "default-year" if self.default_year else "current-year"))
 
-    def _start(self, path: str, sample: list[tuple[int, list[str], list[str]]],
+    def _start(self, source: ArtifactSource, sample: list[tuple[int, list[str], list[str]]],
                year: int, anchor: datetime | None) -> FileAnalysis:
         """Detect the format from the first ``SAMPLE_LINES`` lines, then read them."""
         first_lines = [line for _, lines, _ in sample for line in lines][:SAMPLE_LINES]
         if self._known_issues is None or self._known_issues.knowledge is not self.knowledge:
             self._known_issues = KnownIssues(self.knowledge)
-        analysis = FileAnalysis(path, self._known_issues,
-                                detect(first_lines, year, anchor=anchor))
+        analysis = FileAnalysis(source.artifact.path, self._known_issues,
+                                detect(first_lines, year, anchor=anchor),
+                                judge_errors=source.artifact.kind != ArtifactKind.POSTGRES_LOG)
         for number, lines, shapes in sample:
             analysis.feed(number, lines, shapes)
         return analysis

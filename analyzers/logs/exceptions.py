@@ -12,6 +12,9 @@ Decisions the next engineer needs:
   its message template (``inspector.formats.templates.mask``).
 - Only the first goroutine of a Go dump is read: it is the one that panicked. Of a Python
   traceback chain, the last traceback is read, and its innermost frames say the most.
+- ``ExceptionInfo.first_line`` says where the exception starts (its type line, the
+  ``Traceback`` line, the ``panic:`` line): the evidence points there when the record's own
+  first line says nothing wrong.
 """
 
 from __future__ import annotations
@@ -55,6 +58,8 @@ class ExceptionInfo:
             JavaScript, the innermost five in call order for Python.
         root_cause: the type of the last ``Caused by:`` (or .NET ``--->``), if any.
         language: ``java``, ``dotnet``, ``javascript``, ``python`` or ``go``.
+        first_line: where the exception starts: ``0`` in the record's first line, ``n`` in
+            the n-th line folded into it.
     """
 
     type: str
@@ -62,6 +67,7 @@ class ExceptionInfo:
     frames: tuple[str, ...]
     root_cause: str | None
     language: str
+    first_line: int = 0
 
     @property
     def signature(self) -> str:
@@ -87,10 +93,19 @@ def parse_exception(message: str, continuation: list[str]) -> ExceptionInfo | No
     """
     if any(line.startswith("Traceback (most recent") for line in continuation) or \
             message.startswith("Traceback (most recent"):
-        return _python_exception(continuation)
+        info = _python_exception(continuation)
+        if info is not None and not message.startswith("Traceback (most recent"):
+            info.first_line = 1 + next(i for i, line in enumerate(continuation)
+                                       if line.startswith("Traceback (most recent"))
+        return info
     if any(line.startswith("goroutine ") for line in continuation) or \
             _GO_PANIC.match(message):
-        return _go_exception(message, continuation)
+        info = _go_exception(message, continuation)
+        if not _GO_PANIC.match(message):
+            info.first_line = 1 + next(
+                (i for i, line in enumerate(continuation) if _GO_PANIC.match(line)),
+                next(i for i, line in enumerate(continuation) if line.startswith("goroutine ")))
+        return info
     found = _EXCEPTION_LINE.match(message) or _EXCEPTION_IN_TEXT.search(message)
     start = 0
     if found is None:
@@ -123,7 +138,7 @@ def parse_exception(message: str, continuation: list[str]) -> ExceptionInfo | No
                 language = "dotnet"
             frames.append(_normalize_frame(frame.group("frame")))
     return ExceptionInfo(found.group("type"), (found.group("message") or "").strip(),
-                         tuple(frames), root_cause, language)
+                         tuple(frames), root_cause, language, start)
 
 
 def _python_exception(lines: list[str]) -> ExceptionInfo | None:

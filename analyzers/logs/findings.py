@@ -1,9 +1,10 @@
-"""The ``logs`` analyzer's rules and the findings of one file, made once it is read.
+"""The ``logs`` analyzer's error and activity rules, and their findings for one file.
 
 ``findings(analysis)`` yields, in this order: ``log.exception`` (one per exception
-signature), ``log.error-burst``, ``log.new-error``, ``log.restart``, ``log.gap`` and
-``log.known-issue``; each rule's findings come from one function below, at most
-``MAX_FINDINGS_PER_RULE`` of them.
+signature), ``log.error-burst``, ``log.new-error``, ``log.errors`` (the most frequent error
+messages the other rules did not say), ``log.gap`` and ``log.known-issue``;
+each rule's findings come from one function below, at most ``MAX_FINDINGS_PER_RULE`` of
+them. Restarts, crashes and stops are ``availability``'s.
 
 Decisions the next engineer needs:
 
@@ -14,10 +15,14 @@ Decisions the next engineer needs:
   errors a minute); a "burst" covering most of the log is its normal state, not a burst.
 - A new error is an error template first seen after the log settled (a tenth of its span,
   at least five minutes), in a log of ten minutes or more.
-- Restarts a few seconds apart ("Starting...", "Started in 5 s") are one start, and a
-  start in the first 20 lines is the process starting, not restarting; three or more are a
-  crash loop.
-- A gap is a silence of five minutes or more where the log was busy before it.
+- ``log.errors`` is severe by volume: ``high`` for critical records, ``medium`` from ten
+  records, ``low`` from two, ``info`` for one. Its evidence is the first record's line.
+- A gap is a silence of five minutes or more where the log was busy before it; a silence
+  that ends where the service starts again is its downtime, said by ``log.restart``.
+- Errors that came only while the service started and stopped once it settled (see
+  ``lifecycle.StartupWindows``) are start-up noise: their findings are ``info`` and say so.
+- A file whose errors another analyzer judges (``FileAnalysis.judge_errors`` off: a
+  PostgreSQL log) gets none of the error findings, only its gaps.
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ from collections.abc import Iterator
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
+from analyzers.logs.lifecycle import START_WINDOW
 from analyzers.logs.records import minute_of, minute_start, short
 from inspector.formats.logformat import ERROR_RANK
 from inspector.knowledge import Signature
@@ -41,23 +47,27 @@ ERROR_BURST = rule("log.error-burst", Severity.HIGH, "errors",
                    "The error rate rose far above the log's baseline for a while")
 NEW_ERROR = rule("log.new-error", Severity.MEDIUM, "errors",
                  "An error message that first appears after the log's start (e.g. a deploy)")
-RESTART = rule("log.restart", Severity.MEDIUM, "availability",
-               "The process or service restarted during the log")
+ERRORS = rule("log.errors", Severity.MEDIUM, "errors",
+              "One of the log's most frequent error messages (by template), with its count "
+              "and first line")
 GAP = rule("log.gap", Severity.LOW, "availability",
            "The log went silent for a while where it was busy")
 KNOWN_ISSUE = rule("log.known-issue", Severity.HIGH, "errors",
                    "A line matches a known-issue signature of the knowledge base")
-RULES = (EXCEPTION, ERROR_BURST, NEW_ERROR, RESTART, GAP, KNOWN_ISSUE)
+RULES = (EXCEPTION, ERROR_BURST, NEW_ERROR, ERRORS, GAP, KNOWN_ISSUE)
 
 MAX_FINDINGS_PER_RULE = 50
+MAX_ERROR_TEMPLATES = 5  # ``log.errors``: the most frequent ones
 
 
 def findings(analysis: FileAnalysis) -> Iterator[Finding]:
     """Every finding of one file, rule by rule (see the module doc)."""
-    yield from exception_findings(analysis)
-    yield from burst_findings(analysis)
-    yield from new_error_findings(analysis)
-    yield from restart_findings(analysis)
+    if analysis.inspection.judge_errors:
+        yield from exception_findings(analysis)
+        yield from burst_findings(analysis)
+        new = list(new_error_findings(analysis))
+        yield from new
+        yield from error_findings(analysis, {f.facts["template_id"] for f in new})
     yield from gap_findings(analysis)
     yield from known_issue_findings(analysis)
 
@@ -70,6 +80,20 @@ def log_time(analysis: FileAnalysis, moment: datetime,
     return f"{moment:{pattern}}{suffix}"
 
 
+_STARTUP_NOTE = (" They came only while the service was starting (within "
+                 f"{START_WINDOW.seconds // 60} minutes of a start) and stopped once it ran: "
+                 "start-up noise (a dependency not up yet), unless the start itself is the "
+                 "problem.")
+
+
+def _startup(analysis: FileAnalysis, first: datetime | None, last: datetime | None
+             ) -> tuple[Severity | None, str, str]:
+    """Severity override, title suffix and detail note for what came only at start-up."""
+    if analysis.startup.settled(first, last):
+        return Severity.INFO, " (during start-up)", _STARTUP_NOTE
+    return None, "", ""
+
+
 def exception_findings(analysis: FileAnalysis) -> Iterator[Finding]:
     """``log.exception``: one per exception signature, the most frequent first."""
     exceptions = analysis.inspection.exceptions
@@ -79,12 +103,14 @@ def exception_findings(analysis: FileAnalysis) -> Iterator[Finding]:
         cause = f", caused by {extra['root_cause']}" if extra["root_cause"] else ""
         severity = Severity.HIGH if group.count >= 10 or group.worst_rank > ERROR_RANK \
             else None
+        startup, suffix, note = _startup(analysis, group.first, group.last)
         frames = extra["frames"]
         yield EXCEPTION.finding(
-            f"{extra['type']} x{group.count}{cause}", analyzer="logs", severity=severity,
+            f"{extra['type']} x{group.count}{cause}{suffix}", analyzer="logs",
+            severity=startup or severity,
             detail=(f"{group.count} occurrence(s) of {extra['type']}"
                     + (f" at {frames[0]}" if frames else "")
-                    + f". Example:\n{extra['example']}"),
+                    + f".{note} Example:\n{extra['example']}"),
             count=group.count, first_seen=group.first, last_seen=group.last,
             evidence=group.evidence,
             facts={"signature": signature, "type": extra["type"],
@@ -121,13 +147,15 @@ def burst_findings(analysis: FileAnalysis) -> Iterator[Finding]:
         count = sum(errors_per_minute[m] for m in window)
         peak = max(errors_per_minute[m] for m in window)
         start, end = minute_start(window[0]), minute_start(window[-1] + 1)
+        startup, suffix, note = _startup(analysis, start, minute_start(window[-1]))
         yield ERROR_BURST.finding(
             f"Error burst: {count} errors in {len(window)} min from "
-            f"{log_time(analysis, start, '%H:%M')} ({peak}/min vs {baseline:.1f}/min baseline)",
-            analyzer="logs",
+            f"{log_time(analysis, start, '%H:%M')} ({peak}/min vs {baseline:.1f}/min baseline)"
+            f"{suffix}",
+            analyzer="logs", severity=startup,
             detail=(f"Between {log_time(analysis, start)} and {log_time(analysis, end)} the "
                     f"log has {count} error records, peaking at {peak} per minute, against an "
-                    f"average of {baseline:.2f} per minute over the whole log."),
+                    f"average of {baseline:.2f} per minute over the whole log.{note}"),
             count=count, first_seen=start, last_seen=end,
             evidence=_evidence_in(analysis, start, end),
             facts={"window_start": format_time(start), "window_end": format_time(end),
@@ -159,60 +187,61 @@ def new_error_findings(analysis: FileAnalysis) -> Iterator[Finding]:
     for first_time, template_id, line in new[:MAX_FINDINGS_PER_RULE]:
         template = analysis.miner.template(template_id)
         count = template_counts[template_id]
+        startup, suffix, note = _startup(
+            analysis, first_time, analysis.inspection.error_last.get(template_id, first_time))
         yield NEW_ERROR.finding(
             f"New error since {log_time(analysis, first_time, '%Y-%m-%d %H:%M')}: "
-            f"{short(template, 120)}",
-            analyzer="logs",
+            f"{short(template, 120)}{suffix}",
+            analyzer="logs", severity=startup,
             detail=(f"This error message never appears in the first "
                     f"{(first_time - analysis.first_time)} of the log, then {count} time(s) "
                     f"from {log_time(analysis, first_time)}: something changed then (a "
-                    f"deploy, a configuration change, a dependency failing)."),
+                    f"deploy, a configuration change, a dependency failing).{note}"),
             count=count, first_seen=first_time,
             evidence=[Evidence(analysis.path, LineLocator(line), short(template))],
             facts={"template_id": template_id, "template": short(template, 500),
                    "first_seen": format_time(first_time)})
 
 
-def restart_findings(analysis: FileAnalysis) -> Iterator[Finding]:
-    """``log.restart``: one finding for every restart of the log, if any."""
-    # "Starting..." and "Started in 5 s" a few seconds apart are one start.
-    restarts: list[tuple[datetime | None, int, str]] = []
-    for time, line, text in analysis.inspection.restarts:
-        previous = restarts[-1][0] if restarts else None
-        if previous is not None and time is not None and \
-                timedelta(0) <= time - previous < timedelta(minutes=2):
-            continue
-        restarts.append((time, line, text))
-    # A start announced at the very beginning is the process starting, not restarting.
-    if restarts and restarts[0][1] <= 20:
-        restarts = restarts[1:]
-    if not restarts:
-        return
-    times = [t for t, _, _ in restarts if t is not None]
-    crash_loop = len(restarts) >= 3
-    severity = Severity.HIGH if crash_loop else None
-    yield RESTART.finding(
-        f"{len(restarts)} restart(s)" + (" (crash loop)" if crash_loop else ""),
-        analyzer="logs", severity=severity,
-        detail=("The log shows the process starting again "
-                + (f"from {log_time(analysis, times[0])} to {log_time(analysis, times[-1])}"
-                   if times else "")
-                + ". Look at what was logged just before each start."),
-        count=len(restarts), first_seen=times[0] if times else None,
-        last_seen=times[-1] if times else None,
-        evidence=[Evidence(analysis.path, LineLocator(line), short(text))
-                  for _, line, text in restarts[:5]],
-        facts={"restarts": len(restarts),
-               "times": [format_time(t) for t in times[:20]],
-               "crash_loop": crash_loop})
+def error_findings(analysis: FileAnalysis, reported: set[int]) -> Iterator[Finding]:
+    """``log.errors``: the most frequent error templates no other finding said (not new,
+    no exception in their records)."""
+    inspection = analysis.inspection
+    said = reported | inspection.exception_templates
+    counts = [(template_id, count) for template_id, count in inspection.error_counts.items()
+              if template_id not in said]
+    counts.sort(key=lambda item: (-item[1], item[0]))
+    for template_id, count in counts[:MAX_ERROR_TEMPLATES]:
+        first_time, line, text, message = inspection.error_first[template_id]
+        last_time = inspection.error_last.get(template_id)
+        template = analysis.miner.template(template_id)
+        severity = Severity.HIGH if analysis.template_rank.get(template_id, 0) > ERROR_RANK \
+            else Severity.MEDIUM if count >= 10 else Severity.LOW if count >= 2 \
+            else Severity.INFO
+        startup, suffix, note = _startup(analysis, first_time, last_time)
+        span = ""
+        if first_time is not None and last_time is not None:
+            span = (f" from {log_time(analysis, first_time)} to "
+                    f"{log_time(analysis, last_time)}")
+        yield ERRORS.finding(
+            f"{count} × {short(message, 120)}{suffix}", analyzer="logs",
+            severity=startup or severity,
+            detail=f"{count} error record(s) with this message (template: "
+                   f"{short(template, 300)}){span}; the first is line {line}.{note}",
+            count=count, first_seen=first_time, last_seen=last_time,
+            evidence=[Evidence(analysis.path, LineLocator(line), text)],
+            facts={"template_id": template_id, "template": short(template, 500),
+                   "count": count})
 
 
 def gap_findings(analysis: FileAnalysis) -> Iterator[Finding]:
     """``log.gap``: silences of five minutes or more where the log was busy."""
     reported = 0
+    # A silence that ends where the service starts again is its downtime (``log.restart``).
+    restart_lines = {r.down_line for r in analysis.inspection.lifecycle.restarts}
     for start, end, line in analysis.gaps:
         silence = (end - start).total_seconds()
-        if silence < 300:
+        if silence < 300 or max(1, line - 1) in restart_lines:
             continue
         start_minute = minute_of(start)
         before = sum(analysis.per_minute.get(m, 0) for m in range(start_minute - 9,
@@ -244,10 +273,11 @@ def known_issue_findings(analysis: FileAnalysis) -> Iterator[Finding]:
     known = analysis.inspection.known
     for _, group in sorted(known.items(), key=lambda item: (-item[1].count, item[0])):
         signature: Signature = group.extra["signature"]
+        startup, suffix, note = _startup(analysis, group.first, group.last)
         yield KNOWN_ISSUE.finding(
-            f"{signature.title} x{group.count}", analyzer="logs",
-            severity=signature.severity,
-            detail=f"{group.count} line(s) match the known issue {signature.id}.",
+            f"{signature.title} x{group.count}{suffix}", analyzer="logs",
+            severity=startup or signature.severity,
+            detail=f"{group.count} line(s) match the known issue {signature.id}.{note}",
             count=group.count, first_seen=group.first, last_seen=group.last,
             evidence=group.evidence, remediation=signature.remediation,
             references=list(signature.references),

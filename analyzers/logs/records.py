@@ -1,30 +1,45 @@
-"""What a record says once all its lines are in: restarts, stack traces, known issues, events.
+"""What a record says once all its lines are in: lifecycle, stack traces, known issues, events.
 
 The per-line loop (``state``) hands over a ``PendingRecord`` for every record that needs
-more than counting; ``RecordInspection.finish`` then parses its stack trace, groups it by
-exception signature, matches the knowledge base and makes the timeline's events.
+more than counting; ``RecordInspection.finish`` then notes its lifecycle marker
+(``lifecycle``), parses its stack trace, groups it by exception signature, matches the
+knowledge base and makes the timeline's events.
 
 Decisions the next engineer needs:
 
-- Restarts and "is this a known issue" are decided once per template, or per record only
-  for records at warning level and above (or without a level). Records below warning level
-  are finished only when their template announces a restart or lines were folded into
-  them. The knowledge base is asked behind an exact pre-check (``KnownIssues``).
-- A record keeps at most ``MAX_EVENT_LINES`` folded lines: enough for its stack trace and
+- Lifecycle markers are found once per line shape, or per record for shapes read one by
+  one; "is this a known issue" is asked only for records at warning level and above (or
+  without a level). Records below warning level are finished only when they carry a
+  lifecycle marker or lines were folded into them. The knowledge base is asked behind an
+  exact pre-check (``KnownIssues``).
+- A record whose message is empty takes its marker from the first lines under it
+  (RabbitMQ writes its start banner there); the marker's line is that line.
+- A record keeps at most ``MAX_EVENT_LINES`` folded lines, blank ones included so that a
+  folded line's number is the record's plus its position: enough for its stack trace and
   its example, bounded for a runaway dump.
-- Events for the timeline: error-level records (one per template per minute), restarts and
-  known issues, at most ``MAX_EVENTS`` per artifact; only records with a time make one.
+- An exception's evidence starts at the line that proves it: the record's first line when
+  the record itself is a warning or worse (the line that logged it), else the exception's
+  own first line (a Go ``panic:`` folded into an unrelated info line).
+- Events for the timeline: error-level records (one per template per minute) and known
+  issues, at most ``MAX_EVENTS`` per artifact; only records with a time make one. The
+  lifecycle's events are made at the end (``availability``).
+- ``judge_errors`` off (a PostgreSQL log, whose errors the ``sql`` analyzer judges by
+  SQLSTATE and the knowledge analyzer matches) leaves exceptions, known issues and error
+  events out; the lifecycle is still followed.
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
 from analyzers.logs.exceptions import parse_exception
 from analyzers.logs.known_issues import KnownIssues
+from analyzers.logs.lifecycle import HOST_PROGRAMS, Lifecycle, Marker, Sighting, lifecycle_marker
 from analyzers.logs.shapes import KNOWN_HINT
 from inspector.formats.logformat import ERROR_RANK, WARNING_RANK
 from inspector.formats.templates import shape
@@ -33,15 +48,12 @@ from inspector.model import Event, EventSource, Evidence, LineLocator, Severity
 
 MAX_EVENT_LINES = 80  # lines of a stack trace kept for parsing and the example
 MAX_EVENTS = 3000
+MAX_PROGRAMS = 100
+_HOST_START = re.compile(r"(?:Started|Starting) \S")
 
-# A message announcing that the process or service (re)started; asked once per template.
-RESTART_MESSAGE = re.compile(
-    r"(?i:\bStarting (?:\S+ ){0,4}(?:v\d|version|using Java|with PID|on port|server|service|"
-    r"application|up)|\bStarted \S+(?: \S+){0,3} in \d|\bServer startup in|\bapplication "
-    r"startup complete|\bBack-off restarting|\bCrashLoopBackOff|\brestarting (?:the )?"
-    r"(?:process|service|container|worker)|\bprocess (?:exited|crashed)|\bMain process exited|"
-    r"\bJVM (?:is )?(?:starting|restart)|\bBooting (?:Spring|worker|server|application))")
 
+def _host_program(program: str) -> bool:
+    return program in HOST_PROGRAMS or program.startswith("systemd")
 
 def minute_of(time: datetime) -> int:
     """The minute since the epoch ``time`` falls in: the unit of the per-minute counters."""
@@ -70,6 +82,7 @@ class PendingRecord:
     first_text: str
     template_id: int
     shape_entry: list[Any] | None  # the entry of the line's shape, if it is in the table
+    marker: Marker | None = None  # its lifecycle marker, if any
     continuation: list[str] = field(default_factory=list)
 
 
@@ -101,45 +114,88 @@ class RecordInspection:
     Attributes:
         path: the artifact's path, for evidence and events.
         knowledge: the known-issue signatures, behind their pre-check.
-        restart_template: template id -> whether its message announces a (re)start; filled
-            by the per-line loop when it mines a template, read here.
+        program_of: the program that wrote a line, for formats that write it (syslog,
+            journals): each program is its own service there; ``None`` elsewhere.
+        judge_errors: whether exceptions, known issues and error events are looked for.
         exceptions: exception signature -> its occurrences (``extra`` holds the parsed
             exception and an example).
         exception_count: records that held an exception.
         known: signature id -> its occurrences (``extra["signature"]``).
-        restarts: ``(time, line, first line's text)`` of each restart record.
+        lifecycle: the lifecycle markers seen, and at the end the story they tell.
+        last_error: ``(time, line, text)`` of the latest error record finished so far.
+        error_first: template id -> ``(time, line, text, message)`` of its first error
+            record (its line, and its message's first line).
+        error_last: template id -> the time of its latest error record.
+        error_counts: template id -> its error records.
+        exception_templates: the templates of records that held an exception.
+        host_starts: when the host (systemd, init) started a unit, in a journal or syslog.
+        programs: the programs (not the host's) that wrote the records finished, up to
+            ``MAX_PROGRAMS``.
         events: the timeline's events, at most ``MAX_EVENTS``.
     """
 
     def __init__(self, path: str, knowledge: KnownIssues,
-                 restart_template: dict[int, bool]) -> None:
+                 program_of: Callable[[str], str | None] | None = None,
+                 judge_errors: bool = True) -> None:
         self.path = path
         self.knowledge = knowledge
-        self.restart_template = restart_template
+        self.program_of = program_of
+        self.judge_errors = judge_errors
         self.exceptions: dict[str, Occurrences] = {}
         self.exception_count = 0
         self.known: dict[str, Occurrences] = {}
-        self.restarts: list[tuple[datetime | None, int, str]] = []
+        self.lifecycle = Lifecycle()
+        self.last_error: tuple[datetime | None, int, str] | None = None
+        self.error_first: dict[int, tuple[datetime | None, int, str, str]] = {}
+        self.error_last: dict[int, datetime] = {}
+        self.error_counts: Counter[int] = Counter()
+        self.exception_templates: set[int] = set()
+        self.host_starts: list[datetime] = []
+        self.programs: set[str] = set()
         self.events: list[Event] = []
         self._event_keys: set[tuple[Any, ...]] = set()
 
     def finish(self, record: PendingRecord) -> None:
-        """The work a record needs once all its lines are in: restarts, stack traces,
-        known issues, events."""
+        """The work a record needs once all its lines are in: its lifecycle marker, stack
+        trace, known issues, events."""
         message = record.message
         newline = message.find("\n")
         first_line = message if newline < 0 else message[:newline]
-        template_id = record.template_id
-        if self.restart_template[template_id]:
-            self.restarts.append((record.time, record.line, first_line))
-            self._event(record.time, record, Severity.MEDIUM, f"restart: {short(first_line, 160)}",
-                        ("restart", record.line))
         continuation = record.continuation
+        marker, marker_line, marker_text = record.marker, record.line, first_line
+        if marker is None and newline < 0 and continuation and not first_line.strip():
+            for offset, text in enumerate(continuation[:3], 1):
+                if text.strip():
+                    marker, marker_line, marker_text = lifecycle_marker(text), \
+                        record.line + offset, text
+                    break
+        program = None
+        if self.program_of is not None:
+            program = self.program_of(record.first_text)
+            if program is not None and _host_program(program):
+                if record.time is not None and _HOST_START.match(first_line):
+                    self.host_starts.append(record.time)
+                marker = None  # the host's (see ``lifecycle``)
+            elif program is not None and len(self.programs) < MAX_PROGRAMS:
+                self.programs.add(program)
+        if marker is not None:
+            self.lifecycle.sightings.append(Sighting(
+                record.time, marker_line, marker, program, short(marker_text.strip(), 300),
+                self.last_error))
         if newline >= 0:
             continuation = message[newline + 1:].split("\n") + continuation
         rank = record.rank
-        if continuation or rank >= WARNING_RANK or rank < 0:
-            self._inspect(record, first_line, continuation, rank, template_id)
+        if self.judge_errors and (continuation or rank >= WARNING_RANK or rank < 0):
+            self._inspect(record, first_line, continuation, rank, record.template_id)
+        if rank >= ERROR_RANK:
+            template_id = record.template_id
+            self.last_error = (record.time, record.line, first_line)
+            self.error_counts[template_id] += 1
+            if template_id not in self.error_first:
+                self.error_first[template_id] = (record.time, record.line,
+                                                 short(record.first_text), short(first_line))
+            if record.time is not None:
+                self.error_last[template_id] = record.time
 
     def _inspect(self, record: PendingRecord, first_line: str, continuation: list[str],
                  rank: int, template_id: int) -> None:
@@ -150,6 +206,7 @@ class RecordInspection:
             info = parse_exception(first_line, continuation)
             if info is not None:
                 self.exception_count += 1
+                self.exception_templates.add(template_id)
                 signature = info.signature
                 group = self.exceptions.get(signature)
                 if group is None:
@@ -160,8 +217,13 @@ class RecordInspection:
                                           "root_cause": info.root_cause,
                                           "language": info.language,
                                           "example": short(example, 4000)})
-                group.add(time, Evidence(self.path, locator, short(record.first_text)),
-                          max(rank, 0))
+                proving, text = locator, record.first_text
+                if info.first_line and rank < WARNING_RANK and \
+                        continuation is record.continuation:
+                    # The record itself says nothing wrong: the exception's own line proves it.
+                    proving = LineLocator(record.line + info.first_line, record.end_line)
+                    text = record.continuation[info.first_line - 1]
+                group.add(time, Evidence(self.path, proving, short(text)), max(rank, 0))
         if rank < 0 or rank >= WARNING_RANK:
             # The first line and the exception lines of a trace (not its frames).
             causes = [line for line in continuation[:MAX_EVENT_LINES]

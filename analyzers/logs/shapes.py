@@ -34,16 +34,17 @@ from inspector.formats.templates import shape, shape_decides_mask
 # LEVEL: the level counter key; RANK: the level's rank (-1 without one); START: the message
 # offset; TEMPLATE: the template id once known for the shape (None: mined per record);
 # FINISH: records of this shape need finishing (``records``: warnings and up, no level,
-# restarts); KEY and KEY_TAIL: slices of the timestamp text without its fraction (None: no
+# lifecycle markers); KEY and KEY_TAIL: slices of the timestamp text without its fraction (None: no
 # time); FRACTION: the slice of the fraction's first six digits (the per-line loop reads
 # them); COUNT: records counted through the entry; SHARED: kept in the shape table
 # (its template id may be cached); MAYBE_CONTINUATION: a plain-text line that looks like a
 # frame; MESSAGE, TIME and ZONE: the parsed message and time of a one-off entry (slow path);
 # VARIANT: the slice of the digits the level depends on (syslog priority, HTTP status), and
 # VARIANTS: the entry of each text found there, which is the one that counts;
-# KNOWN_HINT: ``KnownIssues.shape_has_required`` of the shape's message, once asked.
+# KNOWN_HINT: ``KnownIssues.shape_has_required`` of the shape's message, once asked;
+# MARKER: the shape's lifecycle marker (``lifecycle``), set with TEMPLATE.
 (LEVEL, RANK, START, TEMPLATE, FINISH, KEY, KEY_TAIL, FRACTION, COUNT, SHARED,
- MAYBE_CONTINUATION, MESSAGE, TIME, ZONE, VARIANT, VARIANTS, KNOWN_HINT) = range(17)
+ MAYBE_CONTINUATION, MESSAGE, TIME, ZONE, VARIANT, VARIANTS, KNOWN_HINT, MARKER) = range(18)
 CONTINUATION_LINE: list[Any] = []  # the entry of lines that continue a record
 
 MAX_SHAPES = 200_000
@@ -57,7 +58,7 @@ def new_entry(level: str | None, message_start: int = 0, *, message: str | None 
     rank = LEVEL_RANK[level] if level else -1
     finish = rank >= WARNING_RANK or rank < 0 or (message is not None and "\n" in message)
     return [level or "none", rank, message_start, None, finish, None, None, None, 0, False,
-            maybe_continuation, message, time, zone_known, None, None, None]
+            maybe_continuation, message, time, zone_known, None, None, None, None]
 
 
 class ShapeTable:

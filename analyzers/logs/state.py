@@ -24,13 +24,15 @@ Decisions the next engineer needs:
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
 from analyzers.logs.known_issues import KnownIssues
+from analyzers.logs.lifecycle import READY, STARTING, Marker, StartupWindows, lifecycle_marker
 from analyzers.logs.records import (
     MAX_EVENT_LINES,
-    RESTART_MESSAGE,
     PendingRecord,
     RecordInspection,
     minute_of,
@@ -40,6 +42,7 @@ from analyzers.logs.shapes import (
     COUNT,
     FINISH,
     LEVEL,
+    MARKER,
     MAYBE_CONTINUATION,
     RANK,
     SHARED,
@@ -50,6 +53,7 @@ from analyzers.logs.shapes import (
 )
 from inspector.formats.logformat import ERROR_RANK, LogFormat, from_micros, to_micros
 from inspector.formats.templates import TemplateMiner, mask
+from inspector.model import Severity
 
 # Below 2**32 seconds since the epoch, ``micros // 60_000_000`` is exactly ``minute_of`` (a
 # float timestamp still resolves microseconds there); beyond, and before 1970, ask it.
@@ -70,19 +74,21 @@ class FileAnalysis:
         format: the file's detected ``LogFormat``.
         shape_table: the entries of its line shapes.
         miner: its message templates.
-        inspection: what finished records said (exceptions, known issues, restarts, events).
+        inspection: what finished records said (exceptions, known issues, lifecycle, events).
         records: records counted.
         levels: level name (``"none"`` without one) -> records.
         template_counts, template_rank, template_first: per template id, its records, its
             highest level rank, and the time and line of its first record.
-        restart_template: template id -> whether it announces a (re)start.
+        first_record: the time and line of the first record.
         per_minute, errors_per_minute: records, and error records, per ``minute_of``.
         first_time, last_time: the earliest and the latest time (set by ``close``).
         timed, zone_known: records with a time, and those of them whose zone was written.
         gaps: ``(start, end, line)`` of every silence of a minute or more (set by ``close``).
+        startup: when the services started, to tell start-up noise (set by ``close``).
     """
 
-    def __init__(self, path: str, knowledge: KnownIssues, log_format: LogFormat) -> None:
+    def __init__(self, path: str, knowledge: KnownIssues, log_format: LogFormat,
+                 judge_errors: bool = True) -> None:
         self.path = path
         self.format = log_format
         self.shape_table = ShapeTable(log_format)
@@ -92,8 +98,9 @@ class FileAnalysis:
         self.template_counts: Counter[int] = Counter()
         self.template_rank: dict[int, int] = {}
         self.template_first: dict[int, tuple[datetime | None, int]] = {}
-        self.restart_template: dict[int, bool] = {}
-        self.inspection = RecordInspection(path, knowledge, self.restart_template)
+        self.inspection = RecordInspection(path, knowledge, _program_reader(log_format),
+                                           judge_errors)
+        self.first_record: tuple[datetime | None, int] | None = None
         self.per_minute: Counter[int] = Counter()
         self.errors_per_minute: Counter[int] = Counter()
         self.first_micros: int | None = None
@@ -104,12 +111,13 @@ class FileAnalysis:
         self.timed = 0
         self.gap_micros: list[tuple[int, int, int]] = []
         self.gaps: list[tuple[datetime, datetime, int]] = []
+        self.startup = StartupWindows([], None)
         self._fractions: dict[str, int] = {}  # fraction digits -> microseconds
-        # The record being read: its line number, text, time, shape entry and template id
-        # (the entry is None before the first record), and its ``PendingRecord`` once it
-        # needs finishing (``RecordInspection.finish``).
-        self._current: tuple[int, str, int | None, list[Any] | None, int] = (
-            0, "", None, None, 0)
+        # The record being read: its line number, text, time, shape entry, template id and
+        # lifecycle marker (the entry is None before the first record), and its
+        # ``PendingRecord`` once it needs finishing (``RecordInspection.finish``).
+        self._current: tuple[int, str, int | None, list[Any] | None, int, Marker | None] = (
+            0, "", None, None, 0, None)
         self._pending: PendingRecord | None = None
 
     def feed(self, number: int, lines: list[str], shapes: list[str]) -> int:
@@ -130,8 +138,8 @@ class FileAnalysis:
         second_text, second, second_known, second_minute = None, None, False, None
         run_minute, run_count = None, 0
         # The record being read, kept in locals for speed: see ``self._current``.
-        current_line, current_text, current_micros, current_entry, current_template = \
-            self._current
+        current_line, current_text, current_micros, current_entry, current_template, \
+            current_marker = self._current
         pending = self._pending
         for line, line_shape in zip(lines, shapes, strict=True):
             number += 1
@@ -147,18 +155,19 @@ class FileAnalysis:
                         current_entry = CONTINUATION_LINE
                         continue
                     pending = self._pending_record(current_line, current_text, current_micros,
-                                                   current_entry, current_template)
+                                                   current_entry, current_template,
+                                                   current_marker)
                 pending.end_line = number
-                if len(pending.continuation) < MAX_EVENT_LINES and line:
+                if len(pending.continuation) < MAX_EVENT_LINES:
                     pending.continuation.append(line[:2000])
                 continue
             (_, rank, _, template_id, finish, key, tail, fraction, _, _, _, _, one_off_time,
-             one_off_zone, variant, _, _) = entry
+             one_off_zone, variant, _, _, marker) = entry
             if variant is not None:
                 entry = entry[VARIANTS].get(line[variant]) or \
                     self.shape_table.variant(entry, line)
                 (_, rank, _, template_id, finish, key, tail, fraction, _, _, _, _, _, _, _,
-                 _, _) = entry
+                 _, _, marker) = entry
             micros = None
             if key is not None:
                 text = line[key] if tail is None else line[key] + line[tail]
@@ -207,18 +216,18 @@ class FileAnalysis:
                 finish_record(pending)
                 pending = None
             if template_id is None:
-                template_id = self._count(entry, line, micros, number)
-                finish = finish or self.restart_template[template_id]
+                template_id, marker = self._count(entry, line, micros, number)
+                finish = finish or marker is not None
             else:
                 entry[COUNT] += 1
-            current_line, current_text, current_micros, current_entry, current_template = \
-                number, line, micros, entry, template_id
+            current_line, current_text, current_micros, current_entry, current_template, \
+                current_marker = number, line, micros, entry, template_id, marker
             if finish:
-                pending = self._pending_record(number, line, micros, entry, template_id)
+                pending = self._pending_record(number, line, micros, entry, template_id, marker)
         if run_count:
             per_minute[run_minute] += run_count
         self._current = (current_line, current_text, current_micros, current_entry,
-                         current_template)
+                         current_template, current_marker)
         self._pending = pending
         self.first_micros, self.last_micros = first, last
         self.timed += timed
@@ -232,8 +241,10 @@ class FileAnalysis:
         micros = self._fractions[digits] = int(digits) * 10 ** (6 - len(digits))
         return micros
 
-    def _count(self, entry: list[Any], line: str, micros: int | None, number: int) -> int:
-        """Count one record whose template the entry does not know yet; returns its id."""
+    def _count(self, entry: list[Any], line: str, micros: int | None,
+               number: int) -> tuple[int, Marker | None]:
+        """Count one record whose template the entry does not know yet; returns its id and
+        its lifecycle marker."""
         self.records += 1
         self.levels[entry[LEVEL]] += 1
         message = self.shape_table.message(entry, line)
@@ -242,31 +253,35 @@ class FileAnalysis:
         masked = mask(first_line)
         template_id = self.miner.add(masked, masked=True)
         self.template_counts[template_id] += 1
+        time = None if micros is None else from_micros(micros)
         if template_id not in self.template_first:
-            self.template_first[template_id] = (
-                None if micros is None else from_micros(micros), number)
-            self.restart_template[template_id] = bool(RESTART_MESSAGE.search(first_line, 0, 300))
+            self.template_first[template_id] = (time, number)
+        if self.first_record is None:
+            self.first_record = (time, number)
         rank = entry[RANK]
         if rank > self.template_rank.get(template_id, -2):
             self.template_rank[template_id] = rank
+        marker = lifecycle_marker(first_line) if first_line else None
         if entry[SHARED] and self.miner.lookup(masked) == template_id:
-            # Every later line of this shape has this template: count them on the entry.
+            # Every later line of this shape has this template and this marker (the marker
+            # patterns treat all digits alike): count them on the entry.
             entry[TEMPLATE] = template_id
-            entry[FINISH] = entry[FINISH] or self.restart_template[template_id]
-        return template_id
+            entry[MARKER] = marker
+            entry[FINISH] = entry[FINISH] or marker is not None
+        return template_id, marker
 
     def _pending_record(self, number: int, line: str, micros: int | None, entry: list[Any],
-                        template_id: int) -> PendingRecord:
+                        template_id: int, marker: Marker | None) -> PendingRecord:
         message = self.shape_table.message(entry, line)
         time = None if micros is None else from_micros(micros)
         return PendingRecord(number, number, time, entry[RANK], message, line[:2000],
-                             template_id, entry if entry[SHARED] else None)
+                             template_id, entry if entry[SHARED] else None, marker)
 
     def _headless(self, number: int, line: str) -> PendingRecord:
         """A first line that continues nothing: a record without a header, level or time."""
         entry = new_entry(None, message=line)
-        return PendingRecord(number, number, None, -1, line, line,
-                             self._count(entry, line, None, number), None)
+        template_id, marker = self._count(entry, line, None, number)
+        return PendingRecord(number, number, None, -1, line, line, template_id, None, marker)
 
     def close(self) -> None:
         """End of the file: finish the last record and fold the shape counters in."""
@@ -287,7 +302,36 @@ class FileAnalysis:
             self.last_time = from_micros(self.last_micros)
         self.gaps = [(from_micros(start), from_micros(end), line)
                      for start, end, line in self.gap_micros]
+        inspection = self.inspection
+        inspection.lifecycle.close({None: self.first_record or (None, 1)}, self.gaps)
+        starts = [s.time for s in inspection.lifecycle.sightings
+                  if s.time is not None and s.marker.phase in (STARTING, READY)]
+        if len(inspection.programs) == 1:
+            # A journal of one program: systemd starting a unit starts that program.
+            starts += inspection.host_starts
+        end = self.last_time
+        if end is not None and self.format.clock.end is not None:
+            end = max(end, self.format.clock.end)
+        self.startup = StartupWindows(starts, end)
+        events = inspection.events
+        for index, event in enumerate(events):
+            # An error while the service started, which it then ran past, is start-up noise.
+            if event.severity >= Severity.MEDIUM and self.startup.settled(event.time, event.time):
+                events[index] = replace(event, severity=Severity.LOW)
 
     def zone_written(self) -> bool:
         """Whether most timed records carry their zone (``stats["time_zone"]``)."""
         return bool(self.timed) and self.zone_known * 2 >= self.timed
+
+
+def _program_reader(log_format: LogFormat) -> Callable[[str], str | None] | None:
+    """What reads the program that wrote a line, for formats that write one (syslog and
+    journals): each program is its own service there."""
+    if log_format.name != "syslog":
+        return None
+
+    def program_of(line: str) -> str | None:
+        record = log_format.parse(line)
+        return record.logger if record is not None else None
+
+    return program_of

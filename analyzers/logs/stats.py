@@ -11,9 +11,9 @@ Decisions the next engineer needs:
 - ``time_zone`` is ``"explicit"`` when most timed records write their zone, ``"unknown"``
   when they do not (times are then kept as UTC and the timeline infers the offset), and
   ``"none"`` when no record has a time.
-- ``year_from`` says what placed timestamps without a year (``"file-modified"``,
-  ``"default-year"``, ``"current-year"``), and is there only for a file that had such
-  timestamps.
+- ``year_from`` says what placed timestamps without a year (``"file-header"``: a journal's
+  ``-- Logs begin at`` line, ``"file-modified"``, ``"default-year"``, ``"current-year"``),
+  and is there only for a file that had such timestamps.
 """
 
 from __future__ import annotations
@@ -51,8 +51,8 @@ def log_stats(analysis: FileAnalysis, lines: int, problems: dict[str, int],
         "format": log_format.name,
         "timestamp_format": log_format.time_format.name if log_format.time_format
         else None,
-        **({"year_from": "file-modified" if year_source == "anchor" else default_year_from}
-           if year_source else {}),
+        **({"year_from": {"anchor": "file-modified", "header": "file-header"}.get(
+            year_source, default_year_from)} if year_source else {}),
         "time_range": [format_time(analysis.first_time), format_time(analysis.last_time)]
         if analysis.first_time else None,
         "time_zone": zone,
@@ -60,7 +60,7 @@ def log_stats(analysis: FileAnalysis, lines: int, problems: dict[str, int],
         "templates": len(analysis.miner),
         "exceptions": inspection.exception_count,
         "exception_signatures": len(inspection.exceptions),
-        "restarts": len(inspection.restarts),
+        "restarts": len(inspection.lifecycle.restarts),
         "known_issues": {k: g.count for k, g in sorted(inspection.known.items())},
         "top_templates": top,
         **problems,

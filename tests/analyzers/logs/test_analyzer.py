@@ -57,17 +57,17 @@ COLLECTED = datetime(2026, 1, 2, 6, 25, 3, tzinfo=UTC)  # logrotate's run on 2 J
 
 
 def december_syslog() -> bytes:
-    """Three days of a web server's syslog up to New Year's Eve, with nginx crashing."""
+    """Three days of a web server's syslog up to New Year's Eve, with nginx's workers
+    crashing (nginx logs its errors to syslog, with its own header)."""
     rng = random.Random(7)
     lines = []
     moment = datetime(2025, 12, 29, 0, 2, 11, tzinfo=UTC)
     while moment < datetime(2025, 12, 31, 23, 50, tzinfo=UTC):
         stamp = f"{moment:%b} {moment.day:2d} {moment:%H:%M:%S}"
         if moment.minute < 10 and moment.hour % 6 == 0:
-            lines.append(f"{stamp} web-01 systemd[1]: nginx.service: Main process exited, "
-                         f"code=dumped, status=11/SEGV")
-            lines.append(f"{stamp} web-01 systemd[1]: nginx.service: Failed with result "
-                         f"'core-dump'.")
+            lines.append(f"{stamp} web-01 nginx[2231]: {moment:%Y/%m/%d %H:%M:%S} [alert] "
+                         f"2231#2231: worker process {rng.randint(2240, 2299)} exited on "
+                         f"signal 11 (core dumped)")
         else:
             lines.append(f"{stamp} web-01 CRON[{rng.randint(20000, 29999)}]: (root) CMD "
                          f"(command -v debian-sa1 > /dev/null && debian-sa1 1 1)")

@@ -36,20 +36,6 @@ def test_gap_where_the_log_was_busy():
     assert len(gaps) == 1 and gaps[0].facts["silence_seconds"] >= 20 * 60
 
 
-def test_restarts():
-    def extra(minute, moment):
-        if minute in (10, 20, 40):
-            return [f"{stamp(moment)} INFO [main] c.a.App - Starting App v1.2 using Java 17 "
-                    f"with PID {100 + minute}",
-                    f"{stamp(moment)} INFO [main] c.a.App - Started App in 4.2 seconds"]
-        return []
-    text = b"2026-11-17 07:59:59,000 INFO [main] c.a.App - Starting App v1.2 using Java 17\n"
-    run = analyze(text + app_log(extra=extra))
-    restarts = run.by_rule("log.restart")
-    assert len(restarts) == 1 and restarts[0].count == 3
-    assert restarts[0].facts["crash_loop"] is True
-
-
 @pytest.mark.parametrize("module", [pool_exhaustion, oom_crash_loop])
 def test_sample_scenarios_fire_their_answer_key(module):
     scenario = module.SCENARIO

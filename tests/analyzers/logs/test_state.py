@@ -50,6 +50,27 @@ def test_go_panic_folds_into_the_record_before_it():
     assert run.by_rule("log.exception")[0].facts["language"] == "go"
 
 
+@pytest.mark.parametrize(("text", "line", "excerpt"), [
+    # A Go panic folded into klog's "Logging flags" info line proves itself at ``panic:``.
+    ("I0211 19:12:25.133070   67177 flags.go:59] Logging flags: --v=2\n"
+     "panic: assignment to entry in nil map\n\ngoroutine 1 [running]:\n"
+     "main.run(0x1)\n\t/app/main.go:12 +0x1d\n"
+     "I0211 19:12:26.000001   67177 flags.go:59] serving\n", 2, "panic: assignment"),
+    # A Python traceback under an info line: its ``Traceback`` line.
+    ("2026-11-17 08:00:01,000 INFO worker started\n"
+     "Traceback (most recent call last):\n  File \"/app/w.py\", line 3, in main\n"
+     "    run()\nKeyError: 'tenant'\n2026-11-17 08:00:02,000 INFO worker started\n", 2,
+     "Traceback"),
+    # An exception logged by an ERROR line: that line, which says what failed.
+    (JAVA.format(t=stamp(START), n=5, line=42) + f"\n{stamp(START)} INFO [main] c.a.Api - ok\n",
+     1, "ERROR [exec-1]"),
+])
+def test_an_exceptions_evidence_is_the_line_that_proves_it(text, line, excerpt):
+    (finding,) = analyze(text.encode()).by_rule("log.exception")
+    assert finding.evidence[0].locator.line == line
+    assert excerpt in finding.evidence[0].excerpt
+
+
 # --- the fast path gives exactly what the slow path gives -----------------------------------
 
 _LINE_KINDS = st.sampled_from(["info", "info", "info", "warn", "error", "trace", "python",
