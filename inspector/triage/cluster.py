@@ -71,7 +71,7 @@ class DaskCluster:
             refs = list(refs)
             futures = client.map(task, refs, pure=False)
             by_key = {future.key: ref for future, ref in zip(futures, refs, strict=True)}
-            for future in as_completed(futures):
+            for future in as_completed(futures, loop=client.loop):
                 ref = by_key[future.key]
                 try:
                     outcome = future.result()
