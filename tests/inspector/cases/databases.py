@@ -48,7 +48,7 @@ def database_url(request: pytest.FixtureRequest, tmp_path) -> Iterator[str]:
     try:
         with admin.connect() as connection:
             connection.execute(text(f'CREATE DATABASE "{name}"'))
-    except Exception as exc:  # noqa: BLE001 - any failure to reach the server
+    except Exception as exc:
         admin.dispose()
         if os.environ.get(REQUIRE_VARIABLE) == "1":
             pytest.fail(f"the PostgreSQL server at {server} cannot be used: {exc}")

@@ -1,6 +1,6 @@
 from inspector.cases.fingerprints import (
-    fingerprint,
     finding_fingerprint,
+    fingerprint,
     identity_facts,
     normalise_text,
 )

@@ -26,7 +26,7 @@ def test_a_bundle_gets_its_own_case_and_keeps_it(store):
 
 def test_a_named_case_collects_bundles(store):
     store.record(recording_of(analysis("a.zip", "a", EXPIRED), Redactor()), "SR-1042")
-    store.record(recording_of(analysis("b.zip", "b", REFUSED + [FAVICON]), Redactor()),
+    store.record(recording_of(analysis("b.zip", "b", [*REFUSED, FAVICON]), Redactor()),
                  "SR-1042")
     [summary] = store.cases()
     assert (summary.id, summary.bundles) == ("SR-1042", 2)
