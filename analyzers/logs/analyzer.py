@@ -50,7 +50,10 @@ class LogAnalyzer:
     """
 
     name = "logs"
-    kinds = frozenset({ArtifactKind.LOG, ArtifactKind.TEXT})
+    # Journals and kernel logs are logs with their own conventions; GC logs are read as logs
+    # for their times until a JVM analyzer reads them (issue 16 decides who keeps them).
+    kinds = frozenset({ArtifactKind.LOG, ArtifactKind.TEXT, ArtifactKind.JOURNAL,
+                       ArtifactKind.KERNEL_LOG, ArtifactKind.GC_LOG})
     rules = RULES
 
     def __init__(self, knowledge: KnowledgeBase | None = None,

@@ -276,9 +276,8 @@ class Scanner:
                                                 f"after the first bytes: {error}")
         archive = archive_type(head, lambda: inner_head)
         if archive is None:
-            name = artifact.path.rsplit("/", 1)[-1]
-            if codec:
-                name = name.rsplit(".", 1)[0]
+            # The whole path: where a member sits (sos_commands/, etc/) says what it is.
+            name = artifact.path.rsplit(".", 1)[0] if codec else artifact.path
             artifact.kind = sniff(inner_head, name)
             if artifact.kind not in (ArtifactKind.PCAP, ArtifactKind.PCAPNG,
                                      ArtifactKind.BINARY):

@@ -137,6 +137,12 @@ class _Run:
                 if artifact.kind in analyzer.kinds:
                     jobs.append(Job(len(jobs), index, analyzer.name, artifact))
                     artifact.analyzers.append(analyzer.name)
+            if not artifact.analyzers:
+                # Said, never left as "analyzed" by nobody: a config file or a command's
+                # output that no analyzer judges is listed with what it was read as.
+                artifact.status = ArtifactStatus.NOT_ANALYZED
+                artifact.reason = (f"read as {artifact.kind.description}; no analyzer in "
+                                   "this run reads that")
         return jobs
 
     def _bundle_jobs(self, first_id: int) -> list[Job]:
