@@ -48,8 +48,10 @@ def test_a_missing_bundle_fails_alone(cluster, tmp_path):
 
 
 def test_daemonic_workers_are_refused_before_anything_runs(tmp_path):
-    with LocalCluster(n_workers=1, threads_per_worker=1, processes=True, host="127.0.0.1",
-                      dashboard_address=":0") as daemonic:
+    # Dask's default, said explicitly: the module's cluster fixture turns it off meanwhile.
+    with dask.config.set({"distributed.worker.daemon": True}), \
+            LocalCluster(n_workers=1, threads_per_worker=1, processes=True, host="127.0.0.1",
+                         dashboard_address=":0") as daemonic:
         runs = DaskCluster(daemonic.scheduler_address).run(
             [BundleRef(str(tmp_path / "a.zip"))], functools.partial(analyse, analyze=analyze))
         with pytest.raises(TriageError, match="DASK_DISTRIBUTED__WORKER__DAEMON"):
