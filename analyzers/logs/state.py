@@ -49,7 +49,7 @@ from analyzers.logs.shapes import (
     new_entry,
 )
 from inspector.formats.logformat import ERROR_RANK, LogFormat, from_micros, to_micros
-from inspector.formats.templates import TemplateMiner, mask
+from inspector.formats.templates import MessageHeader, TemplateMiner
 
 # Below 2**32 seconds since the epoch, ``micros // 60_000_000`` is exactly ``minute_of`` (a
 # float timestamp still resolves microseconds there); beyond, and before 1970, ask it.
@@ -82,11 +82,12 @@ class FileAnalysis:
         gaps: ``(start, end, line)`` of every silence of a minute or more (set by ``close``).
     """
 
-    def __init__(self, path: str, knowledge: KnownIssues, log_format: LogFormat) -> None:
+    def __init__(self, path: str, knowledge: KnownIssues, log_format: LogFormat,
+                 header: MessageHeader | None = None) -> None:
         self.path = path
         self.format = log_format
         self.shape_table = ShapeTable(log_format)
-        self.miner = TemplateMiner()
+        self.miner = TemplateMiner(header=header)
         self.records = 0
         self.levels: Counter[str] = Counter()
         self.template_counts: Counter[int] = Counter()
@@ -239,7 +240,7 @@ class FileAnalysis:
         message = self.shape_table.message(entry, line)
         newline = message.find("\n")
         first_line = message if newline < 0 else message[:newline]
-        masked = mask(first_line)
+        masked = self.miner.key(first_line)
         template_id = self.miner.add(masked, masked=True)
         self.template_counts[template_id] += 1
         if template_id not in self.template_first:
@@ -282,12 +283,35 @@ class FileAnalysis:
             self.template_counts[template_id] += count
             if rank > self.template_rank.get(template_id, -2):
                 self.template_rank[template_id] = rank
+        self._merge_templates()
         if self.first_micros is not None and self.last_micros is not None:
             self.first_time = from_micros(self.first_micros)
             self.last_time = from_micros(self.last_micros)
         self.gaps = [(from_micros(start), from_micros(end), line)
                      for start, end, line in self.gap_micros]
 
+    def _merge_templates(self) -> None:
+        """Fold the templates the miner merges at the end of the file (one word that is a
+        variable, ``TemplateMiner.merge_variables``) into the ones they joined."""
+        for old, new in self.miner.merge_variables(self.template_counts).items():
+            self.template_counts[new] += self.template_counts.pop(old, 0)
+            if old in self.template_rank:
+                rank = self.template_rank.pop(old)
+                self.template_rank[new] = max(rank, self.template_rank.get(new, -2))
+            first, first_new = self.template_first.pop(old, None), self.template_first.get(new)
+            if first is not None and (first_new is None or _earlier(first, first_new)):
+                self.template_first[new] = first
+            restarts = self.restart_template.pop(old, False)
+            self.restart_template[new] = self.restart_template.get(new, False) or restarts
+
     def zone_written(self) -> bool:
         """Whether most timed records carry their zone (``stats["time_zone"]``)."""
         return bool(self.timed) and self.zone_known * 2 >= self.timed
+
+
+def _earlier(first: tuple[datetime | None, int], other: tuple[datetime | None, int]) -> bool:
+    """Whether a template's first record ``(time, line)`` comes before another's: by time
+    when both have one, else by line."""
+    if first[0] is not None and other[0] is not None:
+        return first[0] < other[0]
+    return first[1] < other[1]
