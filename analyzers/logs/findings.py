@@ -36,17 +36,20 @@ if TYPE_CHECKING:
     from analyzers.logs.state import FileAnalysis
 
 EXCEPTION = rule("log.exception", Severity.MEDIUM, "errors",
-                 "An exception (one stack-trace signature) logged, with its count and example")
+                 "An exception (one stack-trace signature) logged, with its count and example",
+                 same_cause=("signature",))
 ERROR_BURST = rule("log.error-burst", Severity.HIGH, "errors",
                    "The error rate rose far above the log's baseline for a while")
 NEW_ERROR = rule("log.new-error", Severity.MEDIUM, "errors",
-                 "An error message that first appears after the log's start (e.g. a deploy)")
+                 "An error message that first appears after the log's start (e.g. a deploy)",
+                 same_cause=("template",))
 RESTART = rule("log.restart", Severity.MEDIUM, "availability",
                "The process or service restarted during the log")
 GAP = rule("log.gap", Severity.LOW, "availability",
            "The log went silent for a while where it was busy")
 KNOWN_ISSUE = rule("log.known-issue", Severity.HIGH, "errors",
-                   "A line matches a known-issue signature of the knowledge base")
+                   "A line matches a known-issue signature of the knowledge base",
+                   same_cause=("signature",))
 RULES = (EXCEPTION, ERROR_BURST, NEW_ERROR, RESTART, GAP, KNOWN_ISSUE)
 
 MAX_FINDINGS_PER_RULE = 50
