@@ -283,35 +283,12 @@ class FileAnalysis:
             self.template_counts[template_id] += count
             if rank > self.template_rank.get(template_id, -2):
                 self.template_rank[template_id] = rank
-        self._merge_templates()
         if self.first_micros is not None and self.last_micros is not None:
             self.first_time = from_micros(self.first_micros)
             self.last_time = from_micros(self.last_micros)
         self.gaps = [(from_micros(start), from_micros(end), line)
                      for start, end, line in self.gap_micros]
 
-    def _merge_templates(self) -> None:
-        """Fold the templates the miner merges at the end of the file (one word that is a
-        variable, ``TemplateMiner.merge_variables``) into the ones they joined."""
-        for old, new in self.miner.merge_variables(self.template_counts).items():
-            self.template_counts[new] += self.template_counts.pop(old, 0)
-            if old in self.template_rank:
-                rank = self.template_rank.pop(old)
-                self.template_rank[new] = max(rank, self.template_rank.get(new, -2))
-            first, first_new = self.template_first.pop(old, None), self.template_first.get(new)
-            if first is not None and (first_new is None or _earlier(first, first_new)):
-                self.template_first[new] = first
-            restarts = self.restart_template.pop(old, False)
-            self.restart_template[new] = self.restart_template.get(new, False) or restarts
-
     def zone_written(self) -> bool:
         """Whether most timed records carry their zone (``stats["time_zone"]``)."""
         return bool(self.timed) and self.zone_known * 2 >= self.timed
-
-
-def _earlier(first: tuple[datetime | None, int], other: tuple[datetime | None, int]) -> bool:
-    """Whether a template's first record ``(time, line)`` comes before another's: by time
-    when both have one, else by line."""
-    if first[0] is not None and other[0] is not None:
-        return first[0] < other[0]
-    return first[1] < other[1]

@@ -14,6 +14,12 @@ template comes from three steps, one module each:
 ``quality`` measures it against ground truth (Loghub's grouping accuracy), leaving one
 system out at a time (``bench/bench_templates.py`` prints it, a test holds it).
 
+Why not ``drain3`` (MIT, on PyPI)? It is Drain too, but the ``logs`` analyzer mines per
+line *shape*, which needs masks that treat every digit alike and a key that never changes
+cluster (drain3 masks with a list of configured regexes and can move a message's cluster
+id when templates merge), a header learnt per file, and leaves bounded so the work per
+line is bounded (drain3 bounds clusters with LRU eviction, whose results depend on order).
+
 >>> mask("Connection 42 from 10.0.0.5:5432 closed after 3.5 s")
 'Connection <*> from <*> closed after <*>'
 """

@@ -7,7 +7,13 @@ are equal; the cluster's template keeps the common tokens and turns the others i
 
 Decisions the next engineer needs:
 
-- No per-system settings: the same masks, the same threshold and depth for every log.
+- No per-system settings: the same masks, the same threshold (0.6) and depth for every
+  log. The threshold is the one leaving each system out in turn chooses on the others
+  (``quality.leave_one_system_out``, printed by ``make bench``): with the variables masked
+  by shape, what is left to merge is words, and a message of five words with one user or
+  host name in it matches 0.8, two events that share half their words at most 0.5. The
+  price is paid by events that differ in a few words of a long message (Zookeeper's
+  ``establish new session`` and ``renew session``).
 - Similarity counts the template's *constant* tokens a message matches, over the number of
   constant tokens: a position the template already knows to vary neither helps nor hurts.
   Drain divides by the whole length, so a template that has learnt its variables drifts
@@ -20,9 +26,6 @@ Decisions the next engineer needs:
 - Linear in lines: a known key is one dict lookup, and a new one is compared with at most
   ``MAX_LEAF_CLUSTERS`` clusters of its leaf (Drain's leaves otherwise grow with every
   event whose words vary and never merge, and mining turns quadratic).
-- ``merge_variables``, run once at the end of a file, merges the templates that differ in
-  one word where the lines show that word to be a parameter (many values, each in few
-  lines). The ``logs`` analyzer folds their counts together (``FileAnalysis.close``).
 
 >>> miner = TemplateMiner()
 >>> [miner.add(m) for m in ("user 7 logged in", "user 9 logged in", "disk full")]
@@ -33,8 +36,8 @@ Decisions the next engineer needs:
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
+from operator import eq
 
 from inspector.formats.templates.header import MessageHeader
 from inspector.formats.templates.masks import WILDCARD, mask
@@ -43,9 +46,7 @@ MAX_REMEMBERED = 2_000_000  # keys kept: a pathological log must not eat memory
 # A leaf compares a new key with each of its clusters: it holds at most this many, so the
 # work per key is bounded and mining stays linear in lines whatever the log (a key that
 # matches none in a full leaf gets a template that is not compared again).
-MAX_LEAF_CLUSTERS = 256
-LINES_PER_VALUE = 10
-MIN_VALUES = 6
+MAX_LEAF_CLUSTERS = 64
 
 
 class _Cluster:
@@ -71,7 +72,7 @@ class TemplateMiner:
         header: the header rest cut off every message before masking, if the file has one.
     """
 
-    def __init__(self, similarity: float = 0.65, depth: int = 4, max_children: int = 100,
+    def __init__(self, similarity: float = 0.6, depth: int = 4, max_children: int = 100,
                  header: MessageHeader | None = None) -> None:
         self.similarity = similarity
         self.prefix_tokens = max(1, depth - 2)
@@ -80,10 +81,9 @@ class TemplateMiner:
         self._root: dict[int, dict] = {}
         self._clusters: list[_Cluster] = []
         self._known: dict[str, int] = {}
-        self._alias: dict[int, int] = {}
 
     def __len__(self) -> int:
-        return len(self._clusters) - len(self._alias)
+        return len(self._clusters)
 
     def key(self, message: str) -> str:
         """What the miner clusters a message by: its mask, without the header rest."""
@@ -117,55 +117,11 @@ class TemplateMiner:
         return self._known.get(key)
 
     def template(self, template_id: int) -> str:
-        return " ".join(self._clusters[self.canonical(template_id) - 1].tokens)
+        return " ".join(self._clusters[template_id - 1].tokens)
 
     def templates(self) -> Iterator[tuple[int, str]]:
         for cluster in self._clusters:
-            if cluster.id not in self._alias:
-                yield cluster.id, " ".join(cluster.tokens)
-
-    def canonical(self, template_id: int) -> int:
-        """The id a template was merged into (``merge_variables``), else its own."""
-        return self._alias.get(template_id, template_id)
-
-    def merge_variables(self, counts: Mapping[int, int]) -> dict[int, int]:
-        """Merge templates that differ in one word where that word is a variable; returns
-        the ids merged away, each mapped to the id it was merged into.
-
-        ``counts`` gives the lines of each template. Templates of one length, equal but for
-        the word at one position, form a family; the word is a variable (a user, a host, a
-        program name) when the family's lines show many values for it, at least one value
-        every ``LINES_PER_VALUE`` lines on average; a few values that recur a lot (``VM
-        Started``/``VM Paused``, ``stored as bytes``/``as values``) are different events
-        and stay apart.
-        """
-        merged: dict[int, int] = {}
-        families: dict[tuple[int, int, tuple[str, ...]], list[_Cluster]] = defaultdict(list)
-        for cluster in self._clusters:
-            if cluster.id in self._alias:
-                continue
-            tokens = cluster.tokens
-            for position, token in enumerate(tokens):
-                if token != WILDCARD:
-                    families[(len(tokens), position, (*tokens[:position], *tokens[position + 1:]))
-                             ].append(cluster)
-        for (_, position, _), members in sorted(families.items(), key=lambda item: (
-                -len(item[1]), item[0][0], item[0][1])):
-            members = [m for m in members if m.id not in merged]
-            lines = sum(counts.get(m.id, 0) for m in members)
-            if len(members) < MIN_VALUES or len(members) * LINES_PER_VALUE < lines:
-                continue
-            into = min(members, key=lambda m: m.id)
-            into.tokens = [*into.tokens[:position], WILDCARD, *into.tokens[position + 1:]]
-            into.constants -= 1
-            for member in members:
-                if member is not into:
-                    merged[member.id] = into.id
-        for old, new in merged.items():
-            while new in merged:
-                new = merged[new]
-            self._alias[old] = new
-        return {old: self._alias[old] for old in merged}
+            yield cluster.id, " ".join(cluster.tokens)
 
     def _leaf(self, tokens: list[str]) -> list[_Cluster]:
         node = self._root.setdefault(len(tokens), {})
@@ -181,12 +137,14 @@ class TemplateMiner:
 
     def _best(self, leaf: list[_Cluster], tokens: list[str]) -> _Cluster | None:
         best, best_score = None, (-1.0, -1)
+        length = len(tokens)
+        # A wildcard never counts as an equal token (Drain's rule): the key's wildcards are
+        # compared as None, which equals nothing.
+        compared = [None if token == WILDCARD else token for token in tokens] \
+            if WILDCARD in tokens else tokens
         for cluster in leaf:
-            same = 0
-            for template_token, token in zip(cluster.tokens, tokens, strict=True):
-                if template_token == token and template_token != WILDCARD:
-                    same += 1
-            score = (same / len(tokens), len(tokens) - cluster.constants)
+            same = sum(map(eq, cluster.tokens, compared))
+            score = (same / length, length - cluster.constants)
             if score > best_score:
                 best, best_score = cluster, score
         if best is not None and best_score[0] >= self.similarity:

@@ -16,7 +16,6 @@ decides its mask) is looked up in a dict.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable, Iterable
 
 from inspector.formats.logformat import MAX_HEADER, LogFormat, detect
@@ -69,7 +68,5 @@ def mine(lines: Iterable[str], log_format: LogFormat | None = None,
                         miner.lookup(key) == template_id:
                     by_shape[line_shape] = template_id
             ids.append(template_id)
-    miner.merge_variables(Counter(ids))
     final = dict(miner.templates())
-    return [(miner.canonical(template_id), final[miner.canonical(template_id)])
-            for template_id in ids]
+    return [(template_id, final[template_id]) for template_id in ids]
