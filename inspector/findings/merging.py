@@ -152,15 +152,24 @@ def _evidence(by_source: Mapping[str, list[Finding]]) -> list[Evidence]:
 
 
 def _recount(title: str, count: int, total: int) -> str:
-    """``title`` with the member's ``count`` replaced by ``total``, when the title states
-    the count once (as ``44`` or ``1,234``)."""
+    """``title`` with the member's ``count`` replaced by ``total``: where titles state a
+    count (``44 requests…``, ``… x44``), else where the count stands once on its own; a title
+    that states it nowhere, or ambiguously, says the total at its end.
+
+    >>> _recount("1 error: code 1 of 3", 1, 5), _recount("Refused x12", 12, 30)
+    ('5 error: code 1 of 3', 'Refused x30')
+    >>> _recount("Error 7 then 7", 7, 9)
+    'Error 7 then 7 (9 in all)'
+    """
     if count == total:
         return title
-    written = re.escape(f"{count:,}") + ("|" + re.escape(str(count)) if count >= 1000 else "")
-    pattern = re.compile(r"(?<![\d.,])(?:" + written + r")(?![\d.,]\d|\d)")
-    if len(pattern.findall(title)) != 1:
-        return title
-    return pattern.sub(f"{total:,}", title, count=1)
+    written = "|".join(re.escape(form) for form in {f"{count:,}", str(count)})
+    for pattern in (r"^(?:" + written + r")(?= )", r"(?<= x)(?:" + written + r")$",
+                    r"(?<![\d.,])(?:" + written + r")(?![\d.,]\d|\d)"):
+        found = re.findall(pattern, title)
+        if len(found) == 1:
+            return re.sub(pattern, f"{total:,}", title, count=1)
+    return f"{title} ({total:,} in all)"
 
 
 def _label(artifact: str) -> str:
