@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING
 
 from analyzers.logs.records import minute_of, minute_start, short
 from inspector.formats.logformat import ERROR_RANK
+from inspector.formats.templates import WILDCARD
 from inspector.knowledge import Signature
 from inspector.model import Evidence, Finding, LineLocator, Severity, format_time
 from inspector.rules import rule
@@ -162,9 +163,10 @@ def new_error_findings(analysis: FileAnalysis) -> Iterator[Finding]:
     for first_time, template_id, line in new[:MAX_FINDINGS_PER_RULE]:
         template = analysis.miner.template(template_id)
         count = template_counts[template_id]
+        # A title never shows the template's placeholders: "…" stands for what varies.
         yield NEW_ERROR.finding(
             f"New error since {log_time(analysis, first_time, '%Y-%m-%d %H:%M')}: "
-            f"{short(template, 120)}",
+            f"{short(template.replace(WILDCARD, '…'), 120)}",
             analyzer="logs",
             detail=(f"This error message never appears in the first "
                     f"{(first_time - analysis.first_time)} of the log, then {count} time(s) "
