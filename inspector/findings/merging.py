@@ -94,15 +94,15 @@ def _merged(members: list[Finding], offsets: Mapping[str, timedelta]) -> Finding
     several = len(by_source) > 1
     # Times of several sources go on the UTC axis; one source keeps its own clock (its
     # offset is taken off where the finding is shown, as for any of its findings).
-    spans = [corrected_span(m, offsets)[:2] if several else (m.first_seen, m.last_seen)
-             for m in members]
-    firsts = [first for first, _ in spans if first is not None]
-    lasts = [last or first for first, last in spans if (last or first) is not None]
+    spans = {id(m): corrected_span(m, offsets)[:2] if several else (m.first_seen, m.last_seen)
+             for m in members}
+    firsts = [first for first, _ in spans.values() if first is not None]
+    lasts = [last or first for first, last in spans.values() if (last or first) is not None]
     total = sum(member.count for member in members)
     sources = []
     for path in sorted(by_source):
         held = by_source[path]
-        source_spans = [spans[members.index(m)] for m in held]
+        source_spans = [spans[id(m)] for m in held]
         source_firsts = [first for first, _ in source_spans if first is not None]
         source_lasts = [last or first for first, last in source_spans if (last or first)]
         sources.append({"artifact": path, "count": sum(m.count for m in held),

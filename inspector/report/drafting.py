@@ -49,8 +49,8 @@ def draft(analysis: Analysis, bundle: Bundle | None = None) -> Report:
     ordered = [f for f in rank_order(analysis.findings) if f.concern != HANDLING]
     findings = [f for f in ordered if f.severity >= Severity.LOW] or ordered
     chosen = findings[:DRAFT_FINDINGS]
-    worst = max((f.severity for f in ordered), default=None) or analysis.worst_severity() \
-        or Severity.INFO
+    # The case's severity is its system's: a warning about the bundle is not an outage.
+    worst = max((f.severity for f in ordered), default=Severity.INFO)
     top = chosen[0] if chosen else None
     offsets = recorded_offsets(analysis.findings)
     return Report(
