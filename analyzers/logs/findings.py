@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING
 from analyzers.logs.lifecycle import START_WINDOW
 from analyzers.logs.records import minute_of, minute_start, short
 from inspector.formats.logformat import ERROR_RANK
+from inspector.formats.templates import WILDCARD
 from inspector.knowledge import Signature
 from inspector.model import Evidence, Finding, LineLocator, Severity, format_time
 from inspector.rules import rule
@@ -42,18 +43,21 @@ if TYPE_CHECKING:
     from analyzers.logs.state import FileAnalysis
 
 EXCEPTION = rule("log.exception", Severity.MEDIUM, "errors",
-                 "An exception (one stack-trace signature) logged, with its count and example")
+                 "An exception (one stack-trace signature) logged, with its count and example",
+                 same_cause=("signature",))
 ERROR_BURST = rule("log.error-burst", Severity.HIGH, "errors",
                    "The error rate rose far above the log's baseline for a while")
 NEW_ERROR = rule("log.new-error", Severity.MEDIUM, "errors",
-                 "An error message that first appears after the log's start (e.g. a deploy)")
+                 "An error message that first appears after the log's start (e.g. a deploy)",
+                 same_cause=("template",))
 ERRORS = rule("log.errors", Severity.MEDIUM, "errors",
               "One of the log's most frequent error messages (by template), with its count "
-              "and first line")
+              "and first line", same_cause=("template",))
 GAP = rule("log.gap", Severity.LOW, "availability",
            "The log went silent for a while where it was busy")
 KNOWN_ISSUE = rule("log.known-issue", Severity.HIGH, "errors",
-                   "A line matches a known-issue signature of the knowledge base")
+                   "A line matches a known-issue signature of the knowledge base",
+                   same_cause=("signature",))
 RULES = (EXCEPTION, ERROR_BURST, NEW_ERROR, ERRORS, GAP, KNOWN_ISSUE)
 
 MAX_FINDINGS_PER_RULE = 50
@@ -189,9 +193,10 @@ def new_error_findings(analysis: FileAnalysis) -> Iterator[Finding]:
         count = template_counts[template_id]
         startup, suffix, note = _startup(
             analysis, first_time, analysis.inspection.error_last.get(template_id, first_time))
+        # A title never shows the template's placeholders: "…" stands for what varies.
         yield NEW_ERROR.finding(
             f"New error since {log_time(analysis, first_time, '%Y-%m-%d %H:%M')}: "
-            f"{short(template, 120)}{suffix}",
+            f"{short(template.replace(WILDCARD, '…'), 120)}{suffix}",
             analyzer="logs", severity=startup,
             detail=(f"This error message never appears in the first "
                     f"{(first_time - analysis.first_time)} of the log, then {count} time(s) "

@@ -52,7 +52,7 @@ from analyzers.logs.shapes import (
     new_entry,
 )
 from inspector.formats.logformat import ERROR_RANK, LogFormat, from_micros, to_micros
-from inspector.formats.templates import TemplateMiner, mask
+from inspector.formats.templates import MessageHeader, TemplateMiner
 from inspector.model import Severity
 
 # Below 2**32 seconds since the epoch, ``micros // 60_000_000`` is exactly ``minute_of`` (a
@@ -88,11 +88,11 @@ class FileAnalysis:
     """
 
     def __init__(self, path: str, knowledge: KnownIssues, log_format: LogFormat,
-                 judge_errors: bool = True) -> None:
+                 header: MessageHeader | None = None, judge_errors: bool = True) -> None:
         self.path = path
         self.format = log_format
         self.shape_table = ShapeTable(log_format)
-        self.miner = TemplateMiner()
+        self.miner = TemplateMiner(header=header)
         self.records = 0
         self.levels: Counter[str] = Counter()
         self.template_counts: Counter[int] = Counter()
@@ -250,7 +250,7 @@ class FileAnalysis:
         message = self.shape_table.message(entry, line)
         newline = message.find("\n")
         first_line = message if newline < 0 else message[:newline]
-        masked = mask(first_line)
+        masked = self.miner.key(first_line)
         template_id = self.miner.add(masked, masked=True)
         self.template_counts[template_id] += 1
         time = None if micros is None else from_micros(micros)

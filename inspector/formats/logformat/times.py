@@ -35,6 +35,7 @@ Decisions the next engineer needs:
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
@@ -209,6 +210,9 @@ class TimeReader:
             before the anchor does.
         year_source: ``None`` until a timestamp without a year is read, then ``"header"``,
             ``"anchor"`` or ``"default"``: what its year came from.
+        offsets: the UTC offsets (minutes) written in the timestamps read, each counted once
+            per distinct timestamp (without its fraction): what local time the source keeps,
+            which the timeline lends to sources of the same host that write no zone.
         by_text: timestamp text without its fraction -> ``read_text`` of it.
 
     >>> syslog = next(f for f in TIME_FORMATS if f.name == "syslog")
@@ -230,6 +234,7 @@ class TimeReader:
         # Compared field by field with timestamps read as UTC: the anchor must be UTC too.
         self.anchor = anchor.astimezone(UTC) if anchor and anchor.tzinfo else anchor
         self.year_source: str | None = None
+        self.offsets: Counter[int] = Counter()
         self._base_year: int | None = None
         self._cache: dict[tuple[Any, ...], tuple[datetime, bool] | None] = {}
         # Timestamp text without its fraction -> (microseconds since the epoch, zone known);
@@ -251,6 +256,9 @@ class TimeReader:
                 self._cache.clear()
                 self.by_text.clear()
             parts = dict(zip(names, key, strict=True))
+            offset = _zone_minutes(parts.get("z"))
+            if offset is not None:
+                self.offsets[offset] += 1
             if not (parts.get("Y") or parts.get("y") or parts.get("e") or parts.get("ems")):
                 cached = self._without_year(parts)
             else:
