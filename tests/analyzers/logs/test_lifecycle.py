@@ -5,6 +5,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from analyzers.logs.lifecycle import (
+    ANYWHERE_ALTERNATIVES,
+    ANYWHERE_WORDS,
     CRASHED,
     MARKER_PATTERN,
     READY,
@@ -86,6 +88,12 @@ def test_markers(message, service, phase):
 ])
 def test_words_that_are_not_markers(message):
     assert lifecycle_marker(message) is None
+
+
+def test_every_marker_said_anywhere_holds_a_word_the_prefilter_looks_for():
+    assert len(ANYWHERE_ALTERNATIVES) >= 10
+    for alternative in ANYWHERE_ALTERNATIVES:
+        assert any(word in alternative for word in ANYWHERE_WORDS), alternative
 
 
 def test_marker_patterns_treat_all_digits_alike():
