@@ -14,7 +14,9 @@ Decisions the next engineer needs:
   A format whose lines start with a timestamp also wins with a twentieth of it (at least
   two lines) when nothing parses half: a log whose records run over many lines (MySQL 5's
   InnoDB reports and status dumps, a JVM's thread dump in its output) is still a log with
-  records, not text. The plain-text fallback always works (every line is a record, its
+  records, not text; so is a file whose first line starts with such a timestamp, however
+  long its records (MySQL 5 dumping 200 lines of semaphore waits under one timestamped
+  warning). The plain-text fallback always works (every line is a record, its
   level is the one its own header writes).
 - The timestamp format of "timestamp at the start" is the one the most sample lines start
   with (after a bracket or a syslog priority), else the one found within their first 40
@@ -112,6 +114,8 @@ def detect(lines: Iterable[str], default_year: int = 1970,
     for candidate, hits in scored:
         if candidate.has_time and candidate.time_first and hits > timed_hits:
             timed, timed_hits = candidate, hits
-    if timed is not None and timed_hits >= 2 and timed_hits * 20 >= len(voters):
+    first = next((line for line in sample if line.strip()), "")
+    if timed is not None and timed_hits >= 2 and (
+            timed_hits * 20 >= len(voters) or timed.parse(first) is not None):
         return timed
     return LogFormat("plain", None)

@@ -78,12 +78,18 @@ def test_mysql_crash_then_restart_is_one_restart_after_a_crash():
     assert [e.locator.line for e in crashed] == [1]
 
 
-def test_mysql_crash_at_the_end_of_the_log():
-    """errlog004: InnoDB's assertion failure (line 3) then signal 6: a crash, no start."""
-    run = corpus_run("db/mysql/errlogs/errlog004.txt")
+@pytest.mark.parametrize(("relative", "line", "time"), [
+    # InnoDB's assertion failure (line 3) while checking a table, then signal 6.
+    ("db/mysql/errlogs/errlog004.txt", 3, datetime(2009, 9, 2, 11, 8, 43, tzinfo=UTC)),
+    # 378 long semaphore waits, then InnoDB's watchdog asserts (line 2437): the records run
+    # over hundreds of lines, the time is still read.
+    ("db/mysql/errlogs/errlog007.txt", 2437, datetime(2009, 12, 5, 4, 49, 4, tzinfo=UTC)),
+])
+def test_mysql_crash_at_the_end_of_the_log(relative, line, time):
+    run = corpus_run(relative)
     (crash,) = run.by_rule("log.crash")
-    assert crash.severity is Severity.HIGH and lines(run, crash)[0] == 3
-    assert crash.first_seen == datetime(2009, 9, 2, 11, 8, 43, tzinfo=UTC)
+    assert crash.severity is Severity.HIGH and lines(run, crash)[0] == line
+    assert crash.first_seen == time
 
 
 def test_galera_node_terminated_while_no_donor_could_be_chosen():

@@ -92,3 +92,23 @@ def test_detect_passes_the_anchor_to_the_format_it_returns():
     plain = detect(["2026-11-17 09:14:01,233 ERROR [main] c.a.Pool - timeout"],
                    anchor=datetime(2026, 1, 2, tzinfo=UTC))
     assert plain.year_source is None
+
+
+def test_a_file_starting_with_a_timestamp_keeps_it_however_long_its_records():
+    """MySQL 5 dumps a long semaphore-wait report under one timestamped warning: two
+    timestamped lines in 200, the first of them the file's first line."""
+    report = ["--Thread 1594 has waited at btr0sea.c line 1127 for 789.00 seconds the semaphore:",
+              "S-lock on RW-latch at 0x2aaab1c37b8 created in file btr0sea.c line 139",
+              "a writer (thread id 1538) has reserved it in mode  exclusive",
+              "number of readers 0, waiters flag 1",
+              "Last time read locked in file btr0sea.c line 746"] * 39
+    lines = ["091121 13:17:58InnoDB: Warning: a long semaphore wait:", *report,
+             "091121 13:18:30InnoDB: Warning: a long semaphore wait:", *report[:4]]
+    log_format = detect(lines, default_year=2030)
+    assert log_format.name == "timestamp-first"
+    assert log_format.parse(lines[0]).time == datetime(2009, 11, 21, 13, 17, 58, tzinfo=UTC)
+    assert log_format.parse(report[0]) is None  # it continues the warning
+    # Text that merely mentions two times later on stays text.
+    prose = ["Notes from the call", *["the customer restarted the node twice"] * 100,
+             "2026-11-17 09:14:01 first restart", "2026-11-17 09:30:00 second restart"]
+    assert detect(prose).name == "plain"
