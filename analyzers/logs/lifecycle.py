@@ -38,13 +38,15 @@ Decisions the next engineer needs:
   happened within ``START_WINDOW`` of a start (a start marker, or, in a journal of one
   program, systemd starting its unit) and whether the service then ran on for
   ``START_WINDOW`` without it: errors that only came during start-up and stopped once it
-  settled are start-up noise, said at ``info``. Errors in steady state are not.
+  settled are start-up noise, said at ``info``. Errors in steady state are not, nor are
+  errors before a start that failed (the service crashed or aborted within
+  ``START_WINDOW``): they are why it failed.
 """
 
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -452,6 +454,29 @@ def crash_loop(restarts: list[Restart]) -> bool:
                 return True
         previous = restart.started
     return False
+
+
+def start_times(sightings: list[Sighting]) -> list[datetime]:
+    """When the services started, leaving out the starts that failed: a crash or an abort
+    of the service within ``START_WINDOW`` (MySQL refusing to bootstrap, then
+    ``Aborting``). Errors before a failed start are its cause, not start-up noise."""
+    crashes: dict[tuple[str | None, str], list[datetime]] = {}
+    for sighting in sightings:
+        if sighting.time is not None and sighting.marker.phase == CRASHED:
+            crashes.setdefault((sighting.program, sighting.marker.service), []).append(
+                sighting.time)
+    for times in crashes.values():
+        times.sort()
+    starts = []
+    for sighting in sightings:
+        if sighting.time is None or sighting.marker.phase not in (STARTING, READY):
+            continue
+        times = crashes.get((sighting.program, sighting.marker.service), [])
+        index = bisect_left(times, sighting.time)
+        if index < len(times) and times[index] - sighting.time <= START_WINDOW:
+            continue
+        starts.append(sighting.time)
+    return starts
 
 
 class StartupWindows:

@@ -30,7 +30,7 @@ from datetime import datetime
 from typing import Any
 
 from analyzers.logs.known_issues import KnownIssues
-from analyzers.logs.lifecycle import READY, STARTING, Marker, StartupWindows, lifecycle_marker
+from analyzers.logs.lifecycle import Marker, StartupWindows, lifecycle_marker, start_times
 from analyzers.logs.records import (
     MAX_EVENT_LINES,
     PendingRecord,
@@ -304,8 +304,7 @@ class FileAnalysis:
                      for start, end, line in self.gap_micros]
         inspection = self.inspection
         inspection.lifecycle.close({None: self.first_record or (None, 1)}, self.gaps)
-        starts = [s.time for s in inspection.lifecycle.sightings
-                  if s.time is not None and s.marker.phase in (STARTING, READY)]
+        starts = start_times(inspection.lifecycle.sightings)
         if len(inspection.programs) == 1:
             # A journal of one program: systemd starting a unit starts that program.
             starts += inspection.host_starts

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import lzma
 import random
 from datetime import UTC, datetime, timedelta
 
@@ -9,8 +10,10 @@ import pytest
 
 import analyzers.logs.analyzer
 from analyzers.logs import LogAnalyzer
+from inspector.bundle.classify import classify_text
 from inspector.model import ArtifactKind
 from inspector.testing import run_analyzer
+from tests.corpus import CORPUS
 
 START = datetime(2026, 11, 17, 8, 0, tzinfo=UTC)
 
@@ -28,6 +31,19 @@ def analyze(data: bytes, name: str = "logs/app.log", **kwargs):
     """The analyzer's run on ``data`` as one log artifact, timestamps without a year in 2026."""
     return run_analyzer(LogAnalyzer(default_year=2026), data, name=name,
                         kind=ArtifactKind.LOG, **kwargs)
+
+
+def corpus_run(relative: str):
+    """The analyzer on a real file of the corpus's ``realworld/`` (its ANSWERS.md says what
+    it shows), read as the bundle reader classifies it."""
+    path = CORPUS / "realworld" / relative
+    if not path.exists():
+        pytest.skip("corpus absent")
+    data = path.read_bytes()
+    if path.suffix == ".xz":
+        data = lzma.decompress(data)
+    kind = classify_text(data[:65536], relative, complete=len(data) <= 65536)
+    return run_analyzer(LogAnalyzer(default_year=2030), data, name=relative, kind=kind)
 
 
 def stamp(moment: datetime) -> str:

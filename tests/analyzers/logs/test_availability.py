@@ -8,26 +8,11 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from analyzers.logs import LogAnalyzer
 from analyzers.logs.availability import duration_text
-from inspector.bundle.classify import classify_text
 from inspector.model import Severity
-from inspector.testing import run_analyzer
-from tests.analyzers.logs.sample_logs import analyze, app_log, stamp
-from tests.corpus import CORPUS
+from tests.analyzers.logs.sample_logs import analyze, app_log, corpus_run, stamp
 
-REALWORLD = CORPUS / "realworld"
 RABBIT = "sos/sosreport-juju-04f1e3-1-lxd-5/var/log/rabbitmq/rabbit@juju-04f1e3-1-lxd-5.log"
-
-
-def corpus_run(relative: str):
-    """The analyzer on a real file, read as the bundle reader would classify it."""
-    path = REALWORLD / relative
-    if not path.exists():
-        pytest.skip("corpus absent")
-    data = path.read_bytes()
-    kind = classify_text(data[:65536], relative, complete=len(data) <= 65536)
-    return run_analyzer(LogAnalyzer(default_year=2030), data, name=relative, kind=kind)
 
 
 def lines(run, finding) -> list[int]:
@@ -100,6 +85,14 @@ def test_galera_node_terminated_while_no_donor_could_be_chosen():
     assert crash.first_seen == datetime(2023, 3, 12, 22, 0, 27, 237470, tzinfo=UTC)
     (restart,) = run.by_rule("log.restart")
     assert restart.facts["restarts"] >= 4  # 5.7.40 three times, then 8.0.28
+    # 10:03:03, the 8.0 start refuses to bootstrap and aborts (lines 1325-1327): errors
+    # before a start that failed are why it failed, not start-up noise.
+    refused = {f.evidence[0].locator.line: f for f in run.by_rule("log.new-error")
+               if f.first_seen.replace(second=0, microsecond=0)
+               == datetime(2023, 3, 12, 10, 3, tzinfo=UTC)}
+    assert {1325, 1326, 1327} <= set(refused)
+    assert all(f.severity is Severity.MEDIUM and "start-up" not in f.title
+               for f in refused.values())
 
 
 @pytest.mark.parametrize(("relative", "line"), [

@@ -1,7 +1,8 @@
 import pytest
 
+from inspector.model import Severity
 from inspector.training.scenarios import oom_crash_loop, pool_exhaustion
-from tests.analyzers.logs.sample_logs import analyze, app_log, stamp
+from tests.analyzers.logs.sample_logs import analyze, app_log, corpus_run, stamp
 
 
 def test_error_burst_and_new_error():
@@ -60,3 +61,57 @@ def test_pool_exhaustion_details():
     assert known["db.connection-pool-exhausted"].remediation
     burst = run.by_rule("log.error-burst")[0]
     assert burst.facts["window_start"].startswith("2026-11-17T09:1")
+
+
+K8STEST = "sos/sosreport-juju-110cc2-k8stest-4/sos_commands/kubernetes/"
+
+
+@pytest.mark.parametrize("journal", [
+    # ANSWERS.md: kube-proxy and kube-scheduler crash-looped while the charm had not written
+    # their configuration yet, then ran: bootstrap noise, never above info.
+    "journalctl_--no-pager_--unit_snap.kube-proxy.daemon",
+    "journalctl_--no-pager_--unit_snap.kube-scheduler.daemon",
+    # This control-plane node runs no kubelet: "-- No entries --" is no fault.
+    "journalctl_--no-pager_--unit_kubelet",
+])
+def test_bootstrap_noise_of_a_new_cluster_stays_info(journal):
+    run = corpus_run(K8STEST + journal)
+    assert [f.title for f in run.findings if f.severity > Severity.LOW] == []
+    errors = [f for f in run.findings if f.rule in ("log.errors", "log.new-error")]
+    assert all("(during start-up)" in f.title or f.severity is Severity.INFO for f in errors)
+
+
+INSIGHTS = "kubernetes/insights-archive-sample/"
+
+
+def test_a_kubelet_journal_says_the_crash_looping_container():
+    """18 ``Error syncing pod`` lines from line 1: the container in CrashLoopBackOff."""
+    run = corpus_run(INSIGHTS + "config/node/logs/ip-10-0-135-228.us-east-2.compute.internal.log")
+    top = run.by_rule("log.errors")[0]
+    assert top.count == 18 and "CrashLoopBackOff" in top.title
+    assert top.severity is Severity.MEDIUM and top.evidence[0].locator.line == 1
+
+
+def test_alertmanager_cannot_deliver_and_its_gossip_warnings_are_quiet():
+    run = corpus_run(INSIGHTS + "conditional/namespaces/openshift-monitoring/pods/"
+                     "alertmanager-main-0/containers/alertmanager/logs/last-50-lines.log")
+    raised = [f for f in run.findings if f.severity >= Severity.MEDIUM]
+    assert [f.evidence[0].locator.line for f in raised] == [20]  # level=error, Notify failed
+    assert run.stats["levels"]["warning"] == 11  # "failed to join cluster" and its kin: quiet
+
+
+@pytest.mark.parametrize("relative", [
+    # Named errors.log, holds only I-lines.
+    "config/pod/openshift-kube-controller-manager/logs/kube-controller-manager-ip-10-0-168-11."
+    "us-east-2.compute.internal/errors.log",
+    # YAML fragments of the scheduler's configuration.
+    "config/pod/openshift-kube-scheduler/logs/openshift-kube-scheduler-ip-10-0-141-107."
+    "us-east-2.compute.internal/messages.log",
+    # "Observed a panic" is the apiserver's handled timeout, not a crash.
+    "config/pod/openshift-apiserver-operator/logs/openshift-apiserver-operator-6ddb679b87-4kn55/"
+    "errors.log",
+])
+def test_what_looks_alarming_in_an_insights_archive_is_not(relative):
+    run = corpus_run(INSIGHTS + relative)
+    assert [f.title for f in run.findings if f.severity > Severity.LOW] == []
+    assert not run.by_rule("log.exception") and not run.by_rule("log.crash")

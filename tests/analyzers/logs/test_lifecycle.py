@@ -20,6 +20,7 @@ from analyzers.logs.lifecycle import (
     StartupWindows,
     crash_loop,
     lifecycle_marker,
+    start_times,
 )
 from inspector.formats.logformat import digit_blind
 
@@ -183,3 +184,13 @@ def test_startup_windows():
     # still failing at the end of the log: not settled
     assert not windows.settled(T0 + timedelta(minutes=31), T0 + timedelta(minutes=44))
     assert not StartupWindows([], T0).settled(T0, T0)
+
+
+def test_a_start_that_crashes_within_the_window_is_no_start_up_to_settle():
+    def sighting(minutes, phase):
+        return Sighting(T0 + timedelta(minutes=minutes), int(minutes * 10), Marker("MySQL",
+                                                                                    phase),
+                        None, phase)
+    failed = [sighting(0, STARTING), sighting(1, CRASHED)]
+    ran = [sighting(30, STARTING), sighting(31, READY), sighting(50, CRASHED)]
+    assert start_times(failed + ran) == [T0 + timedelta(minutes=30), T0 + timedelta(minutes=31)]
