@@ -12,10 +12,11 @@ import pytest
 from analyzers.logs.analyzer import LogAnalyzer
 from inspector.bundle import open_bundle
 from inspector.engine import Engine
-from inspector.model import Artifact, ArtifactKind
+from inspector.model import Artifact, ArtifactKind, ArtifactStatus, Severity
 from inspector.plugins import Cancelled
 from inspector.testing import BytesSource, RecordingContext, run_analyzer
 from tests.analyzers.logs.sample_logs import analyze, app_log
+from tests.corpus import CORPUS
 
 
 def test_truncated_gzip_stream_keeps_what_was_read():
@@ -170,3 +171,45 @@ def test_year_from_says_what_placed_timestamps_without_a_year():
     stats = items[-1].values
     assert stats["year_from"] == "file-modified"
     assert stats["time_range"][0].startswith("2025-12-29")
+
+
+NOT_LOGS = {ArtifactKind.CONFIG, ArtifactKind.COMMAND_OUTPUT, ArtifactKind.DOCUMENT}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("bundle", [
+    "sosreport-juju-04f1e3-1-lxd-5-2022-02-10.tar.xz",
+    "sosreport-juju-110cc2-k8stest-4-2022-02-11-ipxjpkg.tar.xz",
+    "insights-operator-archive-sample.tar.gz",
+    "k8s-pod-failures-cluster-dump.zip",
+    "pxc-galera-upgrade-case.tar.gz",
+    "jvm-app-hang-support-bundle.zip",
+])
+def test_real_bundles_raise_nothing_from_configuration_or_command_output(bundle):
+    """Every analyzer over the corpus's real bundles: no configuration file, command output
+    or document is the evidence of a finding above ``low``, and no artifact says
+    "analyzed" with no analyzer."""
+    from analyzers import BUILTIN
+    from inspector.engine.pipeline import run_analysis
+
+    path = CORPUS / "realworld" / "bundles" / bundle
+    if not path.exists():
+        pytest.skip("corpus absent")
+    analysis = run_analysis(path, BUILTIN, plugins=False, isolation="inline")
+    kinds = {artifact.path: artifact.kind for artifact in analysis.artifacts}
+    assert [a.path for a in analysis.artifacts
+            if a.status is ArtifactStatus.ANALYZED and not a.analyzers] == []
+    raised = [(f.rule, f.title) for f in analysis.findings if f.severity > Severity.LOW
+              and any(kinds.get(e.artifact) in NOT_LOGS for e in f.evidence)]
+    assert raised == []
+
+
+def test_the_sosreports_hold_configuration_and_command_output_for_that_test_to_judge():
+    from inspector.bundle.classify import classify_text
+
+    sos = CORPUS / "realworld" / "sos" / "sosreport-juju-04f1e3-1-lxd-5"
+    if not sos.exists():
+        pytest.skip("corpus absent")
+    kinds = {classify_text(path.read_bytes()[:65536], str(path.relative_to(sos)))
+             for path in sos.rglob("*") if path.is_file()}
+    assert {ArtifactKind.CONFIG, ArtifactKind.COMMAND_OUTPUT} <= kinds
