@@ -30,7 +30,9 @@ Decisions the next engineer needs:
   Cleaning Up and Shutting Down Daemons") is not a restart. In those files a service is
   the program that writes the line (the syslog tag), elsewhere the whole file.
 - Markers are taken in time order when all of them have a time (a log written out of
-  order still tells one story), else in line order.
+  order still tells one story), else in line order. A stop that the times put before a
+  start but the file writes after it makes no restart: when some years are guessed (Redis
+  writes none, its signal handler an epoch), neither order is sure.
 - Three or more unclean restarts, each start within ``CRASH_LOOP_WINDOW`` of the one
   before, are a crash loop.
 - Errors while a service starts are often its dependencies not being up yet (a cluster
@@ -390,6 +392,11 @@ class Lifecycle:
         service.state, service.started, service.restart = "starting", sighting.time, None
         service.start = sighting
         if previous == "unknown" and _at_beginning(sighting, first):
+            return
+        if stop is not None and stop.line > sighting.line:
+            # The times put the stop first, the file the start: with a year guessed for
+            # some of them (Redis writes none), neither order is sure, so no restart is said.
+            service.stop, service.stop_kind, service.cause = None, "", None
             return
         if stop is not None and previous in ("stopping", "stopped", "crashed"):
             kind = service.stop_kind if previous != "stopping" or stop.marker.phase != \
