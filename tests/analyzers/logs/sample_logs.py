@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import lzma
 import random
 from datetime import UTC, datetime, timedelta
@@ -42,6 +43,8 @@ def corpus_run(relative: str):
     data = path.read_bytes()
     if path.suffix == ".xz":
         data = lzma.decompress(data)
+    elif path.suffix == ".gz":
+        data = gzip.decompress(data)
     kind = classify_text(data[:65536], relative, complete=len(data) <= 65536)
     return run_analyzer(LogAnalyzer(default_year=2030), data, name=relative, kind=kind)
 
