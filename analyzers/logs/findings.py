@@ -210,9 +210,9 @@ def new_error_findings(analysis: FileAnalysis) -> Iterator[Finding]:
 
 def error_findings(analysis: FileAnalysis, reported: set[int]) -> Iterator[Finding]:
     """``log.errors``: the most frequent error templates no other finding said (not new,
-    no exception in their records)."""
+    no exception or known issue in their records)."""
     inspection = analysis.inspection
-    said = reported | inspection.exception_templates
+    said = reported | inspection.said_templates
     counts = [(template_id, count) for template_id, count in inspection.error_counts.items()
               if template_id not in said]
     counts.sort(key=lambda item: (-item[1], item[0]))

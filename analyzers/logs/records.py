@@ -127,7 +127,8 @@ class RecordInspection:
             record (its line, and its message's first line).
         error_last: template id -> the time of its latest error record.
         error_counts: template id -> its error records.
-        exception_templates: the templates of records that held an exception.
+        said_templates: the templates of records that held an exception or matched a
+            known issue: their findings say them.
         host_starts: when the host (systemd, init) started a unit, in a journal or syslog.
         programs: the programs (not the host's) that wrote the records finished, up to
             ``MAX_PROGRAMS``.
@@ -149,7 +150,7 @@ class RecordInspection:
         self.error_first: dict[int, tuple[datetime | None, int, str, str]] = {}
         self.error_last: dict[int, datetime] = {}
         self.error_counts: Counter[int] = Counter()
-        self.exception_templates: set[int] = set()
+        self.said_templates: set[int] = set()
         self.host_starts: list[datetime] = []
         self.programs: set[str] = set()
         self.events: list[Event] = []
@@ -206,7 +207,7 @@ class RecordInspection:
             info = parse_exception(first_line, continuation)
             if info is not None:
                 self.exception_count += 1
-                self.exception_templates.add(template_id)
+                self.said_templates.add(template_id)
                 signature = info.signature
                 group = self.exceptions.get(signature)
                 if group is None:
@@ -239,6 +240,7 @@ class RecordInspection:
             signature_match = self.knowledge.match(text, hint)
             if signature_match is not None:
                 self._known(signature_match, record, locator)
+                self.said_templates.add(template_id)
         if rank >= ERROR_RANK:
             severity = Severity.HIGH if rank > ERROR_RANK else Severity.MEDIUM
             minute = minute_of(time) if time else record.line

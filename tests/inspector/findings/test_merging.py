@@ -79,9 +79,10 @@ def test_the_same_refusal_in_three_kubernetes_journals_is_one_finding():
     assert len(sources) == 3 and {s["artifact"].rsplit("_", 1)[-1] for s in sources} == \
         {"snap.kube-controller-manager.daemon", "snap.kube-proxy.daemon",
          "snap.kube-scheduler.daemon"}
-    assert merged.count == sum(s["count"] for s in sources) == 488
+    # 413: klog's I-lines are read as info (issue 13) and info lines are not matched.
+    assert merged.count == sum(s["count"] for s in sources) == 413
     assert {e.artifact for e in merged.evidence} == {s["artifact"] for s in sources}
-    assert merged.title.endswith("x488 in 3 sources")
+    assert merged.title.endswith("x413 (during start-up) in 3 sources")
 
 
 @pytest.mark.corpus

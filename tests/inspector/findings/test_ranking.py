@@ -68,7 +68,7 @@ def test_a_har_with_credentials_and_failed_requests_leads_with_the_failures():
 
 
 @pytest.mark.corpus
-def test_a_kubernetes_node_with_a_leaking_har_leads_with_the_refusals(tmp_path):
+def test_a_kubernetes_node_with_a_leaking_har_does_not_lead_with_its_bootstrap_noise(tmp_path):
     sos = CORPUS / "realworld" / "bundles" / \
         "sosreport-juju-110cc2-k8stest-4-2022-02-11-ipxjpkg.tar.xz"
     har = CORPUS / "har" / "chrome.har"
@@ -79,6 +79,11 @@ def test_a_kubernetes_node_with_a_leaking_har_leads_with_the_refusals(tmp_path):
     (tmp_path / "case" / "browser.har").write_bytes(har.read_bytes())
     analysis = analyze(tmp_path / "case")
     ordered = rank_order(analysis.findings)
-    assert ordered[0].rule == "log.known-issue" and "Connection refused" in ordered[0].title
+    # The node's refusals came while the new cluster started and stopped once it ran
+    # (realworld/ANSWERS.md: bootstrap noise, issue 13): they are info, not the headline.
+    (refused,) = [f for f in ordered if f.rule == "log.known-issue"
+                  and "Connection refused" in f.title]
+    assert refused.severity is Severity.INFO and "(during start-up)" in refused.title
+    assert ordered[0].severity > Severity.MEDIUM and ordered[0] is not refused
     assert ordered[-1].rule == "http.credentials-exposed"
     assert draft(analysis).title == ordered[0].title
