@@ -142,9 +142,10 @@ def generate_unique(path: Path, lines: int, seed: int = 11) -> None:
 def unique_rows(workdir: Path, scale: float) -> list[Row]:
     """The unique-lines case: end to end and analysis only, and how it grows."""
     repo = Path(__file__).resolve().parents[1]
-    rows, inside = [], []
+    rows, inside, counts = [], [], []
     for count in UNIQUE_LINES:
         lines = max(1000, int(count * scale))
+        counts.append(lines)
         log = workdir / f"unique-{lines}.log"
         generate_unique(log, lines)
         inner_time = workdir / f"unique-{lines}-seconds.txt"
@@ -157,8 +158,9 @@ def unique_rows(workdir: Path, scale: float) -> list[Row]:
             Row("logs", f"unique lines, {lines:,}: analysis only (in process)", inside[-1], "s"),
             Row("logs", f"unique lines, {lines:,}: peak RSS", peak / 1024, "MiB"),
         ]
-    rows.append(Row("logs", "unique lines: growth, analysis only (100k / 50k)",
-                    inside[1] / inside[0], "x", "linear: about 2"))
+    rows.append(Row("logs", f"unique lines: growth, analysis only ({counts[1]:,} / "
+                            f"{counts[0]:,})", inside[1] / inside[0], "x",
+                    f"linear: about {counts[1] / counts[0]:g}"))
     return rows
 
 
