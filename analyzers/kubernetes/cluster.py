@@ -1,0 +1,85 @@
+"""``KubernetesClusterAnalyzer``: the bundle's Kubernetes material judged as one cluster.
+
+It runs after the per-artifact pass, over the records every ``kubernetes`` artifact put in
+its stats (``state``), and reads the pods' logs by their place in the bundle (``links``).
+Order matters: pods first (their findings take the events about them), then nodes,
+workloads not already explained by a pod finding, jobs, claims, certificates, OpenShift
+operators, the bundle's own verdicts, and last the Warning events nobody else holds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from analyzers.kubernetes import judgements
+from analyzers.kubernetes.events import event_findings
+from analyzers.kubernetes.evidence import Gathered
+from analyzers.kubernetes.links import PodLogs
+from analyzers.kubernetes.pods import PodJudge
+from analyzers.kubernetes.rules import (
+    ANALYZER,
+    CERTIFICATE_EXPIRED,
+    CERTIFICATE_EXPIRING,
+    CLUSTER_ANALYZER,
+    CONTAINER_CONFIG,
+    CRASH_LOOP,
+    IMAGE_PULL,
+    JOB_FAILED,
+    NODE_CAPACITY,
+    NODE_CONDITION,
+    NODE_CORDONED,
+    OOM_KILLED,
+    OPERATOR_DEGRADED,
+    POD_NOT_READY,
+    POD_PENDING,
+    PVC_UNBOUND,
+    RESTARTS,
+    TROUBLESHOOT_FAIL,
+    TROUBLESHOOT_WARN,
+    UPGRADE_BLOCKED,
+    VERSION_SKEW,
+    WARNING_EVENTS,
+    WORKLOAD_SHORT,
+)
+from inspector.model import Event, Finding
+from inspector.plugins import AnalysisContext, BundleView
+
+
+class KubernetesClusterAnalyzer:
+    """Pods, nodes, workloads, events and verdicts of the whole bundle."""
+
+    name = CLUSTER_ANALYZER
+    rules = (CRASH_LOOP, OOM_KILLED, RESTARTS, IMAGE_PULL, CONTAINER_CONFIG, POD_PENDING,
+             POD_NOT_READY, WARNING_EVENTS, NODE_CONDITION, NODE_CORDONED, NODE_CAPACITY,
+             VERSION_SKEW, WORKLOAD_SHORT, JOB_FAILED, PVC_UNBOUND, CERTIFICATE_EXPIRED,
+             CERTIFICATE_EXPIRING, OPERATOR_DEGRADED, UPGRADE_BLOCKED, TROUBLESHOOT_FAIL,
+             TROUBLESHOOT_WARN)
+
+    def analyze_bundle(self, bundle: BundleView, context: AnalysisContext
+                       ) -> Iterator[Finding | Event]:
+        results = list(bundle.results())
+        gathered = Gathered.from_results(results, ANALYZER)
+        if not gathered.records and not gathered.cluster:
+            return
+        logs = PodLogs((r.artifact.path, r.artifact.kind) for r in results)
+        pods = PodJudge(gathered, logs, bundle.open)
+        pod_findings = list(pods.findings())
+        yield from pod_findings
+        context.check_cancelled()
+        covered = {(f.facts.get("namespace"), f.facts.get("workload")) for f in pod_findings}
+        yield from judgements.node_findings(gathered)
+        yield from judgements.workload_findings(gathered, covered)
+        yield from judgements.job_findings(gathered, logs, bundle.open)
+        yield from judgements.claim_findings(gathered)
+        yield from judgements.certificate_findings(gathered)
+        yield from judgements.operator_findings(gathered)
+        yield from judgements.verdict_findings(gathered)
+        consumed = set(pods.consumed)
+        consumed |= {f"/Node/{name}" for name in {n["name"] for n in gathered.get("nodes")}
+                     if any(f.facts.get("node") == name and f.rule == NODE_CONDITION.id
+                            for f in pod_findings)}
+        consumed |= {f"{j['namespace']}/Job/{j['name']}" for j in gathered.get("jobs")}
+        unhealthy = {f"{p['namespace']}/Pod/{p['name']}" for f in pod_findings
+                     for p in [{"namespace": f.facts.get("namespace"), "name": name}
+                               for name in f.facts.get("pods", [])]}
+        yield from event_findings(gathered, consumed, unhealthy)
