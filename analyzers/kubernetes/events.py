@@ -78,7 +78,7 @@ def event_findings(gathered: Gathered, consumed: set[str], unhealthy: set[str]
 
 
 def _object_finding(group: dict[str, Any]) -> Finding:
-    subject = f"{group['kind']} {group['namespace']}/{group['name']}".replace(" /", " ")
+    subject = _subject(group)
     message = (group.get("messages") or [""])[0]
     serious = group["reason"] in noise.SERIOUS_REASONS
     severity = Severity.MEDIUM if (serious and group["count"] > 1) or group["reason"] in (
@@ -102,6 +102,15 @@ def _object_finding(group: dict[str, Any]) -> Finding:
         remediation=f"Read what {group['reason']} says about {subject} and whether it still "
                     "happens at collection time; the object's own status says what it "
                     "costs.")
+
+
+def _subject(group: dict[str, Any]) -> str:
+    """``Pod shop/web-1``, ``Node node-a``, or ``namespace shop`` when a collector kept no
+    object (the Insights archive's events)."""
+    if not group["name"]:
+        return f"namespace {group['namespace']}" if group["namespace"] else "the cluster"
+    where = f"{group['namespace']}/{group['name']}" if group["namespace"] else group["name"]
+    return f"{group['kind']} {where}".strip()
 
 
 def _noise_finding(reason: str, groups: list[tuple[dict[str, Any], str]]) -> Finding:
