@@ -41,6 +41,6 @@ from inspector.bundle.timestamps import gzip_modified, modified_from_epoch, zip_
 
 __all__ = [
     "ARCHIVE_BOMB", "LAYOUT_NAMES", "MEMBER_SKIPPED", "NEST", "UNREADABLE", "UNSAFE_PATH",
-    "Bundle", "BundleInfo", "Layout", "BundleOpenError", "gzip_modified", "modified_from_epoch", "open_bundle",
-    "printable_name", "reopen_bundle", "unsafe_name_reasons", "zip_modified",
+    "Bundle", "BundleInfo", "BundleOpenError", "Layout", "gzip_modified", "modified_from_epoch",
+    "open_bundle", "printable_name", "reopen_bundle", "unsafe_name_reasons", "zip_modified",
 ]

@@ -142,20 +142,20 @@ def recognise(artifacts: list[Artifact], heads: dict[str, bytes]) -> list[Layout
     paths = [a.path for a in artifacts]
     present = set(paths)
     layouts: list[Layout] = []
-    for root, members in _roots(paths, "cluster-resources").items():
+    for root in _roots(paths, "cluster-resources"):
         markers = [p for p in (root + "version.yaml", root + "analysis.json",
                                root + "cluster-info/cluster_version.json") if p in present]
         troubleshoot = any(b"troubleshoot" in heads.get(p, b"") for p in markers) \
             or len(markers) >= 2
         if troubleshoot:
             layouts.append(Layout("troubleshoot", root, [root + "cluster-resources/", *markers]))
-    for root, members in _roots(paths, "config").items():
+    for root in _roots(paths, "config"):
         if (root + "config/version.json" in present or root + "config/id" in present) and \
                 any(p.startswith((root + "insights-operator/", root + "config/clusteroperator/"))
                     for p in paths):
             layouts.append(Layout("insights", root, [p for p in (
                 root + "config/version.json", root + "config/id") if p in present]))
-    for root, _ in _roots(paths, "cluster-scoped-resources").items():
+    for root in _roots(paths, "cluster-scoped-resources"):
         if any(p.startswith(root + "namespaces/") for p in paths) \
                 and not any(layout.root == root for layout in layouts):
             layouts.append(Layout("must-gather", root, [root + "cluster-scoped-resources/"]))

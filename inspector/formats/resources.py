@@ -92,6 +92,7 @@ class Resource:
     document: int | None = None
     _raw: bytes | None = None
     _node: yaml.Node | None = None
+    _members: dict[str, tuple[int, bytes]] | None = None
 
     def line_of(self, pointer: str) -> int:
         """The line of a place inside this resource (a pointer relative to it), or of the
@@ -102,6 +103,9 @@ class Resource:
         if self._raw is not None:
             offset = _json_offset(self._raw, tokens)
             return self.line + self._raw.count(b"\n", 0, offset)
+        if self._members and tokens and tokens[0] in self._members:
+            line, raw = self._members[tokens[0]]
+            return line + raw.count(b"\n", 0, _json_offset(raw, tokens[1:]))
         return self.line
 
 
@@ -159,6 +163,7 @@ class _JsonReader:
             return
         start = self._line_here()
         members: dict[str, Any] = {}
+        places: dict[str, tuple[int, bytes]] = {}
         listed = False
         for key in self._members():
             if key == "items" and self.peek() == b"[":
@@ -166,12 +171,13 @@ class _JsonReader:
                 for index, (value, line, raw) in enumerate(self._items()):
                     yield Resource(value, f"/items/{index}", line, None, raw)
             else:
-                members[key] = self._value()[0]
+                members[key], line, raw = self._value()
+                places[key] = (line, raw)
         if self.peek():
             raise ResourceError(f"unexpected content after the document (byte {self._offset:,})")
         if not listed:
             # One object: small by nature (a List's items are what grows), kept whole.
-            yield Resource(members, "", start)
+            yield Resource(members, "", start, None, None, None, places)
 
     # -- structure --
 
