@@ -44,6 +44,9 @@ def kubernetes_findings(analysis: Analysis) -> list[Finding]:
 
 
 def json_bytes(value: object) -> bytes:
+    """A document as kubectl writes it: a top-level object leads with its ``apiVersion``."""
+    if isinstance(value, dict) and "apiVersion" not in value:
+        value = {"apiVersion": "v1", **value}
     return orjson.dumps(value, option=orjson.OPT_INDENT_2)
 
 
