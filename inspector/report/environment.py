@@ -1,8 +1,10 @@
 """The customer's environment, read from an analysis and its bundle for the report.
 
 ``detect_environment`` lists versions, hosts, operating systems, browsers and clients, each
-with the artifact it was read from. From the stats alone: HAR exporters, the hosts a browser
-talked to, TLS servers and protocol versions, captured conversations' clients and servers,
+with the artifact it was read from. From the analysis alone: the collectors' layouts and
+the cluster or host each describes (``analysis.layouts``: cluster version, nodes, host,
+OS, kernel, collection time) and the Kubernetes nodes' kubelet, OS and runtime; from the
+stats: HAR exporters, the hosts a browser talked to, TLS servers and protocol versions, captured conversations' clients and servers,
 log formats. With the opened bundle it also reads the start of the text members (product
 and server versions) and the HAR's request headers (browsers and operating systems from
 their User-Agent).
@@ -67,7 +69,7 @@ def detect_environment(analysis: Analysis, bundle: Bundle | None = None) -> list
     bundle: product and server versions from the first 256 KB of each text member, and
     browsers and operating systems from the HAR's User-Agent headers.
     """
-    items: list[EnvironmentItem] = []
+    items: list[EnvironmentItem] = list(_layout_environment(analysis))
     for path, per_analyzer in analysis.stats.items():
         http = per_analyzer.get("http")
         if isinstance(http, dict):
@@ -87,6 +89,9 @@ def detect_environment(analysis: Analysis, bundle: Bundle | None = None) -> list
         network = per_analyzer.get("network")
         if isinstance(network, dict):
             items.extend(_network_environment(network, path))
+        kubernetes = per_analyzer.get("kubernetes")
+        if isinstance(kubernetes, dict):
+            items.extend(_node_environment(kubernetes, path))
         logs = per_analyzer.get("logs")
         if isinstance(logs, dict) and logs.get("format"):
             zone = logs.get("time_zone") or "unknown"
@@ -95,6 +100,37 @@ def detect_environment(analysis: Analysis, bundle: Bundle | None = None) -> list
     if bundle is not None:
         items.extend(_bundle_environment(analysis, bundle))
     return items
+
+
+_IDENTITY_LABELS = (
+    ("cluster_version", "Cluster version"), ("distribution", "Distribution"),
+    ("cluster_id", "Cluster id"), ("nodes", "Nodes"), ("hostname", "Host"),
+    ("os", "Operating system"), ("kernel", "Linux kernel"), ("collector", "Collected by"),
+    ("collected_at", "Collected at"),
+)
+
+
+def _layout_environment(analysis: Analysis) -> Iterable[EnvironmentItem]:
+    for layout in analysis.layouts:
+        yield EnvironmentItem("Bundle layout", f"{layout.description} at "
+                              f"{layout.root or 'the top'}", layout.markers[0]
+                              if layout.markers else layout.root)
+        for key, label in _IDENTITY_LABELS:
+            value = layout.identity.get(key)
+            if value:
+                shown = ", ".join(map(str, value[:12])) + (" …" if len(value) > 12 else "") \
+                    if isinstance(value, list) else str(value)
+                yield EnvironmentItem(label, shown, layout.sources.get(key, layout.root))
+
+
+def _node_environment(kubernetes: dict[str, Any], path: str) -> list[EnvironmentItem]:
+    nodes = [n for n in kubernetes.get("nodes") or [] if isinstance(n, dict) and n.get("name")]
+    described = [n for n in nodes if n.get("kubelet") or n.get("os")]
+    if not described:
+        return []
+    return [EnvironmentItem("Kubernetes nodes", "; ".join(
+        f"{n['name']} (" + ", ".join(str(n[k]) for k in ("kubelet", "os", "runtime") if n.get(k))
+        + ")" for n in described[:12]), path)]
 
 
 def _requests(info: Any) -> int:

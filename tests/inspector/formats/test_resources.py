@@ -52,5 +52,5 @@ def test_yaml_nesting_is_limited() -> None:
 def test_broken_json_raises_after_what_was_read() -> None:
     reader = read_resources(io.BytesIO(b'{"items": [{"a": 1}, {"b": '))
     assert next(reader).value == {"a": 1}
-    with pytest.raises(ResourceError, match="truncated|ends early|invalid"):
+    with pytest.raises(ResourceError, match=r"truncated|ends early|invalid"):
         next(reader)

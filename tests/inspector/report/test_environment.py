@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import orjson
 
-from inspector.bundle import open_bundle
+from inspector.analysis import Analysis
+from inspector.bundle import BundleInfo, Layout, open_bundle
 from inspector.report.environment import detect_environment
 from inspector.testing import make_bundle
 from tests.analyses import analyze
@@ -69,3 +70,17 @@ def test_a_har_cut_short_still_names_its_browser(tmp_path):
     data = har(3)
     found = browsers(tmp_path, data[:len(data) - 40])
     assert ("Browser", "Chrome 131") in found
+
+
+def test_layouts_and_kubernetes_nodes_are_in_the_environment() -> None:
+    analysis = Analysis(bundle=BundleInfo("b.zip", "0" * 64, 1), layouts=[Layout(
+        "sosreport", "sos/", ["sos/sos_commands/"], {"hostname": "node-4",
+                                                     "nodes": ["a", "b"]},
+        {"hostname": "sos/sos_commands/host/hostname", "nodes": "sos/nodes"})],
+        stats={"nodes.json": {"kubernetes": {"nodes": [{"name": "a", "kubelet": "v1.30.1",
+                                                        "os": "Ubuntu 24.04"}]}}})
+    items = {(item.label, item.value, item.source) for item in detect_environment(analysis)}
+    assert ("Bundle layout", "sosreport at sos/", "sos/sos_commands/") in items
+    assert ("Host", "node-4", "sos/sos_commands/host/hostname") in items
+    assert ("Nodes", "a, b", "sos/nodes") in items
+    assert ("Kubernetes nodes", "a (v1.30.1, Ubuntu 24.04)", "nodes.json") in items

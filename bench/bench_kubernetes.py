@@ -1,0 +1,120 @@
+"""Benchmark the Kubernetes analyzer on a generated 50 MB ``kubectl get pods -o json`` dump.
+
+At ``--scale 1`` the dump is a ``PodList`` of about 50 MB (pretty-printed as kubectl
+writes it, with managedFields), one pod in twenty crash-looping or restarted so records and
+evidence lines are made. The analyzer runs in a child process (``timed``) so the peak RSS
+is its own. The point is flat memory: the reader streams items, so the peak should not
+grow with the file; the comparison row is ``orjson.loads`` of the whole document, which is
+what reading it naively costs. No reference tool judges pods, so there is no tool row.
+"""
+
+from __future__ import annotations
+
+import random
+import statistics
+from pathlib import Path
+
+import orjson
+
+from bench.run import Row, python_command, timed
+
+TARGET_BYTES = 50 * 1024 * 1024
+
+_ANALYZE = """
+import sys
+import time
+from pathlib import Path
+from analyzers.kubernetes import KubernetesAnalyzer
+from inspector.model import Artifact, ArtifactKind
+from inspector.testing import RecordingContext
+
+class FileSource:
+    def __init__(self, path):
+        self.artifact = Artifact(path.name, ArtifactKind.KUBERNETES, path.stat().st_size)
+        self.path = path
+    def open(self):
+        return open(self.path, "rb")
+
+started = time.perf_counter()
+items = list(KubernetesAnalyzer().analyze(FileSource(Path(sys.argv[1])), RecordingContext()))
+elapsed = time.perf_counter() - started
+assert items[0].values["objects"]["Pod"] > 0 and items[0].values["pods"]
+with open(sys.argv[2], "a") as times:
+    print(elapsed, file=times)
+"""
+
+_NAIVE = """
+import sys, orjson
+document = orjson.loads(open(sys.argv[1], "rb").read())
+assert document["items"]
+"""
+
+
+def _pod(rng: random.Random, index: int) -> dict:
+    name = f"svc-{index // 3:05d}-{rng.getrandbits(32):08x}"
+    troubled = index % 20 == 0
+    state = ({"waiting": {"reason": "CrashLoopBackOff"}} if troubled
+             else {"running": {"startedAt": "2026-11-17T08:00:00Z"}})
+    return {
+        "apiVersion": "v1", "kind": "Pod",
+        "metadata": {"name": name, "namespace": f"team-{index % 40}",
+                     "labels": {"app": name[:9], "pod-template-hash": "7c9d8f6b5d"},
+                     "ownerReferences": [{"kind": "ReplicaSet", "name": name[:9] + "-7c9d8f6b5d"}],
+                     "managedFields": [{"manager": "kubelet", "operation": "Update",
+                                        "fieldsV1": {"f:status": {f"f:c{n}": {}
+                                                                  for n in range(12)}}}]},
+        "spec": {"nodeName": f"node-{index % 25}", "containers": [{
+            "name": "app", "image": f"registry.example.com/{name[:9]}:1.{index % 9}",
+            "env": [{"name": f"SETTING_{n}", "value": "x" * 24} for n in range(8)],
+            "resources": {"limits": {"memory": "512Mi", "cpu": "500m"}},
+            "readinessProbe": {"httpGet": {"path": "/healthz", "port": 8080}}}]},
+        "status": {"phase": "Running", "startTime": "2026-11-17T08:00:00Z",
+                   "conditions": [{"type": t, "status": "True"} for t in
+                                  ("Initialized", "Ready", "ContainersReady", "PodScheduled")],
+                   "containerStatuses": [{
+                       "name": "app", "ready": not troubled,
+                       "restartCount": rng.randint(3, 40) if troubled else 0,
+                       "image": f"registry.example.com/{name[:9]}:1.{index % 9}",
+                       "state": state,
+                       "lastState": {"terminated": {"reason": "Error", "exitCode": 1,
+                                                    "finishedAt": "2026-11-17T09:00:00Z"}}
+                       if troubled else {}}]}}
+
+
+def generate(path: Path, target: int) -> tuple[int, int]:
+    rng = random.Random(15)
+    count = 0
+    with open(path, "wb") as out:
+        out.write(b'{\n    "apiVersion": "v1",\n    "kind": "List",\n    "items": [\n')
+        size = 0
+        while size < target:
+            if count:
+                out.write(b",\n")
+            chunk = orjson.dumps(_pod(rng, count), option=orjson.OPT_INDENT_2)
+            out.write(chunk)
+            size += len(chunk) + 2
+            count += 1
+        out.write(b'\n    ],\n    "metadata": {"resourceVersion": ""}\n}\n')
+    return path.stat().st_size, count
+
+
+def run(workdir: Path, scale: float) -> list[Row]:
+    workdir.mkdir(parents=True, exist_ok=True)
+    dump = workdir / "pods.json"
+    size, pods = generate(dump, int(TARGET_BYTES * scale))
+    megabytes = size / 1e6
+    times = workdir / "analysis-seconds.txt"
+    times.unlink(missing_ok=True)
+    seconds, peak_kib = timed([*python_command(_ANALYZE), str(dump), str(times)],
+                              cwd=Path(__file__).resolve().parents[1])
+    analysis = statistics.median(float(line) for line in times.read_text().split())
+    naive_seconds, naive_kib = timed([*python_command(_NAIVE), str(dump)], repeat=1)
+    return [
+        Row("kubernetes", "resource dump size", megabytes, "MB", f"{pods:,} pods"),
+        Row("kubernetes", "analysis time", analysis, "s",
+            f"{megabytes / analysis:.1f} MB/s in analyze(); {seconds:.2f} s wall with start-up"),
+        Row("kubernetes", "analyzer peak RSS", peak_kib / 1024, "MiB",
+            f"{peak_kib * 1024 / size:.2f}x file size; flat: the reader streams items"),
+        Row("kubernetes", "naive orjson.loads of the whole file", naive_kib / 1024, "MiB",
+            f"peak RSS; {naive_seconds:.2f} s wall"),
+    ]
