@@ -5,9 +5,9 @@ with the artifact it was read from. From the analysis alone: the collectors' lay
 the cluster or host each describes (``analysis.layouts``: cluster version, nodes, host,
 OS, kernel, collection time) and the Kubernetes nodes' kubelet, OS and runtime; from the
 stats: HAR exporters, the hosts a browser talked to, TLS servers and protocol versions,
-captured conversations' clients and servers, log formats. With the opened bundle it also reads the start of the text members (product
-and server versions) and the HAR's request headers (browsers and operating systems from
-their User-Agent).
+captured conversations' clients and servers, log formats. With the opened bundle it also
+reads the start of the text members (product and server versions) and the HAR's request
+headers (browsers and operating systems from their User-Agent).
 
 Decisions the next engineer needs:
 
