@@ -1,5 +1,5 @@
-"""The evidence viewers in tabs (Text, Packets, HAR, SQL, Document, Timeline), and the way from a piece
-of evidence to the viewer that shows it.
+"""The evidence viewers in tabs (Text, Packets, HAR, SQL, Document, Timeline), and the way
+from a piece of evidence to the viewer that shows it.
 
 ``open_evidence`` picks the viewer for the member's kind and the locator
 (``ui.viewers.viewer_kind``), brings its tab forward and opens it there, highlighted. The

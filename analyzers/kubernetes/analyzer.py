@@ -138,7 +138,8 @@ def _locator(where: dict[str, Any]) -> PointerLocator | LineLocator:
 
 
 def _timeline(path: str, inventory: Inventory) -> Iterator[Event]:
-    """Warning events (at their last time) and container terminations, oldest first."""
+    """Warning events (at their last time), container terminations and restarts, oldest
+    first."""
     events: list[Event] = []
     for group in inventory.events.values():
         when = _time(group["last"])
@@ -151,6 +152,14 @@ def _timeline(path: str, inventory: Inventory) -> Iterator[Event]:
                             f"x{group['count']}: {message}"[:400]))
     for pod in inventory.lists["pods"]:
         for container in pod["containers"]:
+            started = _time(container["started_at"]) if container["state"] == "running" \
+                else None
+            if started is not None and container["restarts"]:
+                events.append(Event(
+                    started, path, _locator(container.get("where") or pod["where"]),
+                    Severity.INFO, EventSource.LOG,
+                    f"container {container['name']} of pod {pod['namespace']}/{pod['name']} "
+                    f"started again (restart {container['restarts']})"))
             last = container["last"] or (container if container["state"] == "terminated"
                                          else None)
             when = _time(last["finished_at"]) if last else None

@@ -74,12 +74,10 @@ class KubernetesClusterAnalyzer:
         yield from judgements.certificate_findings(gathered)
         yield from judgements.operator_findings(gathered)
         yield from judgements.verdict_findings(gathered)
+        # Events a finding already quotes are its evidence; the pods a finding is about are
+        # unhealthy now, so their probe failures are not start-up noise.
         consumed = set(pods.consumed)
-        consumed |= {f"/Node/{name}" for name in {n["name"] for n in gathered.get("nodes")}
-                     if any(f.facts.get("node") == name and f.rule == NODE_CONDITION.id
-                            for f in pod_findings)}
         consumed |= {f"{j['namespace']}/Job/{j['name']}" for j in gathered.get("jobs")}
-        unhealthy = {f"{p['namespace']}/Pod/{p['name']}" for f in pod_findings
-                     for p in [{"namespace": f.facts.get("namespace"), "name": name}
-                               for name in f.facts.get("pods", [])]}
+        unhealthy = {f"{f.facts.get('namespace')}/Pod/{name}" for f in pod_findings
+                     for name in f.facts.get("pods", [])}
         yield from event_findings(gathered, consumed, unhealthy)

@@ -42,6 +42,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import UTC
+from email.utils import parsedate_to_datetime
 from typing import Any
 
 _FIELD = re.compile(r"^(?P<indent> *)(?P<key>[A-Za-z][\w .()/-]*?):(?:\s+(?P<value>.*?))?\s*$")
@@ -174,6 +176,8 @@ def _pod(top: dict[str, tuple[str, int]], fields: list[tuple[int, str, str, int]
                     "Started": "started_at", "Finished": "finished_at"}.get(key)
             if name == "exit_code":
                 target[name] = int(value) if value.lstrip("-").isdigit() else None
+            elif name in ("started_at", "finished_at"):
+                target[name] = _iso(value)
             elif name:
                 target[name] = value
     for container in containers:
@@ -183,7 +187,19 @@ def _pod(top: dict[str, tuple[str, int]], fields: list[tuple[int, str, str, int]
             "node": node.split("/", 1)[0] if node and node != "<none>" else None,
             "owner": owner, "phase": top.get("Status", ("Unknown", 0))[0] or "Unknown",
             "reason": top.get("Reason", (None, 0))[0], "message": None,
-            "started": None, "unschedulable": None, "containers": containers, "where": where}
+            "started": _iso(top.get("Start Time", ("", 0))[0]), "unschedulable": None,
+            "containers": containers, "where": where}
+
+
+def _iso(text: str) -> str | None:
+    """describe's ``Thu, 27 Feb 2025 07:36:22 +0100`` as ISO-8601 UTC, like the JSON's."""
+    try:
+        moment = parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if moment.tzinfo is None or moment.year < 1980:
+        return None  # no zone, or the zero time a container that never started reports
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _node(top: dict[str, tuple[str, int]], fields: list[tuple[int, str, str, int]],

@@ -45,7 +45,7 @@ def merge_groups(groups: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def _noise_reason(group: dict[str, Any], gathered: Gathered, unhealthy: set[str]) -> str | None:
     """Why a group is noise, in words, or ``None`` when it is not."""
     message = " ".join(group.get("messages") or [])
-    if noise.benign_event(group["reason"], message):
+    if noise.benign_event(group["reason"]):
         return noise.BENIGN_REASONS[group["reason"]]
     subject = f"{group['namespace']}/{group['kind']}/{group['name']}"
     if group["reason"] == "FailedScheduling":

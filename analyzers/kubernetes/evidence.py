@@ -67,9 +67,11 @@ class Gathered:
         return self.records.get(key, [])
 
     def collected_at(self, path: str) -> datetime | None:
-        """When ``path`` was collected: its modification time, else the newest time the
-        bundle's Kubernetes material mentions (a lower bound)."""
-        return self.modified.get(path) or self.latest
+        """When ``path`` was collected: its modification time, but never before the newest
+        time the bundle's Kubernetes material mentions (collection came after everything
+        it recorded; a re-packed archive's member times can be older)."""
+        known = [t for t in (self.modified.get(path), self.latest) if t is not None]
+        return max(known) if known else None
 
 
 def time_of(text: Any) -> datetime | None:

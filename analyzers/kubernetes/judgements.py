@@ -7,8 +7,9 @@ Decisions the next engineer needs:
   its own low finding and never reads as memory pressure while ``MemoryPressure`` is False.
 - Kubelet skew follows the Kubernetes version-skew policy: a kubelet may be up to three
   minor versions older than the API server (two before 1.28) and never newer.
-- Certificates are judged at collection time: the member's modification time, else the
-  newest time the bundle's Kubernetes material mentions (``Gathered.collected_at``).
+- Certificates are judged at collection time: the member's modification time, but never
+  before the newest time the bundle's Kubernetes material mentions
+  (``Gathered.collected_at``).
 - Troubleshoot's ``analysis.json`` results are the vendor's own checks: a fail or warn
   becomes a finding that names the check and quotes its message, unchanged.
 """

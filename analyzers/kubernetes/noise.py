@@ -19,7 +19,7 @@ which bundle it came from:
   (``BOOTSTRAP_WINDOW`` after the pod started), waiting for something that came up later,
   and is running now, recovered on its own.
 
->>> benign_event("DNSConfigForming", "Nameserver limits were exceeded")
+>>> benign_event("DNSConfigForming")
 True
 >>> startup_taints_only("0/2 nodes are available: 2 node(s) had taint "
 ...                     "{node.cloudprovider.kubernetes.io/uninitialized: true}, that the pod "
@@ -55,7 +55,7 @@ _TAINT = re.compile(r"had (?:untolerated )?taint \{([^:}]+):")
 _OTHER_REASON = re.compile(r"\d+ (?:node\(s\) (?!had (?:untolerated )?taint)|Insufficient )")
 
 
-def benign_event(reason: str, message: str) -> bool:
+def benign_event(reason: str) -> bool:
     return reason in BENIGN_REASONS
 
 

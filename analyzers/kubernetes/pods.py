@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, BinaryIO
 
 from analyzers.kubernetes import noise
@@ -82,7 +83,7 @@ def merge_pods(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def _problem_of(pod: dict[str, Any], container: dict[str, Any],
-                events: list[dict[str, Any]]) -> tuple[Rule, str] | None:
+                collected: datetime | None) -> tuple[Rule, str] | None:
     reason = container.get("reason") or ""
     last = container.get("last") or {}
     if reason in IMAGE_REASONS:
@@ -98,7 +99,7 @@ def _problem_of(pod: dict[str, Any], container: dict[str, Any],
     if container.get("restarts") and container.get("state") == "running":
         if last.get("reason") == "OOMKilled":
             return OOM_KILLED, "OOMKilled"
-        if _bootstrap(pod, last):
+        if _bootstrap(pod, container, collected):
             return None
         return RESTARTS, ""
     if container.get("state") == "running" and container.get("ready") is False \
@@ -107,9 +108,17 @@ def _problem_of(pod: dict[str, Any], container: dict[str, Any],
     return None
 
 
-def _bootstrap(pod: dict[str, Any], last: dict[str, Any]) -> bool:
-    started, finished = time_of(pod.get("started")), time_of(last.get("finished_at"))
-    return bool(started and finished and finished - started <= noise.BOOTSTRAP_WINDOW)
+def _bootstrap(pod: dict[str, Any], container: dict[str, Any],
+               collected: datetime | None) -> bool:
+    """Restarts only in the pod's first minutes, and it has run steadily since (a young pod
+    between two crashes is not recovered)."""
+    started = time_of(pod.get("started"))
+    finished = time_of((container.get("last") or {}).get("finished_at"))
+    running_since = time_of(container.get("started_at"))
+    if not (started and finished and finished - started <= noise.BOOTSTRAP_WINDOW):
+        return False
+    return collected is None or running_since is None \
+        or collected - running_since >= noise.BOOTSTRAP_WINDOW
 
 
 class PodJudge:
@@ -134,7 +143,8 @@ class PodJudge:
             events = self.events_by_subject.get(subject, [])
             found = False
             for container in pod["containers"]:
-                judged = _problem_of(pod, container, events)
+                judged = _problem_of(pod, container,
+                                     self.gathered.collected_at(pod.get("artifact") or ""))
                 if judged is None:
                     continue
                 rule, cause = judged

@@ -17,7 +17,7 @@ def test_gathered_tags_records_with_their_artifact_and_keeps_the_newest_time() -
     gathered = Gathered.from_results(results, "kubernetes")
     assert gathered.get("pods") == [{"name": "p", "artifact": "a.json"}]
     assert gathered.latest == datetime(2026, 11, 17, 9, tzinfo=UTC)
-    assert gathered.collected_at("a.json") == modified
+    assert gathered.collected_at("a.json") == modified  # later than anything mentioned
     assert gathered.collected_at("other.json") == gathered.latest
 
 

@@ -30,12 +30,25 @@ def test_restarts_only_at_start_up_are_bootstrap_noise(tmp_path: Path) -> None:
     early = pod("proxy-1", restarts=12, started="2026-11-17T08:00:00Z",
                 last={"terminated": {"reason": "Error", "exitCode": 1,
                                      "finishedAt": "2026-11-17T08:04:00Z"}})
+    early["status"]["containerStatuses"][0]["state"] = {
+        "running": {"startedAt": "2026-11-17T08:04:10Z"}}
     late = pod("api-1", restarts=3, started="2026-11-17T08:00:00Z",
                last={"terminated": {"reason": "Error", "exitCode": 1,
                                     "finishedAt": "2026-11-17T09:04:00Z"}})
     analysis = analyze_files(tmp_path, {"pods.json": pod_list(early, late)})
     [restarts] = by_rule(analysis, "kubernetes.restarts")
     assert restarts.count == 1 and "api-1" in restarts.detail
+
+
+def test_a_young_pod_between_two_crashes_is_not_bootstrap_noise(tmp_path: Path) -> None:
+    young = pod("api-2", restarts=4, started="2026-11-17T09:00:00Z",
+                last={"terminated": {"reason": "Error", "exitCode": 1,
+                                     "finishedAt": "2026-11-17T09:05:00Z"}})
+    young["status"]["containerStatuses"][0]["state"] = {
+        "running": {"startedAt": "2026-11-17T09:05:20Z"}}
+    analysis = analyze_files(tmp_path, {"pods.json": pod_list(young)})
+    [restarts] = by_rule(analysis, "kubernetes.restarts")
+    assert "api-2" in restarts.detail
 
 
 def test_crash_loop_quotes_its_previous_log(tmp_path: Path) -> None:
