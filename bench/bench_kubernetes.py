@@ -6,6 +6,9 @@ evidence lines are made. The analyzer runs in a child process (``timed``) so the
 is its own. The point is flat memory: the reader streams items, so the peak should not
 grow with the file; the comparison row is ``orjson.loads`` of the whole document, which is
 what reading it naively costs. No reference tool judges pods, so there is no tool row.
+A tenth of the size again as multi-document YAML (``kubectl get -o yaml`` per object, as
+must-gather writes) shows the YAML path's speed: libyaml parses, but nodes become Python
+objects one by one.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ import orjson
 from bench.run import Row, python_command, timed
 
 TARGET_BYTES = 50 * 1024 * 1024
+YAML_SHARE = 0.1
 
 _ANALYZE = """
 import sys
@@ -98,6 +102,21 @@ def generate(path: Path, target: int) -> tuple[int, int]:
     return path.stat().st_size, count
 
 
+def generate_yaml(path: Path, target: int) -> tuple[int, int]:
+    import yaml
+
+    rng = random.Random(16)
+    count = 0
+    with open(path, "w") as out:
+        size = 0
+        while size < target:
+            text = yaml.safe_dump(_pod(rng, count), default_flow_style=False)
+            out.write("---\n" + text)
+            size += len(text) + 4
+            count += 1
+    return path.stat().st_size, count
+
+
 def run(workdir: Path, scale: float) -> list[Row]:
     workdir.mkdir(parents=True, exist_ok=True)
     dump = workdir / "pods.json"
@@ -109,6 +128,13 @@ def run(workdir: Path, scale: float) -> list[Row]:
                               cwd=Path(__file__).resolve().parents[1])
     analysis = statistics.median(float(line) for line in times.read_text().split())
     naive_seconds, naive_kib = timed([*python_command(_NAIVE), str(dump)], repeat=1)
+    yaml_dump = workdir / "pods.yaml"
+    yaml_size, yaml_pods = generate_yaml(yaml_dump, int(TARGET_BYTES * scale * YAML_SHARE))
+    yaml_times = workdir / "yaml-seconds.txt"
+    yaml_times.unlink(missing_ok=True)
+    _, yaml_kib = timed([*python_command(_ANALYZE), str(yaml_dump), str(yaml_times)],
+                        repeat=1, cwd=Path(__file__).resolve().parents[1])
+    yaml_seconds = statistics.median(float(line) for line in yaml_times.read_text().split())
     return [
         Row("kubernetes", "resource dump size", megabytes, "MB", f"{pods:,} pods"),
         Row("kubernetes", "analysis time", analysis, "s",
@@ -117,4 +143,7 @@ def run(workdir: Path, scale: float) -> list[Row]:
             f"{peak_kib * 1024 / size:.2f}x file size; flat: the reader streams items"),
         Row("kubernetes", "naive orjson.loads of the whole file", naive_kib / 1024, "MiB",
             f"peak RSS; {naive_seconds:.2f} s wall"),
+        Row("kubernetes", "multi-document YAML", yaml_size / 1e6 / yaml_seconds, "MB/s",
+            f"{yaml_size / 1e6:.1f} MB, {yaml_pods:,} documents in {yaml_seconds:.2f} s; "
+            f"peak RSS {yaml_kib / 1024:.0f} MiB"),
     ]

@@ -379,22 +379,27 @@ def _skip_value(raw: bytes, pos: int) -> int:
 
 
 class _Chunks:
-    """A file-like object over byte chunks, for libyaml's reader."""
+    """A file-like object over byte chunks, for libyaml's reader (which asks for small
+    reads: each is a slice of the current chunk, never a copy of the rest)."""
 
     def __init__(self, chunks: Iterator[bytes]) -> None:
         self._chunks = chunks
         self._buffer = b""
+        self._pos = 0
 
     def read(self, size: int = -1) -> bytes:
-        while size < 0 or len(self._buffer) < size:
+        if size < 0:
+            data = b"".join([self._buffer[self._pos:], *self._chunks])
+            self._buffer, self._pos = b"", 0
+            return data
+        while len(self._buffer) - self._pos < size:
             chunk = next(self._chunks, b"")
             if not chunk:
                 break
-            self._buffer += chunk
-        if size < 0:
-            data, self._buffer = self._buffer, b""
-        else:
-            data, self._buffer = self._buffer[:size], self._buffer[size:]
+            self._buffer = self._buffer[self._pos:] + chunk
+            self._pos = 0
+        data = self._buffer[self._pos:self._pos + size]
+        self._pos += len(data)
         return data
 
 

@@ -12,11 +12,13 @@ bundle could not list CustomResourceDefinitions.
 
 from __future__ import annotations
 
+import io
 import random
 from datetime import UTC, datetime, timedelta
 
 import orjson
 
+from inspector.formats.resources import read_resources
 from inspector.training.scenarios import Built, Scenario
 
 ROOT = "support-bundle-2026-11-17T09_20_00/"
@@ -168,6 +170,10 @@ def build(rng: random.Random) -> Built:
                                    "replicas.", "severity": "error"}}]),
     })
     first = sorted(pods)[0]
+    pods_json = files[f"{ROOT}cluster-resources/pods/{NAMESPACE}.json"]
+    status = next(r for r in read_resources(io.BytesIO(pods_json))
+                  if r.value["metadata"]["name"] == first)
+    status_line = status.line_of("/status/containerStatuses/0")
     return Built(
         files=files,
         rules=["kubernetes.crash-loop", "kubernetes.troubleshoot-fail"],
@@ -177,9 +183,8 @@ def build(rng: random.Random) -> Built:
              "locator": {"kind": "line", "line": failure_lines[first]},
              "why": "the app is refused by PostgreSQL: password authentication failed"},
             {"artifact": f"{ROOT}cluster-resources/pods/{NAMESPACE}.json",
-             "locator": {"kind": "pointer", "pointer": "/items/0/status/containerStatuses/0",
-                         "line": None, "document": None},
-             "why": "CrashLoopBackOff, last exit code 1"},
+             "locator": {"kind": "line", "line": status_line, "end_line": status_line + 12},
+             "why": "CrashLoopBackOff, last termination Error with exit code 1"},
         ])
 
 
