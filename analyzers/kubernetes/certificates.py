@@ -16,6 +16,7 @@ import re
 from typing import Any
 
 from cryptography import x509
+from cryptography.exceptions import UnsupportedAlgorithm
 
 from inspector.model import format_time
 
@@ -34,12 +35,12 @@ def _decode(value: str) -> bytes:
 def describe(pem: bytes) -> dict[str, Any] | None:
     try:
         certificate = x509.load_pem_x509_certificate(pem)
-    except ValueError:
-        return None
-    return {"subject": certificate.subject.rfc4514_string()[:200],
-            "issuer": certificate.issuer.rfc4514_string()[:200],
-            "not_before": format_time(certificate.not_valid_before_utc),
-            "not_after": format_time(certificate.not_valid_after_utc)}
+        return {"subject": certificate.subject.rfc4514_string()[:200],
+                "issuer": certificate.issuer.rfc4514_string()[:200],
+                "not_before": format_time(certificate.not_valid_before_utc),
+                "not_after": format_time(certificate.not_valid_after_utc)}
+    except (ValueError, UnsupportedAlgorithm):
+        return None  # not a certificate after all: it tells nothing
 
 
 def _from_text(pointer: str, data: bytes) -> list[dict[str, Any]]:

@@ -66,6 +66,12 @@ class Inventory:
         self.passed_checks = 0
         self.latest: str | None = None
         self.truncated: Counter[str] = Counter()
+        # By kind; a kind is untrusted text, so it only ever selects from this table.
+        self._handlers = {
+            "Pod": self._pod, "Event": self._event, "Node": self._node, "Job": self._job,
+            "PersistentVolumeClaim": self._claim, "Secret": self._certificates,
+            "ConfigMap": self._certificates, "Config": self._certificates,
+            "AnalyzeResult": self._verdict, "ClusterVersion": self._cluster_version}
 
     # -- adding -----------------------------------------------------------------------------
 
@@ -98,7 +104,7 @@ class Inventory:
         if kind is None:
             return
         self.objects[kind] += 1
-        handler = getattr(self, "_" + kind, None)
+        handler = self._handlers.get(kind)
         if handler is not None:
             handler(resource)
         elif kind in _WORKLOADS:
@@ -108,7 +114,7 @@ class Inventory:
         elif kind in ("ClusterOperator", "ClusterVersion"):
             self._operator(kind, resource)
 
-    def _Pod(self, resource: Resource) -> None:
+    def _pod(self, resource: Resource) -> None:
         record = objects.pod_record(resource.value)
         self._seen(record["started"])
         for container in record["containers"]:
@@ -123,7 +129,7 @@ class Inventory:
             container["where"] = self._where(resource, pointer)
         self._keep("pods", record)
 
-    def _Event(self, resource: Resource) -> None:
+    def _event(self, resource: Resource) -> None:
         event = objects.event_record(resource.value)
         self._seen(event["last"])
         self._group(event, self._where(resource))
@@ -152,16 +158,16 @@ class Inventory:
                 and len(group["messages"]) < _MAX_MESSAGES:
             group["messages"].append(event["message"])
 
-    def _Node(self, resource: Resource) -> None:
+    def _node(self, resource: Resource) -> None:
         self._keep("nodes", {**objects.node_record(resource.value),
                              "where": self._where(resource, "/status")})
 
-    def _Job(self, resource: Resource) -> None:
+    def _job(self, resource: Resource) -> None:
         record = objects.job_record(resource.value)
         if record:
             self._keep("jobs", {**record, "where": self._where(resource, "/status")})
 
-    def _PersistentVolumeClaim(self, resource: Resource) -> None:
+    def _claim(self, resource: Resource) -> None:
         record = objects.claim_record(resource.value)
         if record:
             self._keep("claims", {**record, "where": self._where(resource, "/status")})
@@ -175,9 +181,7 @@ class Inventory:
                 "kind": resource.value.get("kind"), **certificate,
                 "where": self._where(resource, pointer)})
 
-    _Secret = _ConfigMap = _Config = _certificates
-
-    def _AnalyzeResult(self, resource: Resource) -> None:
+    def _verdict(self, resource: Resource) -> None:
         value = resource.value
         insight = value.get("insight") if isinstance(value.get("insight"), dict) else {}
         severity = str(value.get("severity") or insight.get("severity") or "").lower()
@@ -191,7 +195,7 @@ class Inventory:
             "message": str(insight.get("detail") or value.get("error") or "")[:600],
             "where": self._where(resource)})
 
-    def _ClusterVersion(self, resource: Resource) -> None:
+    def _cluster_version(self, resource: Resource) -> None:
         self.cluster.update(objects.cluster_version(resource.value))
         self._operator("ClusterVersion", resource)
 

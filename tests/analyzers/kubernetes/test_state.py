@@ -29,3 +29,10 @@ def test_records_are_capped_and_the_rest_counted(monkeypatch) -> None:
                                 "status": {"phase": "Pending"}}, f"/items/{index}", 1))
     stats = inventory.stats()
     assert len(stats["claims"]) == 2 and stats["truncated"] == {"claims": 3}
+
+
+def test_a_kind_only_selects_known_handlers() -> None:
+    inventory = Inventory("odd.json")
+    for kind in ("keep", "where", "group", "__init__"):
+        inventory.add(Resource({"kind": kind}, "", 1))
+    assert inventory.stats()["objects"] == {"__init__": 1, "group": 1, "keep": 1, "where": 1}
