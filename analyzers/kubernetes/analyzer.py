@@ -20,6 +20,7 @@ from datetime import datetime
 from typing import Any
 
 from analyzers.kubernetes.describe import parse_text
+from analyzers.kubernetes.noise import benign_event
 from analyzers.kubernetes.rules import ANALYZER
 from analyzers.kubernetes.state import Inventory
 from inspector.formats.resources import ResourceError, read_resources
@@ -139,7 +140,8 @@ def _locator(where: dict[str, Any]) -> PointerLocator | LineLocator:
 
 def _timeline(path: str, inventory: Inventory) -> Iterator[Event]:
     """Warning events (at their last time), container terminations and restarts, oldest
-    first."""
+    first. Benign warnings and the past exits of containers running now are ``info``:
+    context on the timeline, never trouble."""
     events: list[Event] = []
     for group in inventory.events.values():
         when = _time(group["last"])
@@ -147,7 +149,8 @@ def _timeline(path: str, inventory: Inventory) -> Iterator[Event]:
             continue
         message = (group["messages"] or [""])[0]
         subject = f"{group['kind']} {group['namespace']}/{group['name']}".replace(" /", " ")
-        events.append(Event(when, path, _locator(group["where"]), Severity.MEDIUM,
+        severity = Severity.INFO if benign_event(group["reason"]) else Severity.MEDIUM
+        events.append(Event(when, path, _locator(group["where"]), severity,
                             EventSource.LOG, f"{group['type']} {group['reason']} {subject} "
                             f"x{group['count']}: {message}"[:400]))
     for pod in inventory.lists["pods"]:
@@ -165,10 +168,13 @@ def _timeline(path: str, inventory: Inventory) -> Iterator[Event]:
             when = _time(last["finished_at"]) if last else None
             if when is None or last is None:
                 continue
-            bad = last["reason"] not in ("Completed",) or last["exit_code"] not in (0, None)
+            # A past exit of a container that runs again now is context, not trouble: it
+            # must not make an incident of its own (the timeline skips info events).
+            failing = container["state"] != "running" and (
+                last["reason"] != "Completed" or last["exit_code"] not in (0, None))
             events.append(Event(
                 when, path, _locator(container.get("where") or pod["where"]),
-                Severity.HIGH if bad else Severity.INFO, EventSource.LOG,
+                Severity.HIGH if failing else Severity.INFO, EventSource.LOG,
                 f"container {container['name']} of pod {pod['namespace']}/{pod['name']} "
                 f"terminated: {last['reason'] or 'exit'} (exit code {last['exit_code']})"))
     events.sort(key=Event.sort_key)

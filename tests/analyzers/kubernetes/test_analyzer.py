@@ -45,3 +45,11 @@ def test_a_broken_document_keeps_what_precedes_the_damage() -> None:
                        kind=ArtifactKind.KUBERNETES)
     assert run.stats["pods"][0]["name"] == "a"
     assert "unreadable after 1 object" in run.context.warnings[0]
+
+
+def test_past_exits_of_running_containers_are_context_on_the_timeline() -> None:
+    recovered = pod("web-2", restarts=3, last={"terminated": {
+        "reason": "Error", "exitCode": 1, "finishedAt": "2026-11-17T09:00:00Z"}})
+    run = run_analyzer(KubernetesAnalyzer(), pod_list(recovered), name="pods.json",
+                       kind=ArtifactKind.KUBERNETES)
+    assert {e.severity.value for e in run.events} == {"info"}

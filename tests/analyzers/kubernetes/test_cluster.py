@@ -123,6 +123,14 @@ def test_insights_restarts_are_running_now_not_down(insights) -> None:
 
 
 @pytest.mark.corpus
+def test_insights_recovered_restarts_make_no_incident(insights) -> None:
+    # The sample is stitched from several clusters; containers that restarted and run now
+    # are context on the timeline, not a cross-source incident.
+    incidents = by_rule(insights, "incident.cross-source")
+    assert not [f for f in incidents if any("config/pod/" in e.artifact for e in f.evidence)]
+
+
+@pytest.mark.corpus
 def test_insights_layout_identity_and_transient_events(insights) -> None:
     names = [layout.name for layout in insights.layouts]
     assert names == ["insights"]
@@ -131,4 +139,5 @@ def test_insights_layout_identity_and_transient_events(insights) -> None:
     [events] = [f for f in by_rule(insights, "kubernetes.warning-events")
                 if f.facts["reason"] == "FailedUpdate"]
     assert events.count == 2 and events.severity <= Severity.LOW
-    assert not by_rule(insights, "http.credentials")
+    # Pre-masked secrets and env names with secret references are not leaked credentials.
+    assert not [f for f in insights.findings if "credential" in f.rule]
