@@ -20,7 +20,7 @@ from datetime import datetime
 from typing import Any
 
 from analyzers.kubernetes.describe import parse_text
-from analyzers.kubernetes.noise import benign_event
+from analyzers.kubernetes.noise import benign_event, transient_probe
 from analyzers.kubernetes.rules import ANALYZER
 from analyzers.kubernetes.state import Inventory
 from inspector.formats.resources import ResourceError, read_resources
@@ -140,8 +140,8 @@ def _locator(where: dict[str, Any]) -> PointerLocator | LineLocator:
 
 def _timeline(path: str, inventory: Inventory) -> Iterator[Event]:
     """Warning events (at their last time), container terminations and restarts, oldest
-    first. Benign warnings and the past exits of containers running now are ``info``:
-    context on the timeline, never trouble."""
+    first. Warnings this file shows to be noise and the past exits of containers running
+    now are ``info``: context on the timeline, never trouble."""
     events: list[Event] = []
     for group in inventory.events.values():
         when = _time(group["last"])
@@ -149,7 +149,7 @@ def _timeline(path: str, inventory: Inventory) -> Iterator[Event]:
             continue
         message = (group["messages"] or [""])[0]
         subject = f"{group['kind']} {group['namespace']}/{group['name']}".replace(" /", " ")
-        severity = Severity.INFO if benign_event(group["reason"]) else Severity.MEDIUM
+        severity = Severity.INFO if _noise(group, inventory) else Severity.MEDIUM
         events.append(Event(when, path, _locator(group["where"]), severity,
                             EventSource.LOG, f"{group['type']} {group['reason']} {subject} "
                             f"x{group['count']}: {message}"[:400]))
@@ -179,6 +179,20 @@ def _timeline(path: str, inventory: Inventory) -> Iterator[Event]:
                 f"terminated: {last['reason'] or 'exit'} (exit code {last['exit_code']})"))
     events.sort(key=Event.sort_key)
     yield from events[-_MAX_EVENTS:]
+
+
+def _noise(group: dict[str, Any], inventory: Inventory) -> bool:
+    """What this file alone shows to be noise (``noise``): a benign reason, a few probe
+    failures, scheduling that succeeded afterwards. The cluster analyzer judges the rest
+    with the whole bundle."""
+    if benign_event(group["reason"]) or transient_probe(group["reason"], group["count"],
+                                                        pod_unhealthy_now=False):
+        return True
+    subject = f"{group['namespace']}/{group['kind']}/{group['name']}"
+    scheduled = _time(inventory.normal.get(subject, {}).get("Scheduled"))
+    last = _time(group["last"])
+    return group["reason"] == "FailedScheduling" and scheduled is not None \
+        and (last is None or scheduled >= last)
 
 
 def _time(text: Any) -> datetime | None:

@@ -58,6 +58,12 @@ def test_k8stest_bootstrap_warnings_are_said_to_be_noise(k8stest) -> None:
 
 
 @pytest.mark.corpus
+def test_k8stest_bootstrap_events_make_no_incident(k8stest) -> None:
+    incidents = by_rule(k8stest, "incident.cross-source")
+    assert not [f for f in incidents if any(e.artifact.endswith("_events") for e in f.evidence)]
+
+
+@pytest.mark.corpus
 def test_k8stest_layout_and_identity(k8stest) -> None:
     [layout] = k8stest.layouts
     assert layout.name == "sosreport"
