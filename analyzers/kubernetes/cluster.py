@@ -2,9 +2,10 @@
 
 It runs after the per-artifact pass, over the records every ``kubernetes`` artifact put in
 its stats (``state``), and reads the pods' logs by their place in the bundle (``links``).
-Order matters: pods first (their findings take the events about them), then nodes,
-workloads not already explained by a pod finding, jobs, claims, certificates, OpenShift
-operators, the bundle's own verdicts, and last the Warning events nobody else holds.
+Order matters: pods are judged first (their findings take the events about them), then
+nodes, then workloads (one a pod finding already explains is folded into that finding, which
+is handed out only then), jobs, claims, certificates, OpenShift operators, the bundle's own
+verdicts, and last the Warning events nobody else holds.
 """
 
 from __future__ import annotations
@@ -64,11 +65,11 @@ class KubernetesClusterAnalyzer:
         logs = PodLogs((r.artifact.path, r.artifact.kind) for r in results)
         pods = PodJudge(gathered, logs, bundle.open)
         pod_findings = list(pods.findings())
-        yield from pod_findings
         context.check_cancelled()
-        covered = {(f.facts.get("namespace"), f.facts.get("workload")) for f in pod_findings}
         yield from judgements.node_findings(gathered)
-        yield from judgements.workload_findings(gathered, covered)
+        # Before the pod findings are handed out: a workload they explain is folded into them.
+        yield from judgements.workload_findings(gathered, pod_findings)
+        yield from pod_findings
         yield from judgements.job_findings(gathered, logs, bundle.open)
         yield from judgements.claim_findings(gathered)
         yield from judgements.certificate_findings(gathered)

@@ -150,9 +150,16 @@ def _skew(nodes: dict[str, dict[str, Any]], gathered: Gathered) -> Iterator[Find
         remediation="Upgrade the lagging nodes (or finish the upgrade in progress).")
 
 
-def workload_findings(gathered: Gathered, covered: set[tuple[str, str]]) -> Iterator[Finding]:
+def workload_findings(gathered: Gathered, pod_findings: list[Finding]) -> Iterator[Finding]:
+    """Workloads short of ready replicas. A workload whose pods a pod finding already explains
+    is that finding's consequence, not a second finding: the cause says how many replicas
+    are left (``fold_workload``)."""
+    explained = {(f.facts.get("namespace"), f.facts.get("workload")): f for f in pod_findings
+                 if f.facts.get("workload")}
     for record in gathered.get("workloads"):
-        if (record["namespace"], record["name"]) in covered:
+        cause = explained.get((record["namespace"], record["name"]))
+        if cause is not None:
+            fold_workload(cause, record)
             continue
         reasons = "; ".join(f"{c['type']}: {c.get('message') or c.get('reason')}"
                             for c in record.get("conditions") or [])
@@ -169,6 +176,24 @@ def workload_findings(gathered: Gathered, covered: set[tuple[str, str]]) -> Iter
                    "kind": record["kind"], "desired": record["desired"],
                    "ready": record["ready"]},
             remediation="Read why its pods are not ready: their status, events and logs.")
+
+
+def fold_workload(cause: Finding, record: dict[str, Any]) -> None:
+    """``cause`` (a crash loop, a failed pull...) explains why ``record`` is short of ready
+    replicas: it says so, cites the workload's status, and when no replica is left it is an
+    outage, as the workload's own finding would have been (critical)."""
+    where = f"{record['kind']} {record['namespace']}/{record['name']}"
+    if record["ready"] == 0:
+        cause.detail += f" {where} has none of its {record['desired']} replicas ready: " \
+                        "nothing serves it."
+        cause.severity = max(cause.severity, Severity.CRITICAL)
+    else:
+        cause.detail += f" {where} has {record['ready']} of {record['desired']} replicas ready."
+    # Right after the first pod's status: the pod, then what its failing costs.
+    cause.evidence.insert(1, evidence(record, f"desired {record['desired']}, "
+                                              f"ready {record['ready']}"))
+    cause.facts.update({"workload_kind": record["kind"], "desired": record["desired"],
+                        "ready": record["ready"]})
 
 
 def job_findings(gathered: Gathered, logs: PodLogs, open_member: Callable[[str], BinaryIO]

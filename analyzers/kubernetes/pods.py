@@ -182,7 +182,10 @@ class PodJudge:
         first = problem.pods[0]
         names = sorted({p["name"] for p in problem.pods})
         where = f"{problem.namespace}/{problem.workload}"
-        shown = ", ".join(names[:_MAX_LISTED]) + (" …" if len(names) > _MAX_LISTED else "")
+        node_of = {p["name"]: p.get("node") for p in problem.pods}
+        shown = ", ".join(f"{name} (on {node_of[name]})" if node_of.get(name) else name
+                          for name in names[:_MAX_LISTED]) \
+            + (" …" if len(names) > _MAX_LISTED else "")
         events = [e for p in problem.pods
                   for e in self.events_by_subject.get(f"{p['namespace']}/Pod/{p['name']}", [])
                   if e["type"] != "Normal"]
@@ -200,6 +203,9 @@ class PodJudge:
         facts: dict[str, Any] = {"namespace": problem.namespace, "workload": problem.workload,
                                  "pods": names, "container": problem.container or None,
                                  "node": first.get("node")}
+        nodes = sorted({p["node"] for p in problem.pods if p.get("node")})
+        if len(nodes) > 1:
+            facts["nodes"] = nodes
         lines_before: list[Evidence] = []
         build = _BUILDERS[problem.rule.id]
         title, detail, remediation, severity = build(problem, where, shown, events, facts)

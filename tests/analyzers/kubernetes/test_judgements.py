@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from inspector.model import Severity
-from tests.analyzers.kubernetes.material import analyze_files, by_rule, json_bytes
+from tests.analyzers.kubernetes.material import analyze_files, by_rule, json_bytes, pod, pod_list
 from tests.analyzers.kubernetes.test_certificates import pem
 
 
@@ -82,3 +82,43 @@ def test_certificate_expired_at_collection_time(tmp_path: Path) -> None:
         {"kind": "List", "items": [secret, events]})})
     [expired] = by_rule(analysis, "kubernetes.certificate-expired")
     assert expired.facts["subject"] == "CN=api.shop.example"
+
+
+def _deployment(name: str, replicas: int, ready: int) -> dict:
+    return {"kind": "Deployment", "metadata": {"name": name, "namespace": "shop"},
+            "spec": {"replicas": replicas}, "status": {"readyReplicas": ready}}
+
+
+def _crashing(name: str, node: str) -> dict:
+    return pod(name, restarts=9, ready=False, owner=name.rsplit("-", 1)[0], node=node,
+               state={"waiting": {"reason": "CrashLoopBackOff"}},
+               last={"terminated": {"reason": "Error", "exitCode": 1}})
+
+
+def test_a_workload_its_crashing_pods_explain_is_folded_into_the_crash(tmp_path: Path) -> None:
+    files = {"pods.json": pod_list(_crashing("api-7c9d8f6b5d-aaaaa", "node-a"),
+                                   _crashing("api-7c9d8f6b5d-bbbbb", "node-b")),
+             "deployments.json": json_bytes({"kind": "DeploymentList",
+                                             "items": [_deployment("api", 2, 0)]})}
+    analysis = analyze_files(tmp_path, files)
+    assert not by_rule(analysis, "kubernetes.workload-unavailable")
+    [crash] = by_rule(analysis, "kubernetes.crash-loop")
+    # No replica left is an outage, as the workload's own finding would have said.
+    assert crash.severity is Severity.CRITICAL
+    assert "Deployment shop/api has none of its 2 replicas ready" in crash.detail
+    assert (crash.facts["desired"], crash.facts["ready"]) == (2, 0)
+    assert crash.evidence[1].artifact == "deployments.json"
+    assert crash.facts["nodes"] == ["node-a", "node-b"]
+    assert "api-7c9d8f6b5d-aaaaa (on node-a)" in crash.detail
+
+
+def test_a_workload_with_replicas_left_keeps_the_cause_s_severity(tmp_path: Path) -> None:
+    healthy = pod("api-7c9d8f6b5d-ccccc", owner="api-7c9d8f6b5d")
+    files = {"pods.json": pod_list(_crashing("api-7c9d8f6b5d-aaaaa", "node-a"), healthy),
+             "deployments.json": json_bytes({"kind": "DeploymentList",
+                                             "items": [_deployment("api", 2, 1)]})}
+    analysis = analyze_files(tmp_path, files)
+    assert not by_rule(analysis, "kubernetes.workload-unavailable")
+    [crash] = by_rule(analysis, "kubernetes.crash-loop")
+    assert crash.severity is Severity.HIGH and "has 1 of 2 replicas ready" in crash.detail
+    assert "nodes" not in crash.facts
