@@ -1,7 +1,8 @@
 """``KubernetesClusterAnalyzer``: the bundle's Kubernetes material judged as one cluster.
 
 It runs after the per-artifact pass, over the records every ``kubernetes`` artifact put in
-its stats (``state``), and reads the pods' logs by their place in the bundle (``links``).
+its stats (``state``), reads the pods' logs by their place in the bundle (``links``), and
+what kubelets logged about the pods they could not start (``kubelet``).
 Order matters: pods are judged first (their findings take the events about them), then
 nodes, then workloads (one a pod finding already explains is folded into that finding, which
 is handed out only then), jobs, claims, certificates, OpenShift operators, the bundle's own
@@ -15,6 +16,7 @@ from collections.abc import Iterator
 from analyzers.kubernetes import judgements
 from analyzers.kubernetes.events import event_findings
 from analyzers.kubernetes.evidence import Gathered
+from analyzers.kubernetes.kubelet import kubelet_findings, kubelet_reports
 from analyzers.kubernetes.links import PodLogs
 from analyzers.kubernetes.pods import PodJudge
 from analyzers.kubernetes.rules import (
@@ -60,11 +62,17 @@ class KubernetesClusterAnalyzer:
                        ) -> Iterator[Finding | Event]:
         results = list(bundle.results())
         gathered = Gathered.from_results(results, ANALYZER)
-        if not gathered.records and not gathered.cluster:
+        # What kubelets logged about pods: more evidence for a pod finding, or the only word
+        # (a node's journal without the cluster's objects).
+        reports = kubelet_reports(((r.artifact.path, r.artifact.kind) for r in results),
+                                  bundle.open)
+        if not gathered.records and not gathered.cluster and not reports:
             return
+        context.check_cancelled()
         logs = PodLogs((r.artifact.path, r.artifact.kind) for r in results)
         pods = PodJudge(gathered, logs, bundle.open)
         pod_findings = list(pods.findings())
+        pod_findings += kubelet_findings(reports, pod_findings)
         context.check_cancelled()
         yield from judgements.node_findings(gathered)
         # Before the pod findings are handed out: a workload they explain is folded into them.

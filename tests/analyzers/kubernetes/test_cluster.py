@@ -147,3 +147,15 @@ def test_insights_layout_identity_and_transient_events(insights) -> None:
     assert events.count == 2 and events.severity <= Severity.LOW
     # Pre-masked secrets and env names with secret references are not leaked credentials.
     assert not [f for f in insights.findings if "credential" in f.rule]
+
+
+@pytest.mark.corpus
+def test_insights_kubelet_journal_crash_loop_with_its_span_and_no_year(insights) -> None:
+    [crash] = [f for f in by_rule(insights, "kubernetes.crash-loop")
+               if f.facts["namespace"] == "openshift-cloud-network-config-controller"]
+    assert crash.facts["pods"] == ["cloud-network-config-controller-74ffd6bb6d-7979c"]
+    assert crash.facts["container"] == "controller" and crash.facts["backoff"] == "5m0s"
+    assert crash.facts["kubelet_reports"] == 18
+    assert "between Nov 10 14:17:41 and Nov 10 14:21:24" in crash.detail
+    assert crash.first_seen is None  # journal short format: the year is unknown
+    assert crash.evidence[0].locator.line == 1
