@@ -43,6 +43,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, BinaryIO
 
+from analyzers.kubernetes.links import numbered_lines
 from analyzers.kubernetes.rules import CLUSTER_ANALYZER, CONTAINER_CONFIG, CRASH_LOOP, IMAGE_PULL
 from inspector.model import ArtifactKind, Evidence, Finding, LineLocator, Severity
 from inspector.rules import Rule
@@ -171,7 +172,7 @@ def _read_log(path: str, stream: BinaryIO, reports: dict[tuple[str, str, str, st
               ) -> tuple[datetime | None, str]:
     end: datetime | None = None
     end_text = ""
-    for number, raw in enumerate(stream, start=1):
+    for number, raw in numbered_lines(stream):
         if _MARKER in raw:
             text = raw.decode("utf-8", "replace").rstrip("\r\n")
             failure = sync_failure(text)

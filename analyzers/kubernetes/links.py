@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import BinaryIO
 
@@ -32,6 +32,7 @@ _NO_LOG = re.compile(r"previous terminated container .* not found|"
                      r"container .* is waiting to start|Error from server \(BadRequest\)")
 _LOG_KINDS = frozenset({ArtifactKind.LOG, ArtifactKind.TEXT, ArtifactKind.JOURNAL})
 TAIL_LINES = 5
+MAX_LINE_BYTES = 64 * 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,14 +71,24 @@ def _names_pod(path: str, pod: str) -> bool:
         or name.startswith(pod + ".") or name == pod
 
 
+def numbered_lines(stream: BinaryIO) -> Iterator[tuple[int, bytes]]:
+    """``(number, line)`` from 1; a line longer than ``MAX_LINE_BYTES`` is cut there and the
+    rest of it skipped, so a member with no newline never sits whole in memory."""
+    number = 0
+    whole = True
+    while chunk := stream.readline(MAX_LINE_BYTES):
+        if whole:
+            number += 1
+            yield number, chunk
+        whole = chunk.endswith(b"\n")
+
+
 def tail(stream: BinaryIO, lines: int = TAIL_LINES) -> list[TailLine]:
     """The last ``lines`` non-blank lines with their numbers; ``[]`` when the file is
     kubectl saying there is no such log, or only a wrapper's preamble."""
     kept: deque[TailLine] = deque(maxlen=lines)
-    number = 0
     preamble = True
-    for raw in stream:
-        number += 1
+    for number, raw in numbered_lines(stream):
         text = raw.decode("utf-8", "replace").rstrip("\r\n")
         if text.strip() in ("stdout:", "stderr:"):
             if preamble:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 
-from analyzers.kubernetes.links import PodLogs, tail
+from analyzers.kubernetes.links import MAX_LINE_BYTES, PodLogs, numbered_lines, tail
 from inspector.model import ArtifactKind
 
 
@@ -26,3 +26,10 @@ def test_tail_skips_a_wrapper_preamble_and_kubectl_refusals() -> None:
     refusal = b'stderr:\nError from server (BadRequest): previous terminated container "x" ' \
               b'in pod "y" not found\n'
     assert tail(io.BytesIO(refusal)) == []
+
+
+def test_a_huge_line_is_cut_and_numbering_goes_on() -> None:
+    data = b"a\n" + b"x" * (3 * MAX_LINE_BYTES + 7) + b"\nlast\n"
+    read = list(numbered_lines(io.BytesIO(data)))
+    assert [n for n, _ in read] == [1, 2, 3]
+    assert len(read[1][1]) == MAX_LINE_BYTES and read[2][1] == b"last\n"
