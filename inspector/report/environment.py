@@ -69,7 +69,8 @@ def detect_environment(analysis: Analysis, bundle: Bundle | None = None) -> list
     bundle: product and server versions from the first 256 KB of each text member, and
     browsers and operating systems from the HAR's User-Agent headers.
     """
-    items: list[EnvironmentItem] = list(_layout_environment(analysis))
+    # The cluster or host first: what the bundle describes, then what its members say.
+    items: list[EnvironmentItem] = [*_layout_environment(analysis), *_node_environment(analysis)]
     for path, per_analyzer in analysis.stats.items():
         http = per_analyzer.get("http")
         if isinstance(http, dict):
@@ -89,9 +90,6 @@ def detect_environment(analysis: Analysis, bundle: Bundle | None = None) -> list
         network = per_analyzer.get("network")
         if isinstance(network, dict):
             items.extend(_network_environment(network, path))
-        kubernetes = per_analyzer.get("kubernetes")
-        if isinstance(kubernetes, dict):
-            items.extend(_node_environment(kubernetes, path))
         logs = per_analyzer.get("logs")
         if isinstance(logs, dict) and logs.get("format"):
             zone = logs.get("time_zone") or "unknown"
@@ -123,14 +121,26 @@ def _layout_environment(analysis: Analysis) -> Iterable[EnvironmentItem]:
                 yield EnvironmentItem(label, shown, layout.sources.get(key, layout.root))
 
 
-def _node_environment(kubernetes: dict[str, Any], path: str) -> list[EnvironmentItem]:
-    nodes = [n for n in kubernetes.get("nodes") or [] if isinstance(n, dict) and n.get("name")]
-    described = [n for n in nodes if n.get("kubelet") or n.get("os")]
+def _node_environment(analysis: Analysis) -> list[EnvironmentItem]:
+    """One row for the Kubernetes nodes of every member (Insights and must-gather file each
+    node apart), each node described once, from the first member that describes it."""
+    described: dict[str, dict[str, Any]] = {}
+    source = ""
+    for path, per_analyzer in analysis.stats.items():
+        kubernetes = per_analyzer.get("kubernetes")
+        nodes = kubernetes.get("nodes") if isinstance(kubernetes, dict) else None
+        for node in nodes if isinstance(nodes, list) else []:
+            if isinstance(node, dict) and node.get("name") and node["name"] not in described \
+                    and (node.get("kubelet") or node.get("os")):
+                described[node["name"]] = node
+                source = source or path
     if not described:
         return []
-    return [EnvironmentItem("Kubernetes nodes", "; ".join(
-        f"{n['name']} (" + ", ".join(str(n[k]) for k in ("kubelet", "os", "runtime") if n.get(k))
-        + ")" for n in described[:12]), path)]
+    shown = [f"{name} (" + ", ".join(str(node[k]) for k in ("kubelet", "os", "runtime")
+                                     if node.get(k)) + ")"
+             for name, node in sorted(described.items())]
+    more = f" and {len(shown) - 12} more" if len(shown) > 12 else ""
+    return [EnvironmentItem("Kubernetes nodes", "; ".join(shown[:12]) + more, source)]
 
 
 def _requests(info: Any) -> int:

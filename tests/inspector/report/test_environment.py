@@ -84,3 +84,16 @@ def test_layouts_and_kubernetes_nodes_are_in_the_environment() -> None:
     assert ("Host", "node-4", "sos/sos_commands/host/hostname") in items
     assert ("Nodes", "a, b", "sos/nodes") in items
     assert ("Kubernetes nodes", "a (v1.30.1, Ubuntu 24.04)", "nodes.json") in items
+
+
+def test_nodes_filed_apart_make_one_row_after_the_layouts() -> None:
+    stats = {f"config/node/{name}.json": {"kubernetes": {"nodes": [
+        {"name": name, "kubelet": "v1.20.0", "os": "RHCOS"}]}} for name in ("m-1", "m-0")}
+    stats["app.log"] = {"logs": {"format": "plain"}}
+    analysis = Analysis(bundle=BundleInfo("b.zip", "0" * 64, 1), layouts=[Layout(
+        "insights", "", ["config/"], {"cluster_version": "4.7.16"}, {})], stats=stats)
+    labels = [item.label for item in detect_environment(analysis)]
+    assert labels == ["Bundle layout", "Cluster version", "Kubernetes nodes", "Log format"]
+    [nodes] = [i for i in detect_environment(analysis) if i.label == "Kubernetes nodes"]
+    assert nodes.value == "m-0 (v1.20.0, RHCOS); m-1 (v1.20.0, RHCOS)"
+    assert nodes.source == "config/node/m-1.json"
