@@ -15,6 +15,9 @@ which bundle it came from:
 - **Start-up probe failures.** A few ``Unhealthy`` events while a container starts (the
   server is not listening yet) stop by themselves; they matter when they persist
   (``PERSISTENT_PROBE_FAILURES`` or more) or the pod is not Ready now.
+- **Containers starting.** A container running for less than ``STARTING_WINDOW`` when the
+  bundle was collected and not Ready yet is starting (its readiness probe has not passed
+  its first periods), not failing.
 - **Bootstrap restarts.** A container that restarted only in its first minutes
   (``BOOTSTRAP_WINDOW`` after the pod started), waiting for something that came up later,
   and is running now, recovered on its own.
@@ -30,7 +33,7 @@ True
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 BENIGN_REASONS = {
     "DNSConfigForming": "the kubelet kept three of the node's nameservers (a resolv.conf "
@@ -42,6 +45,7 @@ STARTUP_TAINTS = ("node.cloudprovider.kubernetes.io/uninitialized", "node.kubern
                   "node.kubernetes.io/network-unavailable")
 PERSISTENT_PROBE_FAILURES = 10
 BOOTSTRAP_WINDOW = timedelta(minutes=10)
+STARTING_WINDOW = timedelta(minutes=3)
 # Warning reasons that mean work is not getting done, whatever their count.
 SERIOUS_REASONS = frozenset({
     "BackOff", "FailedMount", "FailedAttachVolume", "FailedCreatePodSandBox", "Evicted",
@@ -71,3 +75,9 @@ def startup_taints_only(message: str) -> bool:
 def transient_probe(reason: str, count: int, pod_unhealthy_now: bool) -> bool:
     return reason == "Unhealthy" and count < PERSISTENT_PROBE_FAILURES \
         and not pod_unhealthy_now
+
+
+def starting(running_since: datetime | None, collected: datetime | None) -> bool:
+    """The container started so shortly before collection that not Ready means starting."""
+    return running_since is not None and collected is not None \
+        and collected - running_since < STARTING_WINDOW

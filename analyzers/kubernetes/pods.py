@@ -104,6 +104,8 @@ def _problem_of(pod: dict[str, Any], container: dict[str, Any],
         return RESTARTS, ""
     if container.get("state") == "running" and container.get("ready") is False \
             and not container.get("init"):
+        if noise.starting(time_of(container.get("started_at")), collected):
+            return None
         return POD_NOT_READY, ""
     return None
 

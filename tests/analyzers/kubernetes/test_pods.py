@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from inspector.model import Severity
-from tests.analyzers.kubernetes.material import analyze_files, by_rule, pod, pod_list
+from tests.analyzers.kubernetes.material import analyze_files, by_rule, json_bytes, pod, pod_list
 
 
 def test_replicas_failing_alike_are_one_finding(tmp_path: Path) -> None:
@@ -64,3 +64,26 @@ def test_crash_loop_quotes_its_previous_log(tmp_path: Path) -> None:
     assert "dial tcp 10.43.0.1:443: i/o timeout" in crash.detail
     assert crash.facts["previous_log"].endswith("app-previous.log")
     assert crash.evidence[-1].locator.to_json() == {"kind": "line", "line": 1, "end_line": 2}
+
+
+def test_not_ready_names_the_failing_probe_unless_the_container_is_starting(
+        tmp_path: Path) -> None:
+    def unready(name: str, since: str) -> dict:
+        value = pod(name, ready=False, started="2026-11-17T08:00:00Z",
+                    state={"running": {"startedAt": since}})
+        value["spec"]["containers"][0]["readinessProbe"] = {
+            "httpGet": {"path": "/healthz", "port": 8080}}
+        return value
+
+    stuck = unready("web-1", "2026-11-17T08:00:05Z")
+    fresh = unready("web-2", "2026-11-17T09:19:30Z")
+    probe = json_bytes({"kind": "EventList", "items": [{
+        "kind": "Event", "type": "Warning", "reason": "Unhealthy", "count": 40,
+        "message": "Readiness probe failed: HTTP probe failed with statuscode: 503",
+        "firstTimestamp": "2026-11-17T08:01:00Z", "lastTimestamp": "2026-11-17T09:20:00Z",
+        "involvedObject": {"kind": "Pod", "name": "web-1", "namespace": "shop"}}]})
+    analysis = analyze_files(tmp_path, {"pods.json": pod_list(stuck, fresh),
+                                        "events.json": probe})
+    [not_ready] = by_rule(analysis, "kubernetes.pod-not-ready")
+    assert not_ready.facts["pods"] == ["web-1"]
+    assert "statuscode: 503" in not_ready.detail and "/healthz" in not_ready.title
