@@ -6,6 +6,10 @@ stats, and the bundle-level analyzer (``CLUSTER_ANALYZER``) judges the records o
 bundle at once (the same pod seen in a JSON dump and in ``kubectl describe``, its
 ``-previous`` log, the events about it).
 
+Categories: what stops a workload running (a crash, an OOM kill, a pod no node takes, a
+node not Ready) is ``availability``, which the bundle's order puts among the failures
+(``inspector.findings.ranking``); the rest say which part of the cluster they are about.
+
 >>> ANALYZER, CLUSTER_ANALYZER, CRASH_LOOP.severity.value
 ('kubernetes', 'kubernetes-cluster', 'high')
 """
@@ -20,7 +24,7 @@ CLUSTER_ANALYZER = "kubernetes-cluster"
 
 CRASH_LOOP = rule("kubernetes.crash-loop", Severity.HIGH, "availability",
                   "A container keeps crashing and Kubernetes is backing off restarting it")
-OOM_KILLED = rule("kubernetes.oom-killed", Severity.HIGH, "resources",
+OOM_KILLED = rule("kubernetes.oom-killed", Severity.HIGH, "availability",
                   "A container was killed for using more memory than its limit")
 RESTARTS = rule("kubernetes.restarts", Severity.LOW, "availability",
                 "Containers restarted before the bundle was collected and are running now")
@@ -29,13 +33,13 @@ IMAGE_PULL = rule("kubernetes.image-pull", Severity.HIGH, "availability",
 CONTAINER_CONFIG = rule("kubernetes.container-config", Severity.HIGH, "configuration",
                         "A container cannot be created: a Secret, ConfigMap or setting it "
                         "needs is missing or wrong")
-POD_PENDING = rule("kubernetes.pod-pending", Severity.HIGH, "scheduling",
+POD_PENDING = rule("kubernetes.pod-pending", Severity.HIGH, "availability",
                    "A pod cannot be scheduled onto any node")
 POD_NOT_READY = rule("kubernetes.pod-not-ready", Severity.MEDIUM, "availability",
                      "A running pod is not Ready: a probe fails")
 WARNING_EVENTS = rule("kubernetes.warning-events", Severity.MEDIUM, "events",
                       "Kubernetes recorded Warning events about an object")
-NODE_CONDITION = rule("kubernetes.node-condition", Severity.HIGH, "nodes",
+NODE_CONDITION = rule("kubernetes.node-condition", Severity.HIGH, "availability",
                       "A node is NotReady or under memory, disk or PID pressure")
 NODE_CORDONED = rule("kubernetes.node-cordoned", Severity.MEDIUM, "nodes",
                      "A node is cordoned: no new pods are scheduled on it")
