@@ -6,15 +6,18 @@ evidence lines are made. The analyzer runs in a child process (``timed``) so the
 is its own. The point is flat memory: the reader streams items, so the peak should not
 grow with the file; the comparison row is ``orjson.loads`` of the whole document, which is
 what reading it naively costs. No reference tool judges pods, so there is no tool row.
-A tenth of the size again as multi-document YAML (``kubectl get -o yaml`` per object, as
-must-gather writes) shows the YAML path's speed: libyaml parses, but nodes become Python
-objects one by one.
+Half the size again as a kubelet journal (one "Error syncing pod" line in a hundred) shows
+what reading the kubelets' logs costs the cluster analyzer, beside ``grep -c`` of the same
+marker (one pass in C: the floor). A tenth of the size again as multi-document YAML
+(``kubectl get -o yaml`` per object, as must-gather writes) shows the YAML path's speed:
+libyaml parses, but nodes become Python objects one by one.
 """
 
 from __future__ import annotations
 
 import random
 import statistics
+import time
 from pathlib import Path
 
 import orjson
@@ -117,6 +120,46 @@ def generate_yaml(path: Path, target: int) -> tuple[int, int]:
     return path.stat().st_size, count
 
 
+JOURNAL_SHARE = 0.5
+_SYNC = ('{month} {day:2d} {clock}.120001 worker-{node} kubelet[911]: E{mm}{day:02d} {clock}.119876'
+         '     911 pod_workers.go:1298] "Error syncing pod, skipping" err="failed to '
+         '\\"StartContainer\\" for \\"app\\" with CrashLoopBackOff: \\"back-off 5m0s '
+         'restarting failed container=app pod={pod}_shop(0c1d)\\"" pod="shop/{pod}" podUID=0c1d')
+_PLEG = ('{month} {day:2d} {clock}.000001 worker-{node} kubelet[911]: I{mm}{day:02d} {clock}.000001'
+         '     911 kubelet.go:2448] "SyncLoop (PLEG): event for pod" pod="shop/{pod}"')
+
+
+def generate_journal(path: Path, target: int) -> int:
+    rng = random.Random(17)
+    size = 0
+    with open(path, "w") as out:
+        index = 0
+        while size < target:
+            seconds = index // 100
+            clock = f"{8 + seconds // 3600 % 14:02d}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
+            template = _SYNC if index % 100 == 0 else _PLEG
+            line = template.format(month="Nov", mm="11", day=17, clock=clock, node=index % 5,
+                                   pod=f"api-6d4cf56db6-{rng.randrange(40):05d}") + "\n"
+            out.write(line)
+            size += len(line)
+            index += 1
+    return path.stat().st_size
+
+
+def _kubelet_seconds(path: Path) -> float:
+    from analyzers.kubernetes.kubelet import kubelet_reports
+    from inspector.model import ArtifactKind
+
+    runs = []
+    for _ in range(3):
+        started = time.perf_counter()
+        reports = kubelet_reports([(path.name, ArtifactKind.JOURNAL)],
+                                  lambda _: path.open("rb"))
+        runs.append(time.perf_counter() - started)
+        assert reports
+    return statistics.median(runs)
+
+
 def run(workdir: Path, scale: float) -> list[Row]:
     workdir.mkdir(parents=True, exist_ok=True)
     dump = workdir / "pods.json"
@@ -135,6 +178,10 @@ def run(workdir: Path, scale: float) -> list[Row]:
     _, yaml_kib = timed([*python_command(_ANALYZE), str(yaml_dump), str(yaml_times)],
                         repeat=1, cwd=Path(__file__).resolve().parents[1])
     yaml_seconds = statistics.median(float(line) for line in yaml_times.read_text().split())
+    journal = workdir / "kubelet.log"
+    journal_mb = generate_journal(journal, int(TARGET_BYTES * scale * JOURNAL_SHARE)) / 1e6
+    kubelet_seconds = _kubelet_seconds(journal)
+    grep_seconds, _ = timed(["grep", "-c", "Error syncing pod", str(journal)])
     return [
         Row("kubernetes", "resource dump size", megabytes, "MB", f"{pods:,} pods"),
         Row("kubernetes", "analysis time", analysis, "s",
@@ -147,4 +194,7 @@ def run(workdir: Path, scale: float) -> list[Row]:
         Row("kubernetes", "multi-document YAML", yaml_size / 1e6 / yaml_seconds, "MB/s",
             f"{yaml_size / 1e6:.1f} MB, {yaml_pods:,} documents in {yaml_seconds:.2f} s; "
             f"peak RSS {yaml_kib / 1024:.0f} MiB"),
+        Row("kubernetes", "kubelet journal scan", journal_mb / kubelet_seconds, "MB/s",
+            f"{journal_mb:.1f} MB in {kubelet_seconds:.2f} s; grep -c {grep_seconds:.2f} s: "
+            f"{kubelet_seconds / grep_seconds:.1f}x"),
     ]
