@@ -64,6 +64,17 @@ def test_k8stest_bootstrap_events_make_no_incident(k8stest) -> None:
 
 
 @pytest.mark.corpus
+def test_k8stest_empty_kubelet_journal_of_the_control_plane_is_no_fault(k8stest) -> None:
+    # "-- No entries --": this node runs no kubelet; the workers are the cluster's nodes.
+    def about_it(artifact: str | None) -> bool:
+        return bool(artifact) and artifact.endswith("--unit_kubelet")
+
+    assert not [f.title for f in k8stest.findings if any(about_it(e.artifact)
+                                                         for e in f.evidence)]
+    assert not [p.message for p in k8stest.problems if about_it(p.artifact)]
+
+
+@pytest.mark.corpus
 def test_k8stest_layout_and_identity(k8stest) -> None:
     [layout] = k8stest.layouts
     assert layout.name == "sosreport"
