@@ -171,7 +171,8 @@ def make_match(kind: SecretKind, text: str, start: int, end: int,
     if claims is not None:
         kind = SecretKind.JWT if kind in (SecretKind.TOKEN, SecretKind.JWT) else kind
     return SecretMatch(
-        kind=kind, start=start, end=end, masked=mask(secret), name=name,
+        kind=kind, start=start, end=end, name=name,
+        masked=f"…[{len(secret)} chars]" if kind in UNHASHED_KINDS else mask(secret),
         fingerprint="" if kind in UNHASHED_KINDS else fingerprint(secret),
         expires_at=claims.expires_at if claims else None,
         issued_at=claims.issued_at if claims else None,

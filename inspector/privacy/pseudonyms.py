@@ -14,9 +14,16 @@ Decisions the next engineer needs:
 
 - Host names are recognised by shape (dotted labels) *and* a top-level domain from a short
   list; file names (``app.py``, ``readme.md``, Java class names) end in labels that are not
-  on it. Host names the analysis knows (HAR hosts, TLS SNI) are added to the map by the
-  redactor, and a value once seen is replaced wherever it appears as a whole word
-  (``KNOWN_WORD``), even where no pattern would have caught it.
+  on it. A host name followed by file extensions is still a host name
+  (``db1.corp.example.com.log``, ``web01.acme.io.2026-11-17.log.gz``): the labels after
+  the last one on the list are taken as the file's when they are all extensions, dates or
+  rotation numbers, never when one of them is a word (``java.net.ConnectException``).
+  Host names the analysis knows (HAR hosts, TLS SNI) are added to the map by the
+  redactor, and a value once seen is replaced wherever it appears as a whole word, even
+  where no pattern would have caught it.
+- An address followed by its port (``2001:db8::5:443`` written without brackets, eight
+  groups and a ninth) is the address; a percent-encoded ``@`` (``jane%40corp.com``) joins
+  an email like a plain one.
 - Loopback and unspecified addresses, ``localhost`` and system accounts (``root``,
   ``postgres``...) are kept: they identify nobody and matter for diagnosis.
 - Every pattern is linear: variable-length parts are possessive and start behind a
@@ -97,6 +104,8 @@ class PseudonymMap:
                 return value
         if kind is Identifier.MAC:
             return value.lower().replace("-", ":")
+        if kind is Identifier.EMAIL:
+            return value.lower().replace("%40", "@")
         return value if kind is Identifier.USER else value.lower()
 
     def pseudonym(self, kind: Identifier, value: str) -> str:
@@ -149,10 +158,15 @@ _IPV6_CANDIDATE = re.compile(r"(?<![\w:.])[0-9A-Fa-f:]{2,39}+(?:%[\w.]{1,16}+)?(
 # One separator throughout: "09:12:27-09:16:34" is a time range, not a MAC.
 _MAC = re.compile(r"(?<![\w:-])(?:[0-9A-Fa-f]{2}(?::[0-9A-Fa-f]{2}){5}"
                   r"|[0-9A-Fa-f]{2}(?:-[0-9A-Fa-f]{2}){5})(?![\w:-])")
-_EMAIL = re.compile(r"(?<![\w.+%:-])[\w.+%-]{1,64}+@(?:[A-Za-z0-9-]{1,63}+\.(?=[A-Za-z0-9]))++"
-                    r"[A-Za-z]{2,24}+(?![\w-])")
+_EMAIL = re.compile(r"(?:(?<=mailto:)|(?<![\w.+%:-]))[\w.+%-]{1,64}?(?:@|%40)"
+                    r"(?:[A-Za-z0-9-]{1,63}+\.(?=[A-Za-z0-9]))++[A-Za-z]{2,24}+(?![\w-])")
 _HOST = re.compile(r"(?<![\w.-])(?:[A-Za-z0-9-]{1,63}+\.(?=[A-Za-z0-9]))++"
                    r"(?P<tld>[A-Za-z]{2,24}+)(?![\w-])(?!\()")
+_LABELS = re.compile(r"(?<![\w.-])[A-Za-z0-9-]{1,63}+(?:\.[A-Za-z0-9-]{1,63}+){2,}+(?![\w-])")
+# What may follow a host name in a file name: extensions, dates and rotation numbers.
+_FILE_LABEL = re.compile(r"[0-9-]{1,10}|log|txt|out|err|gz|bz2|xz|zst|zip|tar|tgz|json|jsonl"
+                         r"|ndjson|xml|yaml|yml|csv|har|pcap|pcapng|cap|sql|dump|conf|cfg|ini"
+                         r"|pem|crt|old|bak|tmp|journal|trace|html|md|pdf", re.IGNORECASE)
 _USER_CONTEXT = re.compile(
     r"(?i:(?<![\w-])(?:user(?:[_-]?name)?|login|owner|account|principal|uname)\b)"
     r"[\"']?+[ \t]{0,3}+(?:[:=]|\bis\b)[ \t]{0,3}+[\"']?+(?P<value>[A-Za-z][\w.@-]{0,63}+)"
@@ -176,9 +190,14 @@ _TLDS = frozenset((
     "za", "sg", "hk", "tw", "il", "tr", "ae", "sa",
 ))
 _KEEP_HOSTS = {"localhost", "localhost.localdomain"}
+# System and service accounts identify nobody, and being common words they would take
+# every "app" of the bundle with them once known (``app.log``).
 _KEEP_USERS = {"root", "admin", "administrator", "postgres", "mysql", "www-data", "nobody",
                "system", "anonymous", "guest", "daemon", "null", "none", "true", "false",
-               "unknown", "user", "is", "not", "the", "a", "an", "id", "name", "for", "with"}
+               "unknown", "user", "is", "not", "the", "a", "an", "id", "name", "for", "with",
+               "app", "api", "web", "service", "test", "demo", "default", "backup", "monitor",
+               "ubuntu", "ec2-user", "centos", "oracle", "sa", "sys", "dbo", "replication",
+               "repl", "deploy", "jenkins", "git", "nginx", "apache", "redis", "elastic"}
 _PSEUDONYM_SHAPES = re.compile(r"user\d+@redacted\.invalid|host\d+\.redacted\.invalid|user\d+",
                                re.IGNORECASE)
 #: A word as the known-value pass sees it: a run that may hold a whole email or host name.
@@ -229,7 +248,7 @@ def find_identifiers(text: str, kinds: Iterable[Identifier] = ALL_IDENTIFIERS) -
     """
     wanted = set(kinds)
     spans: list[Span] = []
-    if "@" in text and Identifier.EMAIL in wanted:
+    if ("@" in text or "%40" in text) and Identifier.EMAIL in wanted:
         spans.extend(Span(Identifier.EMAIL, *m.span(), m.group()) for m in _EMAIL.finditer(text)
                      if not m.group().lower().endswith("@redacted.invalid"))
     if "." in text and Identifier.IPV4 in wanted:
@@ -243,15 +262,20 @@ def find_identifiers(text: str, kinds: Iterable[Identifier] = ALL_IDENTIFIERS) -
         if Identifier.IPV6 in wanted and ("::" in text or text.count(":") >= 7):
             for m in _IPV6_CANDIDATE.finditer(text):
                 candidate = m.group()
+                if candidate.count(":") == 8 and not _is_ipv6(candidate):
+                    candidate = candidate.rsplit(":", 1)[0]  # eight groups and a port
                 if candidate.count(":") >= 2 and not is_kept_address(candidate) \
                         and _is_ipv6(candidate):
-                    spans.append(Span(Identifier.IPV6, *m.span(), candidate))
+                    spans.append(Span(Identifier.IPV6, m.start(), m.start() + len(candidate),
+                                      candidate))
     if "." in text and Identifier.HOST in wanted:
         for m in _HOST.finditer(text):
             host = m.group()
             if m.group("tld").lower() in _TLDS and host.lower() not in _KEEP_HOSTS \
                     and not host.lower().endswith(".invalid"):
                 spans.append(Span(Identifier.HOST, *m.span(), host))
+            elif (prefix := _host_before_file_labels(host)) is not None:
+                spans.append(Span(Identifier.HOST, m.start(), m.start() + len(prefix), prefix))
     if Identifier.USER in wanted:
         for m in _USER_CONTEXT.finditer(text):
             group = next(g for g in ("value", "value2", "value3", "value4", "value5",
@@ -262,6 +286,22 @@ def find_identifiers(text: str, kinds: Iterable[Identifier] = ALL_IDENTIFIERS) -
                 start = m.start(group)
                 spans.append(Span(Identifier.USER, start, start + len(value), value))
     return first_of_overlaps(spans)
+
+
+def _host_before_file_labels(name: str) -> str | None:
+    """``db1.corp.example.com`` of ``db1.corp.example.com.log.1``: the longest prefix of
+    two labels or more ending in a known top-level domain, when every label after it is a
+    file extension, a date or a rotation number."""
+    if _LABELS.fullmatch(name) is None:
+        return None
+    labels = name.split(".")
+    for end in range(len(labels) - 1, 1, -1):
+        if labels[end - 1].lower() in _TLDS:
+            if all(_FILE_LABEL.fullmatch(label) for label in labels[end:]):
+                host = ".".join(labels[:end])
+                return None if host.lower() in _KEEP_HOSTS else host
+            return None
+    return None
 
 
 def _is_product_version(text: str, start: int) -> bool:
