@@ -181,7 +181,8 @@ def make_match(kind: SecretKind, text: str, start: int, end: int,
 
 # --- names that say "secret" ----------------------------------------------------------------
 
-_PASSWORD_NAMES = ("password", "passwd", "pwd", "pass", "passphrase")
+_PASSWORD_NAMES = ("password", "passwd", "pwd", "pass", "passphrase", "passwordhash",
+                   "passwdhash", "pwdhash", "passhash", "passworddigest", "passwordsalt")
 _SECRET_SUFFIXES = (
     "token", "secret", "apikey", "accesskey", "secretkey", "privatekey", "sessionid",
     "sessiontoken", "session", "sid", "auth", "credential", "credentials", "signature",

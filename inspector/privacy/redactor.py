@@ -292,6 +292,11 @@ class Redactor:
         parts.append(text[cursor:])
         return "".join(parts)
 
+    def known_count(self) -> int:
+        """How many values ``known_values`` lists (cheap: to tell when it grew)."""
+        self._sync_known()
+        return len(self._known)
+
     def known_values(self) -> Iterator[str]:
         """Every value this redactor replaces wherever it stands (lower-case): what the
         export gate makes sure is gone."""

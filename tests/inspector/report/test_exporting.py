@@ -24,7 +24,7 @@ def test_export_refuses_when_the_gate_flags_the_output(tmp_path, monkeypatch):
     monkeypatch.setattr(exporting, "redact_report", lambda report, redactor: report)
     report = Report(title="Login fails", summary="Authorization: Bearer abcdefghijklmnop0123")
     for fmt in ("md", "html", "pdf"):
-        with pytest.raises(RedactionRefused, match="bearer-token"):
+        with pytest.raises(RedactionRefused, match="bearer"):
             export(report, fmt, tmp_path / f"r.{fmt}", Redactor())
     assert list(tmp_path.iterdir()) == []
 
