@@ -36,7 +36,6 @@ Decisions the next engineer needs:
 
 from __future__ import annotations
 
-import bisect
 import enum
 import re
 from collections import Counter
@@ -231,8 +230,9 @@ class Redactor:
         free-text scan. With ``line`` (the line ``text`` starts on), each change records
         the line it was made on.
         """
+        # Secrets first, then identifiers in what is left: a password glued to a host
+        # (``scott/PASSWORD@db1.corp.com``) must not make the pair look like an email.
         replacements = []
-        secret_spans: list[tuple[int, int]] = []
         for match in self._secrets(text, secrets):
             value = text[match.start:match.end]
             after = secret_replacement(match)
@@ -240,12 +240,12 @@ class Redactor:
             replacements.append(_Replacement(
                 match.start, match.end, after, ChangeCategory.SECRET, match.kind.value,
                 f"{match.name + ': ' if match.name else ''}{match.masked}"))
-            secret_spans.append((match.start, match.end))
+        if replacements:
+            text = self._apply(text, replacements, where, line)
         others = self._identifier_replacements(text) + self._known_replacements(text)
-        replacements += _outside(others, secret_spans)
-        if not replacements:
+        if not others:
             return text
-        return self._apply(text, replacements, where, line)
+        return self._apply(text, others, where, line)
 
     def _identifier_replacements(self, text: str) -> list[_Replacement]:
         if not self.pseudonymize:
@@ -331,20 +331,3 @@ class Redactor:
             entry["count"] += 1
         return list(seen.values())
 
-
-def _outside(replacements: list[_Replacement],
-             taken: list[tuple[int, int]]) -> list[_Replacement]:
-    """The replacements that overlap none of the ``taken`` spans (secrets go first)."""
-    if not taken:
-        return replacements
-    taken.sort()
-    starts = [start for start, _ in taken]
-    kept = []
-    for item in replacements:
-        index = bisect.bisect_right(starts, item.start) - 1
-        if index >= 0 and taken[index][1] > item.start:
-            continue  # a secret starts before it and runs into it
-        if index + 1 < len(taken) and taken[index + 1][0] < item.end:
-            continue  # a secret starts inside it
-        kept.append(item)
-    return kept
