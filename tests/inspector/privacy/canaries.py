@@ -176,8 +176,8 @@ _JWT = ".".join((base64.urlsafe_b64encode(b'{"alg":"HS256","typ":"JWT"}').rstrip
 def canary_log() -> bytes:
     basic = _C["basic_credentials"]
     lines = [
-        f"login user=jdoe from 10.20.4.17 mac 3c:22:fb:11:22:33 via 2001:db8:4:17::25",
-        f"ERROR auth failed for jane.doe@acme-corp.com on erp01.acme-corp.com",
+        "login user=jdoe from 10.20.4.17 mac 3c:22:fb:11:22:33 via 2001:db8:4:17::25",
+        "ERROR auth failed for jane.doe@acme-corp.com on erp01.acme-corp.com",
         f"WARN git push rejected for token {_C['github']}",
         f"WARN fine-grained PAT {_C['github_fine_grained']} expired",
         f"INFO gitlab runner uses {_C['gitlab']}",
@@ -191,11 +191,13 @@ def canary_log() -> bytes:
         f"DEBUG request trace {_C['no_name_token']} done",
         f"WARN retry https://svc:{_C['url_password']}@erp01.acme-corp.com/api",
         f"WARN cache redis://:{_C['redis_password']}@cache.acme-corp.com:6379/0",
-        f"INFO datasource jdbc:oracle:thin:scott/{_C['oracle_password']}@erp01.acme-corp.com:1521:ERP",
+        f"INFO datasource jdbc:oracle:thin:scott/{_C['oracle_password']}"
+        "@erp01.acme-corp.com:1521:ERP",
         f"INFO ran: mysqldump -uroot -p{_C['mysql_cli_password']} erp > /backup/erp.sql",
         f"INFO ran: curl -su admin:{_C['curl_password']} https://erp01.acme-corp.com/health",
         f"DEBUG cookie PHPSESSID={_C['phpsessid']}; path=/",
-        f"DEBUG cookie connect.sid=s%3A{_C['connect_sid']}.sig; _acme_session={_C['rails_session']}",
+        f"DEBUG cookie connect.sid=s%3A{_C['connect_sid']}.sig; "
+        f"_acme_session={_C['rails_session']}",
         f"DEBUG cookie JSESSIONID={_C['jsessionid']}",
         f"INFO GET /oauth/callback?code={_C['oauth_code']}&state=xyz 302",
         f"WARN form body login=jdoe&password%3D{_C['percent_password']}%26next%3D%2F",
