@@ -51,8 +51,10 @@ class Piece:
     cut_line: bool = False
 
 
-def text_pieces(stream: BinaryIO, piece_chars: int = PIECE_CHARS) -> Iterator[Piece]:
-    """The stream as pieces of whole lines (see the module doc)."""
+def text_pieces(stream: BinaryIO, piece_chars: int | None = None) -> Iterator[Piece]:
+    """The stream as pieces of whole lines (see the module doc); ``PIECE_CHARS`` long
+    unless told otherwise."""
+    piece_chars = piece_chars or PIECE_CHARS
     decoder = codecs.getincrementaldecoder("utf-8")("replace")
     buffer = ""
     line = 1

@@ -35,19 +35,24 @@ import re
 
 from inspector.privacy.matches import SecretKind, SecretMatch, make_match
 
+# Each pattern begins with a character (a lookbehind after it checks the one before), so
+# the engine can skip ahead to candidates; each runs only when its trigger is in the text.
 _CARD = re.compile(
-    r"(?<![\w.+-])(?:[0-9]{13,19}+|[0-9]{4}(?P<sep>[ -])[0-9]{4}(?P=sep)[0-9]{4}(?P=sep)"
-    r"[0-9]{1,7}|[0-9]{4}(?P<amex>[ -])[0-9]{6}(?P=amex)[0-9]{5})(?![\w-]|\.[0-9])")
-_SSN = re.compile(r"(?<![\w.-])(?!000|666|9[0-9]{2})[0-9]{3}-(?!00)[0-9]{2}-(?!0000)[0-9]{4}"
-                  r"(?![\w-])"
-                  r"|(?i:\b(?:ssn|social[ _-]security(?:[ _-]n(?:umber|o))?)\b)"
-                  r"[\"']?+[ \t]{0,3}+[:=#]?[ \t]{0,3}+[\"']?+(?P<bare>[0-9]{9})(?![0-9])")
-_PHONE = re.compile(
-    r"(?<![\w+.-])\+[1-9][0-9]{0,2}(?:[ .-]?\(?[0-9]{1,5}\)?){1,6}(?![\w-]|\.[0-9])"
-    r"|(?<![\w.+-])(?:\([2-9][0-9]{2}\)[ ]?|[2-9][0-9]{2}(?P<nanp>[-.]))[2-9][0-9]{2}"
-    r"(?(nanp)(?P=nanp)|-)[0-9]{4}(?![\w-]|\.[0-9])"
-    r"|(?i:\b(?:phone|tel|telephone|mobile|cell|fax|handy)\b)[\w.]{0,12}+[\"']?+[ \t]{0,3}+"
+    r"[0-9](?<![\w.+-][0-9])(?:[0-9]{12,18}+|[0-9]{3}(?P<sep>[ -])[0-9]{4}(?P=sep)[0-9]{4}"
+    r"(?P=sep)[0-9]{1,7}|[0-9]{3}(?P<amex>[ -])[0-9]{6}(?P=amex)[0-9]{5})(?![\w-]|\.[0-9])")
+_SSN = re.compile(r"[0-9](?<![\w.-][0-9])[0-9]{2}-[0-9]{2}-[0-9]{4}(?![\w-])")
+_SSN_LABELLED = re.compile(
+    r"(?i:\b(?:ssn|social[ _-]security(?:[ _-]n(?:umber|o))?)\b)"
+    r"[\"']?+[ \t]{0,3}+[:=#]?[ \t]{0,3}+[\"']?+(?P<bare>[0-9]{9})(?![0-9])")
+_PHONE_INTERNATIONAL = re.compile(
+    r"\+(?<![\w+.-]\+)[1-9][0-9]{0,2}(?:[ .-]?\(?[0-9]{1,5}\)?){1,6}(?![\w-]|\.[0-9])")
+_PHONE_NANP = re.compile(
+    r"(?:\((?<![\w.+-]\()[2-9][0-9]{2}\)[ ]?|[2-9](?<![\w.+-][2-9])[0-9]{2}(?P<nanp>[-.]))"
+    r"[2-9][0-9]{2}(?(nanp)(?P=nanp)|-)[0-9]{4}(?![\w-]|\.[0-9])")
+_PHONE_LABELLED = re.compile(
+    r"(?i:\b(?:phone|tel|telephone|mobile|cell|fax|handy)\b)[\w.]{0,12}+[\"']?+[ \t]{0,3}+"
     r"[:=]?[ \t]{0,3}+[\"']?+(?P<labelled>\(?0[0-9]{1,4}\)?(?:[ /-]?[0-9]){4,14})(?![0-9])")
+_PHONE_LABELS = ("phone", "tel", "mobile", "cell", "fax", "handy")
 _TRIGGER = re.compile(r"[0-9]{3}")
 
 
@@ -55,21 +60,41 @@ def find_personal(text: str) -> list[SecretMatch]:
     """Card numbers, SSNs and phone numbers in ``text`` (see the module doc)."""
     if len(text) < 9 or _TRIGGER.search(text) is None:
         return []
+    lowered = text.lower()
     matches = []
     for found in _CARD.finditer(text):
         digits = found.group().replace(" ", "").replace("-", "")
         if is_card_number(digits):
             matches.append(make_match(SecretKind.CARD_NUMBER, text, *found.span()))
-    for found in _SSN.finditer(text):
-        group = "bare" if found.group("bare") else 0
-        matches.append(make_match(SecretKind.SSN, text, *found.span(group)))
-    for found in _PHONE.finditer(text):
-        group = "labelled" if found.group("labelled") else 0
-        value = found.group(group)
-        digits = sum(c.isdigit() for c in value)
-        if (7 if group else 8) <= digits <= 15 and value.count("(") == value.count(")"):
-            matches.append(make_match(SecretKind.PHONE, text, *found.span(group)))
+    if "-" in text:
+        for found in _SSN.finditer(text):
+            area, group, serial = found.group().split("-")
+            if area not in ("000", "666") and area[0] != "9" and group != "00" \
+                    and serial != "0000":
+                matches.append(make_match(SecretKind.SSN, text, *found.span()))
+    if "ssn" in lowered or "social" in lowered:
+        matches += [make_match(SecretKind.SSN, text, *found.span("bare"))
+                    for found in _SSN_LABELLED.finditer(text)]
+    phones: list[tuple[int, int]] = []
+    if "+" in text:
+        phones += [found.span() for found in _PHONE_INTERNATIONAL.finditer(text)
+                   if 8 <= _digits(found.group()) <= 15 and _balanced(found.group())]
+    if "-" in text or "." in text:
+        phones += [found.span() for found in _PHONE_NANP.finditer(text)]
+    if any(label in lowered for label in _PHONE_LABELS):
+        phones += [found.span("labelled") for found in _PHONE_LABELLED.finditer(text)
+                   if 7 <= _digits(found.group("labelled")) <= 15
+                   and _balanced(found.group("labelled"))]
+    matches += [make_match(SecretKind.PHONE, text, start, end) for start, end in phones]
     return matches
+
+
+def _digits(text: str) -> int:
+    return sum(c.isdigit() for c in text)
+
+
+def _balanced(text: str) -> bool:
+    return text.count("(") == text.count(")")
 
 
 # Issuer prefixes, as (first digits, lowest, highest, lengths): Visa, Mastercard (51-55

@@ -26,17 +26,30 @@ Decisions the next engineer needs:
   an email like a plain one.
 - Loopback and unspecified addresses, ``localhost`` and system accounts (``root``,
   ``postgres``...) are kept: they identify nobody and matter for diagnosis.
+- A map that cannot be saved (the app holds the bundle's workspace while the command line
+  exports) is ``detach``ed: the pseudonyms it makes from then on are numbered from a keyed
+  hash of the value (HMAC-SHA256 with a secret kept on this machine) in a range the
+  saved, sequential numbers never reach, so two exports made side by side give the same
+  value the same pseudonym and two values two pseudonyms, without either run having to
+  save anything. The key stays local: a reader cannot hash candidate addresses back.
 - Every pattern is linear: variable-length parts are possessive and start behind a
   lookbehind on their own class (the secret scanner's rule); tests run them on 1 MB lines.
 """
 
 from __future__ import annotations
 
+import contextlib
 import enum
+import hashlib
+import hmac
 import ipaddress
+import os
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
+
+from inspector.files import data_directory
 
 
 class Identifier(enum.StrEnum):
@@ -72,6 +85,44 @@ def _pseudonym(kind: Identifier, number: int) -> str:
     return "02:00:00:" + ":".join(f"{b:02x}" for b in number.to_bytes(3, "big"))
 
 
+# Where detached numbering draws from: (first, size), above any sequential number a bundle
+# reaches and inside each pseudonym range (240.0.0.0/4 has 2**28 addresses, the MAC
+# pseudonyms 2**24).
+_DETACHED_RANGES = {
+    Identifier.EMAIL: (10**6, 10**12), Identifier.USER: (10**6, 10**12),
+    Identifier.HOST: (10**6, 10**12), Identifier.IPV4: (1 << 24, (1 << 28) - (1 << 24) - 1),
+    Identifier.IPV6: (1 << 32, 1 << 60), Identifier.MAC: (1 << 23, (1 << 23) - 1),
+}
+
+
+KEY_FILE = "pseudonym-key"
+
+
+def local_key(folder: Path | None = None) -> bytes:
+    """The secret that keys detached pseudonyms: 32 random bytes in ``KEY_FILE`` in the
+    data folder (only its owner may read it), made on first use. It is written whole
+    under a temporary name and linked into place, so two processes making it at once
+    both end up with the one that got there first."""
+    path = (folder or data_directory()) / KEY_FILE
+    with contextlib.suppress(FileNotFoundError):
+        key = path.read_bytes()
+        if len(key) == 32:
+            return key
+    path.parent.mkdir(parents=True, exist_ok=True)
+    staged = path.with_name(f".{KEY_FILE}.{os.getpid()}")
+    descriptor = os.open(staged, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "wb") as handle:
+        handle.write(os.urandom(32))
+    try:
+        os.link(staged, path)
+    except FileExistsError:
+        if len(path.read_bytes()) != 32:  # damaged: replace it
+            os.replace(staged, path)
+    finally:
+        staged.unlink(missing_ok=True)
+    return path.read_bytes()
+
+
 class PseudonymMap:
     """Original value -> pseudonym, per kind of identifier. Kept locally, never exported.
 
@@ -89,6 +140,7 @@ class PseudonymMap:
     def __init__(self) -> None:
         self._by_kind: dict[Identifier, dict[str, str]] = {kind: {} for kind in Identifier}
         self._pseudonyms: set[str] = set()
+        self._detached_key: bytes | None = None
         # Lower-case user, host and email originals: one set lookup per word of text
         # rules out almost every word before the per-kind tables are consulted.
         self.words: set[str] = set()
@@ -113,12 +165,26 @@ class PseudonymMap:
         key = self.key(kind, value)
         found = table.get(key)
         if found is None:
-            found = _pseudonym(kind, len(table) + 1)
+            found = _pseudonym(kind, self._number(kind, key))
             table[key] = found
             self._pseudonyms.add(found.lower())
             if kind in WORD_KINDS:
                 self.words.add(key.lower())
         return found
+
+    def detach(self, key: bytes) -> None:
+        """Number new pseudonyms from a keyed hash of their value (see the module doc)."""
+        self._detached_key = key
+
+    def _number(self, kind: Identifier, key: str) -> int:
+        if self._detached_key is None:
+            return len(self._by_kind[kind]) + 1
+        first, size = _DETACHED_RANGES[kind]
+        digest = hmac.new(self._detached_key, f"{kind.value}:{key}".encode(), hashlib.sha256)
+        number = first + int.from_bytes(digest.digest()[:8], "big") % size
+        while _pseudonym(kind, number).lower() in self._pseudonyms:  # a collision: next
+            number = first + (number - first + 1) % size
+        return number
 
     def known(self, kind: Identifier, value: str) -> str | None:
         return self._by_kind[kind].get(self.key(kind, value))
@@ -276,7 +342,7 @@ def find_identifiers(text: str, kinds: Iterable[Identifier] = ALL_IDENTIFIERS) -
                 spans.append(Span(Identifier.HOST, *m.span(), host))
             elif (prefix := _host_before_file_labels(host)) is not None:
                 spans.append(Span(Identifier.HOST, m.start(), m.start() + len(prefix), prefix))
-    if Identifier.USER in wanted:
+    if Identifier.USER in wanted and _has_user_context(text):
         for m in _USER_CONTEXT.finditer(text):
             group = next(g for g in ("value", "value2", "value3", "value4", "value5",
                                                 "value6")
@@ -302,6 +368,15 @@ def _host_before_file_labels(name: str) -> str | None:
                 return None if host.lower() in _KEEP_HOSTS else host
             return None
     return None
+
+
+_USER_TRIGGERS = ("user", "login", "owner", "account", "principal", "uname", "/home/", "'@'",
+                  "://")
+
+
+def _has_user_context(text: str) -> bool:
+    lowered = text.lower()
+    return any(trigger in lowered for trigger in _USER_TRIGGERS)
 
 
 def _is_product_version(text: str, start: int) -> bool:

@@ -52,7 +52,7 @@ class Shape:
 _B64 = r"[A-Za-z0-9+/]"
 SHAPES: tuple[Shape, ...] = (
     Shape(SecretKind.JWT, ("eyJ",), False,
-          re.compile(r"(?<![\w-])eyJ[\w-]{4,}+\.eyJ[\w-]{4,}+\.[\w-]*+"),
+          re.compile(r"(?<![\w-])eyJ[\w-]{4,}+\.[\w-]{2,}+\.[\w-]*+"),
           "detect-secrets:JwtTokenDetector"),
     Shape(SecretKind.BEARER_TOKEN, ("bearer",), True,
           re.compile(r"(?i:(?<![\w-])bearer)[ \t]++(?P<secret>[\w.~+/-]{8,}+=*+)")),
@@ -71,11 +71,11 @@ SHAPES: tuple[Shape, ...] = (
                                  "glimt-", "glptt-", "glagent-", "gloas-", "GR1348941"), False,
           re.compile(r"(?<![A-Za-z0-9])(?:gl(?:pat|dt|ft|soat|rt|cbt|imt|ptt|agent|oas)-"
                      r"|GR1348941)[\w-]{20,}+"), "detect-secrets:GitLabTokenDetector"),
-    Shape(SecretKind.CLOUD_KEY, ("xox",), False,
-          re.compile(r"(?i:(?<![A-Za-z0-9])xox[abposr]-[\w-]{10,}+)"),
+    Shape(SecretKind.CLOUD_KEY, ("xox",), True,
+          re.compile(r"(?i:(?<![A-Za-z0-9])xox[abposr]-[\w-]++)"),
           "detect-secrets:SlackDetector"),
-    Shape(SecretKind.CLOUD_KEY, ("hooks.slack.com",), False,
-          re.compile(r"hooks\.slack\.com/(?:services|workflows)/(?P<secret>[\w/]{8,}+)"),
+    Shape(SecretKind.CLOUD_KEY, ("hooks.slack.com",), True,
+          re.compile(r"(?i:hooks\.slack\.com/(?:services|workflows)/)(?P<secret>[\w/]++)"),
           "detect-secrets:SlackDetector"),
     Shape(SecretKind.CLOUD_KEY, ("k_live_",), False,
           re.compile(r"(?<![A-Za-z0-9])[sr]k_live_[A-Za-z0-9]{16,}+"),
@@ -90,7 +90,7 @@ SHAPES: tuple[Shape, ...] = (
           "detect-secrets:TwilioKeyDetector"),
     Shape(SecretKind.API_KEY, ("npm_", "_authToken"), False,
           re.compile(r"(?<![A-Za-z0-9])npm_[A-Za-z0-9]{36}(?![A-Za-z0-9])"
-                     r"|_authToken=[ \t]*+(?P<secret>[\w.-]{8,}+)"),
+                     r"|_authToken=[ \t]*+(?P<secret>[^\s\"'$]++)"),
           "detect-secrets:NpmDetector"),
     Shape(SecretKind.API_KEY, ("pypi-AgE",), False,
           re.compile(r"(?<![A-Za-z0-9])pypi-AgE[\w-]{70,}+"), "detect-secrets:PypiTokenDetector"),
@@ -114,8 +114,8 @@ SHAPES: tuple[Shape, ...] = (
     Shape(SecretKind.TOKEN, ("sig=",), False,
           re.compile(r"(?<=[?&;\s])sig=(?P<secret>[A-Za-z0-9%+/=_-]{16,}+)")),
     Shape(SecretKind.URL_CREDENTIALS, ("@",), False,
-          re.compile(r"(?<![\w+.-])[A-Za-z][A-Za-z0-9+.-]{1,15}+://[^\s/:@\"'<>]{0,64}+:"
-                     r"(?P<secret>[^\s/@\"'<>]{1,128}+)@")),
+          re.compile(r"(?<![\w+.-])[A-Za-z][A-Za-z0-9+.-]{1,15}+://[^\s/:@\"']{0,64}+:"
+                     r"(?P<secret>[^\s/@\"']{1,128}+)@")),
     # Password hashes (crypt(3) and PHC strings, PostgreSQL SCRAM verifiers): offline
     # cracking material, so a password. Every part has a fixed or bounded length.
     Shape(SecretKind.PASSWORD, ("$2", "$1$", "$5$", "$6$", "$y$", "$apr1$", "$argon2",

@@ -5,7 +5,7 @@ the ``FORMATS`` (``render``), passes the result through the final gate
 (``inspector.privacy.redaction.check``, an independent scan of the rendered document as a
 whole: nothing is written while a key, a known token prefix, a random-looking token, a
 card number or any value the redactor replaced is still in it) and writes it atomically
-(``inspector.files.write_atomically``), so a refused or failed export leaves nothing
+(``inspector.privacy.partial``), so a refused, failed or killed export leaves nothing
 behind.
 
 Every string of the report is redacted whole: excerpts were cut by the analyzers only at
@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from inspector.files import write_atomically
+from inspector.privacy.partial import PartialFile
 from inspector.privacy.redaction import Redactor, check
 from inspector.report.document import Report, map_text
 from inspector.report.html import render_html
@@ -63,5 +63,9 @@ def export(report: Report, fmt: str, path: Path, redactor: Redactor) -> Report:
     clean = redact_report(report, redactor)
     data = render(clean, fmt)
     check(render_text(clean) if fmt == "pdf" else data.decode("utf-8"), redactor)
-    write_atomically(Path(path), data)
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with PartialFile(target) as partial:
+        partial.handle.write(data)
+        partial.commit()
     return clean
