@@ -26,7 +26,8 @@ ADOPTED = {
     "AWSKeyDetector": (0,), "AzureStorageKeyDetector": (0,), "BasicAuthDetector": (0,),
     "GitHubTokenDetector": (0,), "GitLabTokenDetector": (0, 1, 2, 3, 4, 5, 6),
     "JwtTokenDetector": (0,), "MailchimpDetector": (0,), "NpmDetector": (0,),
-    "OpenAIDetector": (0,), "PrivateKeyDetector": (0, 1, 2, 3, 4, 5, 6), "PypiTokenDetector": (0, 1),
+    "OpenAIDetector": (0,), "PrivateKeyDetector": (0, 1, 2, 3, 4, 5, 6),
+    "PypiTokenDetector": (0, 1),
     "SendGridDetector": (0,), "SlackDetector": (0, 1), "SquareOAuthDetector": (0,),
     "StripeDetector": (0,), "TwilioKeyDetector": (0, 1), "ArtifactoryDetector": (0,),
 }
@@ -138,7 +139,7 @@ def test_key_blocks_run_from_header_to_end_marker_across_lines():
 def test_a_key_without_its_end_runs_to_a_bounded_length():
     text = "-----BEGIN PRIVATE KEY-----\n" + "A" * 100_000
     [(start, end)] = private_key_spans(text)
-    assert start == 0 and end == 28 + 16 * 1024 - 1 or end - start <= 17 * 1024
+    assert (start == 0 and end == 28 + 16 * 1024 - 1) or end - start <= 17 * 1024
 
 
 def test_tokens_glued_to_a_word_are_found_and_words_are_left():
