@@ -61,6 +61,7 @@ def _bare(name: str) -> str:
 
 def column_kind(name: str) -> SecretKind | None:
     """What a column of this name holds, when it is secret or personal (not email)."""
+    name = _bare(name)
     kind = secret_name_kind(name) or personal_name_kind(name)
     return None if kind is SecretKind.PERSONAL and "mail" in name.lower() else kind
 

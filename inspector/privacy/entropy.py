@@ -30,7 +30,7 @@ import math
 import re
 from collections import Counter
 
-from inspector.privacy.matches import SecretKind, SecretMatch, make_match
+from inspector.privacy.matches import SecretKind, SecretMatch, make_match, without_overlaps
 
 MIN_LENGTH = 20
 MIN_BITS = 3.7
@@ -66,4 +66,4 @@ def high_entropy_tokens(text: str) -> list[SecretMatch]:
             if ("/" in run or "+" in run) and _UPPER.search(run) and _LOWER.search(run) \
                     and _DIGIT.search(run) and shannon_bits(run) >= BASE64_BITS:
                 matches.append(make_match(SecretKind.TOKEN, text, *found.span()))
-    return matches
+    return without_overlaps(matches)

@@ -189,7 +189,7 @@ _SECRET_SUFFIXES = (
     "jwt", "assertion",
 )
 _SECRET_NAMES = {"sig", "ticket", "samlresponse", "privatekeyid", "accountkey",
-                 "sharedaccesskey", "clientsecret", "code"}
+                 "sharedaccesskey", "clientsecret"}
 _NOT_SECRET = {"tokentype", "granttype", "responsetype", "authtype", "authority", "author",
                "oauth", "csrftokenname", "sessionstate", "expiresin", "tokenexpiry",
                "passwordexpired", "passwordlastset", "passwordpolicy", "sessionindex"}
