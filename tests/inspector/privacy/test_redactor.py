@@ -149,3 +149,29 @@ def test_har_corpus_files_are_redacted_structurally():
                         secret = header["value"][match.start:match.end]
                         assert orjson.dumps(secret).decode()[1:-1] not in clean, path.name
         assert orjson.loads(clean)["log"]["entries"]  # still a HAR
+
+
+def test_a_password_glued_to_a_host_is_no_email_and_the_host_is_pseudonymized():
+    redactor = Redactor()
+    out = redactor.text("jdbc:oracle:thin:scott/Ora-tiger9@erp01.acme-corp.com:1521:ERP")
+    assert out == "jdbc:oracle:thin:scott/REDACTED:password@host1.redacted.invalid:1521:ERP"
+
+
+def test_a_value_once_seen_is_replaced_wherever_it_stands():
+    redactor = Redactor()
+    redactor.survey("config: db_password=Hunter-22x user=mrossi\n")
+    out = redactor.text("mrossi typed Hunter-22x into logs/mrossi.log; changeme stays")
+    assert out == "user1 typed REDACTED:password into logs/user1.log; changeme stays"
+    assert {"hunter-22x", "mrossi"} <= set(redactor.known_values())
+
+
+def test_changes_record_the_line_they_were_made_on():
+    redactor = Redactor()
+    redactor.text("ok\nok\nuser=jdoe\n", "logs/app.log", line=40)
+    assert [change.where for change in redactor.changes] == ["logs/app.log:42"]
+
+
+def test_escaped_forms_are_redacted_whole():
+    redactor = Redactor()
+    out = redactor.text('{"msg": "DB_PASSWORD=\\"Esc-s3cret\\" for jane.doe%40acme-corp.com"}')
+    assert out == '{"msg": "DB_PASSWORD=\\"REDACTED:password\\" for user1@redacted.invalid"}'
