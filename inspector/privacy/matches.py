@@ -255,3 +255,32 @@ def looks_like_placeholder(value: str) -> bool:
 STAND_IN = re.compile(r"\$(?:\w+|\{[^}]*\}|\([^)]*\))|%\w+%|<[^<>]*>")
 # What the redactor puts in place of a secret (``REDACTED:password``): never a secret.
 REDACTION_TOKEN_PREFIX = "REDACTED:"
+
+
+def keyword_windows(lowered: str, keywords: tuple[str, ...], before: int,
+                    after: int) -> list[tuple[int, int]]:
+    """The stretches of text around each occurrence of a keyword (``before`` characters
+    ahead of it, ``after`` past it), overlapping ones merged, in order.
+
+    A pattern led by a case-insensitive keyword cannot be skipped ahead by the regular
+    expression engine: it is tried at every position. Searched only in these windows
+    (lookbehinds still see the text before a window), it costs a substring scan per
+    keyword plus each character of the windows once.
+
+    >>> keyword_windows("a password here and a token", ("password", "token"), 2, 12)
+    [(0, 14), (20, 27)]
+    """
+    starts: list[int] = []
+    for keyword in keywords:
+        position = lowered.find(keyword)
+        while position >= 0:
+            starts.append(position)
+            position = lowered.find(keyword, position + 1)
+    merged: list[tuple[int, int]] = []
+    for start in sorted(starts):
+        low, high = max(0, start - before), min(len(lowered), start + after)
+        if merged and low <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], high))
+        else:
+            merged.append((low, high))
+    return merged

@@ -33,6 +33,7 @@ from inspector.privacy.matches import (
     REDACTION_TOKEN_PREFIX,
     SecretKind,
     SecretMatch,
+    keyword_windows,
     looks_like_placeholder,
     make_match,
     secret_name_kind,
@@ -51,7 +52,19 @@ _NAME_CHARACTERS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWX
 def named_secrets(text: str) -> list[SecretMatch]:
     """Values whose name says secret (see the module doc)."""
     matches = []
-    for found in _NAMED_VALUE.finditer(text):
+    for low, high in keyword_windows(text.lower(), NAME_TRIGGERS, 24, _VALUE_REACH):
+        matches += _named_in(text, low, high)
+    return matches
+
+
+# How far past its keyword a named value may end: the name's rest, separators, a
+# continuation and the value.
+_VALUE_REACH = 512
+
+
+def _named_in(text: str, low: int, high: int) -> list[SecretMatch]:
+    matches = []
+    for found in _NAMED_VALUE.finditer(text, low, high):
         start = found.start("tail")
         floor = max(0, start - 40)
         while start > floor and text[start - 1] in _NAME_CHARACTERS:
@@ -202,7 +215,14 @@ def _unquoted(text: str, start: int, end: int) -> tuple[int, int]:
 def sql_secrets(text: str) -> list[SecretMatch]:
     """Passwords and password hashes in SQL statements that set them."""
     matches = []
-    for found in _SQL_SECRET.finditer(text):
+    for low, high in keyword_windows(text.lower(), ("password", "identified"), 300, 600):
+        matches += _sql_in(text, low, high)
+    return matches
+
+
+def _sql_in(text: str, low: int, high: int) -> list[SecretMatch]:
+    matches = []
+    for found in _SQL_SECRET.finditer(text, low, high):
         value = found.group("secret")
         if looks_like_placeholder(value):
             continue

@@ -50,6 +50,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from inspector.files import data_directory
+from inspector.privacy.matches import keyword_windows
 
 
 class Identifier(enum.StrEnum):
@@ -217,16 +218,24 @@ class PseudonymMap:
 
 # --- finding identifiers -------------------------------------------------------------------
 
+# Patterns begin with a character and look behind it afterwards, so the engine can skip
+# ahead to candidates instead of trying every position; a lookbehind of two characters
+# at the start of the text does not match, so the negative one passes there.
 _OCTET = r"(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
-_IPV4 = re.compile(rf"(?<![\w.]){_OCTET}(?:\.{_OCTET}){{3}}(?!\.?[0-9])(?![\w])")
+_IPV4 = re.compile(rf"(?=[0-9])(?<![\w.]){_OCTET}(?:\.{_OCTET}){{3}}(?!\.?[0-9])(?![\w])")
 # Candidates only: ``ipaddress`` decides. Times (09:14:02) and MACs fail its check.
-_IPV6_CANDIDATE = re.compile(r"(?<![\w:.])[0-9A-Fa-f:]{2,39}+(?:%[\w.]{1,16}+)?(?![\w:]|\.[0-9])")
+_IPV6_CANDIDATE = re.compile(r"(?<![\w:.])(?=[0-9A-Fa-f]{0,4}:)[0-9A-Fa-f:]{2,39}+"
+                             r"(?:%[\w.]{1,16}+)?(?![\w:]|\.[0-9])")
+# Written in full, eight groups (a ninth is a port), outside the "::" windows.
+_IPV6_FULL = re.compile(r"[0-9A-Fa-f](?<![\w:.][0-9A-Fa-f])[0-9A-Fa-f]{0,3}"
+                        r"(?::[0-9A-Fa-f]{1,4}){7,8}(?:%[\w.]{1,16}+)?(?![\w:]|\.[0-9])")
 # One separator throughout: "09:12:27-09:16:34" is a time range, not a MAC.
-_MAC = re.compile(r"(?<![\w:-])(?:[0-9A-Fa-f]{2}(?::[0-9A-Fa-f]{2}){5}"
-                  r"|[0-9A-Fa-f]{2}(?:-[0-9A-Fa-f]{2}){5})(?![\w:-])")
+_MAC = re.compile(r"[0-9A-Fa-f](?<![\w:-][0-9A-Fa-f])[0-9A-Fa-f](?:(?::[0-9A-Fa-f]{2}){5}"
+                  r"|(?:-[0-9A-Fa-f]{2}){5})(?![\w:-])")
 _EMAIL = re.compile(r"(?:(?<=mailto:)|(?<![\w.+%:-]))[\w.+%-]{1,64}?(?:@|%40)"
                     r"(?:[A-Za-z0-9-]{1,63}+\.(?=[A-Za-z0-9]))++[A-Za-z]{2,24}+(?![\w-])")
-_HOST = re.compile(r"(?<![\w.-])(?:[A-Za-z0-9-]{1,63}+\.(?=[A-Za-z0-9]))++"
+_HOST = re.compile(r"[A-Za-z0-9-](?<![\w.-][A-Za-z0-9-])[A-Za-z0-9-]{0,62}+\.(?=[A-Za-z0-9])"
+                   r"(?:[A-Za-z0-9-]{1,63}+\.(?=[A-Za-z0-9]))*+"
                    r"(?P<tld>[A-Za-z]{2,24}+)(?![\w-])(?!\()")
 _LABELS = re.compile(r"(?<![\w.-])[A-Za-z0-9-]{1,63}+(?:\.[A-Za-z0-9-]{1,63}+){2,}+(?![\w-])")
 # What may follow a host name in a file name: extensions, dates and rotation numbers.
@@ -315,8 +324,10 @@ def find_identifiers(text: str, kinds: Iterable[Identifier] = ALL_IDENTIFIERS) -
     wanted = set(kinds)
     spans: list[Span] = []
     if ("@" in text or "%40" in text) and Identifier.EMAIL in wanted:
-        spans.extend(Span(Identifier.EMAIL, *m.span(), m.group()) for m in _EMAIL.finditer(text)
-                     if not m.group().lower().endswith("@redacted.invalid"))
+        for low, high in keyword_windows(text, ("@", "%40"), 70, 260):
+            spans.extend(Span(Identifier.EMAIL, *m.span(), m.group())
+                         for m in _EMAIL.finditer(text, low, high)
+                         if not m.group().lower().endswith("@redacted.invalid"))
     if "." in text and Identifier.IPV4 in wanted:
         spans.extend(Span(Identifier.IPV4, *m.span(), m.group()) for m in _IPV4.finditer(text)
                      if not is_kept_address(m.group())
@@ -326,9 +337,12 @@ def find_identifiers(text: str, kinds: Iterable[Identifier] = ALL_IDENTIFIERS) -
             spans.extend(Span(Identifier.MAC, *m.span(), m.group()) for m in _MAC.finditer(text)
                          if not m.group().lower().startswith(("02:00:00", "02-00-00")))
         if Identifier.IPV6 in wanted and ("::" in text or text.count(":") >= 7):
-            for m in _IPV6_CANDIDATE.finditer(text):
+            for m in _ipv6_candidates(text):
                 candidate = m.group()
-                if candidate.count(":") == 8 and not _is_ipv6(candidate):
+                colons = candidate.count(":")
+                if colons < 7 and "::" not in candidate:
+                    continue  # every IPv6 address has eight groups or a "::" (times do not)
+                if colons == 8 and not _is_ipv6(candidate):
                     candidate = candidate.rsplit(":", 1)[0]  # eight groups and a port
                 if candidate.count(":") >= 2 and not is_kept_address(candidate) \
                         and _is_ipv6(candidate):
@@ -342,8 +356,8 @@ def find_identifiers(text: str, kinds: Iterable[Identifier] = ALL_IDENTIFIERS) -
                 spans.append(Span(Identifier.HOST, *m.span(), host))
             elif (prefix := _host_before_file_labels(host)) is not None:
                 spans.append(Span(Identifier.HOST, m.start(), m.start() + len(prefix), prefix))
-    if Identifier.USER in wanted and _has_user_context(text):
-        for m in _USER_CONTEXT.finditer(text):
+    if Identifier.USER in wanted:
+        for m in _user_contexts(text):
             group = next(g for g in ("value", "value2", "value3", "value4", "value5",
                                                 "value6")
                          if m.group(g) is not None)
@@ -358,7 +372,7 @@ def _host_before_file_labels(name: str) -> str | None:
     """``db1.corp.example.com`` of ``db1.corp.example.com.log.1``: the longest prefix of
     two labels or more ending in a known top-level domain, when every label after it is a
     file extension, a date or a rotation number."""
-    if _LABELS.fullmatch(name) is None:
+    if _FILE_LABEL.fullmatch(name.rsplit(".", 1)[-1]) is None or _LABELS.fullmatch(name) is None:
         return None
     labels = name.split(".")
     for end in range(len(labels) - 1, 1, -1):
@@ -374,9 +388,22 @@ _USER_TRIGGERS = ("user", "login", "owner", "account", "principal", "uname", "/h
                   "://")
 
 
-def _has_user_context(text: str) -> bool:
-    lowered = text.lower()
-    return any(trigger in lowered for trigger in _USER_TRIGGERS)
+def _user_contexts(text: str) -> Iterator[re.Match[str]]:
+    """``_USER_CONTEXT`` searched only around its keywords (``keyword_windows``)."""
+    for low, high in keyword_windows(text.lower(), _USER_TRIGGERS, 24, 120):
+        yield from _USER_CONTEXT.finditer(text, low, high)
+
+
+def _ipv6_candidates(text: str) -> Iterator[re.Match[str]]:
+    """Compressed forms around each "::", then the full forms elsewhere."""
+    seen: set[int] = set()
+    for low, high in keyword_windows(text, ("::",), 40, 42):
+        for m in _IPV6_CANDIDATE.finditer(text, low, high):
+            seen.add(m.start())
+            yield m
+    for m in _IPV6_FULL.finditer(text):
+        if m.start() not in seen:
+            yield m
 
 
 def _is_product_version(text: str, start: int) -> bool:
