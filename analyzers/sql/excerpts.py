@@ -9,7 +9,7 @@ events one artifact contributes.
 >>> excerpt("  CREATE USER app IDENTIFIED BY 'Tr0ub4dor'  ")
 "CREATE USER app IDENTIFIED BY '***'"
 >>> excerpt("SELECT * FROM orders WHERE id = 1", limit=20)
-'SELECT * FROM order…'
+'SELECT * FROM …'
 """
 
 from __future__ import annotations
