@@ -10,7 +10,8 @@ live credential; card numbers are generated to pass the Luhn check.
 
 Where they sit (member: mechanism):
 
-- ``logs/app.log``: vendor tokens by prefix, named values, URL, Oracle, Redis and command
+- ``logs/app.log``: vendor tokens by prefix (one long enough to straddle the analyzers'
+  200- and 240-character cuts of event messages), named values, URL, Oracle, Redis and command
   line passwords, session cookies of several frameworks, OAuth codes, percent-encoded
   forms, a token with no name (entropy), personal data (cards plain, SSN, phones), a
   percent-encoded email, identifiers;
@@ -82,6 +83,8 @@ CANARIES = {
     "github": "ghp_" + _token(36),
     "github_fine_grained": "github_pat_" + _token(22) + "_" + _token(59),
     "github_in_name": "ghp_" + _token(36),
+    # Long, and placed so that the analyzers' 200- and 240-character cuts fall inside it.
+    "github_across_the_cut": "github_pat_" + _token(22) + "_" + _token(59),
     "gitlab": "glpat-" + _token(20, string.ascii_letters + string.digits + "_-"),
     "slack": "xoxb-" + _token(12, string.digits) + "-" + _token(24),
     "slack_webhook": _token(24),
@@ -179,6 +182,9 @@ def canary_log() -> bytes:
         "login user=jdoe from 10.20.4.17 mac 3c:22:fb:11:22:33 via 2001:db8:4:17::25",
         "ERROR auth failed for jane.doe@acme-corp.com on erp01.acme-corp.com",
         f"WARN git push rejected for token {_C['github']}",
+        "ERROR sync failed after retrying the upstream call many times with backoff and "
+        "jitter, giving up on batch 42 of the nightly export run, credentials "
+        f"{_C['github_across_the_cut']} rejected by the remote",
         f"WARN fine-grained PAT {_C['github_fine_grained']} expired",
         f"INFO gitlab runner uses {_C['gitlab']}",
         f"INFO slack {_C['slack']} posted to "

@@ -142,7 +142,7 @@ def test_no_canary_survives_any_export_or_the_redacted_bundle(canary_bundle, tmp
     assert "Chrome/131.0.0.0" in headers["User-Agent"]
     log = members_text["logs/app.log"]
     assert "order 4111111111111112 shipped at 2026-11-17 09:14:02, build 2026.11.17.1234" in log
-    assert log.count("\n") == 30
+    assert log.count("\n") == 31
     dump = members_text["db/dump.sql"]
     assert "INSERT INTO `users` VALUES (1,'user" in dump and ",'REDACTED:password'," in dump
 
@@ -180,7 +180,7 @@ def test_the_gate_drops_a_member_with_a_value_slipped_in_behind_the_redactor(
     out = tmp_path / "clean.zip"
     manifest = redact_bundle(canary_bundle, out, Redactor())
     actions = {m["member"]: m["action"] for m in manifest.members}
-    assert actions["logs/app.log"] == ("dropped: line 31: value-seen-in-the-bundle still "
+    assert actions["logs/app.log"] == ("dropped: line 32: value-seen-in-the-bundle still "
                                        "flagged after redaction")
     with zipfile.ZipFile(out) as archive:
         assert "logs/app.log" not in archive.namelist()
