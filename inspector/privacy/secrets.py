@@ -28,8 +28,9 @@ Decisions the next engineer needs:
 - What counts as a secret: values of sensitive headers (``Authorization``, ``Cookie``,
   ``Set-Cookie``, API-key style headers), values whose *name* says secret (``password``,
   ``*token``, ``*secret``, ``api_key``, ``session``...), and values whose *shape* says secret
-  wherever they appear (JWTs, ``Bearer``/``Basic`` credentials, URL user:password, AWS,
-  GitHub, Slack, Stripe and Google keys, PEM private keys, password hashes: bcrypt,
+  wherever they appear (JWTs, ``Bearer``/``Basic`` credentials, URL user:password, vendor
+  tokens with a known prefix, Azure keys and SAS signatures, private key blocks, password
+  hashes: bcrypt,
   crypt(3) ``$1$``/``$5$``/``$6$``/``$y$``, ``$apr1$``, Argon2, PostgreSQL SCRAM and
   MySQL ``*`` + 40 hex). Every cookie value of 8 characters or more counts, whatever its
   name: a HAR's cookies are how sessions get hijacked; shorter ones are preferences
