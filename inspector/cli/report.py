@@ -20,6 +20,9 @@ Nothing partial is left behind: the output appears whole or not at all, a killed
 included (``inspector.privacy.partial``). A bundle that cannot be redacted whole still
 gives its copy: what could not be read is dropped and listed in the manifest.
 
+With ``--record`` (or ``--case ID``), ``report`` also records the bundle's case in the case
+database: its findings, and the report's title, root cause and resolution as exported.
+
 Exit codes: 0 written; 2 the bundle cannot be opened, cannot be written, or the arguments
 are wrong; 3 the final gate found something flagged in the output, and nothing was written.
 """
@@ -35,6 +38,7 @@ from typing import Any
 
 from inspector.bundle import BundleOpenError, open_bundle
 from inspector.cli.analyze import analyze_bundle
+from inspector.cli.recording import record_options, record_report
 from inspector.privacy.pseudonyms import local_key
 from inspector.privacy.redaction import (
     ALL_IDENTIFIERS,
@@ -71,6 +75,7 @@ def add_report_parsers(subparsers: Any) -> None:
     report.add_argument("--fresh", action="store_true",
                         help="draft from the analysis even when the workspace has a draft")
     _redaction_options(report)
+    record_options(report)
 
     redact = subparsers.add_parser(
         "redact", help="write a sanitized copy of a bundle for sharing",
@@ -163,6 +168,7 @@ def report_command(args: argparse.Namespace) -> int:
         sha256 = _bundle_hash(args.bundle)
         with _workspace(sha256, str(args.bundle)) as (_, pseudonyms, saved):
             report = saved if saved is not None and not args.fresh else None
+            analysis = None
             if report is None:
                 analysis = analyze_bundle(args.bundle)
                 with open_bundle(args.bundle) as bundle:
@@ -170,6 +176,8 @@ def report_command(args: argparse.Namespace) -> int:
             redactor = _redactor(args, pseudonyms)
             survey_bundle(args.bundle, redactor)
             export(report, args.format, args.output, redactor)
+            record_report(args, report, analysis, lambda: analyze_bundle(args.bundle),
+                          redactor, args.output)
     except (BundleOpenError, RedactionRefused, WorkspaceError, OSError, ValueError) as exc:
         return _failed(exc)
     if args.preview:

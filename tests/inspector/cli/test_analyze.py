@@ -79,9 +79,11 @@ def test_rules_lists_the_bundle_rules(capsys):
 
 
 def test_demo_removes_its_scratch_folder(tmp_path):
-    env = {**os.environ, "TMPDIR": str(tmp_path)}
+    scratch = tmp_path / "tmp"  # tmp_path also holds the isolated XDG folders
+    scratch.mkdir()
+    env = {**os.environ, "TMPDIR": str(scratch)}
     result = subprocess.run([sys.executable, "-m", "inspector", "demo", "--format", "json"],
                             capture_output=True, timeout=300, env=env)
     assert result.returncode == 0
     assert orjson.loads(result.stdout)["format"] == FORMAT
-    assert list(tmp_path.iterdir()) == []
+    assert list(scratch.iterdir()) == []
