@@ -3,7 +3,8 @@ redacted, reduced or dropped, and a manifest saying which and why. The source is
 
 What happens to a member, by its kind:
 
-- text (logs, plain text, SQL dumps, slow and server logs): redacted as a document, in
+- text (logs of every kind, plain text, SQL dumps, configuration, YAML, Kubernetes
+  material, command output, thread dumps): redacted as a document, in
   pieces of whole lines (``inspector.privacy.documents``), so private key blocks and
   continuation lines are seen whole and no line is ever read whole into memory; in SQL
   dumps, the values of columns whose names say secret or personal are removed too
@@ -71,10 +72,16 @@ class CaptureMode(enum.StrEnum):
     HEADERS = "headers"
 
 
+# Every kind is in exactly one of these sets (a test holds them to ``ArtifactKind``), so a
+# kind added to the model is a decision here, not a member silently dropped or misread.
 TEXT_KINDS = {ArtifactKind.LOG, ArtifactKind.TEXT, ArtifactKind.SQL_DUMP,
-              ArtifactKind.MYSQL_SLOW_LOG, ArtifactKind.POSTGRES_LOG}
+              ArtifactKind.MYSQL_SLOW_LOG, ArtifactKind.POSTGRES_LOG, ArtifactKind.JOURNAL,
+              ArtifactKind.KERNEL_LOG, ArtifactKind.GC_LOG, ArtifactKind.THREAD_DUMP,
+              ArtifactKind.KUBERNETES, ArtifactKind.COMMAND_OUTPUT, ArtifactKind.CONFIG,
+              ArtifactKind.YAML}
 JSON_KINDS = {ArtifactKind.HAR, ArtifactKind.JSON}
 CAPTURE_KINDS = {ArtifactKind.PCAP, ArtifactKind.PCAPNG}
+DROPPED_KINDS = {ArtifactKind.BINARY, ArtifactKind.ARCHIVE}
 MAX_JSON_MEMBER = 64 * 2**20  # parsed whole (HAR files are one JSON document); else text
 MANIFEST_NAME = "REDACTION-MANIFEST.json"
 _TIME = (2026, 1, 1, 0, 0, 0)
@@ -134,7 +141,8 @@ def survey_bundle(source: Path, redactor: Redactor) -> None:
 def _survey(bundle: Any, redactor: Redactor) -> None:
     for artifact in bundle.artifacts:
         redactor.survey(artifact.path)
-        if artifact.status is ArtifactStatus.ANALYZED and (
+        # Members no analyzer reads are copied redacted all the same, so they are surveyed.
+        if artifact.status in (ArtifactStatus.ANALYZED, ArtifactStatus.NOT_ANALYZED) and (
                 artifact.kind in TEXT_KINDS or artifact.kind in JSON_KINDS):
             try:
                 _survey_member(bundle, artifact, redactor)

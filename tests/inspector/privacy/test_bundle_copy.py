@@ -18,9 +18,14 @@ import orjson
 import pytest
 
 from inspector.formats.pcap import decode, read_packets
+from inspector.model import ArtifactKind
 from inspector.privacy import documents
 from inspector.privacy.bundle_copy import (
+    CAPTURE_KINDS,
+    DROPPED_KINDS,
+    JSON_KINDS,
     MANIFEST_NAME,
+    TEXT_KINDS,
     CaptureMode,
     redact_bundle,
     safe_name,
@@ -35,6 +40,31 @@ from tests.inspector.privacy.canaries import CANARIES
 def _members(path):
     with zipfile.ZipFile(path) as archive:
         return {name: archive.read(name) for name in archive.namelist()}
+
+
+def test_every_kind_of_member_has_exactly_one_way_through_the_copy():
+    sets = (TEXT_KINDS, JSON_KINDS, CAPTURE_KINDS, DROPPED_KINDS)
+    assert sorted(k for s in sets for k in s) == sorted(ArtifactKind)
+
+
+def test_members_of_the_newer_text_kinds_are_redacted_not_dropped(tmp_path):
+    password = "Yaml-" + "q7Wz" * 4
+    source = make_bundle(tmp_path / "b.zip", {
+        "k8s/pods.yaml": (b"apiVersion: v1\nkind: Pod\nmetadata:\n  name: api-7f9c\n"
+                          b"spec:\n  containers:\n  - env:\n    - name: DB_PASSWORD\n"
+                          b"      value: " + password.encode() + b"\n"),
+        "etc/app.conf": b"[database]\nhost = db1.corp.example.com\npassword = "
+                        + password.encode() + b"\n",
+        "sos_commands/ss_-tanp": b"State Recv-Q Send-Q Local Address:Port\n"
+                                 b"ESTAB 0 0 10.0.0.7:22 10.9.8.7:51514\n",
+    })
+    manifest = redact_bundle(source, tmp_path / "out.zip")
+    members = _members(tmp_path / "out.zip")
+    actions = {m["member"]: m["action"] for m in manifest.members}
+    assert all(a.startswith("redacted") for a in actions.values()), actions
+    text = b"\n".join(members.values()).decode()
+    assert password not in text and "db1.corp.example.com" not in text
+    assert "10.9.8.7" not in text and "Local Address:Port" in text
 
 
 def test_redacted_bundle_captures_keep_headers_only_with_pseudonymous_addresses(
@@ -186,8 +216,11 @@ def test_a_line_with_no_end_is_redacted_in_bounded_memory_and_linear_time(tmp_pa
     # the preview's change records are capped (MAX_CHANGES): both sizes pass a low cap.
     monkeypatch.setattr(documents, "PIECE_CHARS", 64 << 10)
     monkeypatch.setattr(Redactor, "MAX_CHANGES", 100)
+    # Times are the best of two runs: the machine is shared, and one slow run is noise.
     small_time, small_peak, small = _measure(tmp_path, 512)
+    small_time = min(small_time, _measure(tmp_path, 512)[0])
     large_time, large_peak, large = _measure(tmp_path, 2048)
+    large_time = min(large_time, _measure(tmp_path, 2048)[0])
     assert small["problems"] == large["problems"] == [
         "line 1 is too long to read whole: redacted in pieces"]
     assert large_peak < 1.5 * small_peak  # memory does not follow the input
