@@ -33,15 +33,15 @@ def network_stats(tcp: TcpAnalysis, dns: DnsTracker) -> dict[str, Any]:
 
 def conversation(stream: Stream) -> dict[str, Any]:
     """One stream's entry in ``conversations``."""
-    handshake_rtt = (round(stream.synack_time - stream.syn_time, 6)
-                     if stream.synack_time is not None and stream.syn_time is not None
+    handshake_rtt = (round((stream.synack_ns - stream.syn_ns) / 1e9, 6)
+                     if stream.synack_ns is not None and stream.syn_ns is not None
                      else None)
     return {
         "stream": stream.index,
         "client": stream.client, "client_port": stream.client_port,
         "server": stream.server, "server_port": stream.server_port,
         "start": format_time(utc_from_epoch(stream.start_time)),
-        "duration": round(stream.end_time - stream.start_time, 6),
+        "duration": round((stream.end_ns - stream.start_ns) / 1e9, 6),
         "first_packet": stream.start_frame, "last_packet": stream.end_frame,
         "packets_to_server": stream.forward.packets,
         "packets_to_client": stream.reverse.packets,
