@@ -2,12 +2,13 @@
 distinct certificate, so an engineer can read what each side offered and chose.
 
 Each handshake lists its transport (``tcp``, or ``quic`` for a QUIC connection's Initial
-packets), SNI, offered versions, cipher suites and ALPN, JA3 and its hash, JA4, JA4S, the
-chosen version (both the ServerHello's legacy field and supported_versions, as tshark shows
-them), cipher suite, resumption, the leaf certificate's subject and the outcome
-(``established``, ``failed``, ``aborted`` or ``incomplete``). Handshakes and alerts are
-capped (``MAX_LISTED_HANDSHAKES``, ``MAX_LISTED_ALERTS``) with a count of those left out;
-certificates are listed once each, where first seen.
+packets; ``stream`` is then the QUIC connection's number, as tshark's
+``quic.connection.number``), SNI, offered versions, cipher suites and ALPN, JA3 and its
+hash, JA4, JA4S, the chosen version (both the ServerHello's legacy field and
+supported_versions, as tshark shows them), cipher suite, resumption, the leaf certificate's
+subject and the outcome (``established``, ``failed``, ``aborted`` or ``incomplete``).
+Handshakes and alerts are capped (``MAX_LISTED_HANDSHAKES``, ``MAX_LISTED_ALERTS``) with a
+count of those left out; certificates are listed once each, where first seen.
 """
 
 from __future__ import annotations
@@ -67,6 +68,7 @@ def alert_json(connection: Connection, alert: AlertSeen) -> dict[str, Any]:
     return {
         "packet": alert.packet,
         "stream": connection.stream,
+        "transport": "quic" if connection.transport == "q" else "tcp",
         "time": format_time(utc_from_epoch(alert.time)),
         "sender": alert.sender,
         "encrypted": alert.encrypted,
