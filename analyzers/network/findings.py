@@ -1,5 +1,6 @@
 """The network analyzer's rules, and the TCP and ICMP findings it draws from a whole capture
-(the DNS ones are in ``dns_findings``; ``RULES`` lists them all).
+(the DNS and QUIC ones are in ``dns_findings`` and ``quic_findings``; ``RULES`` lists them
+all).
 
 Findings group by server endpoint (host and port) so that 500 refused attempts are one
 finding with a count and the first packets as evidence (at most ``EVIDENCE_PACKETS``).
@@ -17,7 +18,9 @@ from analyzers.network.dns import DnsTracker
 from analyzers.network.dns_findings import DNS_RULES, DnsFindings
 from analyzers.network.icmp import IcmpTracker
 from analyzers.network.judging import EVIDENCE_PACKETS, Judge, plural
-from analyzers.network.tcp import Stream
+from analyzers.network.quic import QuicTracker
+from analyzers.network.quic_findings import QUIC_RULES, QuicFindings
+from analyzers.network.streams import Stream
 from inspector.model import Evidence, Finding, PacketLocator, Severity, utc_from_epoch
 from inspector.rules import rule
 
@@ -38,7 +41,7 @@ SERVER_LATENCY = rule("net.server-latency", Severity.LOW, "performance",
 ICMP_UNREACHABLE = rule("icmp.unreachable", Severity.MEDIUM, "connectivity",
                         "ICMP destination unreachable or packet too big (MTU) errors")
 RULES = (CONNECTION_REFUSED, NO_RESPONSE, RESET, RETRANSMISSIONS, ZERO_WINDOW, SLOW_HANDSHAKE,
-         SERVER_LATENCY, *DNS_RULES, ICMP_UNREACHABLE)
+         SERVER_LATENCY, *DNS_RULES, ICMP_UNREACHABLE, *QUIC_RULES)
 
 # Resets to one server cite every reset packet, up to this many.
 RESET_EVIDENCE_PACKETS = 500
@@ -51,15 +54,16 @@ SLOW_RESPONSE_SECONDS = 0.5
 class NetworkFindings(Judge):
     """Findings about one capture (``artifact``), written for ``analyzer``."""
 
-    def all(self, tcp_streams: list[Stream], dns: DnsTracker, icmp: IcmpTracker
-            ) -> Iterator[Finding]:
-        """Every finding, TCP first, then DNS and ICMP."""
+    def all(self, tcp_streams: list[Stream], dns: DnsTracker, icmp: IcmpTracker,
+            quic: QuicTracker) -> Iterator[Finding]:
+        """Every finding, TCP first, then DNS, ICMP and QUIC."""
         yield from self.connections(tcp_streams)
         yield from self.retransmissions(tcp_streams)
         yield from self.zero_windows(tcp_streams)
         yield from self.latency(tcp_streams)
         yield from DnsFindings(self.artifact, self.analyzer, self.events).all(dns)
         yield from self.icmp(icmp)
+        yield from QuicFindings(self.artifact, self.analyzer, self.events).all(quic, tcp_streams)
 
     def connections(self, tcp_streams: list[Stream]) -> Iterator[Finding]:
         """Refused, unanswered and reset connections, by server endpoint."""

@@ -23,9 +23,9 @@ Wireshark User's Guide, "TCP Analysis"), so its counts agree with
 - the *client* of a stream is the side that sent the first SYN, or the first packet's
   sender; a SYN-ACK seen first (the SYN was not captured) still tells who the server is.
 
-The same pass decodes every other frame: UDP to the DNS ports goes to ``DnsTracker``, ICMP
-errors to ``IcmpTracker``, and IPv4/IPv6 tunnelled in IP (6in4) is analyzed as its inner
-packet, one level deep, as tshark does.
+The same pass decodes every other frame: UDP to the DNS ports goes to ``DnsTracker``, other
+UDP to ``QuicTracker``, ICMP errors to ``IcmpTracker``, and IPv4/IPv6 tunnelled in IP
+(6in4) is analyzed as its inner packet, one level deep, as tshark does.
 
 Speed (``bench/bench_network.py``; the issue asks for 300,000 packets/s end to end) decides
 the shape of ``TcpAnalysis.frames``, the per-packet loop: one function with no calls on the
@@ -49,6 +49,8 @@ from analyzers.network.addresses import address_text, endpoint
 from analyzers.network.dns import DNS_PORTS, DnsTracker
 from analyzers.network.events import EventLog
 from analyzers.network.icmp import IcmpTracker
+from analyzers.network.quic import QuicTracker
+from analyzers.network.streams import Direction, Stream
 from inspector.formats.pcap import (
     LINKTYPE_ETHERNET,
     LINKTYPE_RAW,
@@ -83,154 +85,6 @@ _KEEP_ALIVE_ACK_FLAG = 4
 _ZERO_WINDOW_PROBE_ACK_FLAG = 8
 
 
-def _seconds(time_ns: int | None) -> float | None:
-    return None if time_ns is None else time_ns / _SECOND
-
-
-class Direction:
-    """One direction of a TCP stream: Wireshark's ``tcp_flow_t`` and our own tallies.
-
-    Attributes:
-        nextseq, nextseqtime, maxseqtobeacked, lastack, lastacktime, window, dupacknum,
-            lastflags, base_seq: Wireshark's fields of the same names. ``dupacknum`` is -1
-            after the other side acknowledged bytes this side was never seen sending, where
-            Wireshark's unsigned counter wraps (it then counts as "two or more" for fast
-            retransmissions, as tshark's does); ``base_seq`` is ``None`` until known.
-        scale: the window scale shift; -1 unknown (no SYN seen), -2 no scaling.
-        packets, bytes: frames and frame bytes sent this way.
-        segments: what retransmission rates divide by: data, SYN or FIN segments.
-        retransmissions: segments counted as retransmissions of any kind.
-        first_data_ns: when this side first sent data, ``None`` if it never did;
-            ``first_data_time`` in seconds.
-        zero_window_frame, zero_window_recovered: the first zero window this side
-            advertised and the frame that opened it again (0 when none).
-        dns_buffer: DNS-over-TCP bytes waiting for the rest of their message.
-    """
-
-    __slots__ = ("base_seq", "bytes", "dns_buffer", "dupacknum", "first_data_ns",
-                 "lastack", "lastacktime", "lastflags", "maxseqtobeacked", "nextseq",
-                 "nextseqtime", "packets", "retransmissions", "scale", "segments", "window",
-                 "zero_window_frame", "zero_window_recovered")
-
-    def __init__(self) -> None:
-        self.base_seq: int | None = None
-        self.nextseq = 0
-        self.nextseqtime = 0
-        self.maxseqtobeacked = 0
-        self.lastack = 0
-        self.lastacktime = 0
-        self.window = -1
-        self.scale = -1
-        self.dupacknum = 0
-        self.lastflags = 0
-        self.packets = 0
-        self.bytes = 0
-        self.segments = 0
-        self.retransmissions = 0
-        self.first_data_ns: int | None = None
-        self.zero_window_frame = 0
-        self.zero_window_recovered = 0
-        self.dns_buffer = b""
-
-    @property
-    def first_data_time(self) -> float | None:
-        return _seconds(self.first_data_ns)
-
-
-class Stream:
-    """One TCP stream (``tcp.stream``), ``forward`` being the client's direction.
-
-    ``ended`` says how it ended: ``fin``, ``reset-by-client``, ``reset-by-server``,
-    ``refused`` or ``open``; the ``*_frame`` attributes are 0 and the ``*_ns`` ones (integer
-    nanoseconds, as the capture's frames carry them) ``None`` until that packet is seen;
-    the ``*_time`` properties give them in float seconds. ``first_rtt`` is Wireshark's
-    ``ts_first_rtt`` in nanoseconds: from the latest SYN to the first packet with ACK and
-    without SYN (0 until then), the out-of-order threshold; ``rtt_from`` is that latest
-    SYN's time while it is pending.
-    """
-
-    __slots__ = (
-        "client",
-        "client_port",
-        "end_frame",
-        "end_ns",
-        "ended",
-        "first_rtt",
-        "forward",
-        "handshake_ack_ns",
-        "index",
-        "request_end_ns",
-        "reset_frame",
-        "response_ns",
-        "reverse",
-        "rtt_from",
-        "server",
-        "server_port",
-        "start_frame",
-        "start_ns",
-        "syn_frame",
-        "syn_ns",
-        "synack_frame",
-        "synack_ns",
-    )
-
-    def __init__(self, index: int, frame: int, time_ns: int, client: str, client_port: int,
-                 server: str, server_port: int) -> None:
-        self.index = index
-        self.client, self.client_port = client, client_port
-        self.server, self.server_port = server, server_port
-        self.forward = Direction()
-        self.reverse = Direction()
-        self.start_frame = self.end_frame = frame
-        self.start_ns = self.end_ns = time_ns
-        self.syn_frame = self.synack_frame = self.reset_frame = 0
-        self.syn_ns: int | None = None
-        self.synack_ns: int | None = None
-        self.handshake_ack_ns: int | None = None
-        self.rtt_from: int | None = None
-        self.first_rtt = 0
-        self.request_end_ns: int | None = None
-        self.response_ns: int | None = None
-        self.ended = "open"
-
-    @property
-    def start_time(self) -> float:
-        return self.start_ns / _SECOND
-
-    @property
-    def end_time(self) -> float:
-        return self.end_ns / _SECOND
-
-    @property
-    def syn_time(self) -> float | None:
-        return _seconds(self.syn_ns)
-
-    @property
-    def synack_time(self) -> float | None:
-        return _seconds(self.synack_ns)
-
-    @property
-    def handshake_ack_time(self) -> float | None:
-        return _seconds(self.handshake_ack_ns)
-
-    def side(self, forward: bool) -> tuple[str, int]:
-        """Host and port of the client (``forward``) or of the server."""
-        if forward:
-            return self.client, self.client_port
-        return self.server, self.server_port
-
-    def unanswered_syn(self) -> bool:
-        """Still open after a SYN that got no SYN-ACK and no packet at all back."""
-        return (self.ended == "open" and bool(self.syn_frame) and not self.synack_frame
-                and not self.reverse.packets)
-
-    def response_delay(self) -> float | None:
-        """Seconds from the client's last request byte to the server's first response byte."""
-        if self.response_ns is None or self.request_end_ns is None:
-            return None
-        return round((self.response_ns - self.request_end_ns) / _SECOND, 6)
-
-
 def window_scaling(fwd: Direction, rev: Direction, flags: int, options: bytes) -> None:
     """Wireshark's rule: scaling is on only when both SYN and SYN-ACK carry the option."""
     shift = -2
@@ -263,13 +117,18 @@ class TcpAnalysis:
         streams: every stream, numbered like ``tcp.stream``.
         rst_streams: the indexes of streams that saw a reset.
         packets: frames read so far.
-        dns, icmp, events: where DNS messages, ICMP errors and timeline events go.
+        dns, icmp, quic, events: where DNS messages, ICMP errors, QUIC datagrams and
+            timeline events go.
+        end_time: the capture's last time (of each batch's last frame), in seconds.
     """
 
-    def __init__(self, dns: DnsTracker, icmp: IcmpTracker, events: EventLog) -> None:
+    def __init__(self, dns: DnsTracker, icmp: IcmpTracker, quic: QuicTracker,
+                 events: EventLog) -> None:
         self.dns = dns
         self.icmp = icmp
+        self.quic = quic
         self.events = events
+        self.end_time = 0.0
         self.counts = dict.fromkeys(TCP_COUNTERS, 0)
         # raw addresses + ports as sent -> (stream, sent by the client, sender's direction,
         # receiver's direction)
@@ -293,6 +152,7 @@ class TcpAnalysis:
             for batch in batches:
                 self.frames(batch)
                 self.packets = batch[-1][0]
+                self.end_time = max(self.end_time, batch[-1][1] / _SECOND)
                 checkpoint()
         finally:
             if collecting:
@@ -554,6 +414,9 @@ class TcpAnalysis:
             if src_port in DNS_PORTS or dst_port in DNS_PORTS:
                 self.dns.message(index, time / _SECOND, data[start + 8:start + ip_payload],
                                  addresses, src_port, dst_port)
+            else:
+                self.quic.datagram(index, time / _SECOND, addresses, src_port, dst_port,
+                                   data[start + 8:start + ip_payload])
         elif protocol in (1, 58):
             self.icmp.message(index, time / _SECOND, data[start:start + max(ip_payload, 0)],
                               protocol, addresses)
@@ -633,25 +496,6 @@ class TcpAnalysis:
         """A RST: the first one of a stream says how it ended (refused, or reset by whom)."""
         self.counts["rst"] += 1
         self.rst_streams.add(stream.index)
-        if stream.reset_frame:
-            return
-        stream.reset_frame = index
-        client_sent_data = stream.forward.first_data_ns is not None
-        server_sent_data = stream.reverse.first_data_ns is not None
-        established = stream.synack_frame or (client_sent_data and server_sent_data)
-        if not forward and stream.syn_frame and not stream.synack_frame and not \
-                server_sent_data:
-            stream.ended = "refused"
-            message = (f"{endpoint(stream.server, stream.server_port)} refused a connection "
-                       f"from {stream.client}")
-        elif established or client_sent_data or server_sent_data:
-            stream.ended = "reset-by-client" if forward else "reset-by-server"
-            who = "client" if forward else "server"
-            client = endpoint(stream.client, stream.client_port)
-            message = (f"{who} reset the connection {client} -> "
-                       f"{endpoint(stream.server, stream.server_port)}")
-        else:
-            stream.ended = "reset-by-client" if forward else "reset-by-server"
-            message = (f"reset on {endpoint(stream.client, stream.client_port)} -> "
-                       f"{endpoint(stream.server, stream.server_port)}")
-        self.events.add(time / _SECOND, index, Severity.MEDIUM, message)
+        if not stream.reset_frame:
+            message = stream.reset_by(forward, index)
+            self.events.add(time / _SECOND, index, Severity.MEDIUM, message)

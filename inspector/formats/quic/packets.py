@@ -84,12 +84,13 @@ class QuicPacket:
 
 
 def looks_like_quic(datagram: bytes) -> bool:
-    """A long header of a version this reader knows, or version negotiation: enough to try
-    a datagram on any port (short headers are only followed on known connections)."""
-    if len(datagram) < 7 or not datagram[0] & 0x80:
+    """A long header of a version this reader knows (with the fixed bit set): enough to try
+    a datagram on any port as the start of a connection. Short headers and Version
+    Negotiation (which only answers a client's Initial) are followed on known connections
+    only: RTP, for one, starts with 0x80 too."""
+    if len(datagram) < 7 or datagram[0] & 0xC0 != 0xC0:
         return False
-    version = int.from_bytes(datagram[1:5], "big")
-    return version == 0 or (version in VERSION_NAMES and bool(datagram[0] & 0x40))
+    return int.from_bytes(datagram[1:5], "big") in VERSION_NAMES
 
 
 def split_datagram(datagram: bytes) -> list[QuicPacket]:

@@ -36,6 +36,7 @@ from inspector.formats.quic.protection import (
 
 Endpoint = tuple[str, int]
 TRANSPORT_PARAMETERS_EXTENSION = 0x39  # quic_transport_parameters (RFC 9001 8.2)
+SERVER_NAME_EXTENSION = 0x00
 
 
 @dataclass
@@ -55,7 +56,8 @@ class QuicConnection:
             Negotiation packet offered, ``None`` without one.
         close: the first CONNECTION_CLOSE in an Initial, who sent it (``client``/``server``)
             and its frame.
-        idle_timeout: the client's max_idle_timeout transport parameter, in seconds.
+        server_name, idle_timeout: the SNI of the client's ClientHello and its
+            max_idle_timeout transport parameter, in seconds.
         undecryptable: Initial packets no key opened.
     """
 
@@ -76,6 +78,7 @@ class QuicConnection:
     retry: bool = False
     version_negotiation: tuple[int, ...] | None = None
     close: tuple[Frame, str, int] | None = None
+    server_name: str | None = None
     idle_timeout: float | None = None
     undecryptable: int = 0
 
@@ -146,8 +149,8 @@ class QuicReader:
                         connection.close = (item, "client" if from_client else "server", frame)
         if from_client:
             for message_type, body in messages:
-                if message_type == 1 and connection.idle_timeout is None:
-                    connection.idle_timeout = _idle_timeout(body)
+                if message_type == 1 and connection.server_name is None:
+                    connection.server_name, connection.idle_timeout = _hello_details(body)
         return QuicDatagram(connection, from_client, packets, frames, messages)
 
     def _new(self, frame: int, time: float, source: Endpoint, destination: Endpoint,
@@ -196,8 +199,10 @@ def _keys_for(packet: QuicPacket) -> InitialKeys | None:
     return keys
 
 
-def _idle_timeout(client_hello: bytes) -> float | None:
-    """The max_idle_timeout (seconds) of a ClientHello's QUIC transport parameters."""
+def _hello_details(client_hello: bytes) -> tuple[str | None, float | None]:
+    """The server name (SNI) and the max_idle_timeout (seconds) of a ClientHello's QUIC
+    transport parameters, as far as they are there."""
+    server_name = idle_timeout = None
     try:
         position = 2 + 32
         position += 1 + client_hello[position]
@@ -209,10 +214,13 @@ def _idle_timeout(client_hello: bytes) -> float | None:
             kind = int.from_bytes(client_hello[position:position + 2], "big")
             length = int.from_bytes(client_hello[position + 2:position + 4], "big")
             data = client_hello[position + 4:position + 4 + length]
-            if kind == TRANSPORT_PARAMETERS_EXTENSION:
+            if kind == SERVER_NAME_EXTENSION and len(data) > 5 and data[2] == 0:
+                name_length = int.from_bytes(data[3:5], "big")
+                server_name = data[5:5 + name_length].decode("ascii", "backslashreplace")
+            elif kind == TRANSPORT_PARAMETERS_EXTENSION:
                 value = transport_parameter(data, MAX_IDLE_TIMEOUT)
-                return None if value is None else value / 1000
+                idle_timeout = None if value is None else value / 1000
             position += 4 + length
     except IndexError:
-        return None
-    return None
+        pass
+    return server_name, idle_timeout

@@ -11,7 +11,8 @@ import orjson
 import pytest
 
 from analyzers.network import NetworkAnalyzer
-from analyzers.network.tcp import Direction, window_scaling
+from analyzers.network.streams import Direction
+from analyzers.network.tcp import window_scaling
 from inspector.formats.pcap import LINKTYPE_RAW
 from inspector.testing import run_analyzer
 from inspector.training.scenarios.packets import ACK, PSH, SYN, Capture, TcpFlow, syn_options
