@@ -160,6 +160,10 @@ _FAILURE_REASONS = (
     (("ERR_FAILED",), "failed (often a CORS refusal)"),
 )
 
+# The reason of a status-0 entry that has a body and no timings: Firefox served it from
+# its cache or an HTTP/2 push, without a network exchange.
+WITHOUT_EXCHANGE = "served from the browser's cache or an HTTP/2 push (no exchange)"
+
 # Failures the browser chose (an extension or policy blocked the request, the page or the
 # user cancelled it): nothing between the client and the server went wrong.
 CLIENT_SIDE_REASONS = frozenset({"blocked (by the browser, an extension or a policy)",
