@@ -83,10 +83,13 @@ class QuicFindings(Judge):
                            "the way (or reject it with an ICMP error, so browsers fall back "
                            "at once); where UDP cannot be allowed, turn HTTP/3 off by browser "
                            "policy (Chrome and Edge: QuicAllowed=false).")
-            first = min(tcp, key=lambda s: s.start_frame)
+            # The fallback: the first TCP connection after the first QUIC attempt, if any.
+            after = [s for s in tcp if s.start_frame > attempts[0].first_frame]
+            first = min(after or tcp, key=lambda s: s.start_frame)
             answer = first.synack_frame or first.start_frame
             evidence.append(Evidence(self.artifact, PacketLocator(answer),
-                                     f"TCP {endpoint(server, first.server_port)} answered"))
+                                     f"TCP {endpoint(server, first.server_port)} answered"
+                                     + (" (the fallback)" if after else "")))
         else:
             title = f"QUIC to {endpoint(server, port)}{site} got no answer"
             detail = (f"{sent}. No TCP connection to {server} in the capture tells whether "

@@ -49,8 +49,11 @@ def _extension(kind: int, data: bytes) -> bytes:
 
 
 def browser_client_hello(rng: random.Random, sni: str, *, alpn: tuple[bytes, ...] = (b"h3",),
-                         post_quantum: bool = False, idle_timeout_ms: int = 30_000) -> bytes:
-    """A TLS 1.3 ClientHello handshake message as a browser sends it over QUIC."""
+                         post_quantum: bool = False, idle_timeout_ms: int = 30_000,
+                         quic: bool = True,
+                         ciphers: tuple[int, ...] = (0x1301, 0x1302, 0x1303)) -> bytes:
+    """A TLS 1.3 ClientHello handshake message as a browser sends it over QUIC (or, with
+    ``quic=False``, over TCP: no transport parameters)."""
     grease = rng.choice(_GREASE)
     groups = ([grease] + ([0x11EC] if post_quantum else []) + [0x001D, 0x0017, 0x0018])
     shares = _u16s([grease]) + _vector(b"\x00", 2)
@@ -70,11 +73,11 @@ def browser_client_hello(rng: random.Random, sni: str, *, alpn: tuple[bytes, ...
         _extension(0x002B, _vector(_u16s([0x0304]), 1)),
         _extension(0x002D, _vector(b"\x01", 1)),
         _extension(0x0033, _vector(shares, 2)),
-        _extension(0x0039, parameters),
+        *([_extension(0x0039, parameters)] if quic else []),
         _extension(rng.choice(_GREASE) ^ 0x1010, b"\x00"),
     ])
     body = (b"\x03\x03" + rng.randbytes(32) + _vector(b"", 1)
-            + _vector(_u16s([rng.choice(_GREASE), 0x1301, 0x1302, 0x1303]), 2)
+            + _vector(_u16s([rng.choice(_GREASE), *ciphers]), 2)
             + _vector(b"\x00", 1) + _vector(extensions, 2))
     return b"\x01" + _vector(body, 3)
 
