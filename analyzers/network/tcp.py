@@ -1,31 +1,41 @@
-"""Wireshark's TCP analysis, frame by frame, and the state it keeps per stream.
+"""Wireshark's TCP analysis, frame by frame.
 
 ``TcpAnalysis`` reads the capture once (``inspector.formats.pcap``'s raw reader, no scapy)
 and follows every TCP stream with Wireshark's own TCP analysis
 (``epan/dissectors/packet-tcp.c``, ``tcp_analyze_sequence_number``, as documented in the
 Wireshark User's Guide, "TCP Analysis"), so its counts agree with
-``tshark -Y tcp.analysis.<flag>``:
+``tshark -Y tcp.analysis.<flag>`` (tshark 4.0; the state it keeps is in ``streams``):
 
 - a *retransmission* is a segment with data (or SYN/FIN) whose sequence number is below the
-  highest one already seen that way and that is not a keep-alive, checked in Wireshark's
-  order: *fast* when it follows two or more duplicate ACKs within 20 ms, *spurious* when the
-  receiver had already acknowledged it, else *out-of-order* (not a retransmission) when it
-  comes within the initial RTT (3 ms when unknown) of the highest segment and does not
-  close a gap exactly. ``retransmission``
-  counts all three retransmission kinds, as tshark's filter does.
+  highest one already seen that way, that is not a keep-alive nor new data one byte below it
+  (after a zero-window probe), checked in Wireshark's order: *spurious* when the receiver
+  had already acknowledged it; *fast* when this sequence number is what the receiver's last
+  ACK asked for, after two or more duplicate ACKs (or after the receiver acknowledged bytes
+  the capture missed, where Wireshark's unsigned counter wraps from -1), within 20 ms; else
+  *out-of-order* (not a retransmission) when it comes within the initial RTT (3 ms when
+  unknown) of the highest segment and does not end exactly there (SYN and FIN count one).
+  ``retransmission`` counts all three retransmission kinds, as tshark's filter does.
 - *lost segment*: a sequence number above the next expected one (bytes never captured);
-  *duplicate ACK*: no data, same window, sequence and ACK as the previous packet that way;
-  *zero window*: window 0 on a non SYN/FIN/RST packet; *keep-alive*: 0-1 byte one below
-  the next expected sequence number; *window full*: data reaching exactly the right edge of
-  the peer's advertised window.
-- streams are numbered like ``tcp.stream``: a new 4-tuple, or a SYN with a new initial
-  sequence number on a used 4-tuple (ports reused), starts a new stream.
+  *ACKed lost segment*: an ACK beyond every byte seen from the other side, counted once
+  per gap; *duplicate ACK*: no data, same window, sequence and ACK as the previous packet
+  that way, its count restarting only when the ACK changes; *zero window*: window 0 on a
+  non SYN/FIN/RST packet; *keep-alive*: 0-1 byte one below the next expected sequence
+  number; *window full*: data reaching exactly the right edge of the peer's window.
+- times compare as Wireshark's do, in unsigned nanoseconds: a frame stamped before the one it
+  is compared with (a capture merged from two points) is never within a threshold. Frame
+  times are integer nanoseconds for that reason.
+- the initial RTT (the out-of-order threshold) runs from the latest SYN to the first packet
+  with ACK and without SYN, from either side.
+- streams are numbered like ``tcp.stream``: a new 4-tuple, or a SYN whose sequence number is
+  not where that side started (its first segment, or the other side's first ACK of it:
+  ports reused), starts a new stream; a SYN-ACK captured before its SYN is the same stream.
 - the *client* of a stream is the side that sent the first SYN, or the first packet's
   sender; a SYN-ACK seen first (the SYN was not captured) still tells who the server is.
 
 The same pass decodes every other frame: UDP to the DNS ports goes to ``DnsTracker``, other
 UDP to ``QuicTracker``, ICMP errors to ``IcmpTracker``, and IPv4/IPv6 tunnelled in IP
-(6in4) is analyzed as its inner packet, one level deep, as tshark does.
+(6in4) or in PPP over L2TP (UDP 1701) is analyzed as its inner packet, one level deep, as
+tshark does.
 
 Speed (``bench/bench_network.py``; the issue asks for 300,000 packets/s end to end) decides
 the shape of ``TcpAnalysis.frames``, the per-packet loop: one function with no calls on the
@@ -33,10 +43,10 @@ common path, Ethernet + IPv4 + TCP decoded by a single ``struct`` call, streams 
 raw address and port bytes, and a first branch for the in-order packet into an open window
 that runs only the checks that can apply to it; every other packet takes the full check
 sequence in Wireshark's order. The cyclic garbage collector is paused while the loop runs.
-Per-stream and rare work (new streams, handshakes, resets) lives in ordinary methods, DNS
-and ICMP in their trackers. Any change here must keep
-``tests/analyzers/network/test_tcp.py`` (tshark conformance on the corpus, fast-path vs
-general-path equivalence) green.
+Per-stream and rare work (new streams, handshakes, resets) lives in ordinary methods, DNS,
+ICMP and QUIC in their trackers. Any change here must keep
+``tests/analyzers/network/test_tcp.py`` (tshark conformance on the corpus and, live, on
+generated lossy captures; fast-path vs general-path equivalence) green.
 """
 
 from __future__ import annotations
@@ -52,9 +62,11 @@ from analyzers.network.icmp import IcmpTracker
 from analyzers.network.quic import QuicTracker
 from analyzers.network.streams import Direction, Stream
 from inspector.formats.pcap import (
+    L2TP_PORT,
     LINKTYPE_ETHERNET,
     LINKTYPE_RAW,
     Frame,
+    l2tp_inner,
     network_offset,
     skip_ipv6_extensions,
 )
@@ -261,7 +273,10 @@ class TcpAnalysis:
                     fwd.zero_window_recovered = index
             else:
                 # Where relative sequence numbers start: the first segment this side sent,
-                # or the first acknowledgement the other side sent of it.
+                # or the first acknowledgement the other side sent of it. A direction's first
+                # segment always comes this way (its nextseq is 0); an acknowledgement taking
+                # the fast path can leave the other side's base unset only while that side
+                # has sent nothing, and a base matters for its SYN alone.
                 if fwd.base_seq is None:
                     fwd.base_seq = seq if flags & SYN else (seq - 1) & _MASK
                 if rev.base_seq is None and flags & ACK:
@@ -411,6 +426,11 @@ class TcpAnalysis:
             if len(data) < start + 8:
                 return None
             src_port, dst_port = struct.unpack_from("!HH", data, start)
+            if L2TP_PORT in (src_port, dst_port) and not tunnelled:
+                # PPP in L2TP (VPNs, DSL): tshark analyzes the inner packet, so do we.
+                inner = l2tp_inner(data[start + 8:start + ip_payload])
+                if inner is not None:
+                    return self.locate(index, time, LINKTYPE_RAW, inner, True)
             if src_port in DNS_PORTS or dst_port in DNS_PORTS:
                 self.dns.message(index, time / _SECOND, data[start + 8:start + ip_payload],
                                  addresses, src_port, dst_port)

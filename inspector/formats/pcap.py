@@ -57,8 +57,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import BinaryIO
 
-__all__ = ["CaptureError", "Frame", "Packet", "PcapWriter", "Transport", "decode", "frame_batches",
-           "network_offset", "read_packets", "skip_ipv6_extensions"]
+__all__ = ["L2TP_PORT", "CaptureError", "Frame", "Packet", "PcapWriter", "Transport", "decode",
+           "frame_batches", "l2tp_inner", "network_offset", "read_packets",
+           "skip_ipv6_extensions"]
 
 # Link types (https://www.tcpdump.org/linktypes.html); DLT 12 and 14 are raw IP on some OSes.
 LINKTYPE_NULL = 0
@@ -512,6 +513,39 @@ def skip_ipv6_extensions(data: bytes, protocol: int, start: int,
         start += length
         ip_payload -= length
     return protocol, start, ip_payload
+
+
+L2TP_PORT = 1701
+
+
+def l2tp_inner(payload: bytes) -> bytes | None:
+    """The IPv4 or IPv6 packet an L2TPv2 data message (RFC 2661, UDP port 1701) carries in
+    PPP, or ``None`` for a control message or anything else.
+
+    >>> l2tp_inner(bytes.fromhex("0002" "05f7" "206a" "ff03" "0057") + b"\x60" + bytes(39))[:1]
+    b'`'
+    """
+    if len(payload) < 6:
+        return None
+    flags = (payload[0] << 8) | payload[1]
+    if flags & 0x8000 or flags & 0x000F != 2:  # a control message, or not version 2
+        return None
+    position = 2 + (2 if flags & 0x4000 else 0) + 4 + (4 if flags & 0x0800 else 0)
+    if flags & 0x0200:  # an offset field, then that many bytes of padding
+        if len(payload) < position + 2:
+            return None
+        position += 2 + ((payload[position] << 8) | payload[position + 1])
+    ppp = payload[position:]
+    if ppp[:2] == b"\xff\x03":  # address and control, unless compressed away
+        ppp = ppp[2:]
+    if ppp[:1] and ppp[0] & 1:  # protocol field compressed to one byte
+        protocol, inner = ppp[0], ppp[1:]
+    else:
+        protocol, inner = (ppp[0] << 8) | ppp[1] if len(ppp) >= 2 else 0, ppp[2:]
+    if (protocol == 0x21 and inner[:1] and inner[0] >> 4 == 4) or (
+            protocol == 0x57 and inner[:1] and inner[0] >> 4 == 6):
+        return inner
+    return None
 
 
 def _decode_fields(linktype: int, data: bytes) -> tuple | None:

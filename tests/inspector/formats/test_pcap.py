@@ -25,6 +25,7 @@ from inspector.formats.pcap import (
     PcapWriter,
     decode,
     frame_batches,
+    l2tp_inner,
     read_packets,
 )
 from inspector.training.scenarios.packets import (
@@ -445,3 +446,20 @@ def test_pcapng_bad_interface_after_many_good_blocks_keeps_them():
     with pytest.raises(CaptureError, match="interface 7") as error:
         read.extend(read_packets(io.BytesIO(data)))
     assert error.value.packets_read == len(read) == len(frames)
+
+
+@pytest.mark.parametrize(("header", "ppp"), [
+    ("0002" "05f7" "206a", "ff03" "0057"),  # plain data message, PPP address and control
+    ("4802" "0042" "05f7" "206a" "0001" "0002", "0057"),  # length, sequence; ACFC
+    ("0202" "05f7" "206a" "0003" "000000", "57"),  # offset and padding; PFC
+])
+def test_l2tp_carries_its_ppp_packet(header, ppp):
+    inner = ipv6("2001:db8::1", "2001:db8::2", 6, bytes(20))
+    assert l2tp_inner(bytes.fromhex(header + ppp) + inner) == inner
+
+
+def test_l2tp_control_and_other_payloads_are_not_followed():
+    inner = ipv4("10.0.0.1", "10.0.0.2", 6, bytes(20))
+    assert l2tp_inner(bytes.fromhex("c802" "0014" "0000" "0000") + inner) is None  # control
+    assert l2tp_inner(bytes.fromhex("0003" "05f7" "206a" "0021") + inner) is None  # L2TPv3
+    assert l2tp_inner(bytes.fromhex("0002" "05f7" "206a" "c021") + bytes(20)) is None  # LCP
