@@ -43,6 +43,12 @@ class QuicHandshakes:
         if seen is None:
             return
         quic = seen.connection
+        if not seen.messages and not seen.frames:
+            connection = self.connections.get(quic.index)
+            if (connection is not None and connection.established_packet is None
+                    and "short" in quic.kinds[True] and "short" in quic.kinds[False]):
+                connection.established_packet = index
+            return
         connection = self.connections.get(quic.index)
         for message_type, body in seen.messages:
             if message_type not in (HANDSHAKE_CLIENT_HELLO, HANDSHAKE_SERVER_HELLO):

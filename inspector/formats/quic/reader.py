@@ -35,6 +35,7 @@ from inspector.formats.quic.protection import (
 )
 
 Endpoint = tuple[str, int]
+_SHORT = QuicPacket("short", 0, b"", b"", b"")
 TRANSPORT_PARAMETERS_EXTENSION = 0x39  # quic_transport_parameters (RFC 9001 8.2)
 SERVER_NAME_EXTENSION = 0x00
 
@@ -115,6 +116,15 @@ class QuicReader:
                  payload: bytes) -> QuicDatagram | None:
         """Read one UDP datagram; ``None`` when it is not QUIC."""
         connection = self.by_endpoints.get((source, destination))
+        if connection is not None and payload and not payload[0] & 0x80:
+            # A short header: nothing more of it is readable; most packets of a busy
+            # connection are these, so they are only counted.
+            from_client = source == connection.client
+            connection.packets[from_client] += 1
+            connection.datagrams[from_client] += 1
+            connection.kinds[from_client].add("short")
+            connection.last_frame, connection.last_time = frame, time
+            return QuicDatagram(connection, from_client, [_SHORT], [], [])
         if connection is None:
             if not looks_like_quic(payload):
                 return None

@@ -90,3 +90,20 @@ def test_a_server_initial_whose_client_initial_was_missed():
     [connection] = reader.connections
     assert connection.client == (CLIENT, 50000) and connection.keys is None
     assert connection.undecryptable == 2 and connection.answered()
+
+
+def test_short_header_datagrams_are_counted_without_being_split():
+    capture = Capture()
+    QuicFlow(capture, random.Random(5), CLIENT, 50000, "203.0.113.7").connect(
+        T0, rtt=0.02, sni="www.example.com", exchanges=4)
+    reader, seen = read(capture)
+    [connection] = reader.connections
+    short = [item for item in seen if [p.kind for p in item.packets] == ["short"]]
+    # four rounds of one datagram each way; the client's first 1-RTT packet rides coalesced
+    # behind a Handshake packet and counts with that datagram
+    assert len(short) == 8 and all(not item.frames and not item.messages for item in short)
+    assert sum(item.from_client for item in short) == 4
+    # client: the ClientHello's Initial, the ACK's Initial, Handshake + 1-RTT, four 1-RTT;
+    # server: Initial + Handshake, Handshake, four 1-RTT
+    assert connection.packets == {True: 1 + 1 + 2 + 4, False: 2 + 1 + 4}
+    assert connection.last_frame == len(seen)
