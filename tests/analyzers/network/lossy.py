@@ -11,7 +11,9 @@ swap), ``"captured"`` stamps frames in arrival order, as one capture point does.
 
 ``tshark_counts(path)`` reads a capture with the live tshark in one pass and counts what
 ``stats["network"]`` counts. ``need_tshark()`` finds tshark, or skips, or fails with a clear
-message when ``INSPECTOR_REQUIRE_REFERENCE=1`` says the reference tools must be there (CI).
+message when ``INSPECTOR_REQUIRE_REFERENCE=1`` says the reference tools must be there (CI);
+``live_tshark()`` is the same for a test that also holds tshark's answers itself and only
+adds the live check (``None`` instead of a skip).
 """
 
 from __future__ import annotations
@@ -46,16 +48,25 @@ ANALYSIS_FLAGS = ("retransmission", "fast_retransmission", "spurious_retransmiss
 COUNTERS = ("tcp_streams", "syn", "synack", "rst", "rst_streams", *ANALYSIS_FLAGS)
 
 
+_MISSING = ("tshark is not installed: the live comparison with tshark cannot run "
+            "(apt-get install tshark)")
+
+
 def need_tshark() -> str:
     """The tshark executable; a skip without it, or a failure when the reference tools are
     required (``INSPECTOR_REQUIRE_REFERENCE=1``, as CI sets it)."""
-    tshark = shutil.which("tshark")
+    tshark = live_tshark()
     if tshark is None:
-        message = ("tshark is not installed: the live comparison of the TCP analysis with "
-                   "tshark cannot run (apt-get install tshark)")
-        if os.environ.get("INSPECTOR_REQUIRE_REFERENCE") == "1":
-            pytest.fail(message + "; INSPECTOR_REQUIRE_REFERENCE=1 requires it")
-        pytest.skip(message)
+        pytest.skip(_MISSING)
+    return tshark
+
+
+def live_tshark() -> str | None:
+    """The tshark executable, or ``None`` for a test whose live comparison only adds to
+    answers it holds itself; still a failure under ``INSPECTOR_REQUIRE_REFERENCE=1``."""
+    tshark = shutil.which("tshark")
+    if tshark is None and os.environ.get("INSPECTOR_REQUIRE_REFERENCE") == "1":
+        pytest.fail(_MISSING + "; INSPECTOR_REQUIRE_REFERENCE=1 requires it")
     return tshark
 
 

@@ -4,7 +4,6 @@ generated traffic, by the inline fast path and the general path alike."""
 from __future__ import annotations
 
 import re
-import shutil
 import struct
 
 import orjson
@@ -22,6 +21,7 @@ from tests.analyzers.network.lossy import (
     MSS,
     close_with_fin_sent_again,
     first_segment_lost,
+    live_tshark,
     lossy_capture,
     need_tshark,
     reset_with_data_in_flight,
@@ -195,10 +195,11 @@ def test_divergences_seen_on_unseen_captures(case, tmp_path):
     stats = analyze(capture).stats
     assert {name: stats[name] for name in COUNTERS} == {
         name: expected.get(name, 0) for name in COUNTERS}
-    if shutil.which("tshark"):
+    tshark = live_tshark()
+    if tshark is not None:
         path = tmp_path / "case.pcap"
         path.write_bytes(capture.pcap())
-        assert tshark_counts(need_tshark(), path) == {
+        assert tshark_counts(tshark, path) == {
             name: expected.get(name, 0) for name in COUNTERS}
 
 

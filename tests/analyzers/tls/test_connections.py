@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import random
-import shutil
 import subprocess
 
 import orjson
@@ -13,7 +12,7 @@ from hypothesis import strategies as st
 
 from analyzers.tls.handshake import HELLO_RETRY_RANDOM
 from inspector.training.scenarios.packets import Capture, TcpFlow
-from tests.analyzers.network.lossy import need_tshark
+from tests.analyzers.network.lossy import live_tshark
 from tests.analyzers.tls.test_handshake import sslv2_server_hello
 from tests.analyzers.tls.traffic import (
     CAPTURE_TIME,
@@ -173,11 +172,12 @@ def test_hello_retry_request_then_server_hello_as_tshark_counts_them(tmp_path):
     assert (stats["client_hellos"], stats["server_hellos"]) == (2, 2)
     [shown] = stats["handshakes"]
     assert (shown["version"], shown["server_hello_packet"]) == ("TLS 1.3", 7)
-    if shutil.which("tshark"):
+    tshark = live_tshark()
+    if tshark is not None:
         path = tmp_path / "hrr.pcap"
         path.write_bytes(data)
         frames = subprocess.run(
-            [need_tshark(), "-n", "-r", str(path), "-d", f"tcp.port=={SERVER[1]},tls", "-Y",
+            [tshark, "-n", "-r", str(path), "-d", f"tcp.port=={SERVER[1]},tls", "-Y",
              "tls.handshake.type==2", "-T", "fields", "-e", "frame.number"],
             capture_output=True, text=True, check=True).stdout.split()
         assert frames == ["5", "7"]
