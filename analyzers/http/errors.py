@@ -23,7 +23,7 @@ from inspector.model import Finding, Severity
 from inspector.rules import rule
 
 SERVER_ERRORS = rule("http.server-errors", Severity.HIGH, "errors",
-                     "Requests the server answered with a 5xx status")
+                     "Requests the server answered with a 5xx status", same_cause=("host", "path"))
 CLIENT_ERRORS = rule("http.client-errors", Severity.MEDIUM, "errors",
                      "Requests refused with a 4xx status (401/403 bursts: authentication)")
 FAILED_REQUESTS = rule("http.failed-requests", Severity.HIGH, "connectivity",

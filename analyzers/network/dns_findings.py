@@ -18,11 +18,11 @@ from inspector.model import Finding, Severity, utc_from_epoch
 from inspector.rules import rule
 
 DNS_NXDOMAIN = rule("dns.nxdomain", Severity.MEDIUM, "dns",
-                    "A DNS name does not exist (NXDOMAIN)")
+                    "A DNS name does not exist (NXDOMAIN)", same_cause=("name",))
 DNS_SERVFAIL = rule("dns.servfail", Severity.HIGH, "dns",
-                    "A DNS server failed to resolve names (SERVFAIL)")
+                    "A DNS server failed to resolve names (SERVFAIL)", same_cause=("server",))
 DNS_NO_RESPONSE = rule("dns.no-response", Severity.HIGH, "dns",
-                       "DNS queries were never answered")
+                       "DNS queries were never answered", same_cause=("server",))
 DNS_SLOW = rule("dns.slow", Severity.LOW, "dns", "DNS answers were slow")
 DNS_RULES = (DNS_NXDOMAIN, DNS_SERVFAIL, DNS_NO_RESPONSE, DNS_SLOW)
 

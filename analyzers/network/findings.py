@@ -25,11 +25,12 @@ from inspector.model import Evidence, Finding, PacketLocator, Severity, utc_from
 from inspector.rules import rule
 
 CONNECTION_REFUSED = rule("tcp.connection-refused", Severity.HIGH, "connectivity",
-                          "A server answered a connection attempt (SYN) with a reset")
+                          "A server answered a connection attempt (SYN) with a reset",
+                          same_cause=("server", "port"))
 NO_RESPONSE = rule("tcp.no-response", Severity.HIGH, "connectivity",
-                   "Connection attempts (SYN) were never answered")
+                   "Connection attempts (SYN) were never answered", same_cause=("server", "port"))
 RESET = rule("tcp.reset", Severity.MEDIUM, "connectivity",
-             "Established connections were reset mid-way")
+             "Established connections were reset mid-way", same_cause=("server", "port"))
 RETRANSMISSIONS = rule("tcp.retransmissions", Severity.MEDIUM, "performance",
                        "Many segments were retransmitted: packet loss on the path")
 ZERO_WINDOW = rule("tcp.zero-window", Severity.MEDIUM, "performance",

@@ -27,10 +27,11 @@ from inspector.rules import rule
 QUIC_NO_RESPONSE = rule(
     "quic.no-response", Severity.MEDIUM, "connectivity",
     "QUIC (HTTP/3) Initial packets got no answer: UDP is dropped on the way, or nothing "
-    "listens")
+    "listens", same_cause=("server", "port"))
 QUIC_CLOSED = rule(
     "quic.connection-closed", Severity.MEDIUM, "connectivity",
-    "A QUIC connection was closed with a transport error during its handshake")
+    "A QUIC connection was closed with a transport error during its handshake",
+    same_cause=("server", "port", "error_code", "closed_by"))
 QUIC_RULES = (QUIC_NO_RESPONSE, QUIC_CLOSED)
 
 

@@ -41,3 +41,14 @@ def test_postgres_corpus_logs_are_read():
         run = analyze(path.read_bytes(), name=path.name)
         assert run.stats["time_zone"] == "explicit", path.name
         assert run.stats["time_range"] is not None
+
+
+@pytest.mark.corpus
+def test_a_zoned_log_says_which_offset_it_writes():
+    gc = CORPUS / "realworld" / "jvm" / "gc" / "preunified-parallel"
+    if not gc.exists():
+        pytest.skip("corpus absent")
+    written = {name: analyze((gc / name).read_bytes(), name=name).stats["utc_offset"]
+               for name in ("long_pause.log", "memoryleak2.log")}
+    assert written == {"long_pause.log": "-05:00", "memoryleak2.log": "+01:00"}
+    assert analyze(app_log(minutes=5, per_minute=10)).stats["utc_offset"] is None

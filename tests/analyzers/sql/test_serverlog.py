@@ -72,3 +72,24 @@ def test_real_postgres_logs_parse_without_warnings() -> None:
 def test_crafted_long_lines_do_not_backtrack() -> None:
     line = ("2026-11-17 09:00:00 UTC " + "LOG" * 20000 + " (" * 20000).encode()
     run_analyzer(SqlAnalyzer(), line, name="pg.log", kind=ArtifactKind.POSTGRES_LOG)
+
+
+def test_error_titles_show_a_real_message_and_say_when_others_differ() -> None:
+    lines = [f"2026-11-17 09:14:0{n}.000 UTC [43{n}] app@shop FATAL:  unrecognized "
+             f'configuration parameter "{name}"' for n, name in enumerate(
+                 ("work_mem_x", "work_mem_x", "statement_timeot"))]
+    run = run_analyzer(SqlAnalyzer(), ("\n".join(lines) + "\n").encode(),
+                       name="postgresql.log")
+    [errors] = run.by_rule("sql.errors")
+    assert "?" not in errors.title
+    assert errors.title == '3 × unrecognized configuration parameter "work_mem_x" ' \
+        "(and 1 similar)"
+
+
+@pytest.mark.corpus
+def test_real_postgres_error_titles_never_show_placeholders() -> None:
+    for log in sorted(corpus("pglog").glob("*.log")):
+        run = run_analyzer(SqlAnalyzer(), log.read_bytes(), name=log.name,
+                           kind=ArtifactKind.POSTGRES_LOG)
+        for finding in run.by_rule("sql.errors"):
+            assert " ? " not in f" {finding.title} " and "?:" not in finding.title, finding.title
