@@ -123,12 +123,17 @@ def build(rng: random.Random) -> Built:
             {"artifact": CAPTURE_PATH,
              "locator": {"kind": "packet", "index": packet(blocked_initials[0])},
              "why": f"the QUIC Initial to {SHOP[0]}:443 ({SHOP[1]}, HTTP/3): it and the three "
-                    "sent again after it get no answer"},
+                    "sent again after it get no answer",
+             "cited_by": "quic.no-response"},
             {"artifact": CAPTURE_PATH,
              "locator": {"kind": "packet", "index": packet(fallback_answers[0])},
              "why": f"the fallback to TCP: {SHOP[0]} answers the SYN at once, 2.1 s after the "
-                    "first Initial"},
+                    "first Initial",
+             "cited_by": "quic.no-response"},
         ],
+        # The unanswered mDNS query needs no answer; the ClientHellos in unanswered QUIC
+        # Initials are no failed TLS handshakes (nothing refused them).
+        forbidden=["dns.no-response", "tls.handshake-failure"],
     )
 
 
