@@ -169,9 +169,16 @@ def _tls_environment(tls: dict[str, Any], path: str) -> list[EnvironmentItem]:
     return items
 
 
+def _endpoint(address: str, port: Any) -> str:
+    return f"[{address}]:{port}" if ":" in address else f"{address}:{port}"
+
+
 def _network_environment(network: dict[str, Any], path: str) -> list[EnvironmentItem]:
     conversations = [c for c in network.get("conversations", []) if isinstance(c, dict)]
-    servers = Counter(f"{c.get('server')}:{c.get('server_port')}" for c in conversations)
+    # An IPv6 address takes its port in brackets ([2001:db8::5]:443): written bare, the
+    # port reads as a last group, and the address as another one.
+    servers = Counter(_endpoint(str(c.get("server")), c.get("server_port"))
+                      for c in conversations)
     clients = Counter(str(c.get("client")) for c in conversations)
     items = []
     if servers:

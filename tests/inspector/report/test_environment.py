@@ -25,6 +25,14 @@ def test_environment_comes_from_stats_and_the_bundle(incident, drafted):
     assert "Browser" not in without_bundle and "TLS servers" in without_bundle
 
 
+def test_ipv6_servers_take_their_port_in_brackets():
+    analysis = Analysis(BundleInfo("case.zip", "0" * 64, 1), stats={"net.pcap": {"network": {
+        "conversations": [{"server": "2001:db8:1:2:3:4:5:6", "server_port": 443,
+                           "client": "2001:db8::9"}]}}})
+    [item] = [i for i in detect_environment(analysis) if i.label == "Servers in the capture"]
+    assert item.value == "[2001:db8:1:2:3:4:5:6]:443 (1 connections)"
+
+
 def test_versions_are_read_from_dump_headers_and_startup_lines(tmp_path):
     path = make_bundle(tmp_path / "b.zip", {
         "db/dump.sql": b"-- MySQL dump 10.13\n-- Server version\t8.0.35-0ubuntu0.22.04.1\n"
