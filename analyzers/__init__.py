@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from analyzers.http import HttpAnalyzer
 from analyzers.knowledge import KnowledgeAnalyzer
+from analyzers.kubernetes import KubernetesAnalyzer, KubernetesClusterAnalyzer
 from analyzers.logs import LogAnalyzer
 from analyzers.network import NetworkAnalyzer
 from analyzers.sql import SqlAnalyzer, SqlCrossAnalyzer
@@ -22,8 +23,10 @@ BUILTIN: tuple = (
     HttpAnalyzer(),
     SqlAnalyzer(),
     LogAnalyzer(),
+    KubernetesAnalyzer(),
     # Bundle-level analyzers run after the per-artifact pass, over everything it produced.
     SqlCrossAnalyzer(),  # slow-query classes x schema
+    KubernetesClusterAnalyzer(),  # pods x their logs x events, nodes, verdicts
     TimelineAnalyzer(),  # clock offsets and cross-source incidents
     KnowledgeAnalyzer(),  # HTTP/SQL/TLS known-issue signatures (kb.known-issue)
 )
