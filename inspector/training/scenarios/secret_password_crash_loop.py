@@ -186,7 +186,9 @@ def build(rng: random.Random) -> Built:
                    "kubernetes.troubleshoot-warn", "kubernetes.warning-events"],
         # The same refusal seen by the database's error classes, the knowledge base, the
         # app's exception and the timeline linking the sources: true, secondary.
-        allowed=["incident.cross-source", "kb.known-issue", "sql.errors", "log.exception"],
+        # log.errors: the app's own "Application run failed; exiting" line (issue 13).
+        allowed=["incident.cross-source", "kb.known-issue", "sql.errors", "log.exception",
+                 "log.errors"],
         evidence=[
             {"artifact": f"{ROOT}cluster-resources/pods/logs/{NAMESPACE}/{first}/"
                          "orders-api-previous.log",
