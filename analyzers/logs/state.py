@@ -314,9 +314,10 @@ class FileAnalysis:
         self.startup = StartupWindows(starts, end)
         events = inspection.events
         for index, event in enumerate(events):
-            # An error while the service started, which it then ran past, is start-up noise.
+            # An error while the service started, which it then ran past, is start-up noise:
+            # context on the timeline (info), never part of an incident.
             if event.severity >= Severity.MEDIUM and self.startup.settled(event.time, event.time):
-                events[index] = replace(event, severity=Severity.LOW)
+                events[index] = replace(event, severity=Severity.INFO)
 
     def zone_written(self) -> bool:
         """Whether most timed records carry their zone (``stats["time_zone"]``)."""
