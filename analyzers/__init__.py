@@ -9,6 +9,7 @@ Only the composition roots (``inspector.cli`` and ``ui``) import ``BUILTIN``.
 from __future__ import annotations
 
 from analyzers.http import HttpAnalyzer
+from analyzers.jvm import JvmAnalyzer, JvmCrossAnalyzer
 from analyzers.knowledge import KnowledgeAnalyzer
 from analyzers.logs import LogAnalyzer
 from analyzers.network import NetworkAnalyzer
@@ -22,8 +23,10 @@ BUILTIN: tuple = (
     HttpAnalyzer(),
     SqlAnalyzer(),
     LogAnalyzer(),
+    JvmAnalyzer(),
     # Bundle-level analyzers run after the per-artifact pass, over everything it produced.
     SqlCrossAnalyzer(),  # slow-query classes x schema
+    JvmCrossAnalyzer(),  # thread dumps per JVM; OutOfMemoryError x GC log x thread dumps
     TimelineAnalyzer(),  # clock offsets and cross-source incidents
     KnowledgeAnalyzer(),  # HTTP/SQL/TLS known-issue signatures (kb.known-issue)
 )

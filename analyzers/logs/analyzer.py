@@ -50,10 +50,12 @@ class LogAnalyzer:
     """
 
     name = "logs"
-    # Journals and kernel logs are logs with their own conventions; GC logs are read as logs
-    # for their times until a JVM analyzer reads them (issue 16 decides who keeps them).
-    kinds = frozenset({ArtifactKind.LOG, ArtifactKind.TEXT, ArtifactKind.JOURNAL,
-                       ArtifactKind.KERNEL_LOG, ArtifactKind.GC_LOG})
+    # Journals hold the services' own messages (exceptions, errors, known issues), which
+    # are this analyzer's; the ``host`` analyzer reads their systemd unit lifecycle and
+    # kernel lines. Kernel logs and GC logs are not application logs: the ``host`` and
+    # ``jvm`` analyzers judge them alone, so a kernel OOM kill in dmesg is one host finding,
+    # not also a log known-issue, and GC pauses are not "errors" (issue 16).
+    kinds = frozenset({ArtifactKind.LOG, ArtifactKind.TEXT, ArtifactKind.JOURNAL})
     rules = RULES
 
     def __init__(self, knowledge: KnowledgeBase | None = None,
