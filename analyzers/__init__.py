@@ -8,6 +8,7 @@ Only the composition roots (``inspector.cli`` and ``ui``) import ``BUILTIN``.
 
 from __future__ import annotations
 
+from analyzers.host import HostAnalyzer, HostCrossAnalyzer
 from analyzers.http import HttpAnalyzer
 from analyzers.jvm import JvmAnalyzer, JvmCrossAnalyzer
 from analyzers.knowledge import KnowledgeAnalyzer
@@ -24,9 +25,11 @@ BUILTIN: tuple = (
     SqlAnalyzer(),
     LogAnalyzer(),
     JvmAnalyzer(),
+    HostAnalyzer(),
     # Bundle-level analyzers run after the per-artifact pass, over everything it produced.
     SqlCrossAnalyzer(),  # slow-query classes x schema
     JvmCrossAnalyzer(),  # thread dumps per JVM; OutOfMemoryError x GC log x thread dumps
+    HostCrossAnalyzer(),  # kernel, units and snapshots judged per host
     TimelineAnalyzer(),  # clock offsets and cross-source incidents
     KnowledgeAnalyzer(),  # HTTP/SQL/TLS known-issue signatures (kb.known-issue)
 )

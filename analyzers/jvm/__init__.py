@@ -3,9 +3,8 @@
 ``JvmAnalyzer`` (``jvm``) reads each GC log and thread-dump file; ``JvmCrossAnalyzer``
 (``jvm-cross``) judges the thread dumps of each JVM together and ties an
 ``OutOfMemoryError`` in any log to the same JVM's GC log and thread dumps. The modules, in
-the order the data flows:
+the order the data flows (lines come from ``inspector.formats.textlines``):
 
-- ``lines``: numbered text lines from a stream, surviving bad input;
 - ``gclog``: GC logs (JDK 8 and unified logging) into one ``GcEvent`` per collection;
 - ``gcstats``: the log's totals in constant memory; ``gcfindings``: its findings;
 - ``dumps``: one thread dump's summary (deadlocks, contention, hottest stack), read by

@@ -22,8 +22,8 @@ from analyzers.jvm.dumps import summarize
 from analyzers.jvm.gcfindings import GcJudge, gc_events
 from analyzers.jvm.gclog import GcLogReader
 from analyzers.jvm.gcstats import GcSummary
-from analyzers.jvm.lines import TextLines
 from analyzers.jvm.rules import ANALYZER, GC_RULES
+from inspector.formats.textlines import TextLines
 from inspector.formats.threaddump import read_dumps
 from inspector.model import ArtifactKind
 from inspector.plugins import AnalysisContext, AnalyzerItem, ArtifactSource, Stats

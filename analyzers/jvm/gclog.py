@@ -55,7 +55,8 @@ _TIMES = re.compile(r"\[Times: user=([\d.]+) sys=([\d.]+), real=([\d.]+) secs\]"
 _SIZES = re.compile(r"(\d+(?:\.\d+)?)([BKMG])->(\d+(?:\.\d+)?)([BKMG])\((\d+(?:\.\d+)?)([BKMG])\)")
 _SIZE_NO_ARROW = re.compile(r"\[GC[^\[\]]*? (\d+)K\((\d+)K\)")
 _GENERATION = re.compile(r"\[(?P<name>[A-Za-z][\w ]*?)\s*: (\d+)K->(\d+)K\((\d+)K\)")
-_G1_HEAP = re.compile(r"Heap: ([\d.]+)([BKMG])\([\d.]+[BKMG]\)->([\d.]+)([BKMG])\(([\d.]+)([BKMG])\)")
+_G1_HEAP = re.compile(r"Heap: ([\d.]+)([BKMG])\([\d.]+[BKMG]\)->"
+                      r"([\d.]+)([BKMG])\(([\d.]+)([BKMG])\)")
 _PERM_NAMES = ("Perm", "PermGen", "PSPermGen", "CMS Perm", "Metaspace")
 MAX_EVENT_CHARS = 16_384
 

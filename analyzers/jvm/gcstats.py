@@ -22,6 +22,7 @@ analyzer reports and what ``gcfindings`` judges. Decisions the next engineer nee
 from __future__ import annotations
 
 import heapq
+import itertools
 from collections import defaultdict
 from datetime import UTC, datetime
 from typing import Any
@@ -193,7 +194,7 @@ class GcSummary:
                       key=lambda p: p[1]) for i in range(4)]
         first, last = floors[0], floors[-1]
         capacity = max(p[2] for p in points)
-        rises = sum(1 for a, b in zip(floors, floors[1:], strict=False) if b[1] >= a[1])
+        rises = sum(1 for a, b in itertools.pairwise(floors) if b[1] >= a[1])
         return {"floors": [{"after": p[1], "capacity": p[2], "line": p[3]} for p in floors],
                 "growth": last[1] - first[1], "ratio": round(last[1] / first[1], 3)
                 if first[1] else None, "capacity": capacity, "rising": first[1] > 0

@@ -67,7 +67,8 @@ _ADVICE = {
 def kind_of(message: str) -> str:
     """The kind of an OutOfMemoryError from its message (see the module doc).
 
-    >>> kind_of("java.lang.OutOfMemoryError: unable to create native thread: possibly out of memory")
+    >>> kind_of("java.lang.OutOfMemoryError: unable to create native thread: possibly out "
+    ...         "of memory")
     'native-thread'
     """
     for kind, pattern in _KINDS:

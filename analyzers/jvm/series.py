@@ -22,6 +22,7 @@ engineer needs:
 
 from __future__ import annotations
 
+import itertools
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -151,7 +152,7 @@ def _contention(group: list[Dump], deadlocked: set[str]):
             sites[(monitor["lock"], monitor["site"])].append((index, dump, monitor))
     covered: set[str] = set()
     for (lock, site), seen in sites.items():
-        worst_index, worst_dump, worst = max(seen, key=lambda s: (s[2]["waiters"], -s[0]))
+        _, worst_dump, worst = max(seen, key=lambda s: (s[2]["waiters"], -s[0]))
         if worst["waiters"] < CONTENTION_WAITERS and len(seen) < 2:
             continue
         indices = [index for index, _, _ in seen]
@@ -200,7 +201,7 @@ def _hot_stacks(group: list[Dump], contended_sites: set[str]) -> Iterator[Findin
             stacks[(hot["state"], *hot["frames"])].append((index, dump, hot))
     if not stacks:
         return
-    signature, seen = max(stacks.items(), key=lambda item: (max(h["threads"] for _, _, h in
+    _, seen = max(stacks.items(), key=lambda item: (max(h["threads"] for _, _, h in
                                                                  item[1]), len(item[1])))
     index, dump, hot = max(seen, key=lambda s: (s[2]["threads"], -s[0]))
     if hot["threads"] < HOT_THREADS or (hot["nature"] == "lock" and contended_sites):
@@ -236,7 +237,7 @@ def _leak(group: list[Dump]) -> Iterator[Finding]:
         return
     counts = [d.summary["threads"] for d in group]
     first, last = group[0], group[-1]
-    steady = all(b >= 0.9 * a for a, b in zip(counts, counts[1:], strict=False))
+    steady = all(b >= 0.9 * a for a, b in itertools.pairwise(counts))
     if not (steady and counts[-1] >= LEAK_GROWTH * counts[0]
             and counts[-1] - counts[0] >= LEAK_THREADS):
         return

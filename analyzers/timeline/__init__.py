@@ -56,8 +56,9 @@ MAX_INCIDENTS = 20
 
 
 def _zone_unknown(result: ArtifactResults) -> bool:
-    logs = result.stats.get("logs")
-    return bool(logs) and logs.get("time_zone") == "unknown"
+    """Any analyzer of the artifact read times written without a zone (``logs``, ``host``)."""
+    return any(isinstance(stats, dict) and stats.get("time_zone") == "unknown"
+               for stats in result.stats.values())
 
 
 def _alignment(events: Sequence[Event], reference: Sequence[datetime],

@@ -10,7 +10,7 @@ first thread.
 
 What a thread says, line by line::
 
-    "pool-6-thread-1" #72 [43539] prio=5 os_prio=31 cpu=4.07ms elapsed=4.46s tid=0x... nid=43539 waiting for monitor entry  [0x...]
+    "pool-6-thread-1" #72 [43539] prio=5 cpu=4.07ms elapsed=4.46s tid=0x.. nid=43539 waiting...
        java.lang.Thread.State: BLOCKED (on object monitor)
     \tat com.acme.Orders.save(Orders.java:102)
     \t- waiting to lock <0x000000057372ee30> (a java.lang.Object)
@@ -36,8 +36,8 @@ Decisions the next engineer needs:
 ...     '"worker" #12 prio=5 tid=0x01 nid=0x2 waiting for monitor entry',
 ...     '   java.lang.Thread.State: BLOCKED (on object monitor)',
 ...     '\\tat a.B.c(B.java:3)', '\\t- waiting to lock <0xaa> (a java.lang.Object)'], 1)))
->>> dump.time, dump.threads[0].key, dump.threads[0].state, dump.threads[0].waiting_to_lock
-('2025-12-22 16:11:19', '0x01', 'BLOCKED', Lock(address='0xaa', lock_class='java.lang.Object', line=7))
+>>> dump.time, dump.threads[0].key, dump.threads[0].state, dump.threads[0].waiting_to_lock.line
+('2025-12-22 16:11:19', '0x01', 'BLOCKED', 7)
 """
 
 from __future__ import annotations
@@ -53,7 +53,8 @@ THREAD_HEADER = re.compile(
     r'^"(?P<name>.*)" (?=(?:#\d+|daemon|prio=|os_prio=|tid=|cpu=|Thread|\[\d+\]))'
     r"(?:#(?P<number>\d+) )?(?:\[\d+\] )?(?P<daemon>daemon )?")
 _FIELD = re.compile(r"\b(tid|nid|cpu|elapsed)=(\S+)")
-STATE_LINE = re.compile(r"^\s+java\.lang\.Thread\.State: (?P<state>[A-Z_]+)(?: \((?P<detail>[^)]*)\))?")
+STATE_LINE = re.compile(r"^\s+java\.lang\.Thread\.State: (?P<state>[A-Z_]+)"
+                        r"(?: \((?P<detail>[^)]*)\))?")
 FRAME_LINE = re.compile(r"^\s+at (?P<frame>\S.*?)\s*$")
 LOCK_LINE = re.compile(
     r"^\s+- (?P<what>waiting to lock|locked|waiting on|parking to wait for|"

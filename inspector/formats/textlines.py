@@ -1,9 +1,10 @@
 """Numbered text lines from a byte stream, in constant memory, surviving bad input.
 
-Shared by the JVM analyzer's readers (thread dumps, GC logs): invalid UTF-8 is replaced and
-counted, a line longer than ``MAX_LINE`` bytes is cut there (its rest skipped unread into
-memory) and counted, and a stream that stops being readable (a truncated gzip member)
-ends the lines with what was read, its error kept in ``error``.
+Shared by the analyzers that read text themselves (GC logs, thread dumps, kernel logs,
+journals): invalid UTF-8 is replaced and counted, a line longer than ``MAX_LINE`` bytes is
+cut there (its rest skipped unread into memory) and counted, and a stream that stops being
+readable (a truncated gzip member) ends the lines with what was read, its error kept in
+``error``.
 
 >>> import io
 >>> reader = TextLines(io.BytesIO(b"a\\r\\nb\\xff\\nc"))
