@@ -2,7 +2,8 @@
 
 One root cause, one finding: a full collection that a concurrent-mode failure, a
 promotion failure, a full Metaspace or thrashing explains is reported there, not again as
-"a full GC"; a long pause the JVM spent not running is reported as that, not as a long
+"a full GC"; concurrent-mode failures inside thrashing are the thrashing's (its detail
+counts them); a long pause the JVM spent not running is reported as that, not as a long
 pause. Findings about pause times are ``info`` when the log comes from a debug build of
 the JVM (its timings say nothing about production). Thresholds:
 
@@ -125,7 +126,7 @@ class GcJudge:
         marking = kinds.get("concurrent-mark-abort")
         if marking and (marking["worst"] or {}).get("pause"):
             concurrent.append(marking)
-        if concurrent:
+        if concurrent and not self.stats["thrashing"]:
             count = sum(group["count"] for group in concurrent)
             worst = max((g["worst"] for g in concurrent), key=lambda b: b["pause"])
             names = sorted({g["worst"]["name"] for g in concurrent})
@@ -169,6 +170,8 @@ class GcJudge:
         minutes = self.stats["worst_minutes"]
         worst_minute = minutes[0] if minutes else None
         if episodes:
+            failed = sum(self.kinds[k]["count"] for k in ("concurrent-mode-failure",
+                                                          "degenerated") if k in self.kinds)
             episode = episodes[0]
             first, last = episode["first"], episode["last"]
             share = f"; the worst minute ({worst_minute['minute']}) was " \
@@ -182,7 +185,10 @@ class GcJudge:
                 detail=(f"{len(episodes)} episode(s) of full collections freeing less than "
                         f"10% of the heap while it stayed above 80% full; the longest ran "
                         f"{episode['count']} collections ({episode['total_pause']:.1f} s of "
-                        f"pauses) from line {first['line']} to line {last['line']}. This is "
+                        f"pauses) from line {first['line']} to line {last['line']}."
+                        + (f" {failed} of the log's collections were concurrent-collector "
+                           "failures (concurrent mode failure, degenerated GC)." if failed
+                           else "") + " This is "
                         "heap exhaustion: the JVM is about to throw OutOfMemoryError (GC "
                         "overhead limit exceeded or Java heap space)."),
                 facts={"episodes": episodes, "worst_minutes": minutes},
