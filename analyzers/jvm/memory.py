@@ -109,7 +109,13 @@ def _gc_span(result: ArtifactResults) -> tuple[datetime, datetime] | None:
 def out_of_memory(results: Sequence[ArtifactResults]) -> Iterator[Finding]:
     """One ``jvm.out-of-memory`` finding per kind and log (see the module doc)."""
     seen: dict[tuple[str, str], dict[str, Any]] = {}
-    for result, finding, text in _errors(results):
+    errors = list(_errors(results))
+    # A known-issue match quotes the record's first line, which may not carry the error's
+    # message; where the same log has the exception itself, that says the kind.
+    with_exception = {r.artifact.path for r, f, _ in errors if f.rule == "log.exception"}
+    errors = [(r, f, t) for r, f, t in errors
+              if f.rule == "log.exception" or r.artifact.path not in with_exception]
+    for result, finding, text in errors:
         match = _OOM.search(text)
         message = (match.group("message") or "").strip() if match else text
         kind = kind_of(text)

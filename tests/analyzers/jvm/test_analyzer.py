@@ -1,0 +1,24 @@
+from analyzers.jvm import JvmAnalyzer
+from inspector.model import ArtifactKind
+from inspector.testing import RecordingContext, run_analyzer
+from tests.analyzers.jvm.material import dump, thread
+
+
+def test_thread_dump_file_gives_summaries_not_findings():
+    text = "".join(dump([thread(f"w{n}", 10 + n, "RUNNABLE", ["a.B.c(B.java:1)"])],
+                        time=f"2026-11-17 09:00:0{n}") for n in range(3))
+    run = run_analyzer(JvmAnalyzer(), text.encode(), name="jstack.txt",
+                       kind=ArtifactKind.THREAD_DUMP)
+    assert run.findings == [] and run.stats["dumps"] == 3
+    assert [s["time"] for s in run.stats["thread_dumps"]] == [
+        "2026-11-17 09:00:00", "2026-11-17 09:00:01", "2026-11-17 09:00:02"]
+
+
+def test_bad_input_is_survived_with_warnings():
+    context = RecordingContext()
+    data = b"\xff\xfe garbage\x00\n" * 50 + b"[GC (Allocation Failure)" + b"[" * 20000
+    run = run_analyzer(JvmAnalyzer(), data, name="gc.log", kind=ArtifactKind.GC_LOG,
+                       context=context)
+    assert run.findings == [] and any("invalid UTF-8" in w for w in context.warnings)
+    empty = run_analyzer(JvmAnalyzer(), b"", name="t.txt", kind=ArtifactKind.THREAD_DUMP)
+    assert empty.stats == {"dumps": 0, "thread_dumps": []}
