@@ -163,7 +163,8 @@ def _oom(host, subject, count, first, facts, firsts):
 
 
 def _hung(host, subject, count, first, facts, firsts):
-    frames = " <- ".join(facts.get("frames", [])) or "see the call trace"
+    frames = " <- ".join(facts.get("frames") or facts.get("unsure_frames") or []) \
+        or "see the call trace"
     return (R.HUNG_TASK, f"Task {subject} blocked in the kernel for more than "
             f"{facts.get('seconds')} s ({count}x), first at {_when(first)}",
             f"The kernel's hung-task detector: {subject} (pid {facts.get('pid')}) waited "

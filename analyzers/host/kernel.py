@@ -77,8 +77,7 @@ _SEGFAULT = re.compile(r"(?P<process>\S+)\[(?P<pid>\d+)\]: segfault at (?P<addre
 _TRAP = re.compile(r"traps: (?P<process>\S+)\[(?P<pid>\d+)\] (?P<trap>general protection|"
                    r"trap divide error|trap invalid opcode|trap int3)[^ ]* ip:(?P<ip>[0-9a-f]+)"
                    r"(?:.* in (?P<binary>[^\[\s]+)\[)?")
-_LINK = re.compile(r"(?P<iface>[\w.@-]+): (?:\S+ )?(?:NIC )?[Ll]ink (?:is )?"
-                   r"(?P<state>[Dd]own|[Uu]p)\b")
+_LINK = re.compile(r"(?P<iface>[\w.@-]+):? (?:NIC )?[Ll]ink (?:is )?(?P<state>[Dd]own|[Uu]p)\b")
 _VIRTUAL_IFACE = re.compile(r"^(?:veth|docker|br-|virbr|cali|cni|flannel|lxc|lxd|tap|tun|vnet|"
                             r"weave|kube|cilium|vxlan|genev|wg|lo$|vif|gre|ip6tnl|sit)")
 _CONNTRACK = re.compile(r"nf_conntrack: (?:nf_conntrack: )?table full, dropping packet")
@@ -145,6 +144,8 @@ class KernelReader:
         if incident is None:
             return done
         if incident.kind in ("hung-task", "lockup", "oops", "panic"):
+            if self._report is not None and self._report.kind == incident.kind == "oops":
+                return done  # "BUG: unable to handle..." then "Oops: 0000 [#1]": one oops
             if self._report is not None:
                 done.append(self._report)
             self._report, self._report_lines = incident, 0
@@ -171,11 +172,18 @@ class KernelReader:
             return True
         frame = _FRAME.match(message)
         if frame:
-            frames = report.facts.setdefault("frames", [])
-            if not frame["unsure"] and len(frames) < MAX_FRAMES \
+            # Old kernels mark every frame of a hung task's trace unsure ("? "): keep those
+            # when there is nothing better.
+            key = "unsure_frames" if frame["unsure"] else "frames"
+            frames = report.facts.setdefault(key, [])
+            if len(frames) < MAX_FRAMES \
                     and not frame["function"].startswith(("__schedule", "schedule", "dump_stack",
                                                           "__pfx")):
                 frames.append(frame["function"])
+            if key == "frames":
+                report.facts.pop("unsure_frames", None)
+            elif report.facts.get("frames"):
+                report.facts.pop("unsure_frames")
             return True
         return False
 
