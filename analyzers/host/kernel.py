@@ -38,11 +38,12 @@ _OOM_KILL_LINE = re.compile(
     r"(?:,task_memcg=(?P<task_memcg>[^,]*))?,task=(?P<task>[^,]*),pid=(?P<pid>\d+)")
 _CHOSEN = re.compile(r"(?P<scope>Memory cgroup out of memory|Out of memory(?: \([^)]*\))?): "
                      r"Kill(?:ed)? process (?P<pid>\d+) \((?P<name>[^)]*)\)")
-_KILLED = re.compile(r"^Killed process (?P<pid>\d+) \((?P<name>[^)]*)\) total-vm:(?P<vm>\d+)kB,"
+_KILLED = re.compile(r"Killed process (?P<pid>\d+) \((?P<name>[^)]*)\) total-vm:(?P<vm>\d+)kB,"
                      r" anon-rss:(?P<anon>\d+)kB, file-rss:(?P<file>\d+)kB"
                      r"(?:, shmem-rss:(?P<shmem>\d+)kB)?")
 _MEMCG_USAGE = re.compile(r"^memory: usage (\d+)kB, limit (\d+)kB")
-_HUNG = re.compile(r"INFO: task (?P<task>.+?):(?P<pid>\d+) blocked for more than "
+# A task name with a newline byte in it splits the report's first line in two.
+_HUNG = re.compile(r"(?:INFO: task )?(?P<task>.+?):(?P<pid>\d+) blocked for more than "
                    r"(?P<seconds>\d+) seconds")
 _SOFT_LOCKUP = re.compile(r"BUG: soft lockup - CPU#(?P<cpu>\d+) stuck for (?P<seconds>\d+)s! "
                           r"\[(?P<task>.+):(?P<pid>\d+)\]")
@@ -220,8 +221,9 @@ class KernelReader:
         if chosen:
             self._oom.update(memcg=chosen["scope"].startswith("Memory cgroup"),
                              chosen_line=number)
-            return None
         killed = _KILLED.search(message)
+        if chosen and not killed:
+            return None
         if killed:
             facts = {"pid": int(killed["pid"]), "process": killed["name"],
                      "total_vm_kb": int(killed["vm"]), "anon_rss_kb": int(killed["anon"]),

@@ -25,7 +25,7 @@ def test_node_problem_detector_messages(name, kind, line):
 
 @pytest.mark.corpus
 def test_details_of_real_reports():
-    _, [oom] = incidents(real(KERNEL / "npd-problems" / "oom_kill").read_text(errors="replace"))
+    _, [oom] = incidents(real(KERNEL / "npd-problems" / "oom_kill").read_text())
     assert oom.facts["process"] == "heapster" and oom.facts["memcg"] is True
     _, [oops] = incidents(real(KERNEL / "npd-problems" / "divide_zero").read_text(errors="replace"))
     assert (oops.facts["function"], oops.facts["module"], oops.facts["comm"]) == (

@@ -36,7 +36,8 @@ def test_real_logs_of_each_dialect():
     _, g1 = _read(real(GC / "preunified-g1" / "full_concurrent_mark_failure.log").read_text())
     full = next(e for e in g1 if e.full)
     assert full.line == 32 and round(full.pause, 2) == 18.2
-    assert "concurrent-mark-abort" in full.flags and full.heap_after == size("4852.6", "M")  # G1 detail
+    assert "concurrent-mark-abort" in full.flags
+    assert full.heap_after == size("4852.6", "M")  # from G1's detail line
     _, shenandoah = _read(real(GC / "unified-shenandoah" / "shenandoah.log.0").read_text())
     degenerated = next(e for e in shenandoah if "degenerated" in e.flags)
     assert degenerated.line == 246 and degenerated.heap_after == size("6159", "M")
@@ -45,7 +46,7 @@ def test_real_logs_of_each_dialect():
 
 
 def test_garbage_and_cut_records_do_not_stop_the_reader():
-    reader, events = _read("[GC (Allocation Failure) [PSYoungGen: 10K->\n\x00\xff junk\n"
+    _, events = _read("[GC (Allocation Failure) [PSYoungGen: 10K->\n\x00\xff junk\n"
                            "1.0: [GC 100K->50K(200K), 0.0100 secs]\n[\n]]]\n")
     assert [e.pause for e in events][-1] == 0.01
     assert parse_offset_time("2017-03-05T07:47:09.680-0500").hour == 12
