@@ -4,9 +4,10 @@ from analyzers.host import HostAnalyzer
 from inspector.model import Artifact, ArtifactKind
 from inspector.testing import BytesSource, RecordingContext
 
-KERN_LOG = b"""Jan 02 03:12:09 app-7 kernel: [  812.1] java invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=0
-Jan 02 03:12:09 app-7 kernel: [  812.2] Memory cgroup out of memory: Killed process 2388 (java) total-vm:6291456kB, anon-rss:2097152kB, file-rss:0kB, shmem-rss:0kB
-"""
+KERN_LOG = (b"Jan 02 03:12:09 app-7 kernel: [  812.1] java invoked oom-killer: "
+            b"gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=0\n"
+            b"Jan 02 03:12:09 app-7 kernel: [  812.2] Memory cgroup out of memory: Killed "
+            b"process 2388 (java) total-vm:6291456kB, anon-rss:2097152kB, file-rss:0kB\n")
 
 
 def _run(data: bytes, name: str, kind: ArtifactKind, modified=None):

@@ -19,7 +19,7 @@ def incidents(text: str):
     ("readonly_filesystem", "read-only", 1), ("unregister_netdevice", "netdev-leak", 1),
 ])
 def test_node_problem_detector_messages(name, kind, line):
-    _, found = incidents(real(KERNEL / "npd-problems" / name).read_text(errors="replace"))
+    _, found = incidents(real(KERNEL / "npd-problems" / name).read_text())
     assert [(i.kind, i.line) for i in found] == [(kind, line)]
 
 
@@ -27,12 +27,12 @@ def test_node_problem_detector_messages(name, kind, line):
 def test_details_of_real_reports():
     _, [oom] = incidents(real(KERNEL / "npd-problems" / "oom_kill").read_text())
     assert oom.facts["process"] == "heapster" and oom.facts["memcg"] is True
-    _, [oops] = incidents(real(KERNEL / "npd-problems" / "divide_zero").read_text(errors="replace"))
+    _, [oops] = incidents(real(KERNEL / "npd-problems" / "divide_zero").read_text())
     assert (oops.facts["function"], oops.facts["module"], oops.facts["comm"]) == (
         "pool_io_hints", "dm_thin_pool", "docker")
-    _, [hung] = incidents(real(KERNEL / "npd-problems" / "docker_hung").read_text(errors="replace"))
+    _, [hung] = incidents(real(KERNEL / "npd-problems" / "docker_hung").read_text())
     assert hung.facts["task"] == "docker" and "copy_net_ns" in hung.facts["unsure_frames"]
-    _, noise = incidents(real(KERNEL / "npd-problems" / "au_opts_verify").read_text(errors="replace"))
+    _, noise = incidents(real(KERNEL / "npd-problems" / "au_opts_verify").read_text())
     assert noise == []
 
 
