@@ -180,7 +180,6 @@ class GcLogReader:
         self._closed: GcEvent | None = None
         self._unified: dict[int, GcEvent] = {}
         self._unified_flags: dict[int, set[str]] = {}
-        self._last_time: tuple[datetime | None, float | None] = (None, None)
 
     # -- the line loop ---------------------------------------------------------------------------
 
@@ -309,31 +308,36 @@ class GcLogReader:
 
     # -- unified logging ---------------------------------------------------------------------------
 
-    def _unified_line(self, number: int, text: str, decorators: re.Match[str]) -> list[GcEvent]:
-        message = text[decorators.end():]
-        time, uptime, tags = None, None, ""
-        for decorator in _DECORATOR.findall(decorators.group(1)):
+    @staticmethod
+    def _clock(decorators: str) -> tuple[datetime | None, float | None]:
+        """The ``time`` and ``uptime`` decorators; read only for the lines that need them."""
+        time, uptime = None, None
+        for decorator in _DECORATOR.findall(decorators):
             value = decorator.strip()
             if _ISO_TIME.match(value):
                 time = parse_offset_time(value)
             elif (up := _UPTIME.match(value)) is not None:
                 seconds = _float(up.group(1)) or 0.0
                 uptime = seconds / 1000 if up.group(2) == "ms" else seconds
-            elif "gc" in value or "safepoint" in value:
-                tags = value
-        if "gc" not in tags:
+        return time, uptime
+
+    def _unified_line(self, number: int, text: str, decorators: re.Match[str]) -> list[GcEvent]:
+        if "gc" not in decorators.group(1):
             return []
+        message = text[decorators.end():]
         self.dialect = self.dialect or "unified"
-        self._last_time = (time, uptime)
         gc_id = _GC_ID.match(message)
         if gc_id is None:
-            return self._unified_other(number, message, time, uptime)
+            if "Allocation Stall" in message or "Version:" in message:
+                return self._unified_other(number, message, *self._clock(decorators.group(1)))
+            return []
         key = int(gc_id.group(1))
         body = message[gc_id.end():]
         if "Pause" in body or "Garbage Collection" in body:
             pause = _PAUSE.match(body)
             if pause:
-                return self._unified_pause(number, key, pause, time, uptime)
+                return self._unified_pause(number, key, pause,
+                                           *self._clock(decorators.group(1)))
         if body.startswith("User="):
             cpu = _CPU.match(body)
             event = self._unified.get(key)
