@@ -43,6 +43,7 @@ from PySide6.QtWidgets import (
 from inspector.model import Finding, Severity
 from inspector.views.findings import describe_finding, evidence_line
 from ui.models import ROW_ROLE, FindingsFilter, findings_model
+from ui.seen_before import SeenBefore
 
 
 def _plain_label(text: str = "") -> QLabel:
@@ -81,6 +82,8 @@ class FindingDetail(QWidget):
         box_layout.setContentsMargins(0, 0, 0, 0)
         box_layout.addWidget(_plain_label("Evidence"))
         box_layout.addWidget(self.evidence)
+        self.seen_before = SeenBefore()
+        box_layout.addWidget(self.seen_before)
         splitter.addWidget(box)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
@@ -91,6 +94,7 @@ class FindingDetail(QWidget):
     def show_finding(self, finding: Finding | None) -> None:
         self.finding = finding
         self.evidence.clear()
+        self.seen_before.show_finding(finding)
         if finding is None:
             self.text.clear()
             return

@@ -81,6 +81,7 @@ from ui.models import PATH_ROLE, BundleTree, Column, RowsModel
 from ui.progress_panel import ProgressPanel
 from ui.recent_bundles import RecentBundles
 from ui.report_pane import ReportPane
+from ui.seen_before import CaseMemory, add_case_actions
 from ui.signature_drafting import SignatureDrafting
 from ui.signature_editor import SignatureEditor
 from ui.training import TrainingDialog
@@ -147,6 +148,9 @@ class MainWindow(QMainWindow):
 
     def _build_centre(self) -> None:
         self.findings_pane = FindingsPane()
+        self.case_memory = CaseMemory(self.findings_pane.detail.seen_before, self)
+        self.case_memory.unavailable.connect(
+            lambda notice: self.statusBar().showMessage(notice, 15000))
         self.viewers = EvidenceViewers()
         self.findings_pane.evidence_activated.connect(self.viewers.open_evidence)
         self.viewers.message.connect(self.statusBar().showMessage)
@@ -258,6 +262,8 @@ class MainWindow(QMainWindow):
         tools_menu.addSeparator()
         self.training_action = self._action("&Training mode…", "Ctrl+Shift+T",
                                             self.open_training, tools_menu)
+        tools_menu.addSeparator()
+        add_case_actions(tools_menu, self)
         pane.menu_actions = [self.add_to_report_action, self.signature_from_finding_action]
         view_menu = bar.addMenu("&View")
         for number, title in enumerate(("Text", "Packets", "HAR", "SQL", "Timeline")):
@@ -348,6 +354,7 @@ class MainWindow(QMainWindow):
         path = Path(path)
         self.banner.hide()
         self.statusBar().showMessage(f"Opening {path}…")
+        self.findings_pane.detail.seen_before.clear()
         self.analysis_run.start(path)
         self._set_running(True)
 
@@ -408,6 +415,7 @@ class MainWindow(QMainWindow):
             f"{failed} members failed, {len(analysis.problems)} problems", 15000)
         self.drafts.open(analysis)  # its restore notice, if any, replaces the summary
         self.report.setEnabled(True)
+        self.case_memory.analysis_finished(analysis)
         self.analysis_finished.emit(analysis)
 
     def _on_failed(self, path: Path, message: str) -> None:
@@ -479,5 +487,6 @@ class MainWindow(QMainWindow):
         if self.training_dialog is not None:
             self.training_dialog.close()
         self.analysis_run.stop(10)
+        self.case_memory.wait_idle()
         self.viewers.wait_idle()
         super().closeEvent(event)

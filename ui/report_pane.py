@@ -75,8 +75,10 @@ _TEXT_SECTIONS = (
     ("business_impact", "Business impact"),
     ("customer", "Customer"),
     ("summary", "Summary"),
+    ("root_cause", "Root cause"),
     ("reproduction", "Reproduction steps"),
     ("workaround", "Workaround given"),
+    ("resolution", "Resolution"),
     ("ask", "Ask of engineering"),
 )
 
