@@ -71,11 +71,8 @@ class JvmAnalyzer:
         reader, summary = GcLogReader(), GcSummary()
         with source.open() as stream:
             lines = TextLines(stream)
-            for number, text in self._lines(source, lines, context):
-                for event in reader.feed(number, text):
-                    summary.add(event)
-        for event in reader.close():
-            summary.add(event)
+            for event in reader.read(self._lines(source, lines, context)):
+                summary.add(event)
         self._warn(source, lines, context)
         context.progress(1.0)
         stats = summary.stats()

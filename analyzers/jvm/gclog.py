@@ -23,6 +23,13 @@ Times: a date stamp (``2017-03-05T07:47:09.680-0500``, the ``time`` decorator) i
 its offset is applied; without one an event has only its ``uptime`` (seconds since the JVM
 started) and no wall-clock time.
 
+Speed (``bench/bench_jvm.py``): most lines of a unified log are phases, heap regions and
+worker counts that say nothing about a collection, so once the log is known to be unified
+a line is looked at only when it holds one of the words a collection's lines hold
+(``_unified_may_matter``: a handful of substring tests, no regular expression); a JDK 8
+line is searched for inner stamps (``123.456: [``) only when it holds ``: [``. Everything
+else runs per collection, not per line.
+
 >>> reader = GcLogReader()
 >>> events = reader.feed(1, "2011-08-08T23:50:00.122+0100: 105598.383: [Full GC (System) "
 ...     "[PSYoungGen: 0K->0K(524224K)] [PSOldGen: 4928830K->2451709K(20447232K)] "
@@ -36,6 +43,7 @@ started) and no wall-clock time.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -50,25 +58,23 @@ _CONCURRENT = re.compile(r"\[(?:GC concurrent-|CMS-concurrent-)([\w-]+)[^\[\]]*\
                          r"(?:\s*\[Times: [^\]]*\])?")
 _EVENT_START = re.compile(r"^\[(?:Full GC|GC)\b")
 _HEADER = re.compile(r"^\[(?P<what>Full GC|GC)(?: pause)?\s*(?P<causes>(?:\([^)]*\)\s*)*)")
-_SECS = re.compile(r"([\d.]+) secs\]")
 _TIMES = re.compile(r"\[Times: user=([\d.]+) sys=([\d.]+), real=([\d.]+) secs\]")
 _SIZES = re.compile(r"(\d+(?:\.\d+)?)([BKMG])->(\d+(?:\.\d+)?)([BKMG])\((\d+(?:\.\d+)?)([BKMG])\)")
 _SIZE_NO_ARROW = re.compile(r"\[GC[^\[\]]*? (\d+)K\((\d+)K\)")
 _GENERATION = re.compile(r"\[(?P<name>[A-Za-z][\w ]*?)\s*: (\d+)K->(\d+)K\((\d+)K\)")
 _G1_HEAP = re.compile(r"Heap: ([\d.]+)([BKMG])\([\d.]+[BKMG]\)->"
                       r"([\d.]+)([BKMG])\(([\d.]+)([BKMG])\)")
-_PERM_NAMES = ("Perm", "PermGen", "PSPermGen", "CMS Perm", "Metaspace")
+_PERM_NAMES = frozenset({"Perm", "PermGen", "PSPermGen", "CMS Perm", "Metaspace"})
+_OLD_NAMES = frozenset({"PSOldGen", "ParOldGen", "CMS", "Tenured", "OldGen"})
 MAX_EVENT_CHARS = 16_384
 
 # --- unified logging ------------------------------------------------------------------------------
 _DECORATORS = re.compile(r"^((?:\[[^\[\]]*\])+)\s?")
-_DECORATOR = re.compile(r"\[([^\[\]]*)\]")
-_ISO_TIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:?\d\d)$")
-_UPTIME = re.compile(r"^(\d+(?:[.,]\d+)?)(s|ms)$")
 _GC_ID = re.compile(r"^(?:[YO]: )?GC\((\d+)\) (?:[YO]: )?")
-_PAUSE = re.compile(r"^(?P<name>Pause .*?)(?: (?P<before>[\d.]+[BKMGT])(?:\(\d+%\))?->"
-                    r"(?P<after>[\d.]+[BKMGT])(?:\(\d+%\))?\((?P<capacity>[\d.]+[BKMGT])\))? "
-                    r"(?P<ms>[\d.]+)ms$")
+# The heap of a pause line, its last word but the time: ``4320M->4109M(8192M)``, ZGC's
+# ``1234M(15%)->456M(5%)(8192M)``.
+_PAUSE_HEAP = re.compile(r"(?P<before>[\d.]+[BKMGT])(?:\(\d+%\))?->(?P<after>[\d.]+[BKMGT])"
+                         r"(?:\(\d+%\))?\((?P<capacity>[\d.]+[BKMGT])\)")
 _CPU = re.compile(r"^User=([\d.]+)s Sys=([\d.]+)s Real=([\d.]+)s")
 _METASPACE = re.compile(r"^Metaspace: (\d+)K(?:\(\d+K\))?->(\d+)K\((\d+)K\)")
 _STALL = re.compile(r"Allocation Stall \(([^)]*)\) ([\d.]+)ms")
@@ -183,9 +189,25 @@ class GcLogReader:
 
     # -- the line loop ---------------------------------------------------------------------------
 
+    def read(self, lines: Iterable[tuple[int, str]]) -> Iterator[GcEvent]:
+        """Every collection of ``lines`` (``(number, text)`` in order), the last ones
+        included (``close``)."""
+        number = self.lines
+        for number, text in lines:
+            if self.dialect != "unified":
+                yield from self.feed(number, text)
+            elif _unified_may_matter(text):
+                decorators = _DECORATORS.match(text)
+                if decorators:
+                    yield from self._unified_line(number, text, decorators)
+        self.lines = number
+        yield from self.close()
+
     def feed(self, number: int, text: str) -> list[GcEvent]:
-        self.lines += 1
-        if text.startswith("[") and (self.dialect != "jdk8") and not _EVENT_START.match(text):
+        """Read one line; returns the collections it finished."""
+        self.lines = number
+        if text.startswith("[") and self.dialect != "jdk8" \
+                and not (text.startswith(("[GC", "[Full")) and _EVENT_START.match(text)):
             decorators = _DECORATORS.match(text)
             if decorators:
                 return self._unified_line(number, text, decorators)
@@ -211,7 +233,8 @@ class GcLogReader:
         stamps = _STAMPS.match(text)
         rest = text[stamps.end():] if stamps else text
         timed = bool(stamps and stamps.end())
-        aborted, cleaned = self._take_concurrent(_INNER_STAMPS.sub("", rest))
+        aborted, cleaned = self._take_concurrent(_INNER_STAMPS.sub("", rest) if ": [" in rest
+                                                 else rest)
         if self._closed is not None:
             if aborted:
                 self._closed.flags.add("concurrent-mark-abort")
@@ -274,21 +297,23 @@ class GcLogReader:
         if header:
             event.full = header.group("what") == "Full GC"
             event.name = f"{header.group('what')} {header.group('causes').strip()}".strip()
-        seconds = _SECS.findall(_TIMES.sub("", text))
-        if seconds:
-            event.pause = _float(seconds[-1]) or 0.0
+        times = _TIMES.search(text) if "[Times" in text else None
+        event.pause = _last_seconds(_TIMES.sub("", text) if times else text)
         event.flags |= _flags_from(text)
         if "concurrent-mode-failure" in event.flags or "promotion-failed" in event.flags:
             event.full = True
-        depth, position = 0, 0
+        depth, position, whole_heap = 0, 0, None
         for match in _SIZES.finditer(text):
             depth += text.count("[", position, match.start()) - text.count("]", position,
                                                                            match.start())
             position = match.start()
             if depth == 1:
-                event.heap_before = size(match.group(1), match.group(2))
-                event.heap_after = size(match.group(3), match.group(4))
-                event.heap_capacity = size(match.group(5), match.group(6))
+                whole_heap = match
+        if whole_heap is not None:
+            before, before_unit, after, after_unit, capacity, capacity_unit = whole_heap.groups()
+            event.heap_before = size(before, before_unit)
+            event.heap_after = size(after, after_unit)
+            event.heap_capacity = size(capacity, capacity_unit)
         if event.heap_after is None:
             only = _SIZE_NO_ARROW.search(text)
             if only:
@@ -296,12 +321,12 @@ class GcLogReader:
                 event.heap_capacity = int(only.group(2)) * 1024
         for generation in _GENERATION.finditer(text):
             name = generation.group("name").strip()
-            after, capacity = int(generation.group(3)) * 1024, int(generation.group(4)) * 1024
             if name in _PERM_NAMES:
-                event.perm_after, event.perm_capacity = after, capacity
-            elif name in ("PSOldGen", "ParOldGen", "CMS", "Tenured", "OldGen"):
-                event.old_after, event.old_capacity = after, capacity
-        times = _TIMES.search(text)
+                event.perm_after = int(generation.group(3)) * 1024
+                event.perm_capacity = int(generation.group(4)) * 1024
+            elif name in _OLD_NAMES:
+                event.old_after = int(generation.group(3)) * 1024
+                event.old_capacity = int(generation.group(4)) * 1024
         if times:
             event.user, event.sys, event.real = (float(v) for v in times.groups())
         return event
@@ -312,19 +337,23 @@ class GcLogReader:
     def _clock(decorators: str) -> tuple[datetime | None, float | None]:
         """The ``time`` and ``uptime`` decorators; read only for the lines that need them."""
         time, uptime = None, None
-        for decorator in _DECORATOR.findall(decorators):
+        for decorator in decorators[1:-1].split("]["):
             value = decorator.strip()
-            if _ISO_TIME.match(value):
-                time = parse_offset_time(value)
-            elif (up := _UPTIME.match(value)) is not None:
-                seconds = _float(up.group(1)) or 0.0
-                uptime = seconds / 1000 if up.group(2) == "ms" else seconds
+            if not value[:1].isdigit():
+                continue  # level, tags
+            if len(value) >= 19 and value[10] == "T":
+                time = parse_offset_time(value) or time
+            elif value.endswith("ms"):
+                seconds = _float(value[:-2])
+                uptime = seconds / 1000 if seconds is not None else uptime
+            elif value.endswith("s") and value[-2].isdigit():
+                uptime = _float(value[:-1]) if value[:-1] else uptime
         return time, uptime
 
     def _unified_line(self, number: int, text: str, decorators: re.Match[str]) -> list[GcEvent]:
-        if "gc" not in decorators.group(1):
-            return []
         message = text[decorators.end():]
+        if "gc" not in decorators.group(1) and not message.startswith("GC("):
+            return []  # another tag's line (safepoint, os...); without tags, GC(n) says it
         self.dialect = self.dialect or "unified"
         gc_id = _GC_ID.match(message)
         if gc_id is None:
@@ -333,10 +362,10 @@ class GcLogReader:
             return []
         key = int(gc_id.group(1))
         body = message[gc_id.end():]
-        if "Pause" in body or "Garbage Collection" in body:
-            pause = _PAUSE.match(body)
+        if body.startswith("Pause ") and body.endswith("ms"):
+            pause = _pause(body)
             if pause:
-                return self._unified_pause(number, key, pause,
+                return self._unified_pause(number, key, *pause,
                                            *self._clock(decorators.group(1)))
         if body.startswith("User="):
             cpu = _CPU.match(body)
@@ -357,17 +386,17 @@ class GcLogReader:
             self.debug_build = True
         return []
 
-    def _unified_pause(self, number: int, key: int, pause: re.Match[str],
-                       time: datetime | None, uptime: float | None) -> list[GcEvent]:
-        name = pause.group("name")
+    def _unified_pause(self, number: int, key: int, name: str, millis: float,
+                       heap: re.Match[str] | None, time: datetime | None,
+                       uptime: float | None) -> list[GcEvent]:
         event = GcEvent(line=number, end_line=number, time=time, uptime=uptime, name=name,
                         full=name.startswith(("Pause Full", "Pause Degenerated")),
-                        pause=(_float(pause.group("ms")) or 0.0) / 1000,
+                        pause=millis / 1000,
                         flags=_flags_from(name) | self._unified_flags.pop(key, set()))
-        if pause.group("after"):
-            event.heap_before = _size_text(pause.group("before"))
-            event.heap_after = _size_text(pause.group("after"))
-            event.heap_capacity = _size_text(pause.group("capacity"))
+        if heap is not None:
+            event.heap_before = _size_text(heap.group("before"))
+            event.heap_after = _size_text(heap.group("after"))
+            event.heap_capacity = _size_text(heap.group("capacity"))
         done = [self._unified.pop(old) for old in sorted(self._unified) if old < key - 1]
         previous = self._unified.get(key)
         if previous is not None:  # a second pause of the same cycle (Remark, Cleanup)
@@ -388,6 +417,45 @@ class GcLogReader:
                             name=f"Allocation Stall ({stall.group(1)})",
                             flags={"allocation-stall"})]
         return []
+
+
+def _last_seconds(text: str) -> float:
+    """The number before the last ``secs]`` of a JDK 8 record: the collection's pause."""
+    end = text.rfind(" secs]")
+    while end > 0:
+        start = end
+        while start and (text[start - 1].isdigit() or text[start - 1] == "."):
+            start -= 1
+        if start < end:
+            return _float(text[start:end]) or 0.0
+        end = text.rfind(" secs]", 0, end)
+    return 0.0
+
+
+def _pause(body: str) -> tuple[str, float, re.Match[str] | None] | None:
+    """A unified pause line's name, milliseconds and heap: ``Pause Young (Normal) (G1
+    Evacuation Pause) 4320M->4109M(8192M) 428.033ms``; None when it is not one (the
+    ``gc,start`` line that opens a pause has no time)."""
+    head, _, last = body.rpartition(" ")
+    if not head or not last.endswith("ms") or not last[:1].isdigit():
+        return None
+    millis = _float(last[:-2])
+    if millis is None:
+        return None
+    name, _, word = head.rpartition(" ")
+    heap = _PAUSE_HEAP.fullmatch(word)
+    if heap is None:
+        name = head
+    return (name, millis, heap) if name.startswith("Pause ") else None
+
+
+def _unified_may_matter(text: str) -> bool:
+    """Whether a unified line can say something about a collection (see the module doc):
+    its pause, CPU, Metaspace, trouble, a ZGC stall, the JVM's version."""
+    return (("Pause" in text and text.endswith("ms")) or "User=" in text or "Metaspace:" in text
+            or "Garbage Collection" in text or "To-space" in text or "Abort" in text
+            or "Evacuation Failure" in text or "Allocation Stall" in text
+            or "Version:" in text)
 
 
 def _float(text: str) -> float | None:

@@ -4,7 +4,10 @@
 analyzer reports and what ``gcfindings`` judges. Decisions the next engineer needs:
 
 - Pause percentiles come from an HdrHistogram (microseconds, three significant digits):
-  exact enough for p50/p99/max, constant memory for a log of any length.
+  exact enough for p50/p99/max, constant memory for a log of any length. Pauses are
+  counted by value first and recorded in bulk (a log repeats the same few thousand
+  microsecond values), because recording one value at a time is most of the cost of a
+  collection (``bench/bench_jvm.py``).
 - GC time per minute is kept per minute of the log's clock (wall clock when written,
   else uptime): bounded by the log's span, not its size.
 - The heap *after* full collections is the live set; it is kept as at most
@@ -32,6 +35,7 @@ from hdrh.histogram import HdrHistogram
 from analyzers.jvm.gclog import GcEvent
 
 MAX_POINTS = 4096
+MAX_UNRECORDED = 4096
 TOP_PAUSES = 5
 THRASH_FREED = 0.10
 THRASH_FULL = 0.80
@@ -55,28 +59,30 @@ def event_brief(event: GcEvent) -> dict[str, Any]:
 
 
 class _Group:
-    """Collections of one kind: count, pause total and maximum, first and worst examples."""
+    """Collections of one kind: count, pause total and maximum, first and worst examples
+    (the events themselves, briefed only when the stats are made)."""
 
     def __init__(self) -> None:
         self.count = 0
         self.total = 0.0
-        self.worst: dict[str, Any] | None = None
-        self.examples: list[dict[str, Any]] = []
-        self.last: dict[str, Any] | None = None
+        self.worst: GcEvent | None = None
+        self.examples: list[GcEvent] = []
+        self.last: GcEvent | None = None
 
     def add(self, event: GcEvent) -> None:
-        brief = event_brief(event)
         self.count += 1
         self.total += event.pause
-        if self.worst is None or event.pause > self.worst["pause"]:
-            self.worst = brief
+        if self.worst is None or event.pause > self.worst.pause:
+            self.worst = event
         if len(self.examples) < MAX_EXAMPLES:
-            self.examples.append(brief)
-        self.last = brief
+            self.examples.append(event)
+        self.last = event
 
     def to_json(self) -> dict[str, Any]:
-        return {"count": self.count, "total_pause": round(self.total, 3), "worst": self.worst,
-                "examples": self.examples, "last": self.last}
+        return {"count": self.count, "total_pause": round(self.total, 3),
+                "worst": event_brief(self.worst) if self.worst else None,
+                "examples": [event_brief(event) for event in self.examples],
+                "last": event_brief(self.last) if self.last else None}
 
 
 class GcSummary:
@@ -84,6 +90,7 @@ class GcSummary:
 
     def __init__(self) -> None:
         self.histogram = HdrHistogram(1, 3_600_000_000, 3)
+        self._unrecorded: dict[int, int] = {}  # microseconds -> pauses not yet recorded
         self.events = 0
         self.pauses = 0
         self.total_pause = 0.0
@@ -112,7 +119,11 @@ class GcSummary:
             return
         self.pauses += 1
         self.total_pause += event.pause
-        self.histogram.record_value(max(1, min(int(event.pause * 1e6), 3_600_000_000)))
+        micros = max(1, min(int(event.pause * 1e6), 3_600_000_000))
+        unrecorded = self._unrecorded
+        unrecorded[micros] = unrecorded.get(micros, 0) + 1
+        if len(unrecorded) >= MAX_UNRECORDED:
+            self._record()
         clock = self._clock(event)
         if clock is not None:
             self.per_minute[int(clock // 60)] += event.pause
@@ -135,6 +146,11 @@ class GcSummary:
             self._full(event, clock)
         elif not event.flags & EXPLAINED:
             self.groups["young-long" if event.pause >= 1 else "young"].add(event)
+
+    def _record(self) -> None:
+        for micros, count in self._unrecorded.items():
+            self.histogram.record_value(micros, count)
+        self._unrecorded.clear()
 
     def _clock(self, event: GcEvent) -> float | None:
         """Seconds on the log's one clock: epoch seconds when it writes dates, else uptime."""
@@ -215,6 +231,7 @@ class GcSummary:
     def stats(self) -> dict[str, Any]:
         """The log's numbers: pauses (p50, p99, max), time in GC, collections by kind."""
         self._end_streak()
+        self._record()
         histogram = self.histogram
         span = None
         if self.first and self.last:
