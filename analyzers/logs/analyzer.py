@@ -89,7 +89,7 @@ class LogAnalyzer:
                         sampled += len(lines)
                         if sampled < SAMPLE_LINES:
                             continue
-                        analysis = self._start(path, sample, year, anchor)
+                        analysis = self._start(source, sample, year, anchor)
                         sample = []
                     else:
                         analysis.feed(number, lines, shapes)
@@ -102,7 +102,7 @@ class LogAnalyzer:
             context.warn(f"{path}: reading stopped at line {reader.lines}: "
                          f"{type(exc).__name__}: {exc}")
         if analysis is None:
-            analysis = self._start(path, sample, year, anchor)
+            analysis = self._start(source, sample, year, anchor)
         analysis.close()
         problems = reader.problems
         for key, what in (("invalid_utf8_lines", "lines with invalid UTF-8 (replaced)"),
@@ -116,14 +116,15 @@ class LogAnalyzer:
         yield Stats(log_stats(analysis, reader.lines, problems,
                               "default-year" if self.default_year else "current-year"))
 
-    def _start(self, path: str, sample: list[tuple[int, list[str], list[str]]],
+    def _start(self, source: ArtifactSource, sample: list[tuple[int, list[str], list[str]]],
                year: int, anchor: datetime | None) -> FileAnalysis:
         """Detect the format from the first ``SAMPLE_LINES`` lines, then read them."""
         first_lines = [line for _, lines, _ in sample for line in lines][:SAMPLE_LINES]
         if self._known_issues is None or self._known_issues.knowledge is not self.knowledge:
             self._known_issues = KnownIssues(self.knowledge)
-        analysis = FileAnalysis(path, self._known_issues,
+        analysis = FileAnalysis(source.artifact.path, self._known_issues,
                                 detect(first_lines, year, anchor=anchor))
+        analysis.inspection.host_lines = source.artifact.kind is ArtifactKind.JOURNAL
         for number, lines, shapes in sample:
             analysis.feed(number, lines, shapes)
         return analysis

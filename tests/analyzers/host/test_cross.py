@@ -41,3 +41,31 @@ def test_kubernetes_control_plane_sosreport():
     assert all(f.severity is Severity.INFO for f in host)
     # The loop-device I/O error 2 s before collection is not a disk failure.
     assert not any(f.rule == "host.io-error" for f in host)
+
+
+JOURNAL = """\
+-- Logs begin at Mon 2026-11-16 08:00:01 UTC, end at Tue 2026-11-17 10:05:00 UTC. --
+Nov 17 10:00:00 web-1 systemd[1]: Started Order service.
+Nov 17 10:03:10 web-1 java[2211]: Exception in thread "http-nio-8080-exec-7" \
+java.lang.OutOfMemoryError: Java heap space
+Nov 17 10:04:58 web-1 kernel: java invoked oom-killer: gfp_mask=0x100cca(GFP_HIGHUSER_MOVABLE), \
+order=0, oom_score_adj=0
+Nov 17 10:04:58 web-1 kernel: Out of memory: Killed process 2211 (java) total-vm:9876543kB, \
+anon-rss:8123456kB, file-rss:0kB, shmem-rss:0kB, UID:1000 pgtables:17000kB oom_score_adj:0
+Nov 17 10:04:59 web-1 systemd[1]: order.service: Main process exited, code=killed, status=9/KILL
+Nov 17 10:04:59 web-1 systemd[1]: order.service: Failed with result 'signal'.
+"""
+
+
+def test_a_kernel_oom_kill_in_a_journal_is_one_host_finding(tmp_path):
+    bundle = tmp_path / "bundle"
+    bundle.mkdir()
+    (bundle / "journalctl.txt").write_text(JOURNAL)
+    analysis = analyze(bundle)
+    oom = [f for f in analysis.findings if f.rule == "host.oom-kill"]
+    assert len(oom) == 1 and oom[0].evidence[0].locator.line == 5
+    known = {f.facts["signature"]: f for f in analysis.findings if f.rule == "log.known-issue"}
+    # The kernel's and systemd's lines are the host analyzer's; the service's own
+    # OutOfMemoryError is still the logs analyzer's known issue.
+    assert "os.oom-killer" not in known
+    assert [e.locator.line for e in known["jvm.out-of-memory"].evidence] == [3]
