@@ -172,7 +172,7 @@ def _thread_dump(rng: random.Random, taken: datetime) -> tuple[str, int]:
     for k in range(1, 41):
         if k == holder:
             threads.append(holder_text)
-        elif rng.random() < 0.6:
+        elif rng.random() < 0.8:
             threads.append(_thread(f"http-nio-8080-exec-{k}", 40 + k, "BLOCKED", [
                 f"at {_CACHE_CLASS}.remember(CartSnapshotCache.java:61)",
                 f"- waiting to lock <{CACHE}> (a {_CACHE_CLASS})", *_REQUEST_TAIL]))
