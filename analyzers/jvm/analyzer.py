@@ -11,11 +11,16 @@
   written without a zone, so they go into the stats as written, not onto the timeline.
 
 Both read in constant memory: a 1 GB GC log or a 200 MB file of dumps is one pass
-(``bench/bench_jvm.py``).
+(``bench/bench_jvm.py``). A file of more than ``MAX_DUMP_SUMMARIES`` dumps (``kill -3``
+every few seconds for hours) keeps the summaries of its first and its last
+``MAX_DUMP_SUMMARIES // 2`` dumps, where a problem starts and how it ends; the dumps in
+between are counted (``dumps``) and a warning says so. A summary holds lists of threads, so
+keeping one per dump would grow with the file.
 """
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Iterator
 
 from analyzers.jvm.dumps import summarize
@@ -29,7 +34,7 @@ from inspector.model import ArtifactKind
 from inspector.plugins import AnalysisContext, AnalyzerItem, ArtifactSource, Stats
 
 PROGRESS_LINES = 200_000
-MAX_DUMP_SUMMARIES = 5_000
+MAX_DUMP_SUMMARIES = 200
 
 
 class JvmAnalyzer:
@@ -84,17 +89,20 @@ class JvmAnalyzer:
 
     def _thread_dumps(self, source: ArtifactSource,
                       context: AnalysisContext) -> Iterator[AnalyzerItem]:
-        summaries = []
+        half = MAX_DUMP_SUMMARIES // 2
+        first: list[dict] = []
+        last: deque[dict] = deque(maxlen=half)
         dumps = 0
         with source.open() as stream:
             lines = TextLines(stream)
             for dump in read_dumps(self._lines(source, lines, context)):
                 dumps += 1
-                if len(summaries) < MAX_DUMP_SUMMARIES:
-                    summaries.append(summarize(dump))
+                (first if len(first) < half else last).append(summarize(dump))
         self._warn(source, lines, context)
+        summaries = first + list(last)
         if dumps > len(summaries):
-            context.warn(f"{source.artifact.path}: {dumps:,} thread dumps; the first "
-                         f"{MAX_DUMP_SUMMARIES:,} are judged")
+            context.warn(f"{source.artifact.path}: {dumps:,} thread dumps; the first and the "
+                         f"last {half:,} are judged, the {dumps - len(summaries):,} between "
+                         "them only counted")
         context.progress(1.0)
         yield Stats(dumps=dumps, thread_dumps=summaries)

@@ -22,3 +22,19 @@ def test_bad_input_is_survived_with_warnings():
     assert run.findings == [] and any("invalid UTF-8" in w for w in context.warnings)
     empty = run_analyzer(JvmAnalyzer(), b"", name="t.txt", kind=ArtifactKind.THREAD_DUMP)
     assert empty.stats == {"dumps": 0, "thread_dumps": []}
+
+
+def test_a_file_of_many_dumps_keeps_its_first_and_last_summaries(monkeypatch):
+    monkeypatch.setattr("analyzers.jvm.analyzer.MAX_DUMP_SUMMARIES", 4)
+    text = "".join(dump([thread(f"w{k}", 10 + k, "RUNNABLE", ["a.B.c(B.java:1)"])
+                         for k in range(n + 1)], time=f"2026-11-17 09:00:{n:02d}")
+                   for n in range(10))
+    context = RecordingContext()
+    run = run_analyzer(JvmAnalyzer(), text.encode(), name="jstack.txt",
+                       kind=ArtifactKind.THREAD_DUMP, context=context)
+    assert run.stats["dumps"] == 10
+    # Where it starts and how it ends: the last dump's 10 threads are still judged.
+    assert [s["time"][-2:] for s in run.stats["thread_dumps"]] == ["00", "01", "08", "09"]
+    assert [s["threads"] for s in run.stats["thread_dumps"]][-1] == 10 + 1
+    assert any("the first and the last 2 are judged, the 6 between" in w
+               for w in context.warnings)
