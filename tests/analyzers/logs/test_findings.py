@@ -26,6 +26,8 @@ def test_error_burst_and_new_error():
     assert "from 07:40 UTC" in zoned.by_rule("log.error-burst")[0].title
     new = run.by_rule("log.new-error")
     assert [f.facts["template"] for f in new] == ["payment gateway answered <*> for order <*>"]
+    # A title never shows the template's placeholders.
+    assert new[0].title.endswith(": payment gateway answered … for order …")
     assert run.events and all(e.time.tzinfo is not None for e in run.events)
 
 
