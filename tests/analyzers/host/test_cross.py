@@ -69,3 +69,17 @@ def test_a_kernel_oom_kill_in_a_journal_is_one_host_finding(tmp_path):
     # OutOfMemoryError is still the logs analyzer's known issue.
     assert "os.oom-killer" not in known
     assert [e.locator.line for e in known["jvm.out-of-memory"].evidence] == [3]
+
+
+@pytest.mark.corpus
+def test_a_nodes_kernel_oom_kill_is_not_linked_to_another_pods_oomkilled():
+    analysis = analyze(real(REALWORLD / "bundles" / "k8s-pod-failures-cluster-dump.zip"))
+    [oom] = [f for f in analysis.findings if f.rule == "host.oom-kill"]
+    assert oom.facts["subject"] == "heapster" and oom.facts["first"]["facts"]["pid"] == 1012
+    assert {e.artifact for e in oom.evidence} == {
+        "cluster-dump/nodes/worker-3/dmesg-excerpt.txt"}
+    # The analytics-exporter pod's OOMKilled is another process from another source: no
+    # finding ties the two together.
+    for finding in analysis.findings:
+        sources = " ".join(e.artifact for e in finding.evidence)
+        assert not ("dmesg-excerpt" in sources and "analytics-exporter" in sources), finding
