@@ -2,7 +2,9 @@
 
 - A GC log (``gc_log``) is read by ``gclog`` into collections, added up by ``gcstats``
   and judged by ``gcfindings``: its findings, the timeline events of those that have a
-  wall-clock time, and its stats (pauses p50/p99/max, time in GC, collections by kind).
+  wall-clock time, and its stats (pauses p50/p99/max, time in GC, collections by kind;
+  ``time_zone`` and ``utc_offset``, the offset its date stamps write, as the logs
+  analyzer says them).
 - A thread-dump file (``thread_dump``) is read dump by dump
   (``inspector.formats.threaddump``) and each dump summarized (``dumps``) into the stats
   (``thread_dumps``). It yields no finding: dumps are judged together, per JVM, by the
@@ -84,8 +86,12 @@ class JvmAnalyzer:
         findings = list(GcJudge(source.artifact.path, stats, reader.debug_build).findings())
         yield from findings
         yield from gc_events(source.artifact.path, findings)
+        # The zone keys mean what the logs analyzer's do: the timeline reads a same-node
+        # log's local time from the offset a GC log's date stamps write.
+        offset = reader.offsets.most_common(1)[0][0] if reader.offsets else None
         yield Stats(gc=stats, dialect=reader.dialect, debug_build=reader.debug_build,
-                    lines=reader.lines)
+                    lines=reader.lines, time_zone="explicit" if reader.offsets else "none",
+                    utc_offset=offset or None)
 
     def _thread_dumps(self, source: ArtifactSource,
                       context: AnalysisContext) -> Iterator[AnalyzerItem]:

@@ -43,6 +43,7 @@ else runs per collection, not per line.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -144,6 +145,20 @@ def parse_offset_time(text: str) -> datetime | None:
     return moment.astimezone(UTC) if moment.tzinfo else None
 
 
+def written_offset(stamp: str) -> str | None:
+    """The UTC offset a date stamp is written in, as ``+01:00``.
+
+    >>> written_offset("2017-03-05T07:47:09.680-0500"), written_offset("2026-11-17T08:00:00Z")
+    ('-05:00', '+00:00')
+    """
+    if stamp.endswith("Z"):
+        return "+00:00"
+    tail = (stamp[-6:] if len(stamp) > 6 and stamp[-3] == ":" else stamp[-5:]).replace(":", "")
+    if len(tail) != 5 or tail[0] not in "+-" or not tail[1:].isdigit():
+        return None
+    return f"{tail[:3]}:{tail[3:]}"
+
+
 def _flags_from(text: str) -> set[str]:
     lowered = text.lower()
     flags = set()
@@ -174,12 +189,14 @@ class GcLogReader:
         dialect: ``unified``, ``jdk8`` or None until a collection is recognised.
         debug_build: the log says the JVM is a debug build (its timings mean little).
         lines: lines read.
+        offsets: UTC offset (``+01:00``) -> collections whose date stamp is written in it.
     """
 
     def __init__(self) -> None:
         self.dialect: str | None = None
         self.debug_build = False
         self.lines = 0
+        self.offsets: Counter[str] = Counter()
         self._open: GcEvent | None = None
         self._text: list[str] = []
         self._depth = 0
@@ -251,7 +268,7 @@ class GcLogReader:
                     self.debug_build = True
                 return done
             self.dialect = self.dialect or "jdk8"
-            time = parse_offset_time(stamps.group(1)) if stamps and stamps.group(1) else None
+            time = self._stamp(stamps.group(1)) if stamps and stamps.group(1) else None
             uptime = _float(stamps.group(2)) if stamps and stamps.group(2) else None
             self._open = GcEvent(line=number, end_line=number, time=time, uptime=uptime)
             self._text, self._depth = [], 0
@@ -333,8 +350,14 @@ class GcLogReader:
 
     # -- unified logging ---------------------------------------------------------------------------
 
-    @staticmethod
-    def _clock(decorators: str) -> tuple[datetime | None, float | None]:
+    def _stamp(self, text: str) -> datetime | None:
+        """A date stamp in UTC; the offset it was written in is counted (``offsets``)."""
+        time = parse_offset_time(text)
+        if time is not None:
+            self.offsets[written_offset(text) or ""] += 1
+        return time
+
+    def _clock(self, decorators: str) -> tuple[datetime | None, float | None]:
         """The ``time`` and ``uptime`` decorators; read only for the lines that need them."""
         time, uptime = None, None
         for decorator in decorators[1:-1].split("]["):
@@ -342,7 +365,7 @@ class GcLogReader:
             if not value[:1].isdigit():
                 continue  # level, tags
             if len(value) >= 19 and value[10] == "T":
-                time = parse_offset_time(value) or time
+                time = self._stamp(value) or time
             elif value.endswith("ms"):
                 seconds = _float(value[:-2])
                 uptime = seconds / 1000 if seconds is not None else uptime

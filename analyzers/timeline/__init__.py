@@ -114,10 +114,12 @@ def _same_node(path: str, other: str) -> bool:
 
 
 def _written_offset(result: ArtifactResults) -> timedelta | None:
-    """The non-zero UTC offset a zoned log writes (stats ``utc_offset``), else ``None``."""
-    logs = result.stats.get("logs")
-    written = _OFFSET.fullmatch(str(logs.get("utc_offset") or "")) if logs else None
-    if written is None or logs.get("time_zone") != "explicit":
+    """The non-zero UTC offset a zoned log writes (any analyzer's stats ``utc_offset``: the
+    logs analyzer's, the jvm analyzer's for a GC log), else ``None``."""
+    zoned = [stats for stats in result.stats.values() if isinstance(stats, dict)
+             and stats.get("time_zone") == "explicit" and stats.get("utc_offset")]
+    written = _OFFSET.fullmatch(str(zoned[0]["utc_offset"])) if zoned else None
+    if written is None:
         return None
     sign = -1 if written["sign"] == "-" else 1
     offset = sign * timedelta(hours=int(written["hours"]), minutes=int(written["minutes"]))

@@ -224,7 +224,12 @@ def test_gc_logs_of_two_jvms_that_disagree_lend_no_offset(tmp_path):
         (tmp_path / name).write_bytes(data)
     (tmp_path / "app-01" / "server.log").write_bytes(_broker_log(datetime(2017, 3, 5, 7, 40)))
     analysis = analyze(tmp_path)
-    assert {p: s["logs"]["utc_offset"] for p, s in analysis.stats.items()} == {
+    # A GC log's zone is the jvm analyzer's to say, a server log's the logs analyzer's.
+    assert {p: (s.get("logs") or s["jvm"])["utc_offset"]
+            for p, s in analysis.stats.items()} == {
         "app-01/gc/gc.log": "-05:00", "app-01/gc/gc-old-node.log": "+01:00",
         "app-01/server.log": None}
-    assert not [f for f in analysis.findings if f.rule == "timeline.clock-offset"]
+    # The GC logs lend no offset; the 22.83 s stall on the timeline (the jvm analyzer's
+    # event) may still line up with the server's errors, which is another basis.
+    assert not [f for f in analysis.findings if f.rule == "timeline.clock-offset"
+                and f.facts["basis"] == "same-node"]

@@ -38,3 +38,16 @@ def test_a_file_of_many_dumps_keeps_its_first_and_last_summaries(monkeypatch):
     assert [s["threads"] for s in run.stats["thread_dumps"]][-1] == 10 + 1
     assert any("the first and the last 2 are judged, the 6 between" in w
                for w in context.warnings)
+
+
+def test_a_gc_log_says_the_offset_its_date_stamps_are_written_in():
+    stamped = (b"2011-08-08T23:50:00.122+0100: 105598.383: [Full GC (System) [PSYoungGen: "
+               b"0K->0K(524224K)] [PSOldGen: 4928830K->2451709K(20447232K)] "
+               b"4928830K->2451709K(20971456K) [PSPermGen: 80186K->80186K(262144K)], "
+               b"6.5765540 secs] [Times: user=6.55 sys=0.02, real=6.58 secs]\n")
+    run = run_analyzer(JvmAnalyzer(), stamped * 3, name="gc.log", kind=ArtifactKind.GC_LOG)
+    assert (run.stats["time_zone"], run.stats["utc_offset"]) == ("explicit", "+01:00")
+    uptime_only = stamped.split(b": ", 1)[1]
+    run = run_analyzer(JvmAnalyzer(), uptime_only * 3, name="gc.log", kind=ArtifactKind.GC_LOG)
+    assert run.stats["gc"]["collections"] == 3
+    assert (run.stats["time_zone"], run.stats["utc_offset"]) == ("none", None)
