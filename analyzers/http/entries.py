@@ -161,6 +161,10 @@ _FAILURE_REASONS = (
     (("ERR_FAILED",), "failed (often a CORS refusal)"),
 )
 
+# The reason of a status-0 entry that has a body and no timings: Firefox served it from
+# its cache or an HTTP/2 push, without a network exchange.
+WITHOUT_EXCHANGE = "served from the browser's cache or an HTTP/2 push (no exchange)"
+
 # Failures the user's own browser chose (an ad or content blocker refused the request, the
 # page or the user cancelled it by navigating on): nothing between the client and the
 # server went wrong, so they are context, never a finding. A request blocked by a policy

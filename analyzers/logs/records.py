@@ -29,6 +29,7 @@ from typing import Any
 from analyzers.logs.exceptions import parse_exception
 from analyzers.logs.known_issues import KnownIssues
 from analyzers.logs.shapes import KNOWN_HINT
+from inspector.formats.clipping import clip
 from inspector.formats.logformat import ERROR_RANK, WARNING_RANK
 from inspector.formats.templates import shape
 from inspector.knowledge import Signature
@@ -60,8 +61,8 @@ def minute_start(minute: int) -> datetime:
 
 
 def short(text: str, limit: int = 300) -> str:
-    """``text`` cut to ``limit`` characters, the last one an ellipsis when it was longer."""
-    return text if len(text) <= limit else text[:limit - 1] + "…"
+    """``text`` cut to ``limit`` characters at a blank, never inside a value."""
+    return clip(text, limit)
 
 
 @dataclass(slots=True)

@@ -17,6 +17,7 @@ from typing import Any
 
 from analyzers.sql.excerpts import excerpt
 from analyzers.sql.rules import ANALYZER, DEADLOCK
+from inspector.formats.clipping import clip
 from inspector.model import Evidence, Finding, LineLocator
 
 _INNODB_TRANSACTION = re.compile(r"^\*\*\* \((\d+)\) TRANSACTION:", re.M)
@@ -57,10 +58,10 @@ def _innodb_finding(section: list[tuple[int, str]], path: str) -> Finding:
         elif "WAITING FOR THIS LOCK" in line:
             mode = "waited"
         elif line.startswith("RECORD LOCKS") or line.startswith("TABLE LOCK"):
-            lock = re.sub(r" trx id \d+", "", line)[:200]
+            lock = clip(re.sub(r" trx id \d+", "", line), 200)
             (current["locks_held"] if mode == "held" else current["locks_waited"]).append(lock)
         elif line.startswith("MySQL thread id"):
-            current["thread"] = line[:200]
+            current["thread"] = clip(line, 200)
         elif mode == "transaction" and re.match(r"^(?:UPDATE|DELETE|INSERT|SELECT|REPLACE)\b",
                                                 line, re.I):
             current["statement"] = excerpt(line, 300)

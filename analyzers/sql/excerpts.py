@@ -9,11 +9,12 @@ events one artifact contributes.
 >>> excerpt("  CREATE USER app IDENTIFIED BY 'Tr0ub4dor'  ")
 "CREATE USER app IDENTIFIED BY '***'"
 >>> excerpt("SELECT * FROM orders WHERE id = 1", limit=20)
-'SELECT * FROM order…'
+'SELECT * FROM …'
 """
 
 from __future__ import annotations
 
+from inspector.formats.clipping import clip
 from inspector.privacy.secrets import mask_passwords
 
 # Characters of one excerpt, the ellipsis included.
@@ -25,4 +26,4 @@ MAX_EVENTS = 2000
 def excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:
     """``text`` stripped, its passwords masked, and cut to ``limit`` characters."""
     text = mask_passwords(text.strip())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    return clip(text, limit)

@@ -52,6 +52,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
+from inspector.formats.clipping import clip
 from inspector.formats.logformat import stitch_order
 from inspector.model import Event, Evidence, Finding, Severity, format_time
 from inspector.plugins import AnalysisContext, ArtifactResults, BundleView
@@ -242,7 +243,7 @@ def describe_sequence(events: Sequence[Event]) -> str:
         counts[event.artifact] += 1
     parts = []
     for artifact, event in sorted(firsts.items(), key=lambda item: item[1].sort_key()):
-        message = event.message if len(event.message) <= 80 else event.message[:79] + "…"
+        message = clip(event.message, 80)
         count = f" x{counts[artifact]}" if counts[artifact] > 1 else ""
         parts.append(f"{event.time:%H:%M:%S} {_label(artifact)} {message}{count}")
     return " -> ".join(parts)
@@ -305,7 +306,7 @@ class TimelineAnalyzer:
         for event in run:
             if event.artifact not in seen:
                 seen.add(event.artifact)
-                evidence.append(Evidence(event.artifact, event.locator, event.message[:300]))
+                evidence.append(Evidence(event.artifact, event.locator, clip(event.message, 300)))
         sequence = describe_sequence(run)
         worst = max(event.severity for event in run)
         return INCIDENT.finding(

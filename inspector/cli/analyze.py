@@ -158,16 +158,20 @@ def rules_command(_args: argparse.Namespace) -> int:
     return 0
 
 
-def demo_bundle(scenario: str = DEMO_SCENARIO) -> Path:
-    """Build a sample bundle in a scratch folder and return its path."""
-    directory = Path(tempfile.mkdtemp(prefix="inspector-demo-"))
-    bundle, _ = scenarios.build(scenario, directory)
+def demo_bundle(scenario: str = DEMO_SCENARIO, directory: Path | None = None) -> Path:
+    """Build a sample bundle in ``directory`` (else a new scratch folder, which the caller
+    owns) and return its path."""
+    folder = directory or Path(tempfile.mkdtemp(prefix="inspector-demo-"))
+    bundle, _ = scenarios.build(scenario, folder)
     return bundle
 
 
 def demo_command(args: argparse.Namespace) -> int:
-    bundle = demo_bundle(args.scenario)
-    print(f"Sample bundle: {bundle}", file=sys.stderr)
-    analysis = analyze_bundle(bundle, on_update=progress_printer(False))
-    write_output(analysis.dumps() if args.format == "json" else render(analysis), None)
+    """``inspector demo``: the sample bundle lives in a scratch folder removed on exit,
+    Ctrl-C and SIGTERM included."""
+    with tempfile.TemporaryDirectory(prefix="inspector-demo-") as folder:
+        bundle = demo_bundle(args.scenario, Path(folder))
+        print(f"Sample bundle: {bundle} (removed on exit)", file=sys.stderr)
+        analysis = analyze_bundle(bundle, on_update=progress_printer(False))
+        write_output(analysis.dumps() if args.format == "json" else render(analysis), None)
     return 0

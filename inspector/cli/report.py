@@ -8,13 +8,23 @@ writes a sanitized zip copy of the bundle with a manifest of what changed.
 Both redact with the pseudonym map of the bundle's workspace and save it back, so a report
 and a redacted bundle produced by separate commands (or by the app) use the same pseudonyms.
 When the app has the workspace open (locked), the map is read but not saved, and the
-command says so.
+command says so; the pseudonyms it adds are then drawn from a keyed hash of each value
+(``PseudonymMap.detach``), so two exports made while the app holds the workspace still
+agree with each other and never give one pseudonym to two values.
+
+``report`` first surveys the bundle itself (``survey_bundle``): a password or user name the
+bundle names somewhere is then also removed where the report shows it without its name,
+and the gate checks that none is left.
+
+Nothing partial is left behind: the output appears whole or not at all, a killed command
+included (``inspector.privacy.partial``). A bundle that cannot be redacted whole still
+gives its copy: what could not be read is dropped and listed in the manifest.
 
 With ``--record`` (or ``--case ID``), ``report`` also records the bundle's case in the case
 database: its findings, and the report's title, root cause and resolution as exported.
 
-Exit codes: 0 written; 2 the bundle cannot be opened or the arguments are wrong; 3 the final
-gate found something flagged in the output, and nothing was written.
+Exit codes: 0 written; 2 the bundle cannot be opened, cannot be written, or the arguments
+are wrong; 3 the final gate found something flagged in the output, and nothing was written.
 """
 
 from __future__ import annotations
@@ -29,6 +39,7 @@ from typing import Any
 from inspector.bundle import BundleOpenError, open_bundle
 from inspector.cli.analyze import analyze_bundle
 from inspector.cli.recording import record_options, record_report
+from inspector.privacy.pseudonyms import local_key
 from inspector.privacy.redaction import (
     ALL_IDENTIFIERS,
     CaptureMode,
@@ -37,6 +48,7 @@ from inspector.privacy.redaction import (
     RedactionRefused,
     Redactor,
     redact_bundle,
+    survey_bundle,
 )
 from inspector.report import FORMATS, Report, draft, export
 from inspector.workspace import (
@@ -110,8 +122,9 @@ def _workspace(sha256: str, source: str) -> Iterator[tuple[Session | None, Pseud
         print("inspector: the bundle is open in the app; its pseudonyms are used but new ones "
               "are not saved", file=sys.stderr)
         saved = load_workspace(sha256)
-        yield (None, saved.pseudonyms if saved else PseudonymMap(),
-               saved.report if saved else None)
+        pseudonyms = saved.pseudonyms if saved else PseudonymMap()
+        pseudonyms.detach(local_key())
+        yield None, pseudonyms, saved.report if saved else None
         return
     try:
         yield session, session.workspace.pseudonyms, session.workspace.report
@@ -161,10 +174,11 @@ def report_command(args: argparse.Namespace) -> int:
                 with open_bundle(args.bundle) as bundle:
                     report = draft(analysis, bundle)
             redactor = _redactor(args, pseudonyms)
+            survey_bundle(args.bundle, redactor)
             export(report, args.format, args.output, redactor)
             record_report(args, report, analysis, lambda: analyze_bundle(args.bundle),
                           redactor, args.output)
-    except (BundleOpenError, RedactionRefused, WorkspaceError, OSError) as exc:
+    except (BundleOpenError, RedactionRefused, WorkspaceError, OSError, ValueError) as exc:
         return _failed(exc)
     if args.preview:
         _print_preview(redactor)
@@ -189,4 +203,7 @@ def redact_command(args: argparse.Namespace) -> int:
     dropped = sum(1 for m in manifest.members if m["action"].startswith("dropped"))
     print(f"inspector: wrote {args.output}: {len(manifest.members)} member(s), {dropped} "
           f"dropped, {_summary(redactor)}", file=sys.stderr)
+    for member in manifest.members:
+        for problem in member.get("problems", []):
+            print(f"inspector: {member['member']}: {problem}", file=sys.stderr)
     return EXIT_OK

@@ -189,7 +189,7 @@ class HarReader:
             raise HarFormatError("the file ends early (truncated export?)", self.offset)
         window = max(_MIN_WINDOW, min(2 * self._last_size, _READ_SIZE))
         while True:
-            self._fill(window)
+            self._fill(window + 1)  # one byte past the window, to see where a character ends
             end = min(len(self._buffer), self._pos + window)
             at_end = self._eof and end == len(self._buffer)
             if not at_end:

@@ -13,6 +13,10 @@ attaches to the statement before them. Anything else (a ``BEGIN`` or ``DECLARE``
 ``#`` that is not a comment) is handed to sqlparse itself on a bounded window, so the
 answer stays sqlparse's, only slower; a statement sqlparse cannot end within
 ``max_statement_bytes`` is cut at the next ``;`` that is outside quotes, with a warning.
+sqlparse reads at most ``SLOW_LIMIT_BYTES`` of one statement (it tokenizes at ~0.3 MB/s
+and its memory grows with the window): a longer one it would have to judge (a 300 MB
+``INSERT`` with values nested deeper than ``PAREN_DEPTH``) is ended at its next ``;``
+outside quotes instead, with a warning, in linear time.
 
 Three things are deliberately *not* sqlparse's, because sqlparse does not know them and
 splits them into garbage: MySQL client ``DELIMITER`` directives (statements then end at
@@ -49,6 +53,7 @@ MAX_STATEMENT_BYTES = 64 << 20
 # sqlparse tokenizes at ~0.3 MB/s: the first window it gets is small and grows only when
 # the statement really is longer.
 SLOW_WINDOW_BYTES = 64 << 10
+SLOW_LIMIT_BYTES = 64 << 10
 
 # Written for the speed of Python's regex engine: it passes over an alternative of
 # "(?:A|B|...)" with a one-byte test only when the alternative starts with a literal byte
@@ -363,16 +368,22 @@ class StatementReader:
                 return self._emit(self._position + length)
             if window >= self._max_statement:
                 return self._cut_runaway()
+            if window >= SLOW_LIMIT_BYTES:
+                return self._cut_runaway(f"is longer than {SLOW_LIMIT_BYTES:,} bytes and "
+                                         "holds what only sqlparse reads (deep nesting, a "
+                                         "block)")
             window = min(window * 4, self._max_statement)
 
-    def _cut_runaway(self) -> Statement | None:
+    def _cut_runaway(self, why: str = "") -> Statement | None:
         limit = self._position + self._max_statement
+        while len(self._buffer) < limit and self._grow():
+            pass
         end = quote_aware_semicolon(self._buffer, self._position, limit) \
             or min(limit, len(self._buffer))
-        self.warnings.append(
-            f"statement at byte {self.bytes_consumed:,} does not end within "
-            f"{self._max_statement:,} bytes (unbalanced quote, parenthesis or block?); "
-            f"cut at byte {self._base + end:,}")
+        why = why or (f"does not end within {self._max_statement:,} bytes (unbalanced "
+                      "quote, parenthesis or block?)")
+        self.warnings.append(f"statement at byte {self.bytes_consumed:,} {why}; cut at "
+                             f"byte {self._base + end:,}")
         return self._emit(end)
 
     def _next_custom_delimited(self) -> Statement | None:

@@ -51,6 +51,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from inspector.formats.clipping import clip
 from inspector.formats.har import HarFormatError, HarReader
 from inspector.formats.regex import required_literals
 from inspector.knowledge.signatures import (
@@ -231,7 +232,7 @@ def excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:
     """
     text = " ".join(text[:limit * 4].split())
     text = redact(text, scan_text(text))
-    return text if len(text) <= limit else text[:limit - 1] + "…"
+    return clip(text, limit)
 
 
 class _Matches:

@@ -14,7 +14,13 @@ What is kept, and why:
   frames of any other link type, and other network protocols (ARP carries addresses in
   its payload), are left out.
 - TCP headers with their options and UDP headers; ICMP and other protocols keep their IP
-  header only, since their bodies quote addresses and payloads.
+  header only, since their bodies quote addresses and payloads. A transport header is
+  only read where one can be: in the first fragment of an IP packet, never in a later
+  fragment (whose bytes are payload: read as a TCP header, they once kept 28 characters of
+  a key), and never after IPv6 extension headers.
+- TCP options are kept only as far as they parse as options (known kinds, lengths that
+  fit); the rest of the claimed header is zeroed, so a header that lies about its length
+  cannot carry payload bytes out.
 - Broadcast and multicast MACs and addresses, loopback and unspecified addresses: they
   identify nobody. The IPv4 header checksum is recomputed over the rewritten header.
 """
@@ -93,12 +99,17 @@ def _network_headers(data: bytes, redactor: Redactor) -> bytes | None:
     version = data[0] >> 4
     if version == 4 and len(data) >= 20:
         ihl = (data[0] & 0x0F) * 4
+        if ihl < 20 or ihl > len(data):
+            return None
         header = bytearray(data[:ihl])
         if Identifier.IPV4 in redactor.pseudonymize:
             for offset in (12, 16):
                 header[offset:offset + 4] = _address_bytes(redactor, data[offset:offset + 4])
         header[10:12] = b"\0\0"
         header[10:12] = struct.pack("!H", _ip_checksum(bytes(header)))
+        fragment_offset = struct.unpack_from("!H", data, 6)[0] & 0x1FFF
+        if fragment_offset:
+            return bytes(header)  # a later fragment: what follows is payload
         return bytes(header) + _transport_header(data[ihl:], data[9])
     if version == 6 and len(data) >= 40:
         header = bytearray(data[:40])
@@ -119,10 +130,41 @@ def _address_bytes(redactor: Redactor, raw: bytes) -> bytes:
 
 def _transport_header(data: bytes, protocol: int) -> bytes:
     if protocol == 6 and len(data) >= 20:
-        return data[:(data[12] >> 4) * 4]
-    if protocol == 17:
+        length = min((data[12] >> 4) * 4, len(data))
+        if length < 20:
+            return data[:20]
+        return data[:20] + _tcp_options(data[20:length])
+    if protocol == 17 and len(data) >= 8:
         return data[:8]
-    return b""  # ICMP and the rest: their bodies quote addresses and payloads
+    return b""  # ICMP, IPv6 extension headers and the rest: their bodies carry data
+
+
+# TCP option kinds and their lengths (None: variable, at least 2): MSS, window scale,
+# SACK permitted, SACK, timestamps, MD5 signature, user timeout, TCP-AO, multipath,
+# fast open.
+_TCP_OPTIONS = {2: 4, 3: 3, 4: 2, 5: None, 8: 10, 19: 18, 28: 4, 29: None, 30: None, 34: None}
+
+
+def _tcp_options(options: bytes) -> bytes:
+    """``options`` as far as they parse as TCP options; zeros from the first that does not
+    (after an end-of-options, everything is padding)."""
+    position = 0
+    while position < len(options):
+        kind = options[position]
+        if kind == 0:
+            break
+        if kind == 1:
+            position += 1
+            continue
+        if position + 1 >= len(options) or kind not in _TCP_OPTIONS:
+            break
+        length = options[position + 1]
+        expected = _TCP_OPTIONS[kind]
+        if length < 2 or position + length > len(options) \
+                or (expected is not None and length != expected):
+            break
+        position += length
+    return options[:position] + bytes(len(options) - position)
 
 
 def _ip_checksum(header: bytes) -> int:

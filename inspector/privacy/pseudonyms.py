@@ -14,22 +14,43 @@ Decisions the next engineer needs:
 
 - Host names are recognised by shape (dotted labels) *and* a top-level domain from a short
   list; file names (``app.py``, ``readme.md``, Java class names) end in labels that are not
-  on it. Host names the analysis knows (HAR hosts, TLS SNI) are added to the map by the
-  redactor, and a value once seen is replaced wherever it appears as a whole word
-  (``KNOWN_WORD``), even where no pattern would have caught it.
+  on it. A host name followed by file extensions is still a host name
+  (``db1.corp.example.com.log``, ``web01.acme.io.2026-11-17.log.gz``): the labels after
+  the last one on the list are taken as the file's when they are all extensions, dates or
+  rotation numbers, never when one of them is a word (``java.net.ConnectException``).
+  Host names the analysis knows (HAR hosts, TLS SNI) are added to the map by the
+  redactor, and a value once seen is replaced wherever it appears as a whole word, even
+  where no pattern would have caught it.
+- An address followed by its port (``2001:db8::5:443`` written without brackets, eight
+  groups and a ninth) is the address; a percent-encoded ``@`` (``jane%40corp.com``) joins
+  an email like a plain one.
 - Loopback and unspecified addresses, ``localhost`` and system accounts (``root``,
   ``postgres``...) are kept: they identify nobody and matter for diagnosis.
+- A map that cannot be saved (the app holds the bundle's workspace while the command line
+  exports) is ``detach``ed: the pseudonyms it makes from then on are numbered from a keyed
+  hash of the value (HMAC-SHA256 with a secret kept on this machine) in a range the
+  saved, sequential numbers never reach, so two exports made side by side give the same
+  value the same pseudonym and two values two pseudonyms, without either run having to
+  save anything. The key stays local: a reader cannot hash candidate addresses back.
 - Every pattern is linear: variable-length parts are possessive and start behind a
   lookbehind on their own class (the secret scanner's rule); tests run them on 1 MB lines.
 """
 
 from __future__ import annotations
 
+import contextlib
 import enum
+import hashlib
+import hmac
 import ipaddress
+import os
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
+
+from inspector.files import data_directory
+from inspector.privacy.matches import keyword_windows
 
 
 class Identifier(enum.StrEnum):
@@ -65,6 +86,44 @@ def _pseudonym(kind: Identifier, number: int) -> str:
     return "02:00:00:" + ":".join(f"{b:02x}" for b in number.to_bytes(3, "big"))
 
 
+# Where detached numbering draws from: (first, size), above any sequential number a bundle
+# reaches and inside each pseudonym range (240.0.0.0/4 has 2**28 addresses, the MAC
+# pseudonyms 2**24).
+_DETACHED_RANGES = {
+    Identifier.EMAIL: (10**6, 10**12), Identifier.USER: (10**6, 10**12),
+    Identifier.HOST: (10**6, 10**12), Identifier.IPV4: (1 << 24, (1 << 28) - (1 << 24) - 1),
+    Identifier.IPV6: (1 << 32, 1 << 60), Identifier.MAC: (1 << 23, (1 << 23) - 1),
+}
+
+
+KEY_FILE = "pseudonym-key"
+
+
+def local_key(folder: Path | None = None) -> bytes:
+    """The secret that keys detached pseudonyms: 32 random bytes in ``KEY_FILE`` in the
+    data folder (only its owner may read it), made on first use. It is written whole
+    under a temporary name and linked into place, so two processes making it at once
+    both end up with the one that got there first."""
+    path = (folder or data_directory()) / KEY_FILE
+    with contextlib.suppress(FileNotFoundError):
+        key = path.read_bytes()
+        if len(key) == 32:
+            return key
+    path.parent.mkdir(parents=True, exist_ok=True)
+    staged = path.with_name(f".{KEY_FILE}.{os.getpid()}")
+    descriptor = os.open(staged, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "wb") as handle:
+        handle.write(os.urandom(32))
+    try:
+        os.link(staged, path)
+    except FileExistsError:
+        if len(path.read_bytes()) != 32:  # damaged: replace it
+            os.replace(staged, path)
+    finally:
+        staged.unlink(missing_ok=True)
+    return path.read_bytes()
+
+
 class PseudonymMap:
     """Original value -> pseudonym, per kind of identifier. Kept locally, never exported.
 
@@ -82,6 +141,7 @@ class PseudonymMap:
     def __init__(self) -> None:
         self._by_kind: dict[Identifier, dict[str, str]] = {kind: {} for kind in Identifier}
         self._pseudonyms: set[str] = set()
+        self._detached_key: bytes | None = None
         # Lower-case user, host and email originals: one set lookup per word of text
         # rules out almost every word before the per-kind tables are consulted.
         self.words: set[str] = set()
@@ -97,6 +157,8 @@ class PseudonymMap:
                 return value
         if kind is Identifier.MAC:
             return value.lower().replace("-", ":")
+        if kind is Identifier.EMAIL:
+            return value.lower().replace("%40", "@")
         return value if kind is Identifier.USER else value.lower()
 
     def pseudonym(self, kind: Identifier, value: str) -> str:
@@ -104,12 +166,26 @@ class PseudonymMap:
         key = self.key(kind, value)
         found = table.get(key)
         if found is None:
-            found = _pseudonym(kind, len(table) + 1)
+            found = _pseudonym(kind, self._number(kind, key))
             table[key] = found
             self._pseudonyms.add(found.lower())
             if kind in WORD_KINDS:
                 self.words.add(key.lower())
         return found
+
+    def detach(self, key: bytes) -> None:
+        """Number new pseudonyms from a keyed hash of their value (see the module doc)."""
+        self._detached_key = key
+
+    def _number(self, kind: Identifier, key: str) -> int:
+        if self._detached_key is None:
+            return len(self._by_kind[kind]) + 1
+        first, size = _DETACHED_RANGES[kind]
+        digest = hmac.new(self._detached_key, f"{kind.value}:{key}".encode(), hashlib.sha256)
+        number = first + int.from_bytes(digest.digest()[:8], "big") % size
+        while _pseudonym(kind, number).lower() in self._pseudonyms:  # a collision: next
+            number = first + (number - first + 1) % size
+        return number
 
     def known(self, kind: Identifier, value: str) -> str | None:
         return self._by_kind[kind].get(self.key(kind, value))
@@ -142,17 +218,30 @@ class PseudonymMap:
 
 # --- finding identifiers -------------------------------------------------------------------
 
+# Patterns begin with a character and look behind it afterwards, so the engine can skip
+# ahead to candidates instead of trying every position; a lookbehind of two characters
+# at the start of the text does not match, so the negative one passes there.
 _OCTET = r"(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
-_IPV4 = re.compile(rf"(?<![\w.]){_OCTET}(?:\.{_OCTET}){{3}}(?!\.?[0-9])(?![\w])")
+_IPV4 = re.compile(rf"(?=[0-9])(?<![\w.]){_OCTET}(?:\.{_OCTET}){{3}}(?!\.?[0-9])(?![\w])")
 # Candidates only: ``ipaddress`` decides. Times (09:14:02) and MACs fail its check.
-_IPV6_CANDIDATE = re.compile(r"(?<![\w:.])[0-9A-Fa-f:]{2,39}+(?:%[\w.]{1,16}+)?(?![\w:]|\.[0-9])")
+_IPV6_CANDIDATE = re.compile(r"(?<![\w:.])(?=[0-9A-Fa-f]{0,4}:)[0-9A-Fa-f:]{2,39}+"
+                             r"(?:%[\w.]{1,16}+)?(?![\w:]|\.[0-9])")
+# Written in full, eight groups (a ninth is a port), outside the "::" windows.
+_IPV6_FULL = re.compile(r"[0-9A-Fa-f](?<![\w:.][0-9A-Fa-f])[0-9A-Fa-f]{0,3}"
+                        r"(?::[0-9A-Fa-f]{1,4}){7,8}(?:%[\w.]{1,16}+)?(?![\w:]|\.[0-9])")
 # One separator throughout: "09:12:27-09:16:34" is a time range, not a MAC.
-_MAC = re.compile(r"(?<![\w:-])(?:[0-9A-Fa-f]{2}(?::[0-9A-Fa-f]{2}){5}"
-                  r"|[0-9A-Fa-f]{2}(?:-[0-9A-Fa-f]{2}){5})(?![\w:-])")
-_EMAIL = re.compile(r"(?<![\w.+%:-])[\w.+%-]{1,64}+@(?:[A-Za-z0-9-]{1,63}+\.(?=[A-Za-z0-9]))++"
-                    r"[A-Za-z]{2,24}+(?![\w-])")
-_HOST = re.compile(r"(?<![\w.-])(?:[A-Za-z0-9-]{1,63}+\.(?=[A-Za-z0-9]))++"
+_MAC = re.compile(r"[0-9A-Fa-f](?<![\w:-][0-9A-Fa-f])[0-9A-Fa-f](?:(?::[0-9A-Fa-f]{2}){5}"
+                  r"|(?:-[0-9A-Fa-f]{2}){5})(?![\w:-])")
+_EMAIL = re.compile(r"(?:(?<=mailto:)|(?<![\w.+%:-]))[\w.+%-]{1,64}?(?:@|%40)"
+                    r"(?:[A-Za-z0-9-]{1,63}+\.(?=[A-Za-z0-9]))++[A-Za-z]{2,24}+(?![\w-])")
+_HOST = re.compile(r"[A-Za-z0-9-](?<![\w.-][A-Za-z0-9-])[A-Za-z0-9-]{0,62}+\.(?=[A-Za-z0-9])"
+                   r"(?:[A-Za-z0-9-]{1,63}+\.(?=[A-Za-z0-9]))*+"
                    r"(?P<tld>[A-Za-z]{2,24}+)(?![\w-])(?!\()")
+_LABELS = re.compile(r"(?<![\w.-])[A-Za-z0-9-]{1,63}+(?:\.[A-Za-z0-9-]{1,63}+){2,}+(?![\w-])")
+# What may follow a host name in a file name: extensions, dates and rotation numbers.
+_FILE_LABEL = re.compile(r"[0-9-]{1,10}|log|txt|out|err|gz|bz2|xz|zst|zip|tar|tgz|json|jsonl"
+                         r"|ndjson|xml|yaml|yml|csv|har|pcap|pcapng|cap|sql|dump|conf|cfg|ini"
+                         r"|pem|crt|old|bak|tmp|journal|trace|html|md|pdf", re.IGNORECASE)
 _USER_CONTEXT = re.compile(
     r"(?i:(?<![\w-])(?:user(?:[_-]?name)?|login|owner|account|principal|uname)\b)"
     r"[\"']?+[ \t]{0,3}+(?:[:=]|\bis\b)[ \t]{0,3}+[\"']?+(?P<value>[A-Za-z][\w.@-]{0,63}+)"
@@ -176,9 +265,14 @@ _TLDS = frozenset((
     "za", "sg", "hk", "tw", "il", "tr", "ae", "sa",
 ))
 _KEEP_HOSTS = {"localhost", "localhost.localdomain"}
+# System and service accounts identify nobody, and being common words they would take
+# every "app" of the bundle with them once known (``app.log``).
 _KEEP_USERS = {"root", "admin", "administrator", "postgres", "mysql", "www-data", "nobody",
                "system", "anonymous", "guest", "daemon", "null", "none", "true", "false",
-               "unknown", "user", "is", "not", "the", "a", "an", "id", "name", "for", "with"}
+               "unknown", "user", "is", "not", "the", "a", "an", "id", "name", "for", "with",
+               "app", "api", "web", "service", "test", "demo", "default", "backup", "monitor",
+               "ubuntu", "ec2-user", "centos", "oracle", "sa", "sys", "dbo", "replication",
+               "repl", "deploy", "jenkins", "git", "nginx", "apache", "redis", "elastic"}
 _PSEUDONYM_SHAPES = re.compile(r"user\d+@redacted\.invalid|host\d+\.redacted\.invalid|user\d+",
                                re.IGNORECASE)
 #: A word as the known-value pass sees it: a run that may hold a whole email or host name.
@@ -229,9 +323,11 @@ def find_identifiers(text: str, kinds: Iterable[Identifier] = ALL_IDENTIFIERS) -
     """
     wanted = set(kinds)
     spans: list[Span] = []
-    if "@" in text and Identifier.EMAIL in wanted:
-        spans.extend(Span(Identifier.EMAIL, *m.span(), m.group()) for m in _EMAIL.finditer(text)
-                     if not m.group().lower().endswith("@redacted.invalid"))
+    if ("@" in text or "%40" in text) and Identifier.EMAIL in wanted:
+        for low, high in keyword_windows(text, ("@", "%40"), 70, 260):
+            spans.extend(Span(Identifier.EMAIL, *m.span(), m.group())
+                         for m in _EMAIL.finditer(text, low, high)
+                         if not m.group().lower().endswith("@redacted.invalid"))
     if "." in text and Identifier.IPV4 in wanted:
         spans.extend(Span(Identifier.IPV4, *m.span(), m.group()) for m in _IPV4.finditer(text)
                      if not is_kept_address(m.group())
@@ -241,19 +337,27 @@ def find_identifiers(text: str, kinds: Iterable[Identifier] = ALL_IDENTIFIERS) -
             spans.extend(Span(Identifier.MAC, *m.span(), m.group()) for m in _MAC.finditer(text)
                          if not m.group().lower().startswith(("02:00:00", "02-00-00")))
         if Identifier.IPV6 in wanted and ("::" in text or text.count(":") >= 7):
-            for m in _IPV6_CANDIDATE.finditer(text):
+            for m in _ipv6_candidates(text):
                 candidate = m.group()
+                colons = candidate.count(":")
+                if colons < 7 and "::" not in candidate:
+                    continue  # every IPv6 address has eight groups or a "::" (times do not)
+                if colons == 8 and not _is_ipv6(candidate):
+                    candidate = candidate.rsplit(":", 1)[0]  # eight groups and a port
                 if candidate.count(":") >= 2 and not is_kept_address(candidate) \
                         and _is_ipv6(candidate):
-                    spans.append(Span(Identifier.IPV6, *m.span(), candidate))
+                    spans.append(Span(Identifier.IPV6, m.start(), m.start() + len(candidate),
+                                      candidate))
     if "." in text and Identifier.HOST in wanted:
         for m in _HOST.finditer(text):
             host = m.group()
             if m.group("tld").lower() in _TLDS and host.lower() not in _KEEP_HOSTS \
                     and not host.lower().endswith(".invalid"):
                 spans.append(Span(Identifier.HOST, *m.span(), host))
+            elif (prefix := _host_before_file_labels(host)) is not None:
+                spans.append(Span(Identifier.HOST, m.start(), m.start() + len(prefix), prefix))
     if Identifier.USER in wanted:
-        for m in _USER_CONTEXT.finditer(text):
+        for m in _user_contexts(text):
             group = next(g for g in ("value", "value2", "value3", "value4", "value5",
                                                 "value6")
                          if m.group(g) is not None)
@@ -262,6 +366,44 @@ def find_identifiers(text: str, kinds: Iterable[Identifier] = ALL_IDENTIFIERS) -
                 start = m.start(group)
                 spans.append(Span(Identifier.USER, start, start + len(value), value))
     return first_of_overlaps(spans)
+
+
+def _host_before_file_labels(name: str) -> str | None:
+    """``db1.corp.example.com`` of ``db1.corp.example.com.log.1``: the longest prefix of
+    two labels or more ending in a known top-level domain, when every label after it is a
+    file extension, a date or a rotation number."""
+    if _FILE_LABEL.fullmatch(name.rsplit(".", 1)[-1]) is None or _LABELS.fullmatch(name) is None:
+        return None
+    labels = name.split(".")
+    for end in range(len(labels) - 1, 1, -1):
+        if labels[end - 1].lower() in _TLDS:
+            if all(_FILE_LABEL.fullmatch(label) for label in labels[end:]):
+                host = ".".join(labels[:end])
+                return None if host.lower() in _KEEP_HOSTS else host
+            return None
+    return None
+
+
+_USER_TRIGGERS = ("user", "login", "owner", "account", "principal", "uname", "/home/", "'@'",
+                  "://")
+
+
+def _user_contexts(text: str) -> Iterator[re.Match[str]]:
+    """``_USER_CONTEXT`` searched only around its keywords (``keyword_windows``)."""
+    for low, high in keyword_windows(text.lower(), _USER_TRIGGERS, 24, 120):
+        yield from _USER_CONTEXT.finditer(text, low, high)
+
+
+def _ipv6_candidates(text: str) -> Iterator[re.Match[str]]:
+    """Compressed forms around each "::", then the full forms elsewhere."""
+    seen: set[int] = set()
+    for low, high in keyword_windows(text, ("::",), 40, 42):
+        for m in _IPV6_CANDIDATE.finditer(text, low, high):
+            seen.add(m.start())
+            yield m
+    for m in _IPV6_FULL.finditer(text):
+        if m.start() not in seen:
+            yield m
 
 
 def _is_product_version(text: str, start: int) -> bool:

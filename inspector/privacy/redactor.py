@@ -1,10 +1,12 @@
-"""The ``Redactor``: secrets removed and identifiers pseudonymized in text and JSON (HAR
-files, configs), every change recorded for the preview.
+"""The ``Redactor``: secrets and personal data removed and identifiers pseudonymized in text
+and JSON (HAR files, configs), every change recorded for the preview.
 
-- **Secrets** are found by ``inspector.privacy.secrets`` (the one scanner the HTTP analyzer
-  uses too) and replaced by ``REDACTED:<kind>`` plus, when the scanner gives one, a 6-hex
+- **Secrets** are found by ``inspector.privacy.secrets`` (the scanner the HTTP analyzer
+  uses too), **personal data** by ``inspector.privacy.personal`` (cards, SSNs, phones),
+  and **random-looking tokens** no pattern knows by ``inspector.privacy.entropy``. Each
+  is replaced by ``REDACTED:<kind>`` plus, when the value has entropy enough, a 6-hex
   fingerprint so the reader can still tell two tokens apart (``REDACTED:jwt:3fa9c2``).
-  Nothing of the secret is kept: not even the 4-character prefix the scanner's own mask
+  Nothing of the value is kept: not even the 4-character prefix the scanner's own mask
   shows on screen.
 - **Identifiers** are replaced by pseudonyms from the redactor's ``PseudonymMap``
   (``inspector.privacy.pseudonyms``): shaped like what they replace, the same everywhere.
@@ -17,12 +19,17 @@ files, configs), every change recorded for the preview.
 
 Decisions the next engineer needs:
 
+- A text may be a whole document: detectors see private key blocks and continuation
+  lines whole. Callers redact documents before they clip them, never clipped excerpts.
 - A document is surveyed before it is redacted (``survey``, ``survey_json``): a value
-  first seen late is then also replaced where it stands bare earlier on. A value once seen
-  is replaced wherever it appears as a whole word, even where no pattern would catch it.
-- JSON members (HAR, configs) are redacted structurally: header name/value pairs through
-  ``scan_header``, URLs through ``scan_url``, bodies through ``scan_body`` with their mime
-  type, object keys through ``scan_field``; then every string as free text.
+  first seen late is then also replaced where it stands bare earlier on. Every value once
+  seen (identifiers, and secrets of 8 characters or more that are not a single word or
+  number) is replaced wherever it appears as a whole word (``inspector.privacy.known``),
+  even where no pattern would catch it: a password in a config is removed from a log line
+  that does not name it. ``known_values`` lists them all for the export gate, which
+  checks independently that none is left.
+- JSON is redacted structurally (``inspector.privacy.structured``), then every string as
+  free text.
 - Our own ``REDACTED:...`` tokens look like secrets to the scanner (``password=REDACTED:
   password``); ``real_secrets`` leaves them out, so redacting twice changes nothing.
 """
@@ -32,16 +39,19 @@ from __future__ import annotations
 import enum
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from inspector.privacy import secrets as scanner
+from inspector.privacy import structured
+from inspector.privacy.entropy import high_entropy_tokens
+from inspector.privacy.escapes import decoded_views
+from inspector.privacy.known import KnownValues
+from inspector.privacy.matches import looks_like_placeholder
+from inspector.privacy.personal import find_personal
 from inspector.privacy.pseudonyms import (
     ALL_IDENTIFIERS,
-    KNOWN_WORD,
-    USER_KEYS,
-    WORD_KINDS,
     Identifier,
     PseudonymMap,
     Span,
@@ -82,6 +92,16 @@ def real_secrets(text: str, matches: Iterable[SecretMatch]) -> list[SecretMatch]
     return [m for m in matches if not _is_redaction_token(text, m.start, m.end)]
 
 
+def _memorable(value: str) -> bool:
+    """A secret worth finding again anywhere: 8 characters or more, and not one word or one
+    number (``changeme`` would take every "changeme" of the bundle with it)."""
+    if not 8 <= len(value) <= 512 or looks_like_placeholder(value):
+        return False
+    classes = (any(c.isalpha() for c in value) + any(c.isdigit() for c in value)
+               + any(not c.isalnum() for c in value))
+    return classes >= 2
+
+
 # --- the redactor ----------------------------------------------------------------------------
 
 
@@ -109,6 +129,16 @@ class Change:
                 "after": self.after, "where": self.where}
 
 
+@dataclass(frozen=True, slots=True)
+class _Replacement:
+    start: int
+    end: int
+    after: str
+    category: ChangeCategory
+    kind: str
+    before: str
+
+
 @dataclass
 class Redactor:
     """Redacts text and JSON with one pseudonym map, recording every change.
@@ -126,6 +156,8 @@ class Redactor:
     keep: frozenset[str] = frozenset()
     changes: list[Change] = field(default_factory=list)
     change_counts: Counter[tuple[str, str]] = field(default_factory=Counter)
+    _known: KnownValues = field(default_factory=KnownValues, repr=False)
+    _known_map_size: int = field(default=-1, repr=False)
 
     MAX_CHANGES = 20_000
 
@@ -138,151 +170,153 @@ class Redactor:
         """Register a value known to be an identifier (a HAR host, a TLS SNI)."""
         if kind in self.pseudonymize and value and value.lower() not in self.keep:
             self.pseudonyms.pseudonym(kind, value)
+            self._known.add(value, ("id", kind))
+
+    # -- finding ----------------------------------------------------------------------
+
+    def _secrets(self, text: str, given: list[SecretMatch] | None) -> list[SecretMatch]:
+        found = scanner.scan_text(text)
+        if given:
+            found = given + found  # the structural scan names its matches: first
+        found += find_personal(text)
+        found += high_entropy_tokens(text)
+        return scanner.without_overlaps(real_secrets(text, found))
+
+    def _identifiers(self, text: str) -> list[Span]:
+        spans = [s for s in find_identifiers(text, self.pseudonymize)
+                 if s.value.lower() not in self.keep]
+        for view in decoded_views(text):
+            for span in find_identifiers(view.text, self.pseudonymize):
+                if span.value.lower() not in self.keep:
+                    start, end = view.original(span.start, span.end)
+                    spans.append(Span(span.kind, start, end, text[start:end]))
+        return first_of_overlaps(spans)
+
+    def _sync_known(self) -> None:
+        """Bring the known values up to the pseudonym map (others may add to it)."""
+        if self._known_map_size == len(self.pseudonyms):
+            return
+        for kind, original, _ in self.pseudonyms.originals():
+            if kind in self.pseudonymize and len(original) >= 2 \
+                    and original.lower() not in self.keep:
+                self._known.add(original, ("id", kind))
+        self._known_map_size = len(self.pseudonyms)
+
+    def _learn_secret(self, value: str, replacement: str, kind: str) -> None:
+        if _memorable(value) and value.lower() not in self.keep:
+            self._known.add(value, ("secret", kind, replacement))
 
     # -- text ---------------------------------------------------------------------------
 
-    def text(self, text: str, where: str = "",
-             secrets: list[SecretMatch] | None = None) -> str:
-        """``text`` with secrets removed and identifiers pseudonymized.
-
-        ``secrets`` overrides the free-text scan with matches from a structural scan
-        (a header, a URL, a body).
-        """
-        found = scanner.scan_text(text) if secrets is None else secrets
-        found = real_secrets(text, found)
-        if found:
-            text = self._replace_secrets(text, found, where)
-        if self.pseudonymize:
-            text = self._replace_identifiers(text, where)
-        return text
-
-    def _replace_secrets(self, text: str, matches: list[SecretMatch], where: str) -> str:
-        parts: list[str] = []
-        cursor = 0
-        for match in sorted(matches, key=lambda m: (m.start, -m.end)):
-            if match.start < cursor:
-                continue
-            replacement = secret_replacement(match)
-            parts.append(text[cursor:match.start])
-            parts.append(replacement)
-            cursor = match.end
-            self._record(Change(ChangeCategory.SECRET, match.kind.value,
-                                f"{match.name + ': ' if match.name else ''}{match.masked}",
-                                replacement, where))
-        parts.append(text[cursor:])
-        return "".join(parts)
-
-    def _replace_identifiers(self, text: str, where: str) -> str:
-        spans = [s for s in find_identifiers(text, self.pseudonymize)
-                 if s.value.lower() not in self.keep]
-        for span in spans:
-            self.pseudonyms.pseudonym(span.kind, span.value)
-        spans = first_of_overlaps(spans + self._known_words(text))
-        if not spans:
-            return text
-        parts: list[str] = []
-        cursor = 0
-        for span in spans:
-            pseudonym = self.pseudonyms.pseudonym(span.kind, span.value)
-            parts.append(text[cursor:span.start])
-            parts.append(pseudonym)
-            cursor = span.end
-            self._record(Change(ChangeCategory.PSEUDONYM, span.kind.value, span.value,
-                                pseudonym, where))
-        parts.append(text[cursor:])
-        return "".join(parts)
-
-    def survey(self, text: str) -> None:
-        """Register the identifiers in ``text`` without changing anything.
+    def survey(self, text: str, secrets: list[SecretMatch] | None = None) -> None:
+        """Register the identifiers and secrets in ``text`` without changing anything.
 
         Run over a whole document (or bundle) before redacting it, so a value first seen
         late is also replaced where it stands bare earlier on.
         """
+        for match in self._secrets(text, secrets):
+            self._learn_secret(text[match.start:match.end],
+                               secret_replacement(match), match.kind.value)
         if self.pseudonymize:
-            for span in find_identifiers(text, self.pseudonymize):
-                if span.value.lower() not in self.keep:
-                    self.pseudonyms.pseudonym(span.kind, span.value)
+            for span in self._identifiers(text):
+                self.pseudonyms.pseudonym(span.kind, span.value)
+                self._known.add(span.value, ("id", span.kind))
 
-    def _known_words(self, text: str) -> list[Span]:
-        """Known user and host names wherever they stand as whole words."""
-        words = self.pseudonyms.words
-        if not words:
+    def text(self, text: str, where: str = "",
+             secrets: list[SecretMatch] | None = None, line: int | None = None) -> str:
+        """``text`` with secrets and personal data removed and identifiers pseudonymized.
+
+        ``secrets`` adds matches from a structural scan (a header, a URL, a body) to the
+        free-text scan. With ``line`` (the line ``text`` starts on), each change records
+        the line it was made on.
+        """
+        # Secrets first, then identifiers in what is left: a password glued to a host
+        # (``scott/PASSWORD@db1.corp.com``) must not make the pair look like an email.
+        replacements = []
+        for match in self._secrets(text, secrets):
+            value = text[match.start:match.end]
+            after = secret_replacement(match)
+            self._learn_secret(value, after, match.kind.value)
+            replacements.append(_Replacement(
+                match.start, match.end, after, ChangeCategory.SECRET, match.kind.value,
+                f"{match.name + ': ' if match.name else ''}{match.masked}"))
+        if replacements:
+            text = self._apply(text, replacements, where, line)
+        others = self._identifier_replacements(text) + self._known_replacements(text)
+        if not others:
+            return text
+        return self._apply(text, others, where, line)
+
+    def _identifier_replacements(self, text: str) -> list[_Replacement]:
+        if not self.pseudonymize:
             return []
-        spans = []
-        for m in KNOWN_WORD.finditer(text):
-            word = m.group().rstrip(".-")
-            if word.lower() not in words:
+        out = []
+        for span in self._identifiers(text):
+            pseudonym = self.pseudonyms.pseudonym(span.kind, span.value)
+            self._known.add(span.value, ("id", span.kind))
+            out.append(_Replacement(span.start, span.end, pseudonym, ChangeCategory.PSEUDONYM,
+                                    span.kind.value, span.value))
+        return out
+
+    def _known_replacements(self, text: str) -> list[_Replacement]:
+        self._sync_known()
+        out = []
+        for start, end, meaning in self._known.find(text):
+            value = text[start:end]
+            if meaning[0] == "secret":
+                _, kind, after = meaning
+                out.append(_Replacement(start, end, after, ChangeCategory.SECRET, kind,
+                                        scanner.mask(value)))
+            elif meaning[1] in self.pseudonymize:
+                after = self.pseudonyms.pseudonym(meaning[1], value)
+                out.append(_Replacement(start, end, after, ChangeCategory.PSEUDONYM,
+                                        meaning[1].value, value))
+        return out
+
+    def _apply(self, text: str, replacements: list[_Replacement], where: str,
+               line: int | None) -> str:
+        parts: list[str] = []
+        cursor = 0
+        line_at, line_number = 0, line
+        for item in sorted(replacements, key=lambda r: (r.start, -r.end)):
+            if item.start < cursor:
                 continue
-            for kind in WORD_KINDS:
-                if kind in self.pseudonymize and self.pseudonyms.known(kind, word) is not None:
-                    spans.append(Span(kind, m.start(), m.start() + len(word), word))
-                    break
-        return spans
+            parts.append(text[cursor:item.start])
+            parts.append(item.after)
+            cursor = item.end
+            if line_number is not None:
+                line_number += text.count("\n", line_at, item.start)
+                line_at = item.start
+            self._record(Change(item.category, item.kind, item.before, item.after,
+                                where if line_number is None else f"{where}:{line_number}"))
+        parts.append(text[cursor:])
+        return "".join(parts)
+
+    def known_count(self) -> int:
+        """How many values ``known_values`` lists (cheap: to tell when it grew)."""
+        self._sync_known()
+        return len(self._known)
+
+    def known_values(self) -> Iterator[str]:
+        """Every value this redactor replaces wherever it stands (lower-case): what the
+        export gate makes sure is gone."""
+        self._sync_known()
+        for value, _ in self._known.values():
+            yield value
 
     # -- JSON ---------------------------------------------------------------------------
 
     def json_value(self, value: Any, where: str = "") -> Any:
-        """A JSON document with every string redacted, read structurally (see module doc)."""
+        """A JSON document redacted structurally (``inspector.privacy.structured``).
+        Raises ``structured.TooDeep`` (nothing changed) when it nests too deep."""
         self.survey_json(value)
-        return self._json_value(value, where)
+        return structured.redact_json(self, value, where)
 
-    def survey_json(self, value: Any, key: str | None = None) -> None:
-        """``survey`` every string (and key) of a JSON document."""
-        if isinstance(value, dict):
-            name, pair_value = value.get("name"), value.get("value")
-            if name in USER_KEYS and isinstance(pair_value, str) and pair_value:
-                self.learn(Identifier.USER, pair_value)  # a HAR field named "username"
-            for item_key, item in value.items():
-                self.survey(item_key)
-                self.survey_json(item, item_key)
-        elif isinstance(value, list):
-            for item in value:
-                self.survey_json(item, key)
-        elif isinstance(value, str):
-            if key in USER_KEYS and value:
-                self.learn(Identifier.USER, value)
-            self.survey(value)
-
-    def _json_value(self, value: Any, where: str, key: str | None = None) -> Any:
-        if isinstance(value, dict):
-            return self._json_object(value, where, cookie=key == "cookies")
-        if isinstance(value, list):
-            return [self._json_value(item, where, key) for item in value]
-        if isinstance(value, str):
-            return self._json_string(value, where, key)
-        return value
-
-    def _json_object(self, value: dict[str, Any], where: str,
-                     cookie: bool = False) -> dict[str, Any]:
-        name, pair_value = value.get("name"), value.get("value")
-        out: dict[str, Any] = {}
-        for key, item in value.items():
-            if (key == "value" and isinstance(name, str) and isinstance(pair_value, str)):
-                # HAR headers, cookies, query strings and form params: {"name", "value"}.
-                if cookie:  # a HAR "cookies" entry: judged as the Cookie header judges it
-                    found = [m.shifted(-len(name) - 1) for m in
-                             scanner.scan_header("Cookie", f"{name}={pair_value}")]
-                else:
-                    found = scanner.scan_header(name, pair_value)
-                found = found or scanner.scan_field(name, pair_value)
-                if name in USER_KEYS:
-                    self.learn(Identifier.USER, pair_value)
-                out[key] = self.text(pair_value, where, found or None)
-            elif key == "text" and isinstance(item, str) and "mimeType" in value:
-                found = scanner.scan_body(item, str(value.get("mimeType") or ""))
-                out[key] = self.text(item, where, found)
-            else:
-                out[self.text(key, where)] = self._json_value(item, where, key)
-        return out
-
-    def _json_string(self, value: str, where: str, key: str | None) -> str:
-        if key is None:
-            return self.text(value, where)
-        if key in ("url", "href", "redirectURL") or "://" in value[:16]:
-            return self.text(value, where, scanner.scan_url(value) or None)
-        if key in USER_KEYS and value:
-            self.learn(Identifier.USER, value)
-        return self.text(value, where, scanner.scan_field(key, value) or None)
+    def survey_json(self, value: Any) -> None:
+        """``survey`` every string (and key) of a JSON document; raises
+        ``structured.TooDeep`` when it nests too deep."""
+        structured.check_depth(value)
+        structured.survey_json(self, value)
 
     # -- preview ----------------------------------------------------------------------------
 
@@ -296,3 +330,4 @@ class Redactor:
                 seen[key] = entry = {**change.to_json(), "count": 0}
             entry["count"] += 1
         return list(seen.values())
+

@@ -21,6 +21,7 @@ from typing import Any
 
 import orjson
 
+from inspector.formats.clipping import clip as clip_text
 from inspector.model import Evidence, Finding, Severity
 from inspector.timeline import seen_text
 
@@ -213,8 +214,9 @@ def map_text(report: Report, change: Callable[[str, str], str]) -> Report:
 
 
 def clip(text: str, limit: int = MAX_EXCERPT) -> str:
-    """``text`` cut to ``limit`` characters, an ellipsis marking the cut."""
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    """``text`` cut to ``limit`` characters at a blank, never inside a value (so the
+    export's redaction sees every token whole), an ellipsis marking the cut."""
+    return clip_text(text, limit)
 
 
 def _seen(finding: Finding, offsets: Mapping[str, timedelta]) -> str:

@@ -2,17 +2,25 @@
 
 ``export`` redacts the report with a ``Redactor`` (``redact_report``), renders it in one of
 the ``FORMATS`` (``render``), passes the result through the final gate
-(``inspector.privacy.redaction.check``: nothing is written while a secret the scanner knows
-is still in it) and writes it atomically (``inspector.files.write_atomically``), so a
-refused or failed export leaves nothing behind.
+(``inspector.privacy.redaction.check``, an independent scan of the rendered document as a
+whole: nothing is written while a key, a known token prefix, a random-looking token, a
+card number or any value the redactor replaced is still in it) and writes it atomically
+(``inspector.privacy.partial``), so a refused, failed or killed export leaves nothing
+behind.
+
+Every string of the report is redacted whole: excerpts were cut by the analyzers only at
+blanks (``inspector.formats.clipping``), so no value reaches the redactor cut in two.
+Before redacting, the whole report is surveyed, so a value the report names in one
+place (``user=jdoe``) is replaced where it stands bare in another. A redactor that has
+surveyed the bundle first (``inspector.privacy.redaction.survey_bundle``) also knows the
+values the bundle names and the report shows without their names.
 """
 
 from __future__ import annotations
 
-import html
 from pathlib import Path
 
-from inspector.files import write_atomically
+from inspector.privacy.partial import PartialFile
 from inspector.privacy.redaction import Redactor, check
 from inspector.report.document import Report, map_text
 from inspector.report.html import render_html
@@ -28,6 +36,7 @@ def redact_report(report: Report, redactor: Redactor) -> Report:
     def survey(text: str, where: str) -> str:
         redactor.survey(text)
         return text
+
     map_text(report, survey)  # learn every identifier first, then replace them all
     return map_text(report, lambda text, where: redactor.text(text, f"report: {where}"))
 
@@ -48,17 +57,15 @@ def export(report: Report, fmt: str, path: Path, redactor: Redactor) -> Report:
 
     Raises ``RedactionRefused`` (nothing written) when the gate flags the rendered output.
     The PDF is gated through ``render_text`` of the same redacted report, the text it is
-    drawn from; Markdown and HTML are gated as written, and HTML also unescaped, so an
-    entity-encoded secret cannot slip past the scanner.
+    drawn from; Markdown and HTML are gated as written (the gate reads them unescaped
+    too, so an escaped secret cannot slip past it).
     """
     clean = redact_report(report, redactor)
     data = render(clean, fmt)
-    if fmt == "pdf":
-        check(render_text(clean), redactor)
-    else:
-        text = data.decode("utf-8")
-        check(text, redactor)
-        if fmt == "html":
-            check(html.unescape(text), redactor)
-    write_atomically(Path(path), data)
+    check(render_text(clean) if fmt == "pdf" else data.decode("utf-8"), redactor)
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with PartialFile(target) as partial:
+        partial.handle.write(data)
+        partial.commit()
     return clean

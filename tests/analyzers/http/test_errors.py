@@ -99,3 +99,27 @@ def test_gateway_scenario_blames_one_path_only():
     assert server.facts["path"] == "/api/v2/orders/{id}/invoice"
     assert set(server.facts["statuses"]) == {"502", "504"}
     assert built.evidence[0]["locator"]["index"] == entry_numbers(server)[0]
+
+
+def _firefox_without_exchange(url: str, size: int, at: float) -> dict:
+    """What Firefox exports for a response it took from its cache or an HTTP/2 push: status
+    0, empty timings, the body it had, a cache entry."""
+    item = entry(url, 0, at=at, size=size, mime="text/javascript", body="x" * size)
+    item["timings"] = {}
+    item["time"] = 0
+    item["response"]["bodySize"] = -1
+    item["cache"] = {"afterRequest": {"expires": "", "lastAccess": "", "eTag": "",
+                                      "hitCount": "3"}}
+    return item
+
+
+def test_firefox_status_0_with_a_body_and_no_timings_is_not_a_failure():
+    entries = [_firefox_without_exchange(f"https://cdn.test/app.{n}.js", size, at=n)
+               for n, size in enumerate((3_800, 12_500, 27_000))]
+    entries.append(entry("https://api.test/v1/orders", 0, at=5, error="net::ERR_CONNECTION_RESET"))
+    run = analyze(har(*entries, creator="Firefox"))
+    [failed] = run.by_rule("http.failed-requests")
+    assert failed.count == 1 and entry_numbers(failed) == [4]
+    waterfall = run.stats["waterfall"]
+    assert [row["from_cache"] for row in waterfall] == [True, True, True, False]
+    assert waterfall[0]["error"].startswith("served from the browser's cache or an HTTP/2 push")

@@ -25,4 +25,4 @@ def test_passwords_are_masked_before_the_text_is_cut() -> None:
     statement = "x" * (EXCERPT_CHARS - 40) + " IDENTIFIED BY 'Tr0ub4dor-with-a-tail-past-the-cut'"
     shown = excerpt(statement)
     assert shown.endswith(" IDENTIFIED BY '***'") and "Tr0ub" not in shown
-    assert len(excerpt("y" * 1000)) == EXCERPT_CHARS
+    assert len(excerpt("word " * 1000)) <= EXCERPT_CHARS  # cut at a blank, never in a word

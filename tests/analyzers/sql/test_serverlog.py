@@ -13,6 +13,7 @@ from analyzers.sql.analyzer import SqlAnalyzer
 from inspector.model import ArtifactKind
 from inspector.testing import run_analyzer
 from tests.analyzers.sql.material import corpus
+from tests.growth import assert_linear
 
 PG_LOG = """2026-11-17 09:14:01.100 UTC [4242] app@shop ERROR:  deadlock detected
 2026-11-17 09:14:01.100 UTC [4242] app@shop DETAIL:  Process 4242 waits for ShareLock on \
@@ -101,8 +102,14 @@ def test_real_postgres_logs_parse_without_warnings() -> None:
 
 
 def test_crafted_long_lines_do_not_backtrack() -> None:
-    line = ("2026-11-17 09:00:00 UTC " + "LOG" * 20000 + " (" * 20000).encode()
-    run_analyzer(SqlAnalyzer(), line, name="pg.log", kind=ArtifactKind.POSTGRES_LOG)
+    def crafted(n: int) -> bytes:
+        return ("2026-11-17 09:00:00 UTC " + "LOG" * n + " (" * n).encode()
+
+    def read(line: bytes) -> object:
+        return run_analyzer(SqlAnalyzer(), line, name="pg.log", kind=ArtifactKind.POSTGRES_LOG)
+
+    assert read(crafted(20_000)).stats["entries"] == 0  # no severity: no entry
+    assert_linear(read, crafted, 5_000)
 
 
 def test_error_titles_show_a_real_message_and_say_when_others_differ() -> None:

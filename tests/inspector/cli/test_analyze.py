@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
@@ -33,7 +34,7 @@ def test_analyze_json_follows_the_contract(sample_bundle):
     document = orjson.loads(result.stdout)
     assert document["format"] == FORMAT
     assert set(document) == {"format", "tool", "bundle", "artifacts", "findings", "stats",
-                             "timeline", "problems", "timings"}
+                             "timeline", "problems", "layouts", "timings"}
     assert document["tool"]["name"] == "bundle-inspector"
     assert document["bundle"]["size"] == bundle.stat().st_size
     for artifact in document["artifacts"]:
@@ -75,3 +76,14 @@ def test_rules_lists_the_bundle_rules(capsys):
     for rule_id in ("bundle.member-skipped", "bundle.archive-bomb", "bundle.unsafe-path",
                     "bundle.unreadable"):
         assert rule_id in out
+
+
+def test_demo_removes_its_scratch_folder(tmp_path):
+    scratch = tmp_path / "tmp"  # tmp_path also holds the isolated XDG folders
+    scratch.mkdir()
+    env = {**os.environ, "TMPDIR": str(scratch)}
+    result = subprocess.run([sys.executable, "-m", "inspector", "demo", "--format", "json"],
+                            capture_output=True, timeout=300, env=env)
+    assert result.returncode == 0
+    assert orjson.loads(result.stdout)["format"] == FORMAT
+    assert list(scratch.iterdir()) == []

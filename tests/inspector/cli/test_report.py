@@ -72,7 +72,8 @@ def test_the_saved_draft_is_what_gets_exported(sample, tmp_path):
     assert run("report", str(sample), "--format", "html", "-o", str(tmp_path / "r.html")) == 0
     page = (tmp_path / "r.html").read_text()
     assert "Expired certificate on the order API" in page
-    assert "10.20.4.17" not in page and "240.0.0.1" in page
+    pseudonym = load_workspace(_sha(sample)).pseudonyms.known(Identifier.IPV4, "10.20.4.17")
+    assert "10.20.4.17" not in page and f"{pseudonym}&#x27;s peer" in page
     assert run("report", str(sample), "--fresh", "-o", str(tmp_path / "fresh.md")) == 0
     assert "Expired certificate on the order API" not in (tmp_path / "fresh.md").read_text()
 
@@ -123,3 +124,25 @@ def test_the_gate_refusing_is_exit_3_and_writes_nothing(sample, tmp_path, monkey
     assert run("report", str(sample), "-o", str(tmp_path / "r.md")) == 3
     assert "export refused" in capsys.readouterr().err
     assert not (tmp_path / "r.md").exists()
+
+
+def test_exports_made_while_the_app_holds_the_workspace_agree(sample, tmp_path):
+    with open_workspace(_sha(sample), str(sample)):
+        assert run("redact", str(sample), "-o", str(tmp_path / "a.zip")) == 0
+        assert run("redact", str(sample), "-o", str(tmp_path / "b.zip")) == 0
+    with zipfile.ZipFile(tmp_path / "a.zip") as a, zipfile.ZipFile(tmp_path / "b.zip") as b:
+        names = [n for n in a.namelist() if n != MANIFEST_NAME]
+        assert names == [n for n in b.namelist() if n != MANIFEST_NAME]
+        assert all(a.read(name) == b.read(name) for name in names)
+        text = b"".join(a.read(name) for name in names)
+    # Nothing was saved, and no pseudonym took a number the saved map could hand out next.
+    assert len(load_workspace(_sha(sample)).pseudonyms) == 0
+    assert b"240.0.0.1 " not in text and b"host1.redacted.invalid" not in text
+
+
+def test_redact_lists_its_problems(tmp_path, capsys):
+    bundle = tmp_path / "deep.zip"
+    with zipfile.ZipFile(bundle, "w") as archive:
+        archive.writestr("deep.json", "[" * 500 + "]" * 500)
+    assert run("redact", str(bundle), "-o", str(tmp_path / "c.zip")) == 0
+    assert "deep.json: JSON nested deeper than 128 levels" in capsys.readouterr().err

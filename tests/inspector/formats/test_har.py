@@ -66,6 +66,14 @@ def test_reader_handles_values_larger_than_its_window_and_multibyte_text():
         accents, big, accents[1:], None]
 
 
+def test_an_entry_bigger_than_a_read_is_read_whole():
+    # The window then grows past one read, and the buffer ends exactly at its edge (a
+    # 20 MB body once raised IndexError and the HAR gave no finding at all).
+    body = "x" * (20 * 1024 * 1024)
+    got = list(HarReader(io.BytesIO(har(entry(body=body), entry()))).entries())
+    assert len(got) == 2 and got[0]["response"]["content"]["text"] == body
+
+
 @pytest.mark.parametrize(("data", "words"), [
     (b"", "not a JSON object"),
     (b"[1, 2]", "not a JSON object"),

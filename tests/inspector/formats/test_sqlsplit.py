@@ -10,6 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from inspector.formats.sqlsplit import (
+    PAREN_DEPTH,
+    SLOW_LIMIT_BYTES,
     StatementReader,
     quote_aware_semicolon,
     split,
@@ -135,6 +137,18 @@ def test_runaway_statement_is_cut_with_a_warning() -> None:
     reader = StatementReader(io.BytesIO(data), chunk_bytes=1024, max_statement_bytes=4096)
     statements = list(reader)
     assert reader.warnings and statements[-1].text == "SELECT 3;"
+
+
+def test_a_long_statement_only_sqlparse_reads_is_ended_at_its_semicolon() -> None:
+    # Values nested deeper than PAREN_DEPTH send a statement to sqlparse, which reads at
+    # ~0.1 MB/s there: past SLOW_LIMIT_BYTES the next ';' outside quotes ends it instead.
+    row = b"(1," + b"(" * (PAREN_DEPTH + 2) + b"1" + b")" * (PAREN_DEPTH + 2) + b",'a;b'),"
+    data = b"INSERT INTO t VALUES " + row * (4 * SLOW_LIMIT_BYTES // len(row)) + b"(2);\n" \
+        + b"SELECT 3;\n"
+    reader = StatementReader(io.BytesIO(data))
+    statements = list(reader)
+    assert [s.kind for s in statements] == ["INSERT", "SELECT"]
+    assert statements[0].raw.endswith(b"(2);") and "longer than" in reader.warnings[0]
 
 
 def test_statement_kinds() -> None:

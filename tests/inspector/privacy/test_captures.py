@@ -128,3 +128,32 @@ def test_a_time_that_rounds_up_to_the_next_second_stays_in_its_second():
                    udp("10.0.0.5", "10.0.0.53", 1, 2, b"t"))
     _, _, data = headers_of(capture, nanosecond=True)
     assert struct.unpack_from("<II", data, 24) == (int(T0), 999_999)
+
+
+def test_a_later_ip_fragment_keeps_no_transport_header():
+    # Its bytes are payload: read as a TCP header (offset nibble 0xF0 claims 60 bytes),
+    # they once kept 28 characters of a key.
+    payload = b"\x00" * 12 + b"\xf0" + b"\x00" * 7 + b"sk_live_" + b"A1b2C3d4" * 5
+    packet = bytearray(ipv4("10.20.4.17", "10.20.8.60", 6, payload, ident=7,
+                            dont_fragment=False))
+    packet[6:8] = struct.pack("!H", 185)  # fragment offset 185 x 8 bytes
+    capture = Capture()
+    capture.add(T0, ethernet(bytes(packet)))
+    [frame], frames, data = headers_of(capture)
+    assert frames == 1 and len(frame.data) == 14 + 20 and b"sk_live" not in data
+
+
+def test_tcp_options_are_kept_only_as_far_as_they_parse():
+    capture = Capture()
+    flow = TcpFlow(capture, "10.20.4.17", 50123, "10.20.8.60", 8080)
+    flow.handshake(T0, rtt=0.01)
+    packets, _, _ = headers_of(capture)
+    syn = packets[0].data[14 + 20:]
+    assert len(syn) > 20 and syn[20:] != bytes(len(syn) - 20)  # real options stay
+    # A header claiming 60 bytes whose "options" are text: zeroed from the first bad one.
+    segment = bytearray(20) + b"\x01\x01" + b"password=Hunter-22x!!" + b"\x00" * 17
+    segment[12] = 0xF0
+    capture = Capture()
+    capture.add(T0, ethernet(ipv4("10.20.4.17", "10.20.8.60", 6, bytes(segment))))
+    [frame], _, data = headers_of(capture)
+    assert frame.data[14 + 20 + 20:] == b"\x01\x01" + bytes(38) and b"Hunter" not in data

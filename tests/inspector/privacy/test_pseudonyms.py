@@ -14,6 +14,7 @@ from inspector.privacy.pseudonyms import (
     PseudonymMap,
     find_identifiers,
     is_kept_address,
+    local_key,
 )
 
 
@@ -104,3 +105,47 @@ def test_ip_addresses_are_one_value_in_any_spelling():
 ])
 def test_kept_addresses_identify_nobody_or_are_pseudonyms(address, kept):
     assert is_kept_address(address) is kept
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("logs/db1.corp.example.com.log", "db1.corp.example.com"),
+    ("web01.acme.io.2026-11-17.log.gz", "web01.acme.io"),
+    ("nodes/db1.corp.example.com/app.log", "db1.corp.example.com"),
+])
+def test_a_host_followed_by_file_extensions_is_a_host(text, value):
+    assert [(s.kind, s.value) for s in find_identifiers(text)] == [(Identifier.HOST, value)]
+
+
+def test_a_word_after_the_domain_is_not_an_extension():
+    assert find_identifiers("java.net.ConnectException at com.example.Main.run") == []
+
+
+def test_percent_encoded_emails_and_addresses_with_their_port():
+    assert [(s.kind, s.value) for s in find_identifiers("to jane.doe%40acme-corp.com ok")] \
+        == [(Identifier.EMAIL, "jane.doe%40acme-corp.com")]
+    names = PseudonymMap()
+    assert names.pseudonym(Identifier.EMAIL, "jane.doe%40acme-corp.com") == \
+        names.pseudonym(Identifier.EMAIL, "Jane.Doe@acme-corp.com")
+    assert [s.value for s in find_identifiers("2001:db8:1:2:3:4:5:6:443 (3 connections)")] \
+        == ["2001:db8:1:2:3:4:5:6"]
+
+
+def test_detached_maps_agree_with_each_other_and_never_reuse_a_number(tmp_path):
+    saved = PseudonymMap()
+    saved.pseudonym(Identifier.HOST, "a.acme-corp.com")
+    key = local_key(tmp_path)
+    assert local_key(tmp_path) == key and len(key) == 32
+    assert (tmp_path / "pseudonym-key").stat().st_mode & 0o077 == 0
+    first, second = (PseudonymMap.from_json(saved.to_json()) for _ in range(2))
+    first.detach(key)
+    second.detach(key)
+    x = first.pseudonym(Identifier.HOST, "x.acme-corp.com")
+    y = second.pseudonym(Identifier.HOST, "y.acme-corp.com")
+    assert x != y and second.pseudonym(Identifier.HOST, "x.acme-corp.com") == x
+    assert first.pseudonym(Identifier.HOST, "a.acme-corp.com") == "host1.redacted.invalid"
+    for kind, value in ((Identifier.IPV4, "10.9.8.7"), (Identifier.MAC, "3c:22:fb:11:22:33"),
+                        (Identifier.IPV6, "2001:db8::7")):
+        assert find_identifiers(first.pseudonym(kind, value)) == []
+    other = PseudonymMap.from_json(saved.to_json())
+    other.detach(local_key(tmp_path / "elsewhere"))
+    assert other.pseudonym(Identifier.HOST, "x.acme-corp.com") != x

@@ -80,7 +80,7 @@ def test_command_line_sql_and_hash_secrets_are_redacted_and_pass_the_gate(tmp_pa
     redactor = Redactor()
     clean = redactor.text("\n".join(line for line, _ in SHAPED_SECRET_LINES) + "\n")
     assert [secret for secret in SHAPED_SECRETS if secret in clean] == []
-    assert gate(clean, redactor.pseudonyms, redactor.pseudonymize) == []
+    assert gate(clean, redactor.known_values()) == []
     write_checked(tmp_path / "history.txt", clean, redactor)  # the gate lets it out
     assert (tmp_path / "history.txt").read_text() == clean
 
@@ -97,14 +97,14 @@ ADVERSARIAL = ["a" * 1_000_000, "a." * 500_000, "1." * 500_000, ":" * 1_000_000,
 def test_one_megabyte_adversarial_lines_are_scanned(line):
     redactor = Redactor()
     out = redactor.text(line)
-    assert gate(out, redactor.pseudonyms, redactor.pseudonymize) == []
+    assert gate(out, redactor.known_values()) == []
 
 
 @settings(max_examples=60, deadline=None)
 @given(st.text(alphabet="ab1.:@-_=/'\" \\%eyJ", max_size=400))
 def test_redacted_text_always_passes_its_own_gate(text):
     redactor = Redactor()
-    assert gate(redactor.text(text), redactor.pseudonyms, redactor.pseudonymize) == []
+    assert gate(redactor.text(text), redactor.known_values()) == []
 
 
 # --- real logs and HAR files (the shared corpus) ------------------------------------------
@@ -125,8 +125,9 @@ def test_loghub_logs_come_out_clean_with_every_address_replaced(name):
     [path] = [p for p in _corpus("loghub", name)]
     original = path.read_text(errors="replace")
     redactor = Redactor()
+    redactor.survey(original)  # a value first seen late is replaced early on too
     clean = "".join(redactor.text(line, name) for line in original.splitlines(keepends=True))
-    assert gate(clean, redactor.pseudonyms, redactor.pseudonymize) == []
+    assert gate(clean, redactor.known_values()) == []
     addresses = {a for a in _ANY_IPV4.findall(original)
                  if not a.startswith(("127.", "0.")) and all(int(o) < 256 for o in a.split("."))}
     assert addresses == {a for a in addresses if redactor.pseudonyms.known(Identifier.IPV4, a)}
@@ -140,7 +141,7 @@ def test_har_corpus_files_are_redacted_structurally():
         document = orjson.loads(path.read_bytes().removeprefix(b"\xef\xbb\xbf"))
         redactor = Redactor()
         clean = orjson.dumps(redactor.json_value(document, path.name)).decode()
-        assert gate(clean, redactor.pseudonyms, redactor.pseudonymize) == [], path.name
+        assert gate(clean, redactor.known_values()) == [], path.name
         for entry in document["log"]["entries"]:
             for message in (entry["request"], entry["response"]):
                 for header in message.get("headers", []):
@@ -148,3 +149,29 @@ def test_har_corpus_files_are_redacted_structurally():
                         secret = header["value"][match.start:match.end]
                         assert orjson.dumps(secret).decode()[1:-1] not in clean, path.name
         assert orjson.loads(clean)["log"]["entries"]  # still a HAR
+
+
+def test_a_password_glued_to_a_host_is_no_email_and_the_host_is_pseudonymized():
+    redactor = Redactor()
+    out = redactor.text("jdbc:oracle:thin:scott/Ora-tiger9@erp01.acme-corp.com:1521:ERP")
+    assert out == "jdbc:oracle:thin:scott/REDACTED:password@host1.redacted.invalid:1521:ERP"
+
+
+def test_a_value_once_seen_is_replaced_wherever_it_stands():
+    redactor = Redactor()
+    redactor.survey("config: db_password=Hunter-22x user=mrossi\n")
+    out = redactor.text("mrossi typed Hunter-22x into logs/mrossi.log; changeme stays")
+    assert out == "user1 typed REDACTED:password into logs/user1.log; changeme stays"
+    assert {"hunter-22x", "mrossi"} <= set(redactor.known_values())
+
+
+def test_changes_record_the_line_they_were_made_on():
+    redactor = Redactor()
+    redactor.text("ok\nok\nuser=jdoe\n", "logs/app.log", line=40)
+    assert [change.where for change in redactor.changes] == ["logs/app.log:42"]
+
+
+def test_escaped_forms_are_redacted_whole():
+    redactor = Redactor()
+    out = redactor.text('{"msg": "DB_PASSWORD=\\"Esc-s3cret\\" for jane.doe%40acme-corp.com"}')
+    assert out == '{"msg": "DB_PASSWORD=\\"REDACTED:password\\" for user1@redacted.invalid"}'

@@ -117,7 +117,7 @@ def test_named_assignments_in_text():
 
 
 @pytest.mark.parametrize("text", [
-    "the token was refreshed", "password_hash=ab12cd34ef56ab12", "session=null",
+    "the token was refreshed", "password_policy=strict", "session=null",
     "secret=********", "author=Jane Doe", "token=abc", "keyboard: US",
 ])
 def test_ordinary_text_is_not_flagged(text):
@@ -494,3 +494,20 @@ def test_one_megabyte_adversarial_lines_finish(name):
                  lambda text: scan_header("X-Custom", text)):
         for match in scan(line):
             assert 0 <= match.start <= match.end <= len(line)
+
+
+@pytest.mark.parametrize(("text", "secret"), [
+    ("AccountName=x;AccountKey=" + "Ab1+" * 22 + ";EndpointSuffix=core.windows.net",
+     "Ab1+" * 22),
+    ("https://x.blob.core.windows.net/c?sv=2022&sig=Ab1%2Bcd2%2Fef3%3D00aa&se=1",
+     "Ab1%2Bcd2%2Fef3%3D00aa"),
+    ("https://hooks.slack.com/services/T0ACME/B0ACME/xyzXYZ123", "T0ACME/B0ACME/xyzXYZ123"),
+    ("redis://:Rds-s3cret@cache:6379/0", "Rds-s3cret"),
+    ("form login=x&password%3DPct-s3cret%26next%3D%2F", "Pct-s3cret"),
+    ("hdr Authorization%3A%20Bearer%20abcdefghijklmnop0123", "abcdefghijklmnop0123"),
+    ("glpat-abcdefghij0123456789 and more", "glpat-abcdefghij0123456789"),
+    ("key SG.abcdefghijklmnopqrstuv.abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG",
+     "SG.abcdefghijklmnopqrstuv.abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"),
+])
+def test_credentials_once_missed(text, secret):
+    assert secret in [text[m.start:m.end] for m in scan_text(text)]

@@ -69,7 +69,10 @@ def test_map_text_reaches_every_string_and_says_where_it_is():
 
 def test_long_excerpts_are_clipped_visibly():
     assert clip("short") == "short"
-    clipped = clip("x" * (MAX_EXCERPT + 10))
-    assert len(clipped) == MAX_EXCERPT and clipped.endswith("…")
-    evidence = ReportEvidence.of(Evidence("logs/a.log", LineLocator(3), "y" * 1000))
-    assert evidence.excerpt == clip("y" * 1000) and evidence.where == "line 3"
+    clipped = clip("word " * MAX_EXCERPT)
+    assert len(clipped) <= MAX_EXCERPT and clipped.endswith("word…")
+    # Never inside a value: a token crossing the limit goes whole, not cut in two.
+    token = "ghp_" + "a1B2" * 9
+    assert clip("x" * (MAX_EXCERPT - 20) + " " + token) == "x" * (MAX_EXCERPT - 20) + " …"
+    evidence = ReportEvidence.of(Evidence("logs/a.log", LineLocator(3), "y " * 1000))
+    assert evidence.excerpt == clip("y " * 1000) and evidence.where == "line 3"

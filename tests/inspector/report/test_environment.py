@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import orjson
 
-from inspector.bundle import open_bundle
+from inspector.analysis import Analysis
+from inspector.bundle import BundleInfo, Layout, open_bundle
 from inspector.report.environment import detect_environment
 from inspector.testing import make_bundle
 from tests.analyses import analyze
@@ -22,6 +23,14 @@ def test_environment_comes_from_stats_and_the_bundle(incident, drafted):
     assert "api.example.com at 203.0.113.24:443" in tls_servers
     without_bundle = {i.label for i in detect_environment(analysis)}
     assert "Browser" not in without_bundle and "TLS servers" in without_bundle
+
+
+def test_ipv6_servers_take_their_port_in_brackets():
+    analysis = Analysis(BundleInfo("case.zip", "0" * 64, 1), stats={"net.pcap": {"network": {
+        "conversations": [{"server": "2001:db8:1:2:3:4:5:6", "server_port": 443,
+                           "client": "2001:db8::9"}]}}})
+    [item] = [i for i in detect_environment(analysis) if i.label == "Servers in the capture"]
+    assert item.value == "[2001:db8:1:2:3:4:5:6]:443 (1 connections)"
 
 
 def test_versions_are_read_from_dump_headers_and_startup_lines(tmp_path):
@@ -69,3 +78,30 @@ def test_a_har_cut_short_still_names_its_browser(tmp_path):
     data = har(3)
     found = browsers(tmp_path, data[:len(data) - 40])
     assert ("Browser", "Chrome 131") in found
+
+
+def test_layouts_and_kubernetes_nodes_are_in_the_environment() -> None:
+    analysis = Analysis(bundle=BundleInfo("b.zip", "0" * 64, 1), layouts=[Layout(
+        "sosreport", "sos/", ["sos/sos_commands/"], {"hostname": "node-4",
+                                                     "nodes": ["a", "b"]},
+        {"hostname": "sos/sos_commands/host/hostname", "nodes": "sos/nodes"})],
+        stats={"nodes.json": {"kubernetes": {"nodes": [{"name": "a", "kubelet": "v1.30.1",
+                                                        "os": "Ubuntu 24.04"}]}}})
+    items = {(item.label, item.value, item.source) for item in detect_environment(analysis)}
+    assert ("Bundle layout", "sosreport at sos/", "sos/sos_commands/") in items
+    assert ("Host", "node-4", "sos/sos_commands/host/hostname") in items
+    assert ("Nodes", "a, b", "sos/nodes") in items
+    assert ("Kubernetes nodes", "a (v1.30.1, Ubuntu 24.04)", "nodes.json") in items
+
+
+def test_nodes_filed_apart_make_one_row_after_the_layouts() -> None:
+    stats = {f"config/node/{name}.json": {"kubernetes": {"nodes": [
+        {"name": name, "kubelet": "v1.20.0", "os": "RHCOS"}]}} for name in ("m-1", "m-0")}
+    stats["app.log"] = {"logs": {"format": "plain"}}
+    analysis = Analysis(bundle=BundleInfo("b.zip", "0" * 64, 1), layouts=[Layout(
+        "insights", "", ["config/"], {"cluster_version": "4.7.16"}, {})], stats=stats)
+    labels = [item.label for item in detect_environment(analysis)]
+    assert labels == ["Bundle layout", "Cluster version", "Kubernetes nodes", "Log format"]
+    [nodes] = [i for i in detect_environment(analysis) if i.label == "Kubernetes nodes"]
+    assert nodes.value == "m-0 (v1.20.0, RHCOS); m-1 (v1.20.0, RHCOS)"
+    assert nodes.source == "config/node/m-1.json"
