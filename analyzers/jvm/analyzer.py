@@ -88,10 +88,9 @@ class JvmAnalyzer:
         yield from gc_events(source.artifact.path, findings)
         # The zone keys mean what the logs analyzer's do: the timeline reads a same-node
         # log's local time from the offset a GC log's date stamps write.
-        offset = reader.offsets.most_common(1)[0][0] if reader.offsets else None
         yield Stats(gc=stats, dialect=reader.dialect, debug_build=reader.debug_build,
                     lines=reader.lines, time_zone="explicit" if reader.offsets else "none",
-                    utc_offset=offset or None)
+                    utc_offset=reader.utc_offset())
 
     def _thread_dumps(self, source: ArtifactSource,
                       context: AnalysisContext) -> Iterator[AnalyzerItem]:

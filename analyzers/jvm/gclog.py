@@ -153,7 +153,7 @@ def written_offset(stamp: str) -> str | None:
     """
     if stamp.endswith("Z"):
         return "+00:00"
-    tail = (stamp[-6:] if len(stamp) > 6 and stamp[-3] == ":" else stamp[-5:]).replace(":", "")
+    tail = (stamp[-6:] if len(stamp) >= 6 and stamp[-3] == ":" else stamp[-5:]).replace(":", "")
     if len(tail) != 5 or tail[0] not in "+-" or not tail[1:].isdigit():
         return None
     return f"{tail[:3]}:{tail[3:]}"
@@ -189,7 +189,8 @@ class GcLogReader:
         dialect: ``unified``, ``jdk8`` or None until a collection is recognised.
         debug_build: the log says the JVM is a debug build (its timings mean little).
         lines: lines read.
-        offsets: UTC offset (``+01:00``) -> collections whose date stamp is written in it.
+        offsets: the last six characters of each collection's date stamp (where its offset
+            is written) -> how many; ``utc_offset`` reads them.
     """
 
     def __init__(self) -> None:
@@ -354,8 +355,16 @@ class GcLogReader:
         """A date stamp in UTC; the offset it was written in is counted (``offsets``)."""
         time = parse_offset_time(text)
         if time is not None:
-            self.offsets[written_offset(text) or ""] += 1
+            self.offsets[text[-6:]] += 1  # read once per distinct tail, not per collection
         return time
+
+    def utc_offset(self) -> str | None:
+        """The UTC offset most date stamps are written in (``+01:00``), or None."""
+        written: Counter[str] = Counter()
+        for tail, count in self.offsets.items():
+            written[written_offset(tail) or ""] += count
+        best = written.most_common(1)
+        return best[0][0] or None if best else None
 
     def _clock(self, decorators: str) -> tuple[datetime | None, float | None]:
         """The ``time`` and ``uptime`` decorators; read only for the lines that need them."""
