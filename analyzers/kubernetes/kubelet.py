@@ -247,7 +247,7 @@ def _finding(rule: Rule, report: Report) -> Finding:
         detail=(f"The kubelet{node} reported {report.count} times{when} that it could not start "
                 f"container {report.container} of pod {where}: {report.reason}{backoff}."
                 f"{now} The log gives no year, so the times are as it wrote them."),
-        count=report.count, evidence=_evidence(report),
+        count=1, evidence=_evidence(report),  # one pod, as pod findings count pods
         facts=_facts(report),
         remediation=_REMEDIATION[rule])
 

@@ -44,6 +44,7 @@ IMAGE_REASONS = frozenset({"ErrImagePull", "ImagePullBackOff", "InvalidImageName
 CONFIG_REASONS = frozenset({"CreateContainerConfigError", "CreateContainerError",
                             "RunContainerError"})
 _MAX_LISTED = 8
+_MAX_PREVIOUS_LOGS = 3
 
 
 @dataclass
@@ -212,7 +213,12 @@ class PodJudge:
         build = _BUILDERS[problem.rule.id]
         title, detail, remediation, severity = build(problem, where, shown, events, facts)
         if problem.rule in (CRASH_LOOP, OOM_KILLED):
-            lines_before, said = self._previous_log(first, problem.container)
+            # Every replica's last words are evidence (up to a few); the first quoted.
+            said = ""
+            for pod in problem.pods[:_MAX_PREVIOUS_LOGS]:
+                lines, words = self._previous_log(pod, problem.container)
+                lines_before += lines
+                said = said or words
             if said:
                 detail += f" Before it stopped, its previous log said: {said}"
                 facts["previous_log"] = lines_before[0].artifact

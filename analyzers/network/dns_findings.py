@@ -5,6 +5,15 @@ A failure is counted in responses and described by the records the response carr
 answers, 1 authority record (SOA example.com)"), never as "1 answer", which a reader takes for
 an answer record. Queries that were never answered are also timeline events, known only
 after the last packet.
+
+Some answers are noise, not trouble, and make no finding (the counters still count them, as
+tshark does):
+- NXDOMAIN for names clients ask expecting them not to exist: Windows' proxy and ISATAP
+  autodiscovery (``wpad.``, ``isatap.``) and DNS-SD's browse domains (``_dns-sd._udp``);
+- NXDOMAIN for a search-list expansion of a name that did resolve (``api.example.com.corp.
+  local`` beside a successful ``api.example.com``): the resolver tried its search domains;
+- slow answers, unless one took ``SLOW_ALONE_SECONDS`` or more or a server was slow
+  ``SLOW_ANSWERS_MIN`` times: one 0.8 s answer among many delays nothing that matters.
 """
 
 from __future__ import annotations
@@ -26,6 +35,37 @@ DNS_NO_RESPONSE = rule("dns.no-response", Severity.HIGH, "dns",
 DNS_SLOW = rule("dns.slow", Severity.LOW, "dns", "DNS answers were slow")
 DNS_RULES = (DNS_NXDOMAIN, DNS_SERVFAIL, DNS_NO_RESPONSE, DNS_SLOW)
 
+SLOW_ALONE_SECONDS = 1.0
+SLOW_ANSWERS_MIN = 3
+_PROBE_LABELS = frozenset({"wpad", "isatap"})
+
+
+def expected_not_to_exist(name: str) -> bool:
+    """Whether clients ask for ``name`` expecting NXDOMAIN (autodiscovery, DNS-SD browsing).
+
+    >>> expected_not_to_exist("wpad.corp.example.com"), expected_not_to_exist("WPAD")
+    (True, True)
+    >>> expected_not_to_exist("lb._dns-sd._udp.example.com")
+    True
+    >>> expected_not_to_exist("wpad-server.example.com"), expected_not_to_exist("api.wpad.io")
+    (False, False)
+    """
+    labels = name.lower().rstrip(".").split(".")
+    return labels[0] in _PROBE_LABELS or "_dns-sd" in labels
+
+
+def search_expansion(name: str, resolved: set[str]) -> bool:
+    """Whether ``name`` is a resolved name of two labels or more with a search domain
+    appended, as a resolver with ``ndots`` (five in Kubernetes pods) tries before the name.
+
+    >>> search_expansion("api.example.com.default.svc.cluster.local", {"api.example.com"})
+    True
+    >>> search_expansion("payments.intrnal.example.com", {"example.com", "payments"})
+    False
+    """
+    labels = name.lower().rstrip(".").split(".")
+    return any(".".join(labels[:end]) in resolved for end in range(2, len(labels)))
+
 
 class DnsFindings(Judge):
     """The DNS findings of one capture."""
@@ -34,9 +74,12 @@ class DnsFindings(Judge):
         """NXDOMAIN by name, SERVFAIL, unanswered queries and slow answers by server."""
         nxdomain: dict[str, list[tuple[str, Failure]]] = defaultdict(list)
         servfail: dict[str, list[tuple[int, float, str, str]]] = defaultdict(list)
+        failed = {name.lower() for _, _, name in dns.failures}
+        resolved = {query.name.lower() for query in dns.queries if query.answered} - failed
         for (rcode, server, name), answers in sorted(dns.failures.items()):
             if rcode == 3:
-                nxdomain[name].extend((server, failure) for failure in answers)
+                if not (expected_not_to_exist(name) or search_expansion(name, resolved)):
+                    nxdomain[name].extend((server, failure) for failure in answers)
             else:
                 servfail[name].extend((failure.frame, failure.time, server, failure.client)
                                       for failure in answers)
@@ -94,6 +137,8 @@ class DnsFindings(Judge):
             slow_by_server[item[1].server].append(item)
         for server, items in sorted(slow_by_server.items()):
             worst = max(items, key=lambda item: item[0])
+            if worst[0] < SLOW_ALONE_SECONDS and len(items) < SLOW_ANSWERS_MIN:
+                continue
             yield DNS_SLOW.finding(
                 f"DNS server {server} took up to {worst[0]:.2f} s to answer "
                 f"({plural(len(items), 'slow answer')})",

@@ -71,6 +71,7 @@ def detect_environment(analysis: Analysis, bundle: Bundle | None = None) -> list
     """
     # The cluster or host first: what the bundle describes, then what its members say.
     items: list[EnvironmentItem] = [*_layout_environment(analysis), *_node_environment(analysis)]
+    log_formats: dict[str, list[str]] = {}
     for path, per_analyzer in analysis.stats.items():
         http = per_analyzer.get("http")
         if isinstance(http, dict):
@@ -93,8 +94,11 @@ def detect_environment(analysis: Analysis, bundle: Bundle | None = None) -> list
         logs = per_analyzer.get("logs")
         if isinstance(logs, dict) and logs.get("format"):
             zone = logs.get("time_zone") or "unknown"
-            items.append(EnvironmentItem("Log format", f"{logs['format']} (time zone {zone})",
-                                         path))
+            log_formats.setdefault(f"{logs['format']} (time zone {zone})", []).append(path)
+    # One row per format: a cluster's bundle holds hundreds of logs of a few formats.
+    items.extend(EnvironmentItem("Log format", value if len(paths) == 1 else
+                                 f"{value} in {len(paths)} logs", paths[0])
+                 for value, paths in log_formats.items())
     if bundle is not None:
         items.extend(_bundle_environment(analysis, bundle))
     return items

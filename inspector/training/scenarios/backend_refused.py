@@ -119,8 +119,8 @@ def build(rng: random.Random) -> Built:
     ]
     return Built(files={capture_path: capture.pcapng(), "logs/gateway.log": log_text.encode()},
                  rules=["tcp.connection-refused", "tcp.reset"], evidence=evidence,
-                 allowed=["dns.nxdomain", "incident.cross-source", "log.exception",
-                          "log.known-issue"])
+                 forbidden=["dns.nxdomain"],
+                 allowed=["incident.cross-source", "log.exception", "log.known-issue"])
 
 
 SCENARIO = Scenario(

@@ -97,7 +97,8 @@ def build(rng: random.Random) -> Built:
         files={capture_path: capture.pcap(), "etc/resolv.conf": RESOLV_CONF,
                "logs/payments.log": log_text.encode()},
         rules=["dns.no-response", "dns.nxdomain"],
-        allowed=["dns.slow", "incident.cross-source", "log.exception", "log.known-issue"],
+        forbidden=["dns.slow"],
+        allowed=["incident.cross-source", "log.exception", "log.known-issue"],
         evidence=[
             {"artifact": capture_path, "locator": {"kind": "packet",
                                                    "index": packet(dead_queries[0])},

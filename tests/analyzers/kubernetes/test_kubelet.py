@@ -96,3 +96,11 @@ def test_a_log_not_written_by_a_kubelet_is_not_read_as_one(tmp_path: Path) -> No
     quoted = quoted.replace("kubelet[911]", "operator[77]").replace("pod_workers", "sync")
     analysis = analyze_files(tmp_path, {"operator.log": journal(quoted)})
     assert not by_rule(analysis, "kubernetes.crash-loop")
+
+
+def test_a_kubelet_only_finding_counts_pods_not_log_lines(tmp_path: Path) -> None:
+    lines = [structured(f"10:0{m}:00", "api", "CrashLoopBackOff", "api-6d4cf56db6-k2x9q", CRASH)
+             for m in range(4)]
+    [crash] = by_rule(analyze_files(tmp_path, {"kubelet.log": journal(*lines)}),
+                      "kubernetes.crash-loop")
+    assert (crash.count, crash.facts["kubelet_reports"]) == (1, 4)

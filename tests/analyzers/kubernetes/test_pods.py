@@ -87,3 +87,25 @@ def test_not_ready_names_the_failing_probe_unless_the_container_is_starting(
     [not_ready] = by_rule(analysis, "kubernetes.pod-not-ready")
     assert not_ready.facts["pods"] == ["web-1"]
     assert "statuscode: 503" in not_ready.detail and "/healthz" in not_ready.title
+
+
+def test_every_replica_s_previous_log_is_evidence_and_one_is_quoted(tmp_path: Path) -> None:
+    def crashing(name: str) -> dict:
+        return pod(name, restarts=9, ready=False, owner="api-7c9d8f6b5d",
+                   state={"waiting": {"reason": "CrashLoopBackOff"}},
+                   last={"terminated": {"reason": "Error", "exitCode": 1}})
+
+    logs = "b/cluster-resources/pods/logs/shop/{}/app-previous.log"
+    files = {"b/cluster-resources/pods/shop.json": pod_list(crashing("api-7c9d8f6b5d-aaaaa"),
+                                                            crashing("api-7c9d8f6b5d-bbbbb")),
+             # The first replica's previous log is empty: the second one's words are quoted.
+             logs.format("api-7c9d8f6b5d-aaaaa"): b"",
+             logs.format("api-7c9d8f6b5d-bbbbb"): b"FATAL: password authentication failed\n"}
+    analysis = analyze_files(tmp_path, files)
+    [crash] = by_rule(analysis, "kubernetes.crash-loop")
+    assert "password authentication failed" in crash.detail
+    assert crash.facts["previous_log"] == logs.format("api-7c9d8f6b5d-bbbbb")
+    files[logs.format("api-7c9d8f6b5d-aaaaa")] = b"FATAL: password authentication failed\n"
+    [crash] = by_rule(analyze_files(tmp_path / "both", files), "kubernetes.crash-loop")
+    cited = {e.artifact for e in crash.evidence if e.artifact.endswith("-previous.log")}
+    assert cited == {logs.format("api-7c9d8f6b5d-aaaaa"), logs.format("api-7c9d8f6b5d-bbbbb")}

@@ -79,3 +79,25 @@ def test_nxdomain_with_an_soa_is_counted_in_responses_and_records():
     assert (nxdomain.facts["answer_records"], nxdomain.facts["authority_records"],
             nxdomain.facts["zones"]) == (0, 1, ["example.com"])
     assert "zone example.com" in nxdomain.detail
+
+
+def test_answers_that_are_normal_make_no_finding_but_still_count():
+    capture = Capture()
+    # A pod resolver (ndots 5) tries its search domains before the name itself.
+    for number, suffix in enumerate(("default.svc.cluster.local", "svc.cluster.local"), 1):
+        dns_exchange(capture, T0 + number, number, f"api.example.com.{suffix}",
+                     rcode=NXDOMAIN)
+    dns_exchange(capture, T0 + 3, 3, "api.example.com", rcode=0)
+    dns_exchange(capture, T0 + 4, 4, "wpad.corp.example.com", rcode=NXDOMAIN)
+    dns_exchange(capture, T0 + 5, 5, "b._dns-sd._udp.corp.example.com", rcode=NXDOMAIN)
+    dns_exchange(capture, T0 + 6, 6, "payments.intrnal.example.com", rcode=NXDOMAIN)
+    dns_exchange(capture, T0 + 7, 7, "cdn.example.net", rcode=0, delay=0.8)
+    run = analyze(capture)
+    assert run.stats["dns_nxdomain"] == 5
+    assert [f.facts["name"] for f in run.by_rule("dns.nxdomain")] == [
+        "payments.intrnal.example.com"]
+    assert run.by_rule("dns.slow") == []  # one answer under a second delays nothing
+    for number in (8, 9):
+        dns_exchange(capture, T0 + 10 + number, number, "cdn.example.net", rcode=0, delay=0.6)
+    [slow] = analyze(capture).by_rule("dns.slow")
+    assert slow.count == 3 and slow.facts["worst_seconds"] == pytest.approx(0.8)

@@ -105,3 +105,13 @@ def test_nodes_filed_apart_make_one_row_after_the_layouts() -> None:
     [nodes] = [i for i in detect_environment(analysis) if i.label == "Kubernetes nodes"]
     assert nodes.value == "m-0 (v1.20.0, RHCOS); m-1 (v1.20.0, RHCOS)"
     assert nodes.source == "config/node/m-1.json"
+
+
+def test_logs_of_one_format_make_one_row_naming_the_first() -> None:
+    stats = {f"pods/{n}.log": {"logs": {"format": "klog", "time_zone": "none"}}
+             for n in ("b", "a", "c")}
+    stats["gateway.log"] = {"logs": {"format": "nginx", "time_zone": "explicit"}}
+    analysis = Analysis(bundle=BundleInfo("b.zip", "0" * 64, 1), stats=stats)
+    rows = [(i.value, i.source) for i in detect_environment(analysis) if i.label == "Log format"]
+    assert rows == [("klog (time zone none) in 3 logs", "pods/b.log"),
+                    ("nginx (time zone explicit)", "gateway.log")]
