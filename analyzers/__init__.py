@@ -8,7 +8,9 @@ Only the composition roots (``inspector.cli`` and ``ui``) import ``BUILTIN``.
 
 from __future__ import annotations
 
+from analyzers.host import HostAnalyzer, HostCrossAnalyzer
 from analyzers.http import HttpAnalyzer
+from analyzers.jvm import JvmAnalyzer, JvmCrossAnalyzer
 from analyzers.knowledge import KnowledgeAnalyzer
 from analyzers.kubernetes import KubernetesAnalyzer, KubernetesClusterAnalyzer
 from analyzers.logs import LogAnalyzer
@@ -23,9 +25,13 @@ BUILTIN: tuple = (
     HttpAnalyzer(),
     SqlAnalyzer(),
     LogAnalyzer(),
+    JvmAnalyzer(),
+    HostAnalyzer(),
     KubernetesAnalyzer(),
     # Bundle-level analyzers run after the per-artifact pass, over everything it produced.
     SqlCrossAnalyzer(),  # slow-query classes x schema
+    JvmCrossAnalyzer(),  # thread dumps per JVM; OutOfMemoryError x GC log x thread dumps
+    HostCrossAnalyzer(),  # kernel, units and snapshots judged per host
     KubernetesClusterAnalyzer(),  # pods x their logs x events, nodes, verdicts
     TimelineAnalyzer(),  # clock offsets and cross-source incidents
     KnowledgeAnalyzer(),  # HTTP/SQL/TLS known-issue signatures (kb.known-issue)

@@ -53,12 +53,14 @@ class LogAnalyzer:
     """
 
     name = "logs"
-    # Journals and kernel logs are logs with their own conventions; GC logs are read as logs
-    # for their times until a JVM analyzer reads them (issue 16 decides who keeps them). A
+    # Journals hold the services' own messages (exceptions, errors, known issues,
+    # lifecycle), which are this analyzer's; the ``host`` analyzer reads their systemd unit
+    # lifecycle and kernel lines. Kernel logs and GC logs are not application logs: the
+    # ``host`` and ``jvm`` analyzers judge them alone, so a kernel OOM kill in dmesg is one
+    # host finding, not also a log known-issue, and GC pauses are not "errors" (issue 16). A
     # PostgreSQL log's errors are the ``sql`` analyzer's (by SQLSTATE): it is read here for
     # its time, levels and lifecycle only.
     kinds = frozenset({ArtifactKind.LOG, ArtifactKind.TEXT, ArtifactKind.JOURNAL,
-                       ArtifactKind.KERNEL_LOG, ArtifactKind.GC_LOG,
                        ArtifactKind.POSTGRES_LOG})
     rules = RULES + AVAILABILITY_RULES
 
@@ -132,6 +134,7 @@ class LogAnalyzer:
         analysis = FileAnalysis(source.artifact.path, self._known_issues, log_format,
                                 MessageHeader.learn(sample_messages(first_lines, log_format)),
                                 judge_errors=source.artifact.kind != ArtifactKind.POSTGRES_LOG)
+        analysis.inspection.host_lines = source.artifact.kind is ArtifactKind.JOURNAL
         for number, lines, shapes in sample:
             analysis.feed(number, lines, shapes)
         return analysis

@@ -26,6 +26,9 @@ Decisions the next engineer needs:
 - ``judge_errors`` off (a PostgreSQL log, whose errors the ``sql`` analyzer judges by
   SQLSTATE and the knowledge analyzer matches) leaves exceptions, known issues and error
   events out; the lifecycle is still followed.
+- In a journal (``host_lines``), the kernel's and systemd's own lines are the ``host``
+  analyzer's to judge (an OOM kill is its ``host.oom-kill``, a killed unit its unit
+  failure): they are not matched against the known issues, so one cause is one finding.
 """
 
 from __future__ import annotations
@@ -52,9 +55,14 @@ MAX_EVENTS = 3000
 MAX_PROGRAMS = 100
 _HOST_START = re.compile(r"(?:Started|Starting) \S")
 
+# A journal line written by the kernel or by systemd itself (short, short-iso or JSON output).
+HOST_LINE = re.compile(r"^\S+(?: +\d+ [\d:.]+)? \S+ (?:kernel|systemd\[1\]): |"
+                       r'^\{.*"(?:_TRANSPORT|SYSLOG_IDENTIFIER)" ?: ?"(?:kernel|systemd)"')
+
 
 def _host_program(program: str) -> bool:
     return program in HOST_PROGRAMS or program.startswith("systemd")
+
 
 def minute_of(time: datetime) -> int:
     """The minute since the epoch ``time`` falls in: the unit of the per-minute counters."""
@@ -134,12 +142,14 @@ class RecordInspection:
         programs: the programs (not the host's) that wrote the records finished, up to
             ``MAX_PROGRAMS``.
         events: the timeline's events, at most ``MAX_EVENTS``.
+        host_lines: whether kernel and systemd lines are left to ``host`` (a journal).
     """
 
     def __init__(self, path: str, knowledge: KnownIssues,
                  program_of: Callable[[str], str | None] | None = None,
                  judge_errors: bool = True) -> None:
         self.path = path
+        self.host_lines = False
         self.knowledge = knowledge
         self.program_of = program_of
         self.judge_errors = judge_errors
@@ -226,7 +236,8 @@ class RecordInspection:
                     proving = LineLocator(record.line + info.first_line, record.end_line)
                     text = record.continuation[info.first_line - 1]
                 group.add(time, Evidence(self.path, proving, short(text)), max(rank, 0))
-        if rank < 0 or rank >= WARNING_RANK:
+        if (rank < 0 or rank >= WARNING_RANK) \
+                and not (self.host_lines and HOST_LINE.match(record.first_text)):
             # The first line and the exception lines of a trace (not its frames).
             causes = [line for line in continuation[:MAX_EVENT_LINES]
                       if line and not line[0].isspace()][:5]
