@@ -22,7 +22,10 @@ stay linear (100k under 5 s end to end, about twice the 50k time).
 from __future__ import annotations
 
 import random
+import re
 import shutil
+import statistics
+import subprocess
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -96,7 +99,12 @@ analyzer = LogAnalyzer(default_year=2026)
 analyzer.knowledge  # loading the signatures is start-up, not analysis
 start = time.perf_counter()
 items = list(analyzer.analyze(FileSource(sys.argv[1]), RecordingContext()))
-Path(sys.argv[2]).write_text(f"{time.perf_counter() - start} {len(items)}")
+elapsed = time.perf_counter() - start
+levels = {}
+for item in items:
+    levels.update(getattr(item, "values", {}).get("levels", {}))
+with open(sys.argv[2], "a") as out:
+    print(elapsed, levels.get("error", 0), file=out)
 """
 
 # The least any pure-Python per-line reader must do: read, decode, split into lines, take
@@ -171,10 +179,16 @@ def run(workdir: Path, scale: float) -> list[Row]:
     generate(log, int(TARGET_BYTES * scale))
     megabytes = log.stat().st_size / 1e6
     repo = Path(__file__).resolve().parents[1]
+    # Fair to both (issue 22): the same file, three runs each and their medians, start-up
+    # counted on both sides in the ratio, and the ratio printed only when both counted the
+    # same error lines.
     inner_time = workdir / "analysis-seconds.txt"
-    ours, ours_peak = timed([*python_command(_ANALYZE), str(log), str(inner_time)], repeat=1,
+    inner_time.unlink(missing_ok=True)
+    ours, ours_peak = timed([*python_command(_ANALYZE), str(log), str(inner_time)], repeat=3,
                             cwd=repo)
-    inside = float(inner_time.read_text().split()[0])
+    runs = [line.split() for line in inner_time.read_text().splitlines()]
+    inside = statistics.median(float(run[0]) for run in runs)
+    our_errors = {int(run[1]) for run in runs}
     rows += [
         Row("logs", "input size", megabytes, "MB"),
         Row("logs", "logs analyzer: full analysis (process)", ours, "s"),
@@ -188,15 +202,23 @@ def run(workdir: Path, scale: float) -> list[Row]:
         rows.append(Row("logs", "lnav", 0, "s", "lnav not installed: skipped"))
         return rows
     query = ';SELECT count(*) FROM all_logs WHERE log_level = "error"'
-    reference, reference_peak = timed([lnav, "-n", "-c", query, str(log)], repeat=1,
-                                      env={"HOME": str(workdir), "PATH": "/usr/bin:/bin"})
+    command = [lnav, "-n", "-c", query, str(log)]
+    environment = {"HOME": str(workdir), "PATH": "/usr/bin:/bin"}
+    reference, reference_peak = timed(command, repeat=3, env=environment)
+    answer = subprocess.run(command, capture_output=True, text=True, env=environment).stdout
+    lnav_errors = {int(n) for n in re.findall(r"\b\d+\b", answer)[-1:]}
     rows += [
         Row("logs", "lnav -n headless index + query", reference, "s"),
         Row("logs", "lnav: throughput", megabytes / reference, "MB/s"),
         Row("logs", "lnav: peak RSS", reference_peak / 1024, "MiB"),
-        Row("logs", "speed ratio (lnav time / ours)", reference / ours, "x", "target >= 2"),
-        Row("logs", "speed ratio, analysis only", reference / inside, "x"),
     ]
+    if our_errors == lnav_errors:
+        rows.append(Row("logs", "speed ratio (lnav time / ours), both with start-up",
+                        reference / ours, "x", f"both count {lnav_errors.pop():,} error "
+                        "lines; target >= 2"))
+    else:
+        rows.append(Row("logs", "speed ratio", 0, "x", f"not printed: error lines differ "
+                        f"(ours {sorted(our_errors)}, lnav {sorted(lnav_errors)})"))
     floor, _ = timed([*python_command(_FLOOR), str(log)], repeat=3)
     rows += [
         Row("logs", "2x faster than lnav allows", reference / 2, "s"),
