@@ -14,18 +14,26 @@ Decisions the next engineer needs:
   host name in it matches 0.8, two events that share half their words at most 0.5. The
   price is paid by events that differ in a few words of a long message (Zookeeper's
   ``establish new session`` and ``renew session``).
-- Similarity counts the template's *constant* tokens a message matches, over the number of
-  constant tokens: a position the template already knows to vary neither helps nor hurts.
-  Drain divides by the whole length, so a template that has learnt its variables drifts
-  below the threshold and stops accepting the lines of its own event.
+- Similarity is Drain's: the template's constant tokens the message matches at their
+  positions, over the message's token count (a ``<*>`` on either side equals nothing). Of
+  the clusters above the threshold, the most similar wins, then the one with more
+  wildcards (the more general template), then the first to join the leaf.
 - A key is looked up in a dict before the tree: the common case (the same key again)
   costs one dict lookup, which is what makes the ``logs`` analyzer fast on large files.
   The cache is valid forever because a key never moves to another cluster; clusters only
   widen their templates.
 - Template ids are 1-based, in order of first appearance, so they are stable for a file.
-- Linear in lines: a known key is one dict lookup, and a new one is compared with at most
+- Linear in lines: a known key is one dict lookup, and a new one meets at most
   ``MAX_LEAF_CLUSTERS`` clusters of its leaf (Drain's leaves otherwise grow with every
   event whose words vary and never merge, and mining turns quadratic).
+- A new key does not scan its leaf: each leaf indexes its templates' constant tokens by
+  position (``_Leaf.columns``), so the key's tokens fetch the clusters that share at least
+  one of them, counted in C (``Counter`` over the index's lists). A cluster sharing no
+  token cannot reach a threshold above zero, so the choice is the full scan's, at the cost
+  of the shared tokens instead of ``MAX_LEAF_CLUSTERS`` comparisons of whole templates; on
+  a log whose lines are all different (a debug dump, a kernel symbol list) that is a
+  handful of dict lookups a line. ``tests/.../test_miner.py`` holds the choice equal to
+  the full scan's.
 
 >>> miner = TemplateMiner()
 >>> [miner.add(m) for m in ("user 7 logged in", "user 9 logged in", "disk full")]
@@ -36,8 +44,9 @@ Decisions the next engineer needs:
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
-from operator import eq
+from itertools import chain
 
 from inspector.formats.templates.header import MessageHeader
 from inspector.formats.templates.masks import WILDCARD, mask
@@ -55,7 +64,48 @@ class _Cluster:
     def __init__(self, cluster_id: int, tokens: list[str]) -> None:
         self.id = cluster_id
         self.tokens = tokens
-        self.constants = sum(1 for token in tokens if token != WILDCARD)
+        self.constants = len(tokens) - tokens.count(WILDCARD)
+
+
+class _Leaf:
+    """The clusters of one leaf (all of one token count), and their constant tokens indexed
+    by position: ``columns[i][token]`` lists the clusters whose template holds ``token`` at
+    position ``i``, in the order they joined the leaf."""
+
+    __slots__ = ("clusters", "columns")
+
+    def __init__(self, length: int) -> None:
+        self.clusters: list[_Cluster] = []
+        self.columns: list[dict[str, list[_Cluster]]] = [{} for _ in range(length)]
+
+    def __len__(self) -> int:
+        return len(self.clusters)
+
+    def add(self, cluster: _Cluster) -> None:
+        self.clusters.append(cluster)
+        for column, token in zip(self.columns, cluster.tokens, strict=True):
+            if token != WILDCARD:
+                column.setdefault(token, []).append(cluster)
+
+    def matches(self, tokens: list[str]) -> Counter[_Cluster]:
+        """Each cluster holding at least one of ``tokens`` at its position -> how many.
+
+        A key's ``<*>`` is not in the index, so it equals nothing (Drain's rule)."""
+        return Counter(chain.from_iterable(
+            filter(None, map(dict.get, self.columns, tokens))))  # type: ignore[arg-type]
+
+    def widen(self, cluster: _Cluster, tokens: list[str]) -> None:
+        """Turn the positions where ``tokens`` differs from the template into ``<*>``."""
+        widened = [a if a == b else WILDCARD for a, b in zip(cluster.tokens, tokens,
+                                                             strict=True)]
+        for column, before, after in zip(self.columns, cluster.tokens, widened, strict=True):
+            if before != after:
+                holders = column[before]
+                holders.remove(cluster)
+                if not holders:
+                    del column[before]
+        cluster.tokens = widened
+        cluster.constants = len(widened) - widened.count(WILDCARD)
 
 
 class TemplateMiner:
@@ -74,6 +124,8 @@ class TemplateMiner:
 
     def __init__(self, similarity: float = 0.6, depth: int = 4, max_children: int = 100,
                  header: MessageHeader | None = None) -> None:
+        if not 0 < similarity <= 1:
+            raise ValueError(f"similarity is a fraction in (0, 1], not {similarity}")
         self.similarity = similarity
         self.prefix_tokens = max(1, depth - 2)
         self.max_children = max_children
@@ -81,6 +133,7 @@ class TemplateMiner:
         self._root: dict[int, dict] = {}
         self._clusters: list[_Cluster] = []
         self._known: dict[str, int] = {}
+        self._needed: dict[int, int] = {}  # token count -> equal tokens a match needs
 
     def __len__(self) -> int:
         return len(self._clusters)
@@ -102,11 +155,9 @@ class TemplateMiner:
             cluster = _Cluster(len(self._clusters) + 1, tokens)
             self._clusters.append(cluster)
             if len(leaf) < MAX_LEAF_CLUSTERS:
-                leaf.append(cluster)
+                leaf.add(cluster)
         else:
-            cluster.tokens = [a if a == b else WILDCARD for a, b in
-                              zip(cluster.tokens, tokens, strict=True)]
-            cluster.constants = sum(1 for token in cluster.tokens if token != WILDCARD)
+            leaf.widen(cluster, tokens)
         if len(self._known) < MAX_REMEMBERED:
             self._known[key] = cluster.id
         return cluster.id
@@ -123,7 +174,7 @@ class TemplateMiner:
         for cluster in self._clusters:
             yield cluster.id, " ".join(cluster.tokens)
 
-    def _leaf(self, tokens: list[str]) -> list[_Cluster]:
+    def _leaf(self, tokens: list[str]) -> _Leaf:
         node = self._root.setdefault(len(tokens), {})
         for token in tokens[:self.prefix_tokens]:
             key = WILDCARD if WILDCARD in token else token
@@ -133,20 +184,27 @@ class TemplateMiner:
                     key = WILDCARD
                 child = node.setdefault(key, {})
             node = child
-        return node.setdefault("", [])
+        leaf = node.get("")
+        if leaf is None:
+            leaf = node[""] = _Leaf(len(tokens))
+        return leaf
 
-    def _best(self, leaf: list[_Cluster], tokens: list[str]) -> _Cluster | None:
-        best, best_score = None, (-1.0, -1)
+    def _best(self, leaf: _Leaf, tokens: list[str]) -> _Cluster | None:
+        """The leaf's cluster most similar to ``tokens`` if it is similar enough: the most
+        equal tokens, then the most wildcards, then the first to join the leaf."""
         length = len(tokens)
-        # A wildcard never counts as an equal token (Drain's rule): the key's wildcards are
-        # compared as None, which equals nothing.
-        compared = [None if token == WILDCARD else token for token in tokens] \
-            if WILDCARD in tokens else tokens
-        for cluster in leaf:
-            same = sum(map(eq, cluster.tokens, compared))
-            score = (same / length, length - cluster.constants)
-            if score > best_score:
-                best, best_score = cluster, score
-        if best is not None and best_score[0] >= self.similarity:
-            return best
-        return None
+        needed = self._needed.get(length)
+        if needed is None:
+            # The least count with ``count / length >= similarity``, in the same float
+            # arithmetic the threshold is stated in.
+            needed = self._needed[length] = next(
+                count for count in range(1, length + 1) if count / length >= self.similarity)
+        best, best_score = None, (0, 0, 0)
+        # Only clusters sharing a token with the key can reach the threshold (it is above
+        # zero): the index hands them over without a look at the others.
+        for cluster, same in leaf.matches(tokens).items():
+            if same >= needed:
+                score = (same, -cluster.constants, -cluster.id)
+                if best is None or score > best_score:
+                    best, best_score = cluster, score
+        return best
