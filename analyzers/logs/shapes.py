@@ -73,6 +73,9 @@ class ShapeTable:
         self.format = log_format
         self.entries: dict[str, list[Any]] = {"": CONTINUATION_LINE}
         self._shape_chars = 0
+        # One slice object per span: entries of different shapes mostly share their spans,
+        # and every slice is an object the cyclic garbage collector walks.
+        self._slices: dict[tuple[int, int], slice] = {}
 
     def new_shape(self, line: str, line_shape: str) -> list[Any]:
         """The entry of a shape seen for the first time (kept when the table has room)."""
@@ -90,7 +93,7 @@ class ShapeTable:
                 else shape(self.message(entry, line))
             entry[SHARED] = shape_decides_mask(message_shape)
             if layout.variant_start >= 0:
-                entry[VARIANT] = slice(layout.variant_start, layout.variant_end)
+                entry[VARIANT] = self._slice(layout.variant_start, layout.variant_end)
                 entry[VARIANTS] = {}
         if len(self.entries) < MAX_SHAPES and self._shape_chars < MAX_SHAPE_CHARS:
             self.entries[line_shape] = entry
@@ -99,19 +102,25 @@ class ShapeTable:
             entry[SHARED] = False
         return entry
 
-    @staticmethod
-    def _layout_entry(layout: Layout) -> list[Any]:
+    def _slice(self, start: int, end: int) -> slice:
+        span = self._slices.get((start, end))
+        if span is None:
+            span = self._slices[(start, end)] = slice(start, end)
+        return span
+
+    def _layout_entry(self, layout: Layout) -> list[Any]:
         entry = new_entry(layout.level, layout.message_start)
         if layout.time_start >= 0:
             start, end = layout.time_start, layout.time_end
             if layout.fraction_start < 0:
-                entry[KEY] = slice(start, end)
+                entry[KEY] = self._slice(start, end)
             else:
                 fraction_start, fraction_end = layout.fraction_start, layout.fraction_end
-                entry[KEY] = slice(start, fraction_start)
+                entry[KEY] = self._slice(start, fraction_start)
                 if fraction_end < end:
-                    entry[KEY_TAIL] = slice(fraction_end, end)
-                entry[FRACTION] = slice(fraction_start, min(fraction_end, fraction_start + 6))
+                    entry[KEY_TAIL] = self._slice(fraction_end, end)
+                entry[FRACTION] = self._slice(fraction_start,
+                                              min(fraction_end, fraction_start + 6))
         return entry
 
     def variant(self, base: list[Any], line: str) -> list[Any]:

@@ -58,54 +58,39 @@ MAX_REMEMBERED = 2_000_000  # keys kept: a pathological log must not eat memory
 MAX_LEAF_CLUSTERS = 64
 
 
-class _Cluster:
-    __slots__ = ("constants", "id", "tokens")
-
-    def __init__(self, cluster_id: int, tokens: list[str]) -> None:
-        self.id = cluster_id
-        self.tokens = tokens
-        self.constants = len(tokens) - tokens.count(WILDCARD)
-
-
 class _Leaf:
-    """The clusters of one leaf (all of one token count), and their constant tokens indexed
-    by position: ``columns[i][token]`` lists the clusters whose template holds ``token`` at
-    position ``i``, in the order they joined the leaf."""
+    """One leaf's clusters (all of one token count) as their constant tokens indexed by
+    position: ``columns[i][token]`` lists the ids of the clusters whose template holds
+    ``token`` at position ``i``, in the order they joined the leaf."""
 
-    __slots__ = ("clusters", "columns")
+    __slots__ = ("columns", "size")
 
     def __init__(self, length: int) -> None:
-        self.clusters: list[_Cluster] = []
-        self.columns: list[dict[str, list[_Cluster]]] = [{} for _ in range(length)]
+        self.size = 0
+        self.columns: list[dict[str, list[int]]] = [{} for _ in range(length)]
 
     def __len__(self) -> int:
-        return len(self.clusters)
+        return self.size
 
-    def add(self, cluster: _Cluster) -> None:
-        self.clusters.append(cluster)
-        for column, token in zip(self.columns, cluster.tokens, strict=True):
+    def add(self, cluster_id: int, template: tuple[str, ...]) -> None:
+        self.size += 1
+        for column, token in zip(self.columns, template, strict=True):
             if token != WILDCARD:
-                column.setdefault(token, []).append(cluster)
+                column.setdefault(token, []).append(cluster_id)
 
-    def matches(self, tokens: list[str]) -> Counter[_Cluster]:
-        """Each cluster holding at least one of ``tokens`` at its position -> how many.
+    def holders(self, tokens: tuple[str, ...]) -> list[list[int]]:
+        """For each of ``tokens`` that some template holds at its position, those templates'
+        ids. A key's ``<*>`` is not in the index, so it equals nothing (Drain's rule)."""
+        return [found for found in map(dict.get, self.columns, tokens) if found]
 
-        A key's ``<*>`` is not in the index, so it equals nothing (Drain's rule)."""
-        return Counter(chain.from_iterable(
-            filter(None, map(dict.get, self.columns, tokens))))  # type: ignore[arg-type]
-
-    def widen(self, cluster: _Cluster, tokens: list[str]) -> None:
-        """Turn the positions where ``tokens`` differs from the template into ``<*>``."""
-        widened = [a if a == b else WILDCARD for a, b in zip(cluster.tokens, tokens,
-                                                             strict=True)]
-        for column, before, after in zip(self.columns, cluster.tokens, widened, strict=True):
-            if before != after:
-                holders = column[before]
-                holders.remove(cluster)
+    def widen(self, cluster_id: int, before: tuple[str, ...], after: tuple[str, ...]) -> None:
+        """The cluster's template went from ``before`` to ``after`` (tokens became ``<*>``)."""
+        for column, old, new in zip(self.columns, before, after, strict=True):
+            if old != new:
+                holders = column[old]
+                holders.remove(cluster_id)
                 if not holders:
-                    del column[before]
-        cluster.tokens = widened
-        cluster.constants = len(widened) - widened.count(WILDCARD)
+                    del column[old]
 
 
 class TemplateMiner:
@@ -131,12 +116,16 @@ class TemplateMiner:
         self.max_children = max_children
         self.header = header
         self._root: dict[int, dict] = {}
-        self._clusters: list[_Cluster] = []
+        # A cluster is its id: its template is ``_templates[id - 1]`` (tuples, which the
+        # cyclic garbage collector stops tracking: a log of unique lines keeps one template
+        # per line), with ``_constants[id - 1]`` tokens that are not ``<*>``.
+        self._templates: list[tuple[str, ...]] = []
+        self._constants: list[int] = []
         self._known: dict[str, int] = {}
         self._needed: dict[int, int] = {}  # token count -> equal tokens a match needs
 
     def __len__(self) -> int:
-        return len(self._clusters)
+        return len(self._templates)
 
     def key(self, message: str) -> str:
         """What the miner clusters a message by: its mask, without the header rest."""
@@ -148,19 +137,26 @@ class TemplateMiner:
         cluster_id = self._known.get(key)
         if cluster_id is not None:
             return cluster_id
-        tokens = key.split() or [""]
+        tokens = tuple(key.split()) or ("",)
         leaf = self._leaf(tokens)
-        cluster = self._best(leaf, tokens)
-        if cluster is None:
-            cluster = _Cluster(len(self._clusters) + 1, tokens)
-            self._clusters.append(cluster)
+        cluster_id = self._best(leaf, tokens)
+        if cluster_id is None:
+            self._templates.append(tokens)
+            self._constants.append(len(tokens) - tokens.count(WILDCARD))
+            cluster_id = len(self._templates)
             if len(leaf) < MAX_LEAF_CLUSTERS:
-                leaf.add(cluster)
+                leaf.add(cluster_id, tokens)
         else:
-            leaf.widen(cluster, tokens)
+            before = self._templates[cluster_id - 1]
+            after = tuple([a if a == b else WILDCARD for a, b in zip(before, tokens,
+                                                                     strict=True)])
+            if after != before:
+                leaf.widen(cluster_id, before, after)
+                self._templates[cluster_id - 1] = after
+                self._constants[cluster_id - 1] = len(after) - after.count(WILDCARD)
         if len(self._known) < MAX_REMEMBERED:
-            self._known[key] = cluster.id
-        return cluster.id
+            self._known[key] = cluster_id
+        return cluster_id
 
     def lookup(self, key: str) -> int | None:
         """The template id of a key the miner remembers, else ``None`` (it remembers every
@@ -168,13 +164,13 @@ class TemplateMiner:
         return self._known.get(key)
 
     def template(self, template_id: int) -> str:
-        return " ".join(self._clusters[template_id - 1].tokens)
+        return " ".join(self._templates[template_id - 1])
 
     def templates(self) -> Iterator[tuple[int, str]]:
-        for cluster in self._clusters:
-            yield cluster.id, " ".join(cluster.tokens)
+        for template_id, template in enumerate(self._templates, 1):
+            yield template_id, " ".join(template)
 
-    def _leaf(self, tokens: list[str]) -> _Leaf:
+    def _leaf(self, tokens: tuple[str, ...]) -> _Leaf:
         node = self._root.setdefault(len(tokens), {})
         for token in tokens[:self.prefix_tokens]:
             key = WILDCARD if WILDCARD in token else token
@@ -189,7 +185,7 @@ class TemplateMiner:
             leaf = node[""] = _Leaf(len(tokens))
         return leaf
 
-    def _best(self, leaf: _Leaf, tokens: list[str]) -> _Cluster | None:
+    def _best(self, leaf: _Leaf, tokens: tuple[str, ...]) -> int | None:
         """The leaf's cluster most similar to ``tokens`` if it is similar enough: the most
         equal tokens, then the most wildcards, then the first to join the leaf."""
         length = len(tokens)
@@ -199,12 +195,16 @@ class TemplateMiner:
             # arithmetic the threshold is stated in.
             needed = self._needed[length] = next(
                 count for count in range(1, length + 1) if count / length >= self.similarity)
-        best, best_score = None, (0, 0, 0)
         # Only clusters sharing a token with the key can reach the threshold (it is above
-        # zero): the index hands them over without a look at the others.
-        for cluster, same in leaf.matches(tokens).items():
+        # zero), and none shares more tokens than there are positions where any does.
+        holders = leaf.holders(tokens)
+        if len(holders) < needed:
+            return None
+        constants = self._constants
+        best, best_score = None, (0, 0, 0)
+        for cluster_id, same in Counter(chain.from_iterable(holders)).items():
             if same >= needed:
-                score = (same, -cluster.constants, -cluster.id)
+                score = (same, -constants[cluster_id - 1], -cluster_id)
                 if best is None or score > best_score:
-                    best, best_score = cluster, score
+                    best, best_score = cluster_id, score
         return best
