@@ -27,13 +27,16 @@ Decisions the next engineer needs:
   ``MAX_LEAF_CLUSTERS`` clusters of its leaf (Drain's leaves otherwise grow with every
   event whose words vary and never merge, and mining turns quadratic).
 - A new key does not scan its leaf: each leaf indexes its templates' constant tokens by
-  position (``_Leaf.columns``), so the key's tokens fetch the clusters that share at least
-  one of them, counted in C (``Counter`` over the index's lists). A cluster sharing no
-  token cannot reach a threshold above zero, so the choice is the full scan's, at the cost
-  of the shared tokens instead of ``MAX_LEAF_CLUSTERS`` comparisons of whole templates; on
-  a log whose lines are all different (a debug dump, a kernel symbol list) that is a
-  handful of dict lookups a line. ``tests/.../test_miner.py`` holds the choice equal to
-  the full scan's.
+  position (``_Leaf.columns``), and the key's tokens fetch the clusters that share one of
+  them. A cluster sharing no token cannot reach a threshold above zero, and none shares
+  more tokens than there are positions where any does, so a key with fewer such positions
+  than the threshold needs stops there (most keys of a log whose lines all differ: a debug
+  dump, a kernel symbol list); the others' clusters are counted in C (``Counter``). The
+  choice is the full scan's (a test holds it to one) at the cost of a dict lookup a
+  token instead of up to ``MAX_LEAF_CLUSTERS`` comparisons of templates.
+- A cluster is its id, its template a tuple in ``_templates``: such a log keeps a template
+  a line, and the cyclic garbage collector stops tracking tuples of strings, where it kept
+  walking a list and an object for each.
 
 >>> miner = TemplateMiner()
 >>> [miner.add(m) for m in ("user 7 logged in", "user 9 logged in", "disk full")]
@@ -116,9 +119,8 @@ class TemplateMiner:
         self.max_children = max_children
         self.header = header
         self._root: dict[int, dict] = {}
-        # A cluster is its id: its template is ``_templates[id - 1]`` (tuples, which the
-        # cyclic garbage collector stops tracking: a log of unique lines keeps one template
-        # per line), with ``_constants[id - 1]`` tokens that are not ``<*>``.
+        # Cluster ``id``: its template ``_templates[id - 1]``, with ``_constants[id - 1]``
+        # tokens that are not ``<*>`` (see the module doc).
         self._templates: list[tuple[str, ...]] = []
         self._constants: list[int] = []
         self._known: dict[str, int] = {}
