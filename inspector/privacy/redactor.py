@@ -304,6 +304,10 @@ class Redactor:
         for value, _ in self._known.values():
             yield value
 
+    def pseudonymizes_hosts(self) -> bool:
+        """Whether host names are replaced (the gate flags one left standing only then)."""
+        return Identifier.HOST in self.pseudonymize
+
     # -- JSON ---------------------------------------------------------------------------
 
     def json_value(self, value: Any, where: str = "") -> Any:

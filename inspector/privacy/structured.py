@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from inspector.privacy import secrets as scanner
 from inspector.privacy.matches import SecretKind, SecretMatch, make_match
 from inspector.privacy.personal import personal_name_kind
-from inspector.privacy.pseudonyms import USER_KEYS, Identifier
+from inspector.privacy.pseudonyms import USER_KEYS, Identifier, host_in_field
 
 if TYPE_CHECKING:
     from inspector.privacy.redactor import Redactor
@@ -49,8 +49,7 @@ def survey_json(redactor: Redactor, value: Any, key: str | None = None) -> None:
     if isinstance(value, dict):
         name, pair_value = value.get("name"), value.get("value")
         if isinstance(name, str) and isinstance(pair_value, str) and pair_value:
-            if name in USER_KEYS:
-                redactor.learn(Identifier.USER, pair_value)  # a HAR field named "username"
+            _learn_named(redactor, name, pair_value)  # a HAR field named "username"
             _learn_pair(redactor, name, pair_value)
         for item_key, item in value.items():
             redactor.survey(item_key)
@@ -60,10 +59,17 @@ def survey_json(redactor: Redactor, value: Any, key: str | None = None) -> None:
             survey_json(redactor, item, key)
     elif isinstance(value, str):
         if key is not None:
-            if key in USER_KEYS and value:
-                redactor.learn(Identifier.USER, value)
+            _learn_named(redactor, key, value)
             _learn_pair(redactor, key, value)
         redactor.survey(value)
+
+
+def _learn_named(redactor: Redactor, name: str, value: str) -> None:
+    """A user or host name that its field names as one."""
+    if name in USER_KEYS and value:
+        redactor.learn(Identifier.USER, value)
+    elif (host := host_in_field(name, value)) is not None:
+        redactor.learn(Identifier.HOST, host)
 
 
 def _learn_pair(redactor: Redactor, name: str, value: str) -> None:
@@ -106,8 +112,7 @@ def _json_object(redactor: Redactor, value: dict[str, Any], where: str,
                 found = scanner.scan_header(name, pair_value)
             found = named_personal(name, pair_value) or found \
                 or scanner.scan_field(name, pair_value)
-            if name in USER_KEYS:
-                redactor.learn(Identifier.USER, pair_value)
+            _learn_named(redactor, name, pair_value)
             out[key] = redactor.text(pair_value, where, found or None)
         elif key == "text" and isinstance(item, str) and "mimeType" in value:
             found = scanner.scan_body(item, str(value.get("mimeType") or ""))
@@ -122,7 +127,6 @@ def _json_string(redactor: Redactor, value: str, where: str, key: str | None) ->
         return redactor.text(value, where)
     if key in ("url", "href", "redirectURL") or "://" in value[:16]:
         return redactor.text(value, where, scanner.scan_url(value) or None)
-    if key in USER_KEYS and value:
-        redactor.learn(Identifier.USER, value)
+    _learn_named(redactor, key, value)
     found = named_personal(key, value) or scanner.scan_field(key, value)
     return redactor.text(value, where, found or None)

@@ -18,7 +18,7 @@ Where they sit (member: mechanism):
 - ``logs/events.jsonl``: JSON-escaped ``DB_PASSWORD=\\"...\\"`` and
   ``{\\"SecretAccessKey\\": \\"...\\"}``;
 - ``config/app.env``: a ``password=\\`` continuation, Azure connection string and SAS URL,
-  an AWS secret key;
+  an AWS secret key, a JDBC URL to a host whose last label is on no list;
 - ``config/service-account.json``: a GCP key (``private_key_id``, a JSON-escaped PEM);
 - ``keys/deploy_key``: a multi-line PEM key (only its header line names it);
 - ``browser/session.har``: headers, cookies, query, form and JSON bodies, personal data;
@@ -29,7 +29,7 @@ Where they sit (member: mechanism):
   fragment;
 - ``nested/node.tar.gz``: a token two archives deep;
 - names: ``logs/export_<github token>.log``, ``logs/db1.corp.example.com.log``,
-  ``reports/<email>/summary.txt``.
+  ``nodes/pg-orders.prod.acme.log``, ``reports/<email>/summary.txt``.
 """
 
 from __future__ import annotations
@@ -168,6 +168,8 @@ IDENTIFIERS = {
 }
 #: Identifiers that stand only in member names.
 HOST_IN_NAME = "db1.corp.example.com"
+#: A host whose last label is on no list: a host by where it stands (a URL, a file name).
+HOST_WITHOUT_KNOWN_TLD = "pg-orders.prod.acme"
 EMAIL_IN_NAME = f"{CANARIES['email_in_name_local']}@acme-corp.com"
 
 _C = CANARIES
@@ -241,6 +243,7 @@ def canary_env() -> bytes:
         "EXPORT_URL=https://acmelogs.blob.core.windows.net/exports?sv=2022-11-02&ss=b&srt=o"
         f"&sp=r&se=2026-12-01T00:00:00Z&sig={quote(_C['azure_sas_sig'], safe='')}\n"
         f"aws_secret_access_key = {_C['aws_secret']}\n"
+        f"ORDERS_DB=jdbc:postgresql://{HOST_WITHOUT_KNOWN_TLD}:5432/orders\n"
     ).encode()
 
 
@@ -378,6 +381,7 @@ def write_canary_bundle(path: Path) -> Path:
         "logs/events.jsonl": canary_jsonl(),
         f"logs/export_{_C['github_in_name']}.log": b"2026-11-17T09:16:00Z INFO export done\n",
         f"logs/{HOST_IN_NAME}.log": b"2026-11-17T09:16:01Z INFO replica in sync\n",
+        f"nodes/{HOST_WITHOUT_KNOWN_TLD}.log": b"2026-11-17T09:16:02Z INFO vacuum done\n",
         f"reports/{EMAIL_IN_NAME}/summary.txt": b"Weekly summary: all green.\n",
         "config/app.env": canary_env(),
         "config/service-account.json": canary_service_account(),
