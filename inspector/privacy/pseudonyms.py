@@ -21,6 +21,13 @@ Decisions the next engineer needs:
   Host names the analysis knows (HAR hosts, TLS SNI) are added to the map by the
   redactor, and a value once seen is replaced wherever it appears as a whole word, even
   where no pattern would have caught it.
+- The list cannot hold every top-level domain (``.group``, ``.ms``, ``.id`` end Kafka
+  and Java configuration keys), so where a name stands counts too: after a host key
+  (``host=``, ``--host``, ``"nodeName":``, ``upstream:``) or in a URL's authority, a
+  dotted name is a host whatever its last label (``_CONTEXT_HOST``, ``host_in_field``),
+  unless it is a version (``cri-o://1.20.3-2.el8``), code (``node = e.trigger``), a file
+  (``server: nginx.conf``) or one label (``Server: nginx``). On the corpus this finds
+  only real hosts (Kubernetes service names, ``slv-default.uaa``).
 - An address followed by its port (``2001:db8::5:443`` written without brackets, eight
   groups and a ninth) is the address; a percent-encoded ``@`` (``jane%40corp.com``) joins
   an email like a plain one.
