@@ -21,6 +21,8 @@ Where they sit (member: mechanism):
   an AWS secret key, a JDBC URL to a host whose last label is on no list;
 - ``config/service-account.json``: a GCP key (``private_key_id``, a JSON-escaped PEM);
 - ``keys/deploy_key``: a multi-line PEM key (only its header line names it);
+- ``cluster/secrets.yaml``: a Kubernetes Secret whose short values sit under keys that
+  name nothing (``cert-bundle``), one as a block scalar;
 - ``browser/session.har``: headers, cookies, query, form and JSON bodies, personal data;
 - ``db/dump.sql``: users by column (password, token, card, SSN, phone), ``IDENTIFIED BY``;
 - ``db/pg_dump.sql``: a ``COPY`` block with a password column;
@@ -140,6 +142,9 @@ CANARIES = {
     # captures and nested archives
     "pcap_bearer": _token(36),
     "nested_token": "glpat-" + _token(20),
+    # a Kubernetes Secret: short values under keys that name nothing
+    "kubernetes_secret": base64.b64encode(_token(9).encode()).decode(),
+    "kubernetes_secret_block": base64.b64encode(_token(30).encode()).decode(),
     # personal data
     "card_plain": CARD_PLAIN,
     "card_spaced": " ".join(CARD_SPACED[i:i + 4] for i in range(0, 16, 4)),
@@ -374,6 +379,17 @@ def canary_pcap() -> bytes:
     return data + out.getvalue()[24:]  # the same link type: append the record alone
 
 
+def canary_kubernetes_secrets() -> bytes:
+    return (
+        "apiVersion: v1\nitems:\n- apiVersion: v1\n  data:\n"
+        f"    cert-bundle: {_C['kubernetes_secret']}\n"
+        f"    ca.pem: |\n      {_C['kubernetes_secret_block']}\n"
+        "  kind: Secret\n  metadata:\n    name: orders-db\n    namespace: shop\n"
+        "  type: Opaque\n- apiVersion: v1\n  data:\n    retries: \"3\"\n"
+        "  kind: ConfigMap\n  metadata:\n    name: orders-settings\nkind: List\n"
+    ).encode()
+
+
 def write_canary_bundle(path: Path) -> Path:
     """A zip at ``path`` with every canary member (see the module doc)."""
     path.write_bytes(zip_bytes({
@@ -385,6 +401,7 @@ def write_canary_bundle(path: Path) -> Path:
         f"reports/{EMAIL_IN_NAME}/summary.txt": b"Weekly summary: all green.\n",
         "config/app.env": canary_env(),
         "config/service-account.json": canary_service_account(),
+        "cluster/secrets.yaml": canary_kubernetes_secrets(),
         "keys/deploy_key": canary_key(),
         "browser/session.har": canary_har(),
         "db/dump.sql": canary_dump(),

@@ -45,7 +45,8 @@ from tests.inspector.privacy.canaries import (
 CANARY_EVIDENCE = Rule("test.canary-evidence", Severity.HIGH, "test",
                        "A finding built by the redaction tests to carry canary excerpts.")
 TEXT_MEMBERS = ("logs/app.log", "logs/events.jsonl", "config/app.env",
-                "config/service-account.json", "keys/deploy_key", "browser/session.har",
+                "config/service-account.json", "cluster/secrets.yaml", "keys/deploy_key",
+                "browser/session.har",
                 "db/dump.sql", "db/pg_dump.sql", "db/slow.log", "db/postgresql.log",
                 "nested/node.tar.gz!/var/log/agent.log")
 
