@@ -8,8 +8,11 @@ Only the composition roots (``inspector.cli`` and ``ui``) import ``BUILTIN``.
 
 from __future__ import annotations
 
+from analyzers.host import HostAnalyzer, HostCrossAnalyzer
 from analyzers.http import HttpAnalyzer
+from analyzers.jvm import JvmAnalyzer, JvmCrossAnalyzer
 from analyzers.knowledge import KnowledgeAnalyzer
+from analyzers.kubernetes import KubernetesAnalyzer, KubernetesClusterAnalyzer
 from analyzers.logs import LogAnalyzer
 from analyzers.network import NetworkAnalyzer
 from analyzers.sql import SqlAnalyzer, SqlCrossAnalyzer
@@ -22,8 +25,14 @@ BUILTIN: tuple = (
     HttpAnalyzer(),
     SqlAnalyzer(),
     LogAnalyzer(),
+    JvmAnalyzer(),
+    HostAnalyzer(),
+    KubernetesAnalyzer(),
     # Bundle-level analyzers run after the per-artifact pass, over everything it produced.
     SqlCrossAnalyzer(),  # slow-query classes x schema
+    JvmCrossAnalyzer(),  # thread dumps per JVM; OutOfMemoryError x GC log x thread dumps
+    HostCrossAnalyzer(),  # kernel, units and snapshots judged per host
+    KubernetesClusterAnalyzer(),  # pods x their logs x events, nodes, verdicts
     TimelineAnalyzer(),  # clock offsets and cross-source incidents
     KnowledgeAnalyzer(),  # HTTP/SQL/TLS known-issue signatures (kb.known-issue)
 )

@@ -16,7 +16,7 @@ from typing import Any
 import orjson
 
 from inspector import __version__
-from inspector.bundle import BundleInfo
+from inspector.bundle import BundleInfo, Layout
 from inspector.model import Artifact, Event, Finding, Problem, Severity
 
 FORMAT = "bundle-inspector.analysis/1"
@@ -35,6 +35,9 @@ class Analysis:
         timeline: events of every source, in time order as written; a source whose
             clock the timeline corrected has a ``timeline.clock-offset`` finding.
         problems: what could not be read or analyzed, and why.
+        layouts: the collectors whose layout the bundle has, and the cluster or host each
+            describes (``inspector.bundle.layouts``); documents written before this key
+            existed read back with none.
         timings: seconds spent (``scan``, ``analyze``, ``total``, per analyzer); the only
             part of the document that differs between runs.
     """
@@ -46,6 +49,7 @@ class Analysis:
     timeline: list[Event] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     timings: dict[str, Any] = field(default_factory=dict)
+    layouts: list[Layout] = field(default_factory=list)
 
     def sort(self) -> None:
         """Put every list in its canonical order (the engine calls this once at the end)."""
@@ -72,6 +76,7 @@ class Analysis:
             "stats": self.stats,
             "timeline": [e.to_json() for e in self.timeline],
             "problems": [p.to_json() for p in self.problems],
+            "layouts": [layout.to_json() for layout in self.layouts],
             "timings": self.timings,
         }
 
@@ -92,6 +97,7 @@ class Analysis:
             timeline=[Event.from_json(e) for e in data.get("timeline", [])],
             problems=[Problem.from_json(p) for p in data.get("problems", [])],
             timings=data.get("timings", {}),
+            layouts=[Layout.from_json(layout) for layout in data.get("layouts", [])],
         )
 
     @classmethod

@@ -225,8 +225,31 @@ class WholeLocator:
         return "whole artifact"
 
 
+@dataclass(frozen=True, slots=True)
+class PointerLocator:
+    """A place in a structured document (JSON or YAML): its JSON pointer (RFC 6901), the
+    line it starts on (1-based) and, in a multi-document YAML file, which document
+    (1-based; ``None`` for JSON or a single document)."""
+
+    pointer: str
+    line: int | None = None
+    document: int | None = None
+    kind: ClassVar[str] = "pointer"
+
+    def to_json(self) -> JSON:
+        return {"kind": "pointer", "pointer": self.pointer, "line": self.line,
+                "document": self.document}
+
+    def describe(self) -> str:
+        where = f"line {self.line}" if self.line else "document"
+        if self.document:
+            where += f" of document {self.document}"
+        return f"{where} ({self.pointer or '/'})"
+
+
 Locator = (
     LineLocator | PacketLocator | EntryLocator | StatementLocator | OffsetLocator | WholeLocator
+    | PointerLocator
 )
 
 
@@ -245,6 +268,11 @@ def locator_from_json(data: JSON) -> Locator:
             return OffsetLocator(int(data["offset"]))
         case "artifact":
             return WholeLocator()
+        case "pointer":
+            line, document = data.get("line"), data.get("document")
+            return PointerLocator(str(data.get("pointer", "")),
+                                  int(line) if line is not None else None,
+                                  int(document) if document is not None else None)
     raise ValueError(f"unknown locator kind: {data.get('kind')!r}")
 
 

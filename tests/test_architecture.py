@@ -35,6 +35,8 @@ UNMIRRORED_TESTS = {
     "tests/inspector/training/test_scenarios.py": "every scenario against its answer key",
     "tests/inspector/training/scenarios/test_cert_expiry_incident.py":
         "the cross-source scenario end to end",
+    "tests/inspector/training/scenarios/test_jvm_heap_exhaustion.py":
+        "the JVM heap-exhaustion scenario end to end",
 }
 # One piece on purpose: (path, class or None for the module) -> why.
 HOT_LOOPS: dict[tuple[str, str | None], str] = {}

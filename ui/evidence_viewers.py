@@ -1,5 +1,5 @@
-"""The evidence viewers in tabs (Text, Packets, HAR, SQL, Timeline), and the way from a piece
-of evidence to the viewer that shows it.
+"""The evidence viewers in tabs (Text, Packets, HAR, SQL, Document, Threads, Timeline), and
+the way from a piece of evidence to the viewer that shows it.
 
 ``open_evidence`` picks the viewer for the member's kind and the locator
 (``ui.viewers.viewer_kind``), brings its tab forward and opens it there, highlighted. The
@@ -19,17 +19,19 @@ from PySide6.QtWidgets import QTabWidget, QWidget
 from inspector.analysis import Analysis
 from inspector.model import Artifact, ArtifactKind, ArtifactStatus, Evidence
 from inspector.views.source import MemberSource
-from ui.viewers import HAR, PACKETS, SQL, TEXT, viewer_kind
+from ui.viewers import DOCUMENT, HAR, PACKETS, SQL, TEXT, THREADS, viewer_kind
 from ui.viewers.base import Viewer
+from ui.viewers.document import DocumentViewer
 from ui.viewers.har import HarViewer
 from ui.viewers.packets import PacketViewer
 from ui.viewers.sql import SqlViewer
 from ui.viewers.text import TextViewer
+from ui.viewers.threads import ThreadDumpViewer
 from ui.viewers.timeline import TimelineViewer
 from ui.worker import BundleOpened
 
 MESSAGE_MS = 8000
-TITLES = ("Text", "Packets", "HAR", "SQL", "Timeline")
+TITLES = ("Text", "Packets", "HAR", "SQL", "Document", "Threads", "Timeline")
 
 
 class EvidenceViewers(QTabWidget):
@@ -56,9 +58,12 @@ class EvidenceViewers(QTabWidget):
         self.packet_viewer = PacketViewer()
         self.har_viewer = HarViewer()
         self.sql_viewer = SqlViewer()
+        self.document_viewer = DocumentViewer()
+        self.thread_viewer = ThreadDumpViewer()
         self.timeline = TimelineViewer()
         self.by_kind = {TEXT: self.text_viewer, PACKETS: self.packet_viewer,
-                        HAR: self.har_viewer, SQL: self.sql_viewer}
+                        HAR: self.har_viewer, SQL: self.sql_viewer,
+                        DOCUMENT: self.document_viewer, THREADS: self.thread_viewer}
         for title, viewer in zip(TITLES, self.viewers(), strict=True):
             self.addTab(viewer, title)
             viewer.status.connect(lambda text: self.message.emit(text, 0))
@@ -69,7 +74,7 @@ class EvidenceViewers(QTabWidget):
     def viewers(self) -> tuple[Viewer, ...]:
         """Every viewer, in tab order."""
         return (self.text_viewer, self.packet_viewer, self.har_viewer, self.sql_viewer,
-                self.timeline)
+                self.document_viewer, self.thread_viewer, self.timeline)
 
     def set_bundle(self, opened: BundleOpened) -> None:
         """A new bundle: every member viewer lets its old member go."""

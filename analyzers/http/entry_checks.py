@@ -7,9 +7,12 @@ once its ``Record`` is made; so they are made while the entry streams by, and th
 
 - CORS: a request with an ``Origin`` header to another origin fails when its preflight
   got no answer or no 2xx, or does not allow the method, or when the answer lacks
-  ``Access-Control-Allow-Origin`` or names another origin. Other than preflights, only
-  fetch/XHR, fonts and entries of no or unknown type are judged; documents are never, and
-  status-0 requests are left to ``http.failed-requests``, whose reason says more.
+  ``Access-Control-Allow-Origin`` or names another origin. A WebSocket upgrade (status 101,
+  ``Upgrade: websocket``, a ``ws``/``wss`` URL) sends ``Origin`` too but is no CORS request:
+  browsers never ask it for ``Access-Control-*`` headers (the Fetch standard leaves it out).
+  Other than preflights, only fetch/XHR, fonts and entries of no or unknown type are judged;
+  documents are never, and status-0 requests are left to ``http.failed-requests``, whose
+  reason says more.
 - Payloads: a request or response of ``LARGE_BYTES`` or more, or text (HTML, JSON,
   JavaScript, XML, SVG) of ``UNCOMPRESSED_TEXT_BYTES`` or more sent without compression.
 - Caching: a 200 static asset (by resource type, else by extension or mime type) without
@@ -45,6 +48,9 @@ def cors_problem(method: str, url: str, status: int, request_headers: Headers,
     origin = request_headers.get("origin")
     if not origin or origin == "null" or "://" not in url or resource_type == "document":
         return None
+    if (status == 101 or resource_type == "websocket" or url.lower().startswith(("ws:", "wss:"))
+            or (request_headers.get("upgrade") or "").lower() == "websocket"):
+        return None  # WebSocket: the server checks Origin itself; CORS does not apply
     try:
         cross_origin = origin.rstrip("/").lower() != _origin(url)
     except ValueError:

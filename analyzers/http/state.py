@@ -7,7 +7,9 @@ last entry, ``stats``, ``events`` and ``warnings`` say what the HAR holds.
 
 Exporter quirks, handled as the entry is read:
 
-- Firefox writes 0 (not -1) for unused phases, which reads as "no time".
+- Firefox writes 0 (not -1) for unused phases, which reads as "no time"; and status 0 with
+  empty timings and a body for a response it served from its cache or an HTTP/2 push: that
+  is taken from cache (``WITHOUT_EXCHANGE``), not a failed request.
 - Chrome's ``_error``, ``_resourceType``, ``_transferSize``, ``_fromCache`` and
   ``_blocked_queueing`` are used when present; Charles's ``_charlesStatus`` names a
   failure; other exporters give only a ``statusText``.
@@ -39,6 +41,7 @@ from analyzers.http.entries import (
     CLIENT_SIDE_REASONS,
     PHASES,
     URL_SHOWN,
+    WITHOUT_EXCHANGE,
     Coercions,
     Record,
     failure_reason,
@@ -158,10 +161,18 @@ class HarState:
         response_headers = name_value_pairs(response.get("headers"))
         request_index = headers_by_name(request_headers)
         response_index = headers_by_name(response_headers)
-        from_cache = bool(raw.get("_fromCache")) or (status == 304 and not phases["wait"])
-        size = self._transferred(response, content, index, from_cache)
         content_size = har_number(content.get("size", -1), "response.content.size", index,
                                   coercions) or 0.0
+        # Firefox writes status 0 and empty timings for a response it took from its cache
+        # or an HTTP/2 push, with the body it got: a response, not a failure.
+        without_exchange = (status == 0 and not error
+                            and (content_size > 0 or bool(content.get("text")))
+                            and not any(value and value > 0 for value in phases.values()))
+        if without_exchange:
+            reason = WITHOUT_EXCHANGE
+        from_cache = (bool(raw.get("_fromCache")) or (status == 304 and not phases["wait"])
+                      or without_exchange)
+        size = self._transferred(response, content, index, from_cache)
         resource_type = str(raw.get("_resourceType") or "").lower()
         mime = str(content.get("mimeType") or response_index.get("content-type") or "")
 

@@ -51,10 +51,12 @@ class LogAnalyzer:
     """
 
     name = "logs"
-    # Journals and kernel logs are logs with their own conventions; GC logs are read as logs
-    # for their times until a JVM analyzer reads them (issue 16 decides who keeps them).
-    kinds = frozenset({ArtifactKind.LOG, ArtifactKind.TEXT, ArtifactKind.JOURNAL,
-                       ArtifactKind.KERNEL_LOG, ArtifactKind.GC_LOG})
+    # Journals hold the services' own messages (exceptions, errors, known issues), which
+    # are this analyzer's; the ``host`` analyzer reads their systemd unit lifecycle and
+    # kernel lines. Kernel logs and GC logs are not application logs: the ``host`` and
+    # ``jvm`` analyzers judge them alone, so a kernel OOM kill in dmesg is one host finding,
+    # not also a log known-issue, and GC pauses are not "errors" (issue 16).
+    kinds = frozenset({ArtifactKind.LOG, ArtifactKind.TEXT, ArtifactKind.JOURNAL})
     rules = RULES
 
     def __init__(self, knowledge: KnowledgeBase | None = None,
@@ -88,7 +90,7 @@ class LogAnalyzer:
                         sampled += len(lines)
                         if sampled < SAMPLE_LINES:
                             continue
-                        analysis = self._start(path, sample, year, anchor)
+                        analysis = self._start(source, sample, year, anchor)
                         sample = []
                     else:
                         analysis.feed(number, lines, shapes)
@@ -101,7 +103,7 @@ class LogAnalyzer:
             context.warn(f"{path}: reading stopped at line {reader.lines}: "
                          f"{type(exc).__name__}: {exc}")
         if analysis is None:
-            analysis = self._start(path, sample, year, anchor)
+            analysis = self._start(source, sample, year, anchor)
         analysis.close()
         problems = reader.problems
         for key, what in (("invalid_utf8_lines", "lines with invalid UTF-8 (replaced)"),
@@ -115,15 +117,16 @@ class LogAnalyzer:
         yield Stats(log_stats(analysis, reader.lines, problems,
                               "default-year" if self.default_year else "current-year"))
 
-    def _start(self, path: str, sample: list[tuple[int, list[str], list[str]]],
+    def _start(self, source: ArtifactSource, sample: list[tuple[int, list[str], list[str]]],
                year: int, anchor: datetime | None) -> FileAnalysis:
         """Detect the format from the first ``SAMPLE_LINES`` lines, then read them."""
         first_lines = [line for _, lines, _ in sample for line in lines][:SAMPLE_LINES]
         if self._known_issues is None or self._known_issues.knowledge is not self.knowledge:
             self._known_issues = KnownIssues(self.knowledge)
         log_format = detect(first_lines, year, anchor=anchor)
-        analysis = FileAnalysis(path, self._known_issues, log_format,
+        analysis = FileAnalysis(source.artifact.path, self._known_issues, log_format,
                                 MessageHeader.learn(sample_messages(first_lines, log_format)))
+        analysis.inspection.host_lines = source.artifact.kind is ArtifactKind.JOURNAL
         for number, lines, shapes in sample:
             analysis.feed(number, lines, shapes)
         return analysis

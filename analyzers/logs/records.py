@@ -14,6 +14,9 @@ Decisions the next engineer needs:
   its example, bounded for a runaway dump.
 - Events for the timeline: error-level records (one per template per minute), restarts and
   known issues, at most ``MAX_EVENTS`` per artifact; only records with a time make one.
+- In a journal (``host_lines``), the kernel's and systemd's own lines are the ``host``
+  analyzer's to judge (an OOM kill is its ``host.oom-kill``, a killed unit its unit
+  failure): they are not matched against the known issues, so one cause is one finding.
 """
 
 from __future__ import annotations
@@ -42,6 +45,9 @@ RESTART_MESSAGE = re.compile(
     r"startup complete|\bBack-off restarting|\bCrashLoopBackOff|\brestarting (?:the )?"
     r"(?:process|service|container|worker)|\bprocess (?:exited|crashed)|\bMain process exited|"
     r"\bJVM (?:is )?(?:starting|restart)|\bBooting (?:Spring|worker|server|application))")
+# A journal line written by the kernel or by systemd itself (short, short-iso or JSON output).
+HOST_LINE = re.compile(r"^\S+(?: +\d+ [\d:.]+)? \S+ (?:kernel|systemd\[1\]): |"
+                       r'^\{.*"(?:_TRANSPORT|SYSLOG_IDENTIFIER)" ?: ?"(?:kernel|systemd)"')
 
 
 def minute_of(time: datetime) -> int:
@@ -110,11 +116,13 @@ class RecordInspection:
         known: signature id -> its occurrences (``extra["signature"]``).
         restarts: ``(time, line, first line's text)`` of each restart record.
         events: the timeline's events, at most ``MAX_EVENTS``.
+        host_lines: whether kernel and systemd lines are left to ``host`` (a journal).
     """
 
     def __init__(self, path: str, knowledge: KnownIssues,
                  restart_template: dict[int, bool]) -> None:
         self.path = path
+        self.host_lines = False
         self.knowledge = knowledge
         self.restart_template = restart_template
         self.exceptions: dict[str, Occurrences] = {}
@@ -163,7 +171,8 @@ class RecordInspection:
                                           "example": short(example, 4000)})
                 group.add(time, Evidence(self.path, locator, short(record.first_text)),
                           max(rank, 0))
-        if rank < 0 or rank >= WARNING_RANK:
+        if (rank < 0 or rank >= WARNING_RANK) \
+                and not (self.host_lines and HOST_LINE.match(record.first_text)):
             # The first line and the exception lines of a trace (not its frames).
             causes = [line for line in continuation[:MAX_EVENT_LINES]
                       if line and not line[0].isspace()][:5]

@@ -1,6 +1,7 @@
-"""``NetworkAnalyzer``: why connections fail, from pcap and pcapng captures (TCP, DNS, ICMP).
+"""``NetworkAnalyzer``: why connections fail, from pcap and pcapng captures (TCP, DNS, ICMP,
+QUIC).
 
-It reads the capture once, through ``TcpAnalysis`` (which hands DNS and ICMP to their
+It reads the capture once, through ``TcpAnalysis`` (which hands DNS, ICMP and QUIC to their
 trackers), then judges the capture as a whole: findings first, since judging adds events
 (unanswered SYNs and DNS queries), then the events by time, then the stats. A capture that
 ends early or cannot be read to the end is a warning; what was read before still counts.
@@ -23,6 +24,7 @@ from analyzers.network.dns import DnsTracker
 from analyzers.network.events import EventLog
 from analyzers.network.findings import RULES, NetworkFindings
 from analyzers.network.icmp import IcmpTracker
+from analyzers.network.quic import QuicTracker
 from analyzers.network.stats import network_stats
 from analyzers.network.tcp import TcpAnalysis
 from inspector.formats.pcap import CaptureError, frame_batches
@@ -41,7 +43,8 @@ class NetworkAnalyzer:
         events = EventLog(source.artifact.path)
         dns = DnsTracker(events)
         icmp = IcmpTracker(events)
-        tcp = TcpAnalysis(dns, icmp, events)
+        quic = QuicTracker()
+        tcp = TcpAnalysis(dns, icmp, quic, events)
         size = max(source.artifact.size, 1)
         try:
             with source.open() as stream:
@@ -61,8 +64,8 @@ class NetworkAnalyzer:
             context.warn(f"capture could not be read to the end: {error} (analyzed "
                          f"{tcp.packets:,} packets)")
         yield from NetworkFindings(source.artifact.path, self.name, events).all(
-            tcp.streams, dns, icmp)
+            tcp.streams, dns, icmp, quic)
         # Findings first: judging the capture as a whole adds events (unanswered SYNs, DNS).
         yield from sorted(events.events, key=Event.sort_key)
-        yield Stats(network_stats(tcp, dns))
+        yield Stats(network_stats(tcp, dns, quic))
         context.progress(1.0)

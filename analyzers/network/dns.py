@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import struct
 from collections import defaultdict
+from typing import NamedTuple
 
 from analyzers.network.addresses import address_text
 from analyzers.network.events import EventLog
@@ -36,6 +37,25 @@ MULTICAST_GROUPS = frozenset({"224.0.0.251", "ff02::fb", "224.0.0.252", "ff02::1
 _U16 = struct.Struct("!H").unpack_from
 
 
+class Failure(NamedTuple):
+    """One failed answer: its packet, time and client, how many answer and authority
+    records it carried, and the zone of the SOA among the latter (``None`` without one)."""
+
+    frame: int
+    time: float
+    client: str
+    answers: int
+    authorities: int
+    zone: str | None
+
+    def records(self) -> str:
+        """``0 answers, 1 authority record (SOA example.com)``: what a reader of the answer
+        counts, so that the number of answers is never taken for the number of records."""
+        text = (f"{self.answers} answer{'s' if self.answers != 1 else ''}, {self.authorities} "
+                f"authority record{'s' if self.authorities != 1 else ''}")
+        return text + (f" (SOA {self.zone})" if self.zone else "")
+
+
 class DnsQuery:
     """One query: packet, time, endpoints, the name and type asked, and whether answered."""
 
@@ -49,15 +69,13 @@ class DnsQuery:
         self.answered = False
 
 
-def dns_question(message: bytes) -> tuple[str, int] | None:
-    """The first question's name and type, or ``None`` when the message is cut short.
+def read_name(message: bytes, position: int) -> tuple[str, int] | None:
+    """The (possibly compressed) name at ``position`` and the offset after it, or ``None``
+    when the message is cut short.
 
     Bounded: at most 128 labels and 16 compression jumps, so crafted loops end quickly.
     """
-    if len(message) < 12 or not _U16(message, 4)[0]:
-        return None
     labels: list[str] = []
-    position = 12
     end_of_name = 0
     jumps = 0
     while len(labels) < 128:
@@ -76,9 +94,51 @@ def dns_question(message: bytes) -> tuple[str, int] | None:
             continue
         labels.append(message[position + 1:position + 1 + length].decode("ascii", "replace"))
         position += 1 + length
-    after = end_of_name or position
+    return ".".join(labels) or ".", end_of_name or position
+
+
+def dns_question(message: bytes) -> tuple[str, int] | None:
+    """The first question's name and type, or ``None`` when the message is cut short."""
+    if len(message) < 12 or not _U16(message, 4)[0]:
+        return None
+    read = read_name(message, 12)
+    if read is None:
+        return None
+    name, after = read
     record_type = _U16(message, after)[0] if after + 2 <= len(message) else 0
-    return ".".join(labels) or ".", record_type
+    return name, record_type
+
+
+def authority_zone(message: bytes) -> str | None:
+    """The zone of the first SOA record in the authority section, which a negative answer
+    carries to say which zone denies the name; ``None`` without one. At most 64 records are
+    stepped over.
+
+    >>> header = struct.pack("!HHHHHH", 7, 0x8183, 1, 0, 1, 0)
+    >>> question = b"\\x03api\\x07example\\x03com\\x00" + bytes([0, 1, 0, 1])
+    >>> soa = b"\\xc0\\x10" + struct.pack("!HHIH", 6, 1, 300, 0)
+    >>> authority_zone(header + question + soa)
+    'example.com'
+    """
+    if len(message) < 12:
+        return None
+    questions, answers, authorities = struct.unpack_from("!HHH", message, 4)
+    position = 12
+    for _ in range(min(questions, 64)):
+        read = read_name(message, position)
+        if read is None:
+            return None
+        position = read[1] + 4
+    for record in range(min(answers + authorities, 64)):
+        read = read_name(message, position)
+        if read is None or read[1] + 10 > len(message):
+            return None
+        owner, position = read
+        record_type, length = _U16(message, position)[0], _U16(message, position + 8)[0]
+        if record >= answers and record_type == 6:
+            return owner
+        position += 10 + length
+    return None
 
 
 class DnsTracker:
@@ -88,7 +148,7 @@ class DnsTracker:
         counts: ``DNS_COUNTERS`` -> count.
         queries: every query, in capture order.
         pending: (client, client port, server, server port, transaction id) -> its queries.
-        failures: (rcode, server, name) -> (frame, time, client) of each failed answer.
+        failures: (rcode, server, name) -> a ``Failure`` for each failed answer.
         slow: (seconds, query, answer frame, answer time) of each slow answer.
     """
 
@@ -97,8 +157,7 @@ class DnsTracker:
         self.counts = dict.fromkeys(DNS_COUNTERS, 0)
         self.pending: dict[tuple, list[DnsQuery]] = {}
         self.queries: list[DnsQuery] = []
-        self.failures: dict[tuple[int, str, str], list[tuple[int, float, str]]] = (
-            defaultdict(list))
+        self.failures: dict[tuple[int, str, str], list[Failure]] = defaultdict(list)
         self.slow: list[tuple[float, DnsQuery, int, float]] = []
 
     def unanswered(self) -> int:
@@ -152,7 +211,9 @@ class DnsTracker:
         elif rcode == 2:
             counts["dns_servfail"] += 1
         if rcode in (2, 3, 5) and dst_port != 5353:
-            self.failures[(rcode, src, name)].append((index, time, dst))
+            answers, authorities = struct.unpack_from("!HH", message, 6)
+            self.failures[(rcode, src, name)].append(Failure(
+                index, time, dst, answers, authorities, authority_zone(message)))
             self.events.add(time, index, Severity.MEDIUM,
                             f"DNS {DNS_RCODES[rcode]} for {name} from {src}")
         if first_query is not None and time - first_query.time >= DNS_SLOW_SECONDS:

@@ -1,9 +1,11 @@
-"""The network analyzer's rules, and the findings it draws from a whole capture.
+"""The network analyzer's rules, and the TCP and ICMP findings it draws from a whole capture
+(the DNS and QUIC ones are in ``dns_findings`` and ``quic_findings``; ``RULES`` lists them
+all).
 
 Findings group by server endpoint (host and port) so that 500 refused attempts are one
 finding with a count and the first packets as evidence (at most ``EVIDENCE_PACKETS``).
 Thresholds are the constants below. Judging the capture as a whole also notes events: the
-SYNs and DNS queries that were never answered are known only after the last packet.
+SYNs that were never answered are known only after the last packet.
 """
 
 from __future__ import annotations
@@ -12,10 +14,13 @@ from collections import defaultdict
 from collections.abc import Iterator
 
 from analyzers.network.addresses import endpoint
-from analyzers.network.dns import MULTICAST_GROUPS, DnsQuery, DnsTracker
-from analyzers.network.events import EventLog
+from analyzers.network.dns import DnsTracker
+from analyzers.network.dns_findings import DNS_RULES, DnsFindings
 from analyzers.network.icmp import IcmpTracker
-from analyzers.network.tcp import Stream
+from analyzers.network.judging import EVIDENCE_PACKETS, Judge, plural
+from analyzers.network.quic import QuicTracker
+from analyzers.network.quic_findings import QUIC_RULES, QuicFindings
+from analyzers.network.streams import Stream
 from inspector.model import Evidence, Finding, PacketLocator, Severity, utc_from_epoch
 from inspector.rules import rule
 
@@ -25,8 +30,7 @@ CONNECTION_REFUSED = rule("tcp.connection-refused", Severity.HIGH, "connectivity
 NO_RESPONSE = rule("tcp.no-response", Severity.HIGH, "connectivity",
                    "Connection attempts (SYN) were never answered", same_cause=("server", "port"))
 RESET = rule("tcp.reset", Severity.MEDIUM, "connectivity",
-             "Established connections were reset mid-way",
-             same_cause=("server", "port", "reset_by"))
+             "Established connections were reset mid-way", same_cause=("server", "port"))
 RETRANSMISSIONS = rule("tcp.retransmissions", Severity.MEDIUM, "performance",
                        "Many segments were retransmitted: packet loss on the path")
 ZERO_WINDOW = rule("tcp.zero-window", Severity.MEDIUM, "performance",
@@ -35,58 +39,38 @@ SLOW_HANDSHAKE = rule("tcp.slow-handshake", Severity.LOW, "performance",
                       "TCP handshakes took long to be answered")
 SERVER_LATENCY = rule("net.server-latency", Severity.LOW, "performance",
                       "Slow responses, with where the delay sits: client, network or server")
-DNS_NXDOMAIN = rule("dns.nxdomain", Severity.MEDIUM, "dns",
-                    "A DNS name does not exist (NXDOMAIN)", same_cause=("name",))
-DNS_SERVFAIL = rule("dns.servfail", Severity.HIGH, "dns",
-                    "A DNS server failed to resolve names (SERVFAIL)", same_cause=("server",))
-DNS_NO_RESPONSE = rule("dns.no-response", Severity.HIGH, "dns",
-                       "DNS queries were never answered", same_cause=("server",))
-DNS_SLOW = rule("dns.slow", Severity.LOW, "dns", "DNS answers were slow")
 ICMP_UNREACHABLE = rule("icmp.unreachable", Severity.MEDIUM, "connectivity",
                         "ICMP destination unreachable or packet too big (MTU) errors")
 RULES = (CONNECTION_REFUSED, NO_RESPONSE, RESET, RETRANSMISSIONS, ZERO_WINDOW, SLOW_HANDSHAKE,
-         SERVER_LATENCY, DNS_NXDOMAIN, DNS_SERVFAIL, DNS_NO_RESPONSE, DNS_SLOW,
-         ICMP_UNREACHABLE)
+         SERVER_LATENCY, *DNS_RULES, ICMP_UNREACHABLE, *QUIC_RULES)
 
-EVIDENCE_PACKETS = 10
+# Resets to one server cite every reset packet, up to this many.
+RESET_EVIDENCE_PACKETS = 500
 RETRANSMISSION_RATE = 0.02  # a few percent of loss already hurts TCP throughput badly
 RETRANSMISSION_MIN = 3
 SLOW_HANDSHAKE_SECONDS = 0.5
 SLOW_RESPONSE_SECONDS = 0.5
 
 
-def _plural(count: int, word: str, plural: str = "") -> str:
-    return f"{count:,} {word}" if count == 1 else f"{count:,} {plural or word + 's'}"
-
-
-class NetworkFindings:
+class NetworkFindings(Judge):
     """Findings about one capture (``artifact``), written for ``analyzer``."""
 
-    def __init__(self, artifact: str, analyzer: str, events: EventLog) -> None:
-        self.artifact = artifact
-        self.analyzer = analyzer
-        self.events = events
-
-    def all(self, tcp_streams: list[Stream], dns: DnsTracker, icmp: IcmpTracker
-            ) -> Iterator[Finding]:
-        """Every finding, TCP first, then DNS and ICMP."""
+    def all(self, tcp_streams: list[Stream], dns: DnsTracker, icmp: IcmpTracker,
+            quic: QuicTracker) -> Iterator[Finding]:
+        """Every finding, TCP first, then DNS, ICMP and QUIC."""
         yield from self.connections(tcp_streams)
         yield from self.retransmissions(tcp_streams)
         yield from self.zero_windows(tcp_streams)
         yield from self.latency(tcp_streams)
-        yield from self.dns(dns)
+        yield from DnsFindings(self.artifact, self.analyzer, self.events).all(dns)
         yield from self.icmp(icmp)
-
-    def evidence(self, frames: list[int], excerpt: str) -> list[Evidence]:
-        """The first ``EVIDENCE_PACKETS`` distinct frames, in capture order."""
-        return [Evidence(self.artifact, PacketLocator(frame), excerpt)
-                for frame in sorted(set(frames))[:EVIDENCE_PACKETS]]
+        yield from QuicFindings(self.artifact, self.analyzer, self.events).all(quic, tcp_streams)
 
     def connections(self, tcp_streams: list[Stream]) -> Iterator[Finding]:
         """Refused, unanswered and reset connections, by server endpoint."""
         refused: dict[tuple[str, int], list[Stream]] = defaultdict(list)
         unanswered: dict[tuple[str, int], list[Stream]] = defaultdict(list)
-        resets: dict[tuple[str, int, str], list[Stream]] = defaultdict(list)
+        resets: dict[tuple[str, int], list[Stream]] = defaultdict(list)
         for stream in tcp_streams:
             server = (stream.server, stream.server_port)
             if stream.ended == "refused":
@@ -94,15 +78,15 @@ class NetworkFindings:
             elif stream.unanswered_syn():
                 unanswered[server].append(stream)
             elif stream.ended in ("reset-by-client", "reset-by-server"):
-                resets[(*server, stream.ended)].append(stream)
+                resets[server].append(stream)
         for (server, port), streams in sorted(refused.items()):
             clients = sorted({s.client for s in streams})
             frames = [f for s in streams[:EVIDENCE_PACKETS // 2]
                       for f in (s.syn_frame, s.reset_frame)]
             yield CONNECTION_REFUSED.finding(
-                f"{server} refused {_plural(len(streams), 'connection')} on port {port}",
+                f"{server} refused {plural(len(streams), 'connection')} on port {port}",
                 analyzer=self.analyzer,
-                detail=(f"{_plural(len(streams), 'connection attempt')} from "
+                detail=(f"{plural(len(streams), 'connection attempt')} from "
                         f"{', '.join(clients[:5])}{' and others' if len(clients) > 5 else ''} "
                         f"to {endpoint(server, port)} got a TCP reset in answer to the SYN: "
                         "the host is reachable but nothing accepts connections on that port, "
@@ -126,9 +110,9 @@ class NetworkFindings:
             frames = [s.syn_frame for s in streams]
             yield NO_RESPONSE.finding(
                 f"No answer from {server} on port {port}: "
-                f"{_plural(len(streams), 'connection attempt')} got no SYN-ACK",
+                f"{plural(len(streams), 'connection attempt')} got no SYN-ACK",
                 analyzer=self.analyzer,
-                detail=(f"{_plural(syn_count, 'SYN')} (retransmissions included) to "
+                detail=(f"{plural(syn_count, 'SYN')} (retransmissions included) to "
                         f"{endpoint(server, port)} were never answered in the capture: "
                         "the packets are dropped on the way or at the host (firewall, "
                         "routing, host down), or the answer takes another path."),
@@ -140,30 +124,55 @@ class NetworkFindings:
                 remediation=(f"Check that {server} is up and routable from the client, and "
                              f"whether a firewall silently drops port {port}; capture on the "
                              "server side to see whether the SYNs arrive."))
-        for (server, port, ended), streams in sorted(resets.items()):
-            by_server = ended == "reset-by-server"
-            frames = [s.reset_frame for s in streams]
-            who = f"{server} (the server)" if by_server else "the client"
-            clients = sorted({s.client for s in streams})
-            yield RESET.finding(
-                f"{'Server ' + server if by_server else 'Clients'} reset "
-                f"{_plural(len(streams), 'connection')} "
-                f"{'on port ' + str(port) if by_server else 'to ' + endpoint(server, port)}",
-                analyzer=self.analyzer,
-                detail=(f"{_plural(len(streams), 'connection')} between "
-                        f"{', '.join(clients[:5])} and {endpoint(server, port)} were ended by "
-                        f"a reset from {who} instead of a normal close."),
-                count=len(streams), first_seen=utc_from_epoch(streams[0].start_time),
-                last_seen=utc_from_epoch(streams[-1].end_time),
-                evidence=self.evidence(frames, "RST from the server" if by_server
-                                       else "RST from the client"),
-                facts={"server": server, "port": port, "reset_by":
-                       "server" if by_server else "client", "connections": len(streams)},
-                remediation=("Look at the server's logs at these times for crashes, restarts, "
-                             "idle or request timeouts, and at any proxy or load balancer in "
-                             "between (idle timeouts reset connections)." if by_server else
-                             "Check the client's logs for aborted requests or timeouts at "
-                             "these times; a client reset often follows its own timeout."))
+        for (server, port), streams in sorted(resets.items()):
+            yield self.reset_finding(server, port, streams)
+
+    def reset_finding(self, server: str, port: int, streams: list[Stream]) -> Finding:
+        """One finding for every reset connection to one server endpoint, whoever reset it,
+        with every reset packet as evidence (up to ``RESET_EVIDENCE_PACKETS``): the same
+        cause (a crashing server, a proxy's idle timeout) resets them all."""
+        by_server = [s for s in streams if s.ended == "reset-by-server"]
+        by_client = len(streams) - len(by_server)
+        connections = plural(len(streams), "connection")
+        if not by_client:
+            title = f"Server {server} reset {connections} on port {port}"
+        elif not by_server:
+            title = f"Clients reset {connections} to {endpoint(server, port)}"
+        else:
+            title = (f"{connections} to {endpoint(server, port)} were reset "
+                     f"({len(by_server):,} by the server, {by_client:,} by clients)")
+        if by_server and by_client:
+            who = (f"{server} (the server) reset {len(by_server):,} of them and the clients "
+                   f"{by_client:,}")
+        else:
+            who = f"{server} (the server) reset them" if by_server else "the client reset them"
+        clients = sorted({s.client for s in streams})
+        in_order = sorted(streams, key=lambda s: s.reset_frame)
+        remediation = []
+        if by_server:
+            remediation.append("Look at the server's logs at these times for crashes, restarts, "
+                               "idle or request timeouts, and at any proxy or load balancer in "
+                               "between (idle timeouts reset connections).")
+        if by_client:
+            remediation.append("Check the client's logs for aborted requests or timeouts at "
+                               "these times; a client reset often follows its own timeout.")
+        return RESET.finding(
+            title, analyzer=self.analyzer,
+            detail=(f"{connections} between {', '.join(clients[:5])}"
+                    f"{' and others' if len(clients) > 5 else ''} and {endpoint(server, port)} "
+                    f"ended with a reset instead of a normal close: {who}."),
+            count=len(streams), first_seen=utc_from_epoch(streams[0].start_time),
+            last_seen=utc_from_epoch(streams[-1].end_time),
+            evidence=[Evidence(self.artifact, PacketLocator(s.reset_frame),
+                               "RST from the server" if s.ended == "reset-by-server"
+                               else "RST from the client")
+                      for s in in_order[:RESET_EVIDENCE_PACKETS]],
+            facts={"server": server, "port": port,
+                   "reset_by": ("both" if by_server and by_client
+                                else "server" if by_server else "client"),
+                   "connections": len(streams), "reset_by_server": len(by_server),
+                   "reset_by_client": by_client},
+            remediation=" ".join(remediation))
 
     def retransmissions(self, tcp_streams: list[Stream]) -> Iterator[Finding]:
         """Retransmission rates at or above ``RETRANSMISSION_RATE``, by server endpoint."""
@@ -183,7 +192,7 @@ class NetworkFindings:
                 f"{rate:.0%} of segments with {endpoint(server, port)} were retransmitted "
                 f"({retransmitted:,} of {segments:,})",
                 analyzer=self.analyzer,
-                detail=(f"Across {_plural(len(streams), 'connection')} with "
+                detail=(f"Across {plural(len(streams), 'connection')} with "
                         f"{endpoint(server, port)}, {retransmitted:,} segments had to be sent "
                         "again: packets are lost between the hosts, which slows every "
                         "transfer and can end in timeouts."),
@@ -252,7 +261,7 @@ class NetworkFindings:
             worst, stream = max(items, key=lambda item: item[0])
             yield SLOW_HANDSHAKE.finding(
                 f"{endpoint(server, port)} took up to {worst:.2f} s to answer connection "
-                f"attempts ({_plural(len(items), 'slow handshake')})",
+                f"attempts ({plural(len(items), 'slow handshake')})",
                 analyzer=self.analyzer,
                 detail=("The time from SYN to SYN-ACK is one network round trip plus the "
                          "server's accept; this long means SYNs were lost and retransmitted, "
@@ -281,7 +290,7 @@ class NetworkFindings:
                 analyzer=self.analyzer,
                 detail=(f"The network round trip (handshake) was {rtt * 1000:.1f} ms but the "
                         f"first response byte came {delay * 1000:.0f} ms after the request's "
-                        f"last byte, on {_plural(len(items), 'connection')}. "
+                        f"last byte, on {plural(len(items), 'connection')}. "
                         + ("Most of the time is spent by the server, not the network."
                            if where == "server" else
                            "The round trip itself is long: the time is spent on the way.")),
@@ -321,98 +330,6 @@ class NetworkFindings:
                              "and sending (building the request, waiting on another call, "
                              "CPU or GC pauses)."))
 
-    def dns(self, dns: DnsTracker) -> Iterator[Finding]:
-        """NXDOMAIN by name, SERVFAIL, unanswered queries and slow answers by server."""
-        nxdomain: dict[str, list[tuple[int, float, str, str]]] = defaultdict(list)
-        servfail: dict[str, list[tuple[int, float, str, str]]] = defaultdict(list)
-        for (rcode, server, name), answers in sorted(dns.failures.items()):
-            target = nxdomain if rcode == 3 else servfail
-            target[name].extend((frame, time, server, client)
-                                for frame, time, client in answers)
-        for name, answers in sorted(nxdomain.items()):
-            servers = sorted({server for _, _, server, _ in answers})
-            yield DNS_NXDOMAIN.finding(
-                f"{name} does not exist according to {', '.join(servers)} "
-                f"(NXDOMAIN, {_plural(len(answers), 'answer')})",
-                analyzer=self.analyzer,
-                detail=(f"The DNS server{'s' if len(servers) > 1 else ''} answered that "
-                        f"{name} does not exist. A client configured with this name cannot "
-                        "connect anywhere."),
-                count=len(answers), first_seen=utc_from_epoch(min(a[1] for a in answers)),
-                last_seen=utc_from_epoch(max(a[1] for a in answers)),
-                evidence=self.evidence([a[0] for a in answers], f"NXDOMAIN for {name}"),
-                facts={"name": name, "servers": servers,
-                       "clients": sorted({a[3] for a in answers})[:20]},
-                remediation=(f"Check the spelling of {name} in the client's configuration, "
-                             "its DNS search domains, and whether the record exists in the "
-                             "zone (dig against the authoritative server)."))
-        by_server: dict[str, list[tuple[int, float, str, str]]] = defaultdict(list)
-        for name, answers in servfail.items():
-            for frame, time, server, client in answers:
-                by_server[server].append((frame, time, name, client))
-        for server, answers in sorted(by_server.items()):
-            answers.sort()
-            names = sorted({a[2] for a in answers})
-            yield DNS_SERVFAIL.finding(
-                f"DNS server {server} failed to resolve {', '.join(names[:3])}"
-                f"{' and others' if len(names) > 3 else ''} (SERVFAIL, "
-                f"{_plural(len(answers), 'answer')})",
-                analyzer=self.analyzer,
-                detail=(f"{server} answered SERVFAIL: it could not get an answer itself, "
-                        "usually because the authoritative servers are unreachable from it, "
-                        "a DNSSEC validation failed, or its forwarder is down."),
-                count=len(answers), first_seen=utc_from_epoch(answers[0][1]),
-                last_seen=utc_from_epoch(answers[-1][1]),
-                evidence=self.evidence([a[0] for a in answers], "SERVFAIL"),
-                facts={"server": server, "names": names[:20]},
-                remediation=(f"Query {server} and another resolver for the same names (dig "
-                             f"@{server} NAME); check {server}'s forwarders, its reach to "
-                             "the authoritative servers, and DNSSEC for the zone."))
-        unanswered: dict[str, list[DnsQuery]] = defaultdict(list)
-        for query in dns.queries:
-            if not query.answered and query.server not in MULTICAST_GROUPS:
-                unanswered[query.server].append(query)
-        for server, queries in sorted(unanswered.items()):
-            for query in queries:
-                self.events.add(query.time, query.frame, Severity.MEDIUM,
-                                f"DNS query for {query.name} to {server} never answered")
-            names = sorted({q.name for q in queries})
-            yield DNS_NO_RESPONSE.finding(
-                f"DNS server {server} did not answer {_plural(len(queries), 'query', 'queries')}",
-                analyzer=self.analyzer,
-                detail=(f"Queries for {', '.join(names[:5])}"
-                        f"{' and others' if len(names) > 5 else ''} to {server} got no answer "
-                        "in the capture: the server is down, unreachable, or a firewall "
-                        "drops DNS."),
-                count=len(queries), first_seen=utc_from_epoch(queries[0].time),
-                last_seen=utc_from_epoch(queries[-1].time),
-                evidence=self.evidence([q.frame for q in queries], f"query to {server}, "
-                                                                   "no answer"),
-                facts={"server": server, "names": names[:20], "queries": len(queries)},
-                remediation=(f"Check that {server} is the right resolver for this client "
-                             "(resolv.conf, DHCP), that it is up, and that UDP and TCP port "
-                             "53 are open to it."))
-        slow_by_server: dict[str, list[tuple[float, DnsQuery, int, float]]] = (
-            defaultdict(list))
-        for item in dns.slow:
-            slow_by_server[item[1].server].append(item)
-        for server, items in sorted(slow_by_server.items()):
-            worst = max(items, key=lambda item: item[0])
-            yield DNS_SLOW.finding(
-                f"DNS server {server} took up to {worst[0]:.2f} s to answer "
-                f"({_plural(len(items), 'slow answer')})",
-                analyzer=self.analyzer,
-                detail=(f"The answer for {worst[1].name} came {worst[0]:.2f} s after the query; "
-                        "every connection to a name waits for this first."),
-                count=len(items), first_seen=utc_from_epoch(items[0][1].time),
-                last_seen=utc_from_epoch(items[-1][3]),
-                evidence=self.evidence([worst[1].frame, worst[2]],
-                                       f"query to answer {worst[0]:.3f} s"),
-                facts={"server": server, "worst_seconds": round(worst[0], 6),
-                       "name": worst[1].name},
-                remediation=(f"Check {server}'s load and its upstream resolvers; consider a "
-                             "closer or caching resolver."))
-
     def icmp(self, icmp: IcmpTracker) -> Iterator[Finding]:
         """One finding per reporter, reason and destination, first reported first."""
         for key, hits in sorted(icmp.errors.items(), key=lambda item: item[1][0]):
@@ -431,7 +348,7 @@ class NetworkFindings:
             yield ICMP_UNREACHABLE.finding(
                 f"{reporter} reports {where} {protocol_name} {reason}".replace("  ", " "),
                 analyzer=self.analyzer,
-                detail=(f"{reporter} sent {_plural(len(hits), 'ICMP error')} ({reason}) about "
+                detail=(f"{reporter} sent {plural(len(hits), 'ICMP error')} ({reason}) about "
                         f"packets to {where}."),
                 count=len(hits), first_seen=utc_from_epoch(hits[0][1]),
                 last_seen=utc_from_epoch(hits[-1][1]),

@@ -22,7 +22,9 @@ Decisions the next engineer needs:
     written in UTC says nothing about local time and is not asked; sources that disagree
     (the GC logs of two JVMs of different years) say nothing either.
   * its events: the offset, among whole and half hours from -12 h to +14 h, that lines up
-    the most of its events with reference events (within ``ALIGN_WITHIN``).
+    the most of its events with reference events (within ``ALIGN_WITHIN``). A few events
+    near a reference by chance are no evidence: an offset needs ``MIN_ALIGNED`` events
+    and a ``MIN_ALIGNED_SHARE`` of the source's events lined up.
 
   The host's offset is taken unless the events line up strictly better at another one;
   with neither, the log stays at zero. An override (``{artifact path: timedelta}``)
@@ -63,14 +65,17 @@ INCIDENT = rule("incident.cross-source", Severity.HIGH, "correlation",
                 "Several sources show trouble in the same time window")
 
 ALIGN_WITHIN = timedelta(minutes=2)
+MIN_ALIGNED = 3
+MIN_ALIGNED_SHARE = 0.25
 _OFFSET = re.compile(r"(?P<sign>[+-])(?P<hours>\d\d):(?P<minutes>\d\d)")
 CANDIDATE_OFFSETS = [timedelta(minutes=30 * step) for step in range(-24, 29)]
 MAX_INCIDENTS = 20
 
 
 def _zone_unknown(result: ArtifactResults) -> bool:
-    logs = result.stats.get("logs")
-    return bool(logs) and logs.get("time_zone") == "unknown"
+    """Any analyzer of the artifact read times written without a zone (``logs``, ``host``)."""
+    return any(isinstance(stats, dict) and stats.get("time_zone") == "unknown"
+               for stats in result.stats.values())
 
 
 def _alignment(events: Sequence[Event], reference: Sequence[datetime],
@@ -114,10 +119,12 @@ def _same_node(path: str, other: str) -> bool:
 
 
 def _written_offset(result: ArtifactResults) -> timedelta | None:
-    """The non-zero UTC offset a zoned log writes (stats ``utc_offset``), else ``None``."""
-    logs = result.stats.get("logs")
-    written = _OFFSET.fullmatch(str(logs.get("utc_offset") or "")) if logs else None
-    if written is None or logs.get("time_zone") != "explicit":
+    """The non-zero UTC offset a zoned log writes (any analyzer's stats ``utc_offset``: the
+    logs analyzer's, the jvm analyzer's for a GC log), else ``None``."""
+    zoned = [stats for stats in result.stats.values() if isinstance(stats, dict)
+             and stats.get("time_zone") == "explicit" and stats.get("utc_offset")]
+    written = _OFFSET.fullmatch(str(zoned[0]["utc_offset"])) if zoned else None
+    if written is None:
         return None
     sign = -1 if written["sign"] == "-" else 1
     offset = sign * timedelta(hours=int(written["hours"]), minutes=int(written["minutes"]))
@@ -157,9 +164,10 @@ def infer_clocks(results: Sequence[ArtifactResults],
         best, best_score = timedelta(0), 0
         if reference and events:
             best_score = _alignment(events, reference, timedelta(0))
+            enough = max(MIN_ALIGNED, MIN_ALIGNED_SHARE * len(events))
             for offset in CANDIDATE_OFFSETS:
                 score = _alignment(events, reference, offset)
-                if score > best_score:
+                if score > best_score and score >= enough:
                     best, best_score = offset, score
         host_score = _alignment(events, reference, host) if host and reference else 0
         for path in group:

@@ -3,7 +3,8 @@
 It answers "why does the TLS connection fail?": which server name the client asked for,
 what each side offered and chose, which certificate chain came back and whether it was
 valid *at the time of the capture*, and which side gave up with which alert. Every TCP
-packet goes to the ``ConnectionTracker``; then the TLS connections, by stream, give the
+packet goes to the ``ConnectionTracker``, every UDP datagram to ``QuicHandshakes`` (TLS in
+QUIC Initial packets, on any port); then the TLS connections, TCP streams first, give the
 stats, the findings (sorted) and the events, in that order, with each distinct certificate
 described once for all three. Bad input costs the rest of the capture, never the results
 so far: a capture that ends early, or any error while reading it, is a warning.
@@ -17,6 +18,7 @@ from analyzers.tls.certificates import CertificateDescriptions
 from analyzers.tls.connections import ConnectionTracker
 from analyzers.tls.events import tls_events
 from analyzers.tls.findings import RULES, TlsFindings
+from analyzers.tls.quic import QuicHandshakes
 from analyzers.tls.stats import tls_stats
 from inspector.formats.pcap import CaptureError, decode, read_packets
 from inspector.model import ArtifactKind
@@ -32,6 +34,7 @@ class TlsAnalyzer:
 
     def analyze(self, source: ArtifactSource, context: AnalysisContext) -> Iterator[AnalyzerItem]:
         tracker = ConnectionTracker(context)
+        quic = QuicHandshakes(tracker)
         artifact = source.artifact
         size = artifact.size if artifact.compression is None else 0
         index = 0
@@ -44,9 +47,13 @@ class TlsAnalyzer:
                         if size:
                             context.progress(min(stream.tell() / size, 0.99))
                     transport = decode(packet)
-                    if transport is None or transport.protocol != 6:
+                    if transport is None:
                         continue
-                    tracker.packet(index, packet.time, transport)
+                    if transport.protocol == 6:
+                        tracker.packet(index, packet.time, transport)
+                    elif transport.protocol == 17:
+                        quic.datagram(index, packet.time, (transport.src, transport.src_port),
+                                      (transport.dst, transport.dst_port), transport.payload)
             except CaptureError as error:
                 context.warn(f"capture ends early after packet {error.packets_read}: {error}")
             except Cancelled:
@@ -54,7 +61,8 @@ class TlsAnalyzer:
             except Exception as error:  # bad input must cost the rest, never the results
                 context.warn(f"TLS analysis stopped at packet {index}: "
                              f"{type(error).__name__}: {error}")
-        connections = sorted(tracker.tls_connections, key=lambda c: c.stream)
+        # TCP streams first, then QUIC connections, each by its number.
+        connections = sorted(tracker.tls_connections, key=lambda c: (c.transport == "q", c.stream))
         certificates = CertificateDescriptions(context)
         yield Stats(tls_stats(tracker, connections, certificates))
         yield from TlsFindings(artifact.path, certificates).all(connections)

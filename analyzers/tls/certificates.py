@@ -114,14 +114,58 @@ def _key_description(certificate: x509.Certificate) -> tuple[str, int | None]:
     return type(key).__name__, None
 
 
-def _is_self_signed(certificate: x509.Certificate) -> bool:
-    if certificate.issuer != certificate.subject:
-        return False
+def _key_identifiers_agree(child: x509.Certificate, issuer: x509.Certificate) -> bool:
+    """False only when both key identifiers are there and differ: the child names another
+    key of its issuer (RFC 5280, 4.2.1.1)."""
     try:
-        certificate.verify_directly_issued_by(certificate)
-    except (InvalidSignature, ValueError, TypeError, UnsupportedAlgorithm):
-        return False  # signed by another key with the same name, or not checkable
+        authority = child.extensions.get_extension_for_class(
+            x509.AuthorityKeyIdentifier).value.key_identifier
+        subject = issuer.extensions.get_extension_for_class(
+            x509.SubjectKeyIdentifier).value.digest
+    except (x509.ExtensionNotFound, *UNREADABLE_CERTIFICATE):
+        return True
+    return authority is None or authority == subject
+
+
+def _signed_by(child: x509.Certificate, issuer: x509.Certificate) -> bool | None:
+    """Whether ``issuer``'s key made ``child``'s signature; ``None`` when it cannot be
+    checked (an algorithm ``cryptography`` does not do, such as MD5).
+
+    The key verifies the signature directly: ``verify_directly_issued_by`` also demands the
+    two names be encoded alike, and many self-signed certificates write the same name as a
+    PrintableString in one place and a UTF8String in the other.
+    """
+    try:
+        key = issuer.public_key()
+        signature, signed = child.signature, child.tbs_certificate_bytes
+        if isinstance(key, rsa.RSAPublicKey):
+            key.verify(signature, signed, child.signature_algorithm_parameters,
+                       child.signature_hash_algorithm)
+        elif isinstance(key, ec.EllipticCurvePublicKey):
+            key.verify(signature, signed, child.signature_algorithm_parameters)
+        elif isinstance(key, ed25519.Ed25519PublicKey | ed448.Ed448PublicKey):
+            key.verify(signature, signed)
+        elif isinstance(key, dsa.DSAPublicKey) and child.signature_hash_algorithm:
+            key.verify(signature, signed, child.signature_hash_algorithm)
+        else:
+            return None
+    except InvalidSignature:
+        return False
+    except UNREADABLE_CERTIFICATE:
+        return None
     return True
+
+
+def _issued_by(child: x509.Certificate, parent: x509.Certificate) -> bool:
+    """``parent`` issued ``child``: the names match (as X.509 compares them, whatever string
+    types encode them), the key identifiers agree, and the signature is ``parent``'s or
+    cannot be checked."""
+    return (child.issuer == parent.subject and _key_identifiers_agree(child, parent)
+            and _signed_by(child, parent) is not False)
+
+
+def _is_self_signed(certificate: x509.Certificate) -> bool:
+    return _issued_by(certificate, certificate)
 
 
 def describe_certificate(der: bytes) -> CertificateInfo:
@@ -173,18 +217,6 @@ def hostname_matches(hostname: str, names: list[str]) -> bool:
                 and host_labels[0]):
             return True
     return False
-
-
-def _issued_by(child: x509.Certificate, parent: x509.Certificate) -> bool:
-    if child.issuer != parent.subject:
-        return False
-    try:
-        child.verify_directly_issued_by(parent)
-    except InvalidSignature:
-        return False
-    except (ValueError, TypeError, UnsupportedAlgorithm):
-        return True  # a signature we cannot check (exotic algorithm): the names link up
-    return True
 
 
 def chain_problem(chain: list[bytes]) -> str | None:

@@ -32,12 +32,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from analyzers.tls.handshake import (
+    SSL2_SERVER_HELLO,
     ClientHello,
     ServerHello,
     TlsParseError,
     parse_client_hello,
     parse_server_hello,
     parse_sslv2_client_hello,
+    parse_sslv2_server_hello,
     split_certificate_list,
 )
 from inspector.formats.pcap import Transport
@@ -127,7 +129,7 @@ class Direction:
             if self.initial_seq is None:
                 self.initial_seq = seq
                 self.next_seq = seq
-        if not payload or self.state in ("other", "lost"):
+        if not payload or self.state in ("other", "lost", "sslv2"):
             return
         if self.next_seq is None:
             self.next_seq = seq
@@ -202,13 +204,24 @@ class Direction:
         record = bytes(self.buffer[:2 + length])
         del self.buffer[:2 + length]
         try:
-            hello = parse_sslv2_client_hello(record)
+            if record[2] == HANDSHAKE_CLIENT_HELLO:
+                client_hello = parse_sslv2_client_hello(record)
+            else:
+                server_hello = parse_sslv2_server_hello(record)
         except TlsParseError as error:
             self.connection.tracker.warn(f"packet {packet}: unreadable SSLv2 hello ({error})")
             self.give_up()
             return
+        if record[2] != HANDSHAKE_CLIENT_HELLO:
+            # The server answered in SSL 2.0: the rest of both sides is SSL 2.0 records,
+            # encrypted after the client's master key, and is not followed.
+            self.connection.server_hello_seen(self, server_hello, packet, time)
+            for side in self.connection.sides.values():
+                side.state = "sslv2"
+                side.buffer.clear()
+            return
         self.state = "tls"
-        self.connection.client_hello_seen(self, hello, packet, time)
+        self.connection.client_hello_seen(self, client_hello, packet, time)
         self._records(packet, time)
 
     def _records(self, packet: int, time: float) -> None:
@@ -297,12 +310,16 @@ def _judge_first_bytes(buffer: bytearray) -> str:
     """"tls", "other", or "unknown" (too few bytes yet) for the first bytes a side sent."""
     if len(buffer) < 3:
         return "unknown"
-    if buffer[0] & 0x80:  # SSLv2 record header: 15-bit length, then CLIENT-HELLO (1)
+    if buffer[0] & 0x80:  # SSLv2 record header: 15-bit length, then the message type
         length = ((buffer[0] & 0x7F) << 8) | buffer[1]
         if buffer[2] == HANDSHAKE_CLIENT_HELLO and length >= 9:
             if len(buffer) < 5:
                 return "unknown"
             return "tls" if buffer[3] in (0, 3) else "other"
+        if buffer[2] == SSL2_SERVER_HELLO and length >= 11:  # then hit, type, version 0.2
+            if len(buffer) < 7:
+                return "unknown"
+            return "tls" if buffer[5:7] == b"\x00\x02" else "other"
         return "other"
     if len(buffer) < 5:
         return "unknown"
@@ -338,6 +355,8 @@ class Connection:
         self.reset_time: float | None = None
         self.client_data_after_handshake = False
         self.established_packet: int | None = None
+        # JA4's transport letter: "t" for TLS over TCP ("q" for QUIC, see quic.py).
+        self.transport = "t"
 
     # -- roles
 
@@ -367,12 +386,29 @@ class Connection:
     def client_hello_seen(self, side: Direction, hello: ClientHello, packet: int,
                           time: float) -> None:
         self.is_tls = True
-        self.tracker.client_hellos += 1
+        self.tracker.count("client_hellos", packet)
         if self.client is None:
             self.client = side
         if self.client_hello is None:
             self.client_hello = hello
             self.client_hello_packet = packet
+
+    def server_hello_seen(self, side: Direction, hello: ServerHello, packet: int,
+                          time: float) -> None:
+        """A ServerHello, a TLS 1.3 HelloRetryRequest (followed by the real one), or an
+        SSLv2 SERVER-HELLO, whose certificate is judged like a Certificate message's."""
+        self.is_tls = True
+        self.tracker.count("server_hellos", packet)
+        if self.client is None:
+            self.client = self.other(side)
+        if self.server_hello is None or self.server_hello.hello_retry_request:
+            self.server_hello = hello
+            self.server_hello_packet = packet
+        if hello.version == TLS13 and not hello.hello_retry_request:
+            side.encrypted = True  # everything after a TLS 1.3 ServerHello is encrypted
+        if hello.certificate:
+            self.certificates.append(CertificateMessage(packet, time, side.endpoint,
+                                                        [hello.certificate]))
 
     def handshake_message(self, side: Direction, message_type: int, body: bytes,
                           packet: int, time: float) -> None:
@@ -380,17 +416,9 @@ class Connection:
         if message_type == HANDSHAKE_CLIENT_HELLO:
             self.client_hello_seen(side, parse_client_hello(body), packet, time)
         elif message_type == HANDSHAKE_SERVER_HELLO:
-            hello = parse_server_hello(body)
-            self.tracker.server_hellos += 1
-            if self.client is None:
-                self.client = self.other(side)
-            if self.server_hello is None or self.server_hello.hello_retry_request:
-                self.server_hello = hello
-                self.server_hello_packet = packet
-            if hello.version == TLS13 and not hello.hello_retry_request:
-                side.encrypted = True  # everything after a TLS 1.3 ServerHello is encrypted
+            self.server_hello_seen(side, parse_server_hello(body), packet, time)
         elif message_type == HANDSHAKE_CERTIFICATE:
-            self.tracker.certificate_messages += 1
+            self.tracker.count("certificate_messages", packet)
             chain = split_certificate_list(body, tls13=self.tls13)
             self.certificates.append(CertificateMessage(packet, time, side.endpoint, chain))
         elif message_type == HANDSHAKE_CERTIFICATE_REQUEST:
@@ -425,7 +453,7 @@ class Connection:
         self.is_tls = True
         alert.sender = self.role(side)
         self.alerts.append(alert)
-        self.tracker.alert_records += 1
+        self.tracker.count("alert_records", alert.packet)
 
     def closed(self, side: Direction, reset: bool, packet: int, time: float) -> None:
         if reset and self.reset_packet is None:
@@ -475,7 +503,9 @@ class ConnectionTracker:
         connections: (endpoint, endpoint), the lower one first -> its current connection.
         tls_connections: the connections that turned out to be TLS, in the order they did.
         streams: connections started so far (the next stream number).
-        client_hellos, server_hellos, certificate_messages, alert_records: tshark's counts.
+        client_hellos, server_hellos, certificate_messages, alert_records: tshark's counts:
+            the frames that hold one or more such messages (an SSLv2 SERVER-HELLO, which
+            tshark shows as handshake type 4, is counted with the server hellos).
         directions_given_up: directions whose bytes could no longer be followed.
         warnings: warnings so far; only the first 20 reach the context.
     """
@@ -491,6 +521,14 @@ class ConnectionTracker:
         self.alert_records = 0
         self.directions_given_up = 0
         self.warnings = 0
+        # counter -> the last frame counted in it
+        self.counted: dict[str, int] = {}
+
+    def count(self, counter: str, packet: int) -> None:
+        """Count a message in ``counter`` as tshark counts it: the frames that hold one."""
+        if self.counted.get(counter) != packet:
+            self.counted[counter] = packet
+            setattr(self, counter, getattr(self, counter) + 1)
 
     def warn(self, message: str) -> None:
         self.warnings += 1

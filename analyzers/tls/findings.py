@@ -248,15 +248,16 @@ class TlsFindings:
             remediation=remediation)
 
     def handshake_failures(self, connections: list[Connection]) -> list[Finding]:
-        groups: dict[tuple[str, str, int], list[tuple[Connection, AlertSeen]]] = {}
+        groups: dict[tuple[str, str, int, str], list[tuple[Connection, AlertSeen]]] = {}
         for connection in connections:
             alert = connection.fatal_alert()
             if alert is None or connection.outcome() != "failed":
                 continue
-            key = (connection.endpoints()[1], alert.sender, alert.description or 0)
+            key = (connection.endpoints()[1], alert.sender, alert.description or 0,
+                   connection.transport)
             groups.setdefault(key, []).append((connection, alert))
         findings = []
-        for (server, sender, code), cases in groups.items():
+        for (server, sender, code, _transport), cases in groups.items():
             name = alert_name(code)
             meaning = ALERTS.get(code, ("", "an alert this analyzer does not know"))[1]
             count = len(cases)
@@ -264,12 +265,15 @@ class TlsFindings:
             hello = first_connection.client_hello
             sni = hello.server_name if hello else None
             who = {"client": "The client", "server": "The server"}.get(sender, sender)
-            title = (f"TLS handshake with {server}{f' ({sni})' if sni else ''} failed: "
+            over = " over QUIC" if first_connection.transport == "q" else ""
+            title = (f"TLS handshake with {server}{f' ({sni})' if sni else ''}{over} failed: "
                      f"{sender} sent fatal alert {name}")
             times = [alert.time for _connection, alert in cases]
             detail = (f"{who} ended the handshake with alert {code} ({name}) in {count} "
                       f"connection{'s' if count != 1 else ''}: {meaning}."
-                      + _failure_context(first_connection, code))
+                      + _failure_context(first_connection, code)
+                      + (" QUIC carries the alert as CONNECTION_CLOSE error "
+                         f"0x{0x100 + code:x} in an Initial packet." if over else ""))
             evidence = [self.evidence(alert.packet, f"{sender} alert fatal {name}")
                         for _connection, alert in cases[:MAX_EVIDENCE]]
             if first_connection.client_hello_packet:

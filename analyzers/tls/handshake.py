@@ -1,4 +1,4 @@
-"""TLS handshake messages: ClientHello (also in SSLv2 format), ServerHello, and the
+"""TLS handshake messages: ClientHello and ServerHello (also in SSLv2 format), and the
 certificate list of a Certificate message, parsed from their bytes.
 
 Every read is bounds-checked: a structure that ends early or holds an impossible length
@@ -6,8 +6,7 @@ raises ``TlsParseError``, which the connection tracking reports as a warning and
 The lists of a ``ClientHello`` keep the wire order, GREASE values (RFC 8701) included;
 ``offered_versions`` and JA3 leave GREASE out.
 
-JA3 follows tshark's ``tls.handshake.ja3``: decimal legacy version, ciphers, extension
-types, supported groups and point formats, GREASE values left out, MD5 of the string.
+Fingerprints (JA3, JA4, JA4S) are computed in ``fingerprints`` from what is parsed here.
 
 >>> from inspector.formats.protocols import cipher_suite_name
 >>> hello = parse_client_hello(bytes.fromhex(
@@ -21,9 +20,9 @@ types, supported groups and point formats, GREASE values left out, MD5 of the st
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 
+from analyzers.tls import fingerprints
 from inspector.formats.protocols import (
     EXTENSION_ALPN,
     EXTENSION_EC_POINT_FORMATS,
@@ -31,8 +30,12 @@ from inspector.formats.protocols import (
     EXTENSION_SUPPORTED_GROUPS,
     EXTENSION_SUPPORTED_VERSIONS,
     HANDSHAKE_CLIENT_HELLO,
+    SSL2,
     is_grease,
 )
+
+EXTENSION_SIGNATURE_ALGORITHMS = 13
+SSL2_SERVER_HELLO = 4
 
 # The ServerHello random that marks a TLS 1.3 HelloRetryRequest (RFC 8446, 4.1.3).
 HELLO_RETRY_RANDOM = bytes.fromhex(
@@ -83,13 +86,16 @@ def _u16_list(data: bytes) -> list[int]:
 
 @dataclass(slots=True)
 class ClientHello:
-    """What the client offered. ``cipher_suites`` and the lists keep the wire order."""
+    """What the client offered. ``cipher_suites`` and the lists keep the wire order;
+    ``alpn_values`` are the ALPN protocol names as sent, ``alpn`` as text."""
 
     legacy_version: int
     cipher_suites: list[int]
     extensions: list[int] = field(default_factory=list)
     server_name: str | None = None
     alpn: list[str] = field(default_factory=list)
+    alpn_values: list[bytes] = field(default_factory=list)
+    signature_algorithms: list[int] = field(default_factory=list)
     supported_versions: list[int] = field(default_factory=list)
     supported_groups: list[int] = field(default_factory=list)
     ec_point_formats: list[int] = field(default_factory=list)
@@ -105,23 +111,11 @@ class ClientHello:
 
     @property
     def ja3(self) -> str | None:
-        """The JA3 string as tshark builds it; ``None`` for an SSLv2-format hello."""
-        if self.sslv2_format:
-            return None
-
-        def join(values: list[int]) -> str:
-            return "-".join(str(v) for v in values if not is_grease(v))
-
-        return ",".join([str(self.legacy_version), join(self.cipher_suites),
-                         join(self.extensions), join(self.supported_groups),
-                         "-".join(str(v) for v in self.ec_point_formats)])
+        return fingerprints.ja3(self)
 
     @property
     def ja3_hash(self) -> str | None:
-        text = self.ja3
-        if text is None:
-            return None
-        return hashlib.md5(text.encode(), usedforsecurity=False).hexdigest()
+        return fingerprints.ja3_hash(self)
 
 
 def parse_client_hello(body: bytes) -> ClientHello:
@@ -159,9 +153,13 @@ def _read_client_extension(hello: ClientHello, extension_type: int, data: bytes)
     elif extension_type == EXTENSION_ALPN and data:
         protocols = _Reader(reader.vector(2))
         while protocols.remaining():
-            hello.alpn.append(protocols.vector(1).decode("ascii", "backslashreplace"))
+            value = protocols.vector(1)
+            hello.alpn_values.append(value)
+            hello.alpn.append(value.decode("ascii", "backslashreplace"))
     elif extension_type == EXTENSION_SUPPORTED_VERSIONS and data:
         hello.supported_versions = _u16_list(reader.vector(1))
+    elif extension_type == EXTENSION_SIGNATURE_ALGORITHMS and data:
+        hello.signature_algorithms = _u16_list(reader.vector(2))
 
 
 def parse_sslv2_client_hello(record: bytes) -> ClientHello:
@@ -186,14 +184,20 @@ def parse_sslv2_client_hello(record: bytes) -> ClientHello:
 
 @dataclass(slots=True)
 class ServerHello:
-    """What the server chose. ``version`` is the effective one (supported_versions wins)."""
+    """What the server chose. ``version`` is the effective one (supported_versions wins);
+    ``extensions`` keep the wire order. An SSLv2 SERVER-HELLO has version SSL 2.0, the
+    server's first cipher kind (3 bytes) as ``cipher_suite`` and its certificate."""
 
     legacy_version: int
     cipher_suite: int
     session_id: bytes = b""
     selected_version: int | None = None
     alpn: str | None = None
+    alpn_value: bytes | None = None
     hello_retry_request: bool = False
+    extensions: list[int] = field(default_factory=list)
+    sslv2_format: bool = False
+    certificate: bytes = b""
 
     @property
     def version(self) -> int:
@@ -216,12 +220,33 @@ def parse_server_hello(body: bytes) -> ServerHello:
         while extensions.remaining() >= 4:
             extension_type = extensions.u16()
             data = extensions.vector(2)
+            hello.extensions.append(extension_type)
             if extension_type == EXTENSION_SUPPORTED_VERSIONS and len(data) == 2:
                 hello.selected_version = int.from_bytes(data, "big")
             elif extension_type == EXTENSION_ALPN and data:
                 protocols = _Reader(_Reader(data).vector(2))
-                hello.alpn = protocols.vector(1).decode("ascii", "backslashreplace")
+                hello.alpn_value = protocols.vector(1)
+                hello.alpn = hello.alpn_value.decode("ascii", "backslashreplace")
     return hello
+
+
+def parse_sslv2_server_hello(record: bytes) -> ServerHello:
+    """Parse an SSLv2 SERVER-HELLO record (2-byte header with the high bit set): the server
+    answered in SSL 2.0, the version it sends, with its certificate and cipher kinds."""
+    reader = _Reader(record)
+    reader.take(2)
+    if reader.u8() != SSL2_SERVER_HELLO:
+        raise TlsParseError("not an SSLv2 SERVER-HELLO")
+    reader.u8()  # session id hit
+    certificate_type = reader.u8()
+    version = reader.u16()
+    certificate_length, specs_length, _connection_id_length = (
+        reader.u16(), reader.u16(), reader.u16())
+    certificate = reader.take(certificate_length)
+    specs = reader.take(specs_length)
+    first = int.from_bytes(specs[:3], "big") if len(specs) >= 3 else 0
+    return ServerHello(version, first, selected_version=version or SSL2, sslv2_format=True,
+                       certificate=certificate if certificate_type == 1 else b"")
 
 
 def split_certificate_list(body: bytes, *, tls13: bool = False) -> list[bytes]:

@@ -1,12 +1,14 @@
 """``stats["tls"]``: tshark's counts, outcomes, and one entry per handshake, alert and
 distinct certificate, so an engineer can read what each side offered and chose.
 
-Each handshake lists SNI, offered versions, cipher suites and ALPN, JA3 and its hash, the
-chosen version (both the ServerHello's legacy field and supported_versions, as tshark shows
-them), cipher suite, resumption, the leaf certificate's subject and the outcome
-(``established``, ``failed``, ``aborted`` or ``incomplete``). Handshakes and alerts are
-capped (``MAX_LISTED_HANDSHAKES``, ``MAX_LISTED_ALERTS``) with a count of those left out;
-certificates are listed once each, where first seen.
+Each handshake lists its transport (``tcp``, or ``quic`` for a QUIC connection's Initial
+packets; ``stream`` is then the QUIC connection's number, as tshark's
+``quic.connection.number``), SNI, offered versions, cipher suites and ALPN, JA3 and its
+hash, JA4, JA4S, the chosen version (both the ServerHello's legacy field and
+supported_versions, as tshark shows them), cipher suite, resumption, the leaf certificate's
+subject and the outcome (``established``, ``failed``, ``aborted`` or ``incomplete``).
+Handshakes and alerts are capped (``MAX_LISTED_HANDSHAKES``, ``MAX_LISTED_ALERTS``) with a
+count of those left out; certificates are listed once each, where first seen.
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ from typing import Any
 
 from analyzers.tls.certificates import CertificateDescriptions
 from analyzers.tls.connections import AlertSeen, Connection, ConnectionTracker
+from analyzers.tls.fingerprints import ja4, ja4s
+from analyzers.tls.handshake import ServerHello
 from inspector.formats.protocols import alert_name, cipher_suite_name, is_grease, version_name
 from inspector.model import format_time, utc_from_epoch
 
@@ -64,6 +68,7 @@ def alert_json(connection: Connection, alert: AlertSeen) -> dict[str, Any]:
     return {
         "packet": alert.packet,
         "stream": connection.stream,
+        "transport": "quic" if connection.transport == "q" else "tcp",
         "time": format_time(utc_from_epoch(alert.time)),
         "sender": alert.sender,
         "encrypted": alert.encrypted,
@@ -74,11 +79,17 @@ def alert_json(connection: Connection, alert: AlertSeen) -> dict[str, Any]:
     }
 
 
+def cipher_code(hello: ServerHello) -> str:
+    """The chosen cipher in hex as tshark writes it (6 digits for an SSL 2.0 cipher kind)."""
+    return f"0x{hello.cipher_suite:0{6 if hello.sslv2_format else 4}x}"
+
+
 def handshake_json(connection: Connection, certificates: CertificateDescriptions
                    ) -> dict[str, Any]:
     client, server = connection.endpoints()
     hello = connection.client_hello
     server_hello = connection.server_hello
+    transport = connection.transport
     fatal = connection.fatal_alert()
     leaf = None
     if connection.certificates and connection.certificates[0].chain:
@@ -98,6 +109,10 @@ def handshake_json(connection: Connection, certificates: CertificateDescriptions
         "alpn_offered": hello.alpn if hello else [],
         "ja3": hello.ja3 if hello else None,
         "ja3_hash": hello.ja3_hash if hello else None,
+        "ja4": ja4(hello, transport) if hello and not hello.sslv2_format else None,
+        "ja4s": (ja4s(server_hello, transport)
+                 if server_hello and not server_hello.sslv2_format else None),
+        "transport": "quic" if transport == "q" else "tcp",
         "server_hello_packet": connection.server_hello_packet,
         "version": version_name(server_hello.version) if server_hello else None,
         "server_hello_legacy_version": (f"0x{server_hello.legacy_version:04x}"
@@ -106,8 +121,7 @@ def handshake_json(connection: Connection, certificates: CertificateDescriptions
             f"0x{server_hello.selected_version:04x}"
             if server_hello and server_hello.selected_version else None),
         "cipher_suite": cipher_suite_name(server_hello.cipher_suite) if server_hello else None,
-        "cipher_suite_code": (f"0x{server_hello.cipher_suite:04x}"
-                              if server_hello else None),
+        "cipher_suite_code": cipher_code(server_hello) if server_hello else None,
         "alpn": server_hello.alpn if server_hello else None,
         "resumed": connection.resumed(),
         "client_certificate_requested": connection.client_certificate_requested,

@@ -21,6 +21,8 @@ The package, from the front to the bytes:
 
 - ``reader``: ``Bundle``, ``BundleInfo``, ``open_bundle``, ``reopen_bundle``;
 - ``scanner``: listing, sniffing and judging every member, nested archives included;
+- ``layouts``: which collector made the bundle (Troubleshoot, must-gather, Insights,
+  sosreport, kubectl dump) and the cluster or host it describes;
 - ``findings``: the ``bundle.*`` rules and the findings made from the scan's notes;
 - ``opening``: which container reads a path or a member, and ``BundleOpenError``;
 - ``containers``, ``filesystem``, ``zips``, ``zip_recovery``, ``tars``: the containers;
@@ -30,6 +32,7 @@ The package, from the front to the bytes:
 """
 
 from inspector.bundle.findings import ARCHIVE_BOMB, MEMBER_SKIPPED, UNREADABLE, UNSAFE_PATH
+from inspector.bundle.layouts import LAYOUT_NAMES, Layout
 from inspector.bundle.names import printable_name, unsafe_name_reasons
 from inspector.bundle.opening import BundleOpenError
 from inspector.bundle.reader import Bundle, BundleInfo, open_bundle, reopen_bundle
@@ -37,7 +40,7 @@ from inspector.bundle.scanner import NEST
 from inspector.bundle.timestamps import gzip_modified, modified_from_epoch, zip_modified
 
 __all__ = [
-    "ARCHIVE_BOMB", "MEMBER_SKIPPED", "NEST", "UNREADABLE", "UNSAFE_PATH", "Bundle",
-    "BundleInfo", "BundleOpenError", "gzip_modified", "modified_from_epoch", "open_bundle",
-    "printable_name", "reopen_bundle", "unsafe_name_reasons", "zip_modified",
+    "ARCHIVE_BOMB", "LAYOUT_NAMES", "MEMBER_SKIPPED", "NEST", "UNREADABLE", "UNSAFE_PATH",
+    "Bundle", "BundleInfo", "BundleOpenError", "Layout", "gzip_modified", "modified_from_epoch",
+    "open_bundle", "printable_name", "reopen_bundle", "unsafe_name_reasons", "zip_modified",
 ]

@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from inspector.bundle.containers import Container
+from inspector.bundle.layouts import Layout, recognise, wants_head
 from inspector.bundle.opening import BundleOpenError, open_nested, open_root
 from inspector.bundle.scanner import Scanner
 from inspector.bundle.streams import Budget, Limits, guarded, transcoded
@@ -60,6 +61,7 @@ class Bundle:
         artifacts: every member in bundle order, archives included (kind ``archive``).
         problems: what the reader skipped or could not read, with reasons.
         findings: the reader's ``bundle.*`` findings.
+        layouts: the collectors whose layout the bundle has (``inspector.bundle.layouts``).
     """
 
     source: Path
@@ -68,6 +70,7 @@ class Bundle:
     artifacts: list[Artifact] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
+    layouts: list[Layout] = field(default_factory=list)
     _root: Container | None = field(default=None, repr=False)
     _nested: dict[tuple[Any, ...], Container] = field(default_factory=dict, repr=False)
 
@@ -169,7 +172,7 @@ def open_bundle(source: str | os.PathLike[str], limits: Limits | None = None) ->
     """List and sniff every member of a bundle. Raises only ``BundleOpenError``."""
     path = Path(source)
     bundle = Bundle(source=path, limits=limits or Limits())
-    scanner = Scanner(path, bundle.limits)
+    scanner = Scanner(path, bundle.limits, keep_head=wants_head)
     bundle._root = open_root(path, bundle.limits, scanner.budget)
     try:
         sha256, size = _hash_source(path)
@@ -185,6 +188,7 @@ def open_bundle(source: str | os.PathLike[str], limits: Limits | None = None) ->
     bundle.artifacts = scanner.artifacts
     bundle.problems = scanner.problems
     bundle.findings = scanner.findings
+    bundle.layouts = recognise(bundle.artifacts, scanner.heads)
     return bundle
 
 

@@ -30,6 +30,7 @@ import hashlib
 import io
 import tarfile
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -117,10 +118,16 @@ class Scanner:
         problems: what was skipped or could not be read, with reasons.
         record: the notes ``findings`` is made from.
         findings: the ``bundle.*`` findings, once ``run`` has returned.
+        heads: the first bytes (decompressed) of the members ``keep_head`` asked for, so
+            the bundle's layout can be read without reading them again
+            (``inspector.bundle.layouts``).
     """
 
-    def __init__(self, source: Path, limits: Limits) -> None:
+    def __init__(self, source: Path, limits: Limits,
+                 keep_head: Callable[[str], bool] | None = None) -> None:
         self.source = source
+        self.keep_head = keep_head
+        self.heads: dict[str, bytes] = {}
         self.limits = limits
         self.budget = Budget.for_scan(limits)
         self.artifacts: list[Artifact] = []
@@ -303,6 +310,8 @@ class Scanner:
             # The whole path: where a member sits (sos_commands/, etc/) says what it is.
             name = artifact.path.rsplit(".", 1)[0] if codec else artifact.path
             artifact.kind = sniff(inner_head, name)
+            if self.keep_head is not None and self.keep_head(artifact.path):
+                self.heads[artifact.path] = inner_head
             if artifact.kind not in (ArtifactKind.PCAP, ArtifactKind.PCAPNG,
                                      ArtifactKind.BINARY):
                 artifact.encoding = text_encoding_of(inner_head)

@@ -115,7 +115,8 @@ class _Run:
         artifacts = [dataclasses.replace(a, analyzers=list(a.analyzers))
                      for a in bundle.artifacts]
         self.analysis = Analysis(bundle=bundle.info, artifacts=artifacts,
-                                 findings=list(bundle.findings), problems=list(bundle.problems))
+                                 findings=list(bundle.findings), problems=list(bundle.problems),
+                                 layouts=list(bundle.layouts))
         self.per_artifact = [(i, a) for i, a in enumerate(engine.analyzers)
                              if not is_bundle_analyzer(a)]
         self.bundle_level = [(i, a) for i, a in enumerate(engine.analyzers)

@@ -27,7 +27,10 @@ ICMPv6, ``payload`` is the whole ICMP message starting at its type byte.
 The network analyzer's hot loop uses the lower level directly: ``frame_batches`` (lists of
 plain ``Frame`` tuples, one list per buffer-full), ``network_offset`` and
 ``skip_ipv6_extensions``; they are public for that one fast consumer, and their tuple shapes
-change together with it.
+change together with it. A ``Frame`` carries its time as integer nanoseconds since the epoch,
+as Wireshark keeps it (``nstime_t``): a float of epoch seconds holds only about a quarter of
+a microsecond today, too coarse to compare two timestamps a microsecond apart the way
+Wireshark's TCP analysis does. ``Packet.time`` is that time in float seconds.
 
 Speed decisions, measured (``bench/bench_network.py``): the stream is read in 1 MiB chunks
 and a record cut by a chunk's end is completed by reading just its missing bytes (never by joining
@@ -54,8 +57,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import BinaryIO
 
-__all__ = ["CaptureError", "Frame", "Packet", "PcapWriter", "Transport", "decode", "frame_batches",
-           "network_offset", "read_packets", "skip_ipv6_extensions"]
+__all__ = ["L2TP_PORT", "CaptureError", "Frame", "Packet", "PcapWriter", "Transport", "decode",
+           "frame_batches", "l2tp_inner", "network_offset", "read_packets",
+           "skip_ipv6_extensions"]
 
 # Link types (https://www.tcpdump.org/linktypes.html); DLT 12 and 14 are raw IP on some OSes.
 LINKTYPE_NULL = 0
@@ -75,6 +79,7 @@ PROTO_UDP = 17
 PROTO_ICMPV6 = 58
 
 _CHUNK = 1 << 20
+_SECOND = 1_000_000_000  # nanoseconds
 # A frame or block larger than this is corruption, not data (pcapng's own readers cap at 16 MiB).
 _MAX_RECORD = 16 << 20
 
@@ -202,16 +207,17 @@ def read_packets(stream: BinaryIO) -> Iterator[Packet]:
     record is truncated or malformed.
     """
     for batch in frame_batches(stream):
-        for index, time, linktype, data, wire_length in batch:
-            yield Packet(index, time, linktype, data, wire_length)
+        for index, time_ns, linktype, data, wire_length in batch:
+            yield Packet(index, time_ns / _SECOND, linktype, data, wire_length)
 
 
-Frame = tuple[int, float, int, bytes, int]
+Frame = tuple[int, int, int, bytes, int]
 
 
 def frame_batches(stream: BinaryIO) -> Iterator[list[Frame]]:
-    """``read_packets`` as plain ``(index, time, linktype, data, wire_length)`` tuples, in
-    lists: the frames of one buffer-full (about 1 MiB) at a time.
+    """``read_packets`` as plain ``(index, time_ns, linktype, data, wire_length)`` tuples,
+    ``time_ns`` in integer nanoseconds since the epoch, in lists: the frames of one
+    buffer-full (about 1 MiB) at a time.
 
     A consumer looping over lists skips one generator resume per frame, which costs about as
     much as reading the record itself. Every good frame is handed over before a
@@ -226,13 +232,14 @@ def frame_batches(stream: BinaryIO) -> Iterator[list[Frame]]:
 
 
 _PCAP_MAGICS = {
-    # magic as read little-endian -> (byte order, fraction per second, extra record bytes)
-    0xA1B2C3D4: ("<", 1e-6, 0),
-    0xD4C3B2A1: (">", 1e-6, 0),
-    0xA1B23C4D: ("<", 1e-9, 0),
-    0x4D3CB2A1: (">", 1e-9, 0),
-    0xA1B2CD34: ("<", 1e-6, 8),  # Kuznetzov's modified pcap: ifindex, protocol, pkt_type
-    0x34CDB2A1: (">", 1e-6, 8),
+    # magic as read little-endian -> (byte order, nanoseconds per fraction unit, extra
+    # record bytes)
+    0xA1B2C3D4: ("<", 1000, 0),
+    0xD4C3B2A1: (">", 1000, 0),
+    0xA1B23C4D: ("<", 1, 0),
+    0x4D3CB2A1: (">", 1, 0),
+    0xA1B2CD34: ("<", 1000, 8),  # Kuznetzov's modified pcap: ifindex, protocol, pkt_type
+    0x34CDB2A1: (">", 1000, 8),
 }
 
 
@@ -240,7 +247,7 @@ def _pcap_batches(buffer: _Buffer) -> Iterator[list[Frame]]:
     (magic,) = struct.unpack_from("<I", buffer.data, 0)
     if magic not in _PCAP_MAGICS:
         raise CaptureError(f"not a pcap or pcapng capture (magic {magic:#010x})", 0)
-    order, fraction, extra = _PCAP_MAGICS[magic]
+    order, unit, extra = _PCAP_MAGICS[magic]
     if not buffer.fill(24):
         raise CaptureError("the pcap file header is truncated", 0)
     # The upper bits of the link-type field carry FCS information, not the link type.
@@ -264,8 +271,8 @@ def _pcap_batches(buffer: _Buffer) -> Iterator[list[Frame]]:
             if end > available or captured > _MAX_RECORD:
                 break
             index += 1
-            append((index, seconds + fraction_count * fraction, linktype, data[start:end],
-                    wire_length))
+            append((index, seconds * _SECOND + fraction_count * unit, linktype,
+                    data[start:end], wire_length))
             position = end
         buffer.position = position
         if batch:
@@ -290,8 +297,9 @@ _PCAPNG_HEADERS = {order: (struct.Struct(order + "II").unpack_from,
 def _pcapng_batches(buffer: _Buffer) -> Iterator[list[Frame]]:
     order = "<"
     block_header, packet_header = _PCAPNG_HEADERS[order]
-    # per interface of the current section: (linktype, seconds per tick, offset seconds)
-    interfaces: list[tuple[int, float, int]] = []
+    # per interface of the current section: (linktype, nanoseconds = ticks * multiplier //
+    # divisor, offset nanoseconds)
+    interfaces: list[tuple[int, int, int, int]] = []
     index = 0
     while True:
         # Enhanced packet blocks wholly in the buffer, nearly every block of a capture, in a
@@ -312,9 +320,9 @@ def _pcapng_batches(buffer: _Buffer) -> Iterator[list[Frame]]:
             start = position + 28
             if start + captured > end - 4 or interface >= len(interfaces):
                 break
-            linktype, tick, offset = interfaces[interface]
+            linktype, multiplier, divisor, offset = interfaces[interface]
             index += 1
-            append((index, offset + ((high << 32) | low) * tick, linktype,
+            append((index, offset + ((high << 32) | low) * multiplier // divisor, linktype,
                     data[start:start + captured], wire_length))
             position = end
         buffer.position = position
@@ -378,19 +386,20 @@ def _pcapng_batches(buffer: _Buffer) -> Iterator[list[Frame]]:
         if interface >= len(interfaces):
             raise CaptureError(f"frame {index + 1} names interface {interface}, which the "
                                "capture never described", index)
-        linktype, tick, offset = interfaces[interface]
+        linktype, multiplier, divisor, offset = interfaces[interface]
         index += 1
-        yield [(index, offset + ((high << 32) | low) * tick, linktype,
+        yield [(index, offset + ((high << 32) | low) * multiplier // divisor, linktype,
                 data[start:start + captured], wire_length)]
 
 
 def _interface(data: bytes, body: int, body_end: int, order: str,
-               index: int) -> tuple[int, float, int]:
-    """An interface description block: (linktype, seconds per timestamp tick, offset)."""
+               index: int) -> tuple[int, int, int, int]:
+    """An interface description block: (linktype, multiplier, divisor, offset), a timestamp
+    of ``ticks`` being ``offset + ticks * multiplier // divisor`` nanoseconds."""
     if body_end - body < 8:
         raise CaptureError(f"interface block after frame {index} is too short", index)
     linktype = struct.unpack_from(order + "H", data, body)[0]
-    tick = 1e-6
+    multiplier, divisor = 1000, 1  # microseconds unless if_tsresol says otherwise
     offset = 0
     position = body + 8
     while position + 4 <= body_end:
@@ -400,11 +409,17 @@ def _interface(data: bytes, body: int, body_end: int, order: str,
             break
         if code == 9 and length >= 1:  # if_tsresol: 10^-n, or 2^-n when the top bit is set
             resolution = data[value]
-            tick = 2.0 ** -(resolution & 0x7F) if resolution & 0x80 else 10.0 ** -resolution
+            exponent = resolution & 0x7F
+            if resolution & 0x80:
+                multiplier, divisor = _SECOND, 1 << exponent
+            elif exponent <= 9:
+                multiplier, divisor = 10 ** (9 - exponent), 1
+            else:
+                multiplier, divisor = 1, 10 ** (exponent - 9)
         elif code == 14 and length >= 8:  # if_tsoffset: seconds added to every timestamp
-            offset = struct.unpack_from(order + "q", data, value)[0]
+            offset = struct.unpack_from(order + "q", data, value)[0] * _SECOND
         position = value + ((length + 3) & ~3)
-    return linktype, tick, offset
+    return linktype, multiplier, divisor, offset
 
 
 # --- decoding --------------------------------------------------------------------------------
@@ -498,6 +513,39 @@ def skip_ipv6_extensions(data: bytes, protocol: int, start: int,
         start += length
         ip_payload -= length
     return protocol, start, ip_payload
+
+
+L2TP_PORT = 1701
+
+
+def l2tp_inner(payload: bytes) -> bytes | None:
+    """The IPv4 or IPv6 packet an L2TPv2 data message (RFC 2661, UDP port 1701) carries in
+    PPP, or ``None`` for a control message or anything else.
+
+    >>> l2tp_inner(bytes.fromhex("0002" "05f7" "206a" "ff03" "0057") + b"\x60" + bytes(39))[:1]
+    b'`'
+    """
+    if len(payload) < 6:
+        return None
+    flags = (payload[0] << 8) | payload[1]
+    if flags & 0x8000 or flags & 0x000F != 2:  # a control message, or not version 2
+        return None
+    position = 2 + (2 if flags & 0x4000 else 0) + 4 + (4 if flags & 0x0800 else 0)
+    if flags & 0x0200:  # an offset field, then that many bytes of padding
+        if len(payload) < position + 2:
+            return None
+        position += 2 + ((payload[position] << 8) | payload[position + 1])
+    ppp = payload[position:]
+    if ppp[:2] == b"\xff\x03":  # address and control, unless compressed away
+        ppp = ppp[2:]
+    if ppp[:1] and ppp[0] & 1:  # protocol field compressed to one byte
+        protocol, inner = ppp[0], ppp[1:]
+    else:
+        protocol, inner = (ppp[0] << 8) | ppp[1] if len(ppp) >= 2 else 0, ppp[2:]
+    if (protocol == 0x21 and inner[:1] and inner[0] >> 4 == 4) or (
+            protocol == 0x57 and inner[:1] and inner[0] >> 4 == 6):
+        return inner
+    return None
 
 
 def _decode_fields(linktype: int, data: bytes) -> tuple | None:

@@ -166,5 +166,18 @@ def _cipher_suite_names() -> dict[int, str]:
     return _tls_cipher_suites
 
 
+# SSL 2.0 cipher kinds (3 bytes), which an SSLv2 SERVER-HELLO lists.
+SSL2_CIPHER_KINDS = {
+    0x010080: "SSL_CK_RC4_128_WITH_MD5", 0x020080: "SSL_CK_RC4_128_EXPORT40_WITH_MD5",
+    0x030080: "SSL_CK_RC2_128_CBC_WITH_MD5",
+    0x040080: "SSL_CK_RC2_128_CBC_EXPORT40_WITH_MD5",
+    0x050080: "SSL_CK_IDEA_128_CBC_WITH_MD5", 0x060040: "SSL_CK_DES_64_CBC_WITH_MD5",
+    0x0700C0: "SSL_CK_DES_192_EDE3_CBC_WITH_MD5",
+}
+
+
 def cipher_suite_name(code: int) -> str:
+    """The IANA name of a cipher suite, or of an SSL 2.0 cipher kind (codes above 0xffff)."""
+    if code > 0xFFFF:
+        return SSL2_CIPHER_KINDS.get(code, f"0x{code:06x}")
     return _cipher_suite_names().get(code) or f"0x{code:04x}"

@@ -1,11 +1,13 @@
 """The customer's environment, read from an analysis and its bundle for the report.
 
 ``detect_environment`` lists versions, hosts, operating systems, browsers and clients, each
-with the artifact it was read from. From the stats alone: HAR exporters, the hosts a browser
-talked to, TLS servers and protocol versions, captured conversations' clients and servers,
-log formats. With the opened bundle it also reads the start of the text members (product
-and server versions) and the HAR's request headers (browsers and operating systems from
-their User-Agent).
+with the artifact it was read from. From the analysis alone: the collectors' layouts and
+the cluster or host each describes (``analysis.layouts``: cluster version, nodes, host,
+OS, kernel, collection time) and the Kubernetes nodes' kubelet, OS and runtime; from the
+stats: HAR exporters, the hosts a browser talked to, TLS servers and protocol versions,
+captured conversations' clients and servers, log formats. With the opened bundle it also
+reads the start of the text members (product and server versions) and the HAR's request
+headers (browsers and operating systems from their User-Agent).
 
 Decisions the next engineer needs:
 
@@ -67,7 +69,9 @@ def detect_environment(analysis: Analysis, bundle: Bundle | None = None) -> list
     bundle: product and server versions from the first 256 KB of each text member, and
     browsers and operating systems from the HAR's User-Agent headers.
     """
-    items: list[EnvironmentItem] = []
+    # The cluster or host first: what the bundle describes, then what its members say.
+    items: list[EnvironmentItem] = [*_layout_environment(analysis), *_node_environment(analysis)]
+    log_formats: dict[str, list[str]] = {}
     for path, per_analyzer in analysis.stats.items():
         http = per_analyzer.get("http")
         if isinstance(http, dict):
@@ -90,11 +94,57 @@ def detect_environment(analysis: Analysis, bundle: Bundle | None = None) -> list
         logs = per_analyzer.get("logs")
         if isinstance(logs, dict) and logs.get("format"):
             zone = logs.get("time_zone") or "unknown"
-            items.append(EnvironmentItem("Log format", f"{logs['format']} (time zone {zone})",
-                                         path))
+            log_formats.setdefault(f"{logs['format']} (time zone {zone})", []).append(path)
+    # One row per format: a cluster's bundle holds hundreds of logs of a few formats.
+    items.extend(EnvironmentItem("Log format", value if len(paths) == 1 else
+                                 f"{value} in {len(paths)} logs", paths[0])
+                 for value, paths in log_formats.items())
     if bundle is not None:
         items.extend(_bundle_environment(analysis, bundle))
     return items
+
+
+_IDENTITY_LABELS = (
+    ("cluster_version", "Cluster version"), ("distribution", "Distribution"),
+    ("cluster_id", "Cluster id"), ("nodes", "Nodes"), ("hostname", "Host"),
+    ("os", "Operating system"), ("kernel", "Linux kernel"), ("collector", "Collected by"),
+    ("collected_at", "Collected at"),
+)
+
+
+def _layout_environment(analysis: Analysis) -> Iterable[EnvironmentItem]:
+    for layout in analysis.layouts:
+        yield EnvironmentItem("Bundle layout", f"{layout.description} at "
+                              f"{layout.root or 'the top'}", layout.markers[0]
+                              if layout.markers else layout.root)
+        for key, label in _IDENTITY_LABELS:
+            value = layout.identity.get(key)
+            if value:
+                shown = ", ".join(map(str, value[:12])) + (" …" if len(value) > 12 else "") \
+                    if isinstance(value, list) else str(value)
+                yield EnvironmentItem(label, shown, layout.sources.get(key, layout.root))
+
+
+def _node_environment(analysis: Analysis) -> list[EnvironmentItem]:
+    """One row for the Kubernetes nodes of every member (Insights and must-gather file each
+    node apart), each node described once, from the first member that describes it."""
+    described: dict[str, dict[str, Any]] = {}
+    source = ""
+    for path, per_analyzer in analysis.stats.items():
+        kubernetes = per_analyzer.get("kubernetes")
+        nodes = kubernetes.get("nodes") if isinstance(kubernetes, dict) else None
+        for node in nodes if isinstance(nodes, list) else []:
+            if isinstance(node, dict) and node.get("name") and node["name"] not in described \
+                    and (node.get("kubelet") or node.get("os")):
+                described[node["name"]] = node
+                source = source or path
+    if not described:
+        return []
+    shown = [f"{name} (" + ", ".join(str(node[k]) for k in ("kubelet", "os", "runtime")
+                                     if node.get(k)) + ")"
+             for name, node in sorted(described.items())]
+    more = f" and {len(shown) - 12} more" if len(shown) > 12 else ""
+    return [EnvironmentItem("Kubernetes nodes", "; ".join(shown[:12]) + more, source)]
 
 
 def _requests(info: Any) -> int:

@@ -4,10 +4,12 @@
 processes from multiprocessing's fork server, and yields each ``Outcome`` as it finishes.
 
 A worker process that dies mid-bundle (killed, out of memory) breaks a
-``ProcessPoolExecutor``: every unfinished bundle is then handed to a fresh pool. Only the
-bundles a dead worker had started are charged an attempt (each worker says which bundle it
-starts on a queue the parent reads); one charged ``max_attempts`` times is reported failed
-rather than retried for ever. The others are simply run again.
+``ProcessPoolExecutor``: every unfinished bundle is then handed to a fresh pool. The
+bundles that had started when the pool broke are charged an attempt (each worker says which
+bundle it starts on a queue the parent reads), those still queued are not; one charged
+``max_attempts`` times is reported failed rather than retried for ever. Which worker died
+first is not known, so a bundle in flight beside a poison one is charged too, as Dask
+charges every task of a lost worker; ``MAX_ATTEMPTS`` leaves it room.
 
 Workers ignore SIGINT (the parent handles Ctrl-C and stops them) and end on their own when
 the parent dies (``inspector.engine.lifeline``). When the caller stops early (Ctrl-C,

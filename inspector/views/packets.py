@@ -11,7 +11,9 @@ whatever the capture's size.
 Frame numbers are Wireshark's (1-based, every frame, IP or not), as in ``PacketLocator``.
 Protocol values are named by ``inspector.formats.protocols`` (TCP flags, TLS records,
 handshake messages and alerts, DNS response codes), so a packet is described in the same
-words as the analyzers' findings; ``tls_summary`` and ``dns_summary`` name what a payload
+words as the analyzers' findings; QUIC datagrams are read by ``inspector.formats.quic``
+across the list (a server's Initial needs its client's first), their hellos named as TLS's
+(``quic_summary``); ``tls_summary`` and ``dns_summary`` name what a payload
 starts with, for the one-line-per-packet text of training mode.
 
 >>> protocol_name(6, 51514, 443)
@@ -37,6 +39,7 @@ from inspector.formats.protocols import (
     dns_rcode_name,
     tcp_flag_names,
 )
+from inspector.formats.quic import QuicDatagram, QuicReader, error_name
 from inspector.views.source import MemberSource, State
 
 MAX_ROWS = 1_000_000
@@ -73,7 +76,9 @@ class PacketRow:
     conversation: tuple | None
 
 
-def packet_row(packet: Packet) -> PacketRow:
+def packet_row(packet: Packet, quic: QuicReader | None = None) -> PacketRow:
+    """One frame's row; ``quic`` follows QUIC connections across the list (the Initial keys
+    of a server's packets come from its client's first Initial)."""
     transport = decode(packet)
     if transport is None:
         return PacketRow(packet.index, packet.time, "", "", f"link {packet.linktype}",
@@ -87,6 +92,14 @@ def packet_row(packet: Packet) -> PacketRow:
                    f"Ack={transport.ack} Win={transport.window} Len={transport.payload_length}")
     elif transport.protocol == 17:
         summary = f"{transport.src_port} → {transport.dst_port} Len={transport.payload_length}"
+        seen = None if quic is None else quic.datagram(
+            packet.index, packet.time, (transport.src, transport.src_port),
+            (transport.dst, transport.dst_port), transport.payload)
+        if seen is not None:
+            endpoints = sorted([(transport.src, transport.src_port),
+                                (transport.dst, transport.dst_port)])
+            return PacketRow(packet.index, packet.time, source, destination, "QUIC",
+                             packet.wire_length, quic_summary(seen), (17, *endpoints))
     elif transport.protocol in (1, 58) and transport.payload:
         summary = f"type {transport.payload[0]}" + (
             f" code {transport.payload[1]}" if len(transport.payload) > 1 else "")
@@ -120,6 +133,7 @@ def load_packets(state: State, source: MemberSource, limit: int = MAX_ROWS) -> L
     reported = time.monotonic()
     error = None
     truncated = False
+    quic = QuicReader()
     with source.open() as stream:
         try:
             for packet in read_packets(stream):
@@ -128,7 +142,7 @@ def load_packets(state: State, source: MemberSource, limit: int = MAX_ROWS) -> L
                 if frames >= limit:
                     truncated = True
                     break
-                batch.append(packet_row(packet))
+                batch.append(packet_row(packet, quic))
                 frames += 1
                 if time.monotonic() - reported >= BATCH_SECONDS:
                     state.emit(batch)
@@ -219,6 +233,24 @@ def tls_summary(payload: bytes) -> str:
             names.append(RECORD_NAMES[kind])
         position += 5 + length
     return ", ".join(names)
+
+
+def quic_summary(seen: QuicDatagram) -> str:
+    """A QUIC datagram as tshark's Info column shows it: each packet with its connection
+    IDs, then what its opened Initials hold (the hellos named as in TLS, the close in words).
+    """
+    names = {"initial": "Initial", "0rtt": "0-RTT", "handshake": "Handshake",
+             "retry": "Retry", "version_negotiation": "Version Negotiation",
+             "short": "Protected Payload"}
+    parts = []
+    for packet in seen.packets:
+        ids = (f" DCID={packet.destination_id.hex()}, SCID={packet.source_id.hex()}"
+               if packet.kind != "short" else "")
+        parts.append(names[packet.kind] + ids)
+    parts += [HANDSHAKE_NAMES.get(kind, f"Handshake {kind}") for kind, _ in seen.messages]
+    parts += [f"CONNECTION_CLOSE {error_name(frame.error_code)}" for frame in seen.frames
+              if frame.kind == "close"]
+    return ", ".join(parts)
 
 
 def dns_summary(payload: bytes) -> str:

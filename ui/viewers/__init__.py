@@ -8,9 +8,11 @@ What they show is built by the Qt-free ``inspector.views``; their reading and se
 off the GUI thread through ``ui.worker.Task``.
 
 ``viewer_kind(artifact_kind, locator)`` picks the viewer: packets for captures, HAR
-entries for HAR files, statements for SQL dumps (and the class table for slow logs), and
-the text viewer for everything else, including line locators into any of them (a slow
-log's line 825 is best read as text).
+entries for HAR files, statements for SQL dumps (and the class table for slow logs), the
+document tree for a place in a JSON or YAML document (a ``pointer`` locator), threads
+grouped by stack for JVM thread dumps (a line there names a thread), and the text viewer
+for everything else, including line locators into any of them (a slow log's line 825 is
+best read as text).
 """
 
 from __future__ import annotations
@@ -19,9 +21,11 @@ from inspector.model import ArtifactKind, Locator
 from inspector.views.source import MemberSource
 
 # MemberSource is what every viewer is opened with, so callers find it beside them.
-__all__ = ["HAR", "PACKETS", "SQL", "TEXT", "MemberSource", "viewer_kind"]
+__all__ = ["DOCUMENT", "HAR", "PACKETS", "SQL", "TEXT", "THREADS", "MemberSource",
+           "viewer_kind"]
 
-TEXT, PACKETS, HAR, SQL = "text", "packets", "har", "sql"
+TEXT, PACKETS, HAR, SQL, DOCUMENT, THREADS = "text", "packets", "har", "sql", "document", \
+    "threads"
 
 
 def viewer_kind(kind: ArtifactKind, locator: Locator | None = None) -> str:
@@ -32,8 +36,12 @@ def viewer_kind(kind: ArtifactKind, locator: Locator | None = None) -> str:
     'packets'
     >>> viewer_kind(ArtifactKind.MYSQL_SLOW_LOG, LineLocator(825))
     'text'
+    >>> viewer_kind(ArtifactKind.THREAD_DUMP, LineLocator(319))
+    'threads'
     """
     locator_kind = getattr(locator, "kind", None)
+    if locator_kind == "pointer":
+        return DOCUMENT
     if locator_kind == "artifact":
         locator_kind = None  # the whole member: its natural viewer
     if locator_kind == "packet" or (kind in (ArtifactKind.PCAP, ArtifactKind.PCAPNG)
@@ -45,4 +53,6 @@ def viewer_kind(kind: ArtifactKind, locator: Locator | None = None) -> str:
         return SQL
     if kind is ArtifactKind.MYSQL_SLOW_LOG and locator_kind is None:
         return SQL
+    if kind is ArtifactKind.THREAD_DUMP and locator_kind in (None, "line"):
+        return THREADS
     return TEXT

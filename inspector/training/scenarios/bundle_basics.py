@@ -116,15 +116,23 @@ def build(rng: random.Random) -> Built:
     }
     evidence = [
         {"artifact": "../../tmp/collector-cleanup.sh", "locator": {"kind": "artifact"},
-         "why": "a member name that climbs out of any folder it is extracted to"},
+         "why": "a member name that climbs out of any folder it is extracted to",
+         "cited_by": "bundle.unsafe-path"},
         {"artifact": "diagnostics/heap-dump.bin.gz", "locator": {"kind": "artifact"},
-         "why": "decompresses about 1,000:1: read only up to the bomb limit, then skipped"},
+         "why": "decompresses about 1,000:1: read only up to the bomb limit, then skipped",
+         "cited_by": "bundle.archive-bomb"},
         {"artifact": "nodes/app-01.tgz!/var/log/shop/current.log", "locator": {"kind": "artifact"},
          "why": "a symbolic link inside the nested archive to a file the bundle does not "
-                "hold: listed, never followed"},
+                "hold: listed, never followed",
+         "cited_by": "bundle.member-skipped"},
     ]
+    # The rotated, gzipped and nested logs must all read: none of them is a problem. The
+    # slow log's missing index is real, only not this lesson.
     return Built(files=files, evidence=evidence,
-                 rules=["bundle.unsafe-path", "bundle.archive-bomb", "bundle.member-skipped"])
+                 rules=["bundle.unsafe-path", "bundle.archive-bomb", "bundle.member-skipped"],
+                 forbidden=["bundle.unreadable"],
+                 allowed=["sql.full-scan", "sql.missing-index-for-slow-query",
+                          "sql.slow-query"])
 
 
 SCENARIO = Scenario(

@@ -68,3 +68,14 @@ def test_payload_problem(sent, size, mime, answered, status, cached, problem):
 ])
 def test_uncached_static(status, cached, resource_type, mime, path, answered, uncached):
     assert uncached_static(status, cached, resource_type, mime, path, answered) is uncached
+
+
+@pytest.mark.parametrize(("url", "status", "sent", "resource_type"), [
+    ("https://api.test/socket", 101, ORIGIN | {"upgrade": "websocket"}, "websocket"),
+    ("wss://api.test/socket", 101, ORIGIN, ""),
+    ("https://api.test/socket", 101, ORIGIN, "other"),
+])
+def test_a_websocket_upgrade_is_no_cors_request(url, status, sent, resource_type):
+    """Browsers send Origin with the upgrade but never ask for Access-Control-* headers:
+    101 without them is a working WebSocket, not a CORS failure."""
+    assert cors_problem("GET", url, status, sent, {}, resource_type) is None

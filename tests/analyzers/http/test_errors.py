@@ -62,13 +62,33 @@ def test_failed_requests_grouped_by_reason():
     run = analyze(har(*entries))
     found = {f.facts["reason"]: f for f in run.by_rule("http.failed-requests")}
     assert set(found) == {"connection refused", "DNS lookup failed",
-                          "certificate or TLS error",
-                          "blocked (by the browser, an extension or a policy)",
-                          "aborted (cancelled by the page or the user)", "no reason recorded"}
+                          "certificate or TLS error", "no reason recorded"}
     assert found["connection refused"].count == 2 and entry_numbers(
         found["connection refused"]) == [1, 2]
     assert found["connection refused"].severity is Severity.HIGH
-    assert found["aborted (cancelled by the page or the user)"].severity is Severity.LOW
+
+
+def test_what_the_users_browser_chose_is_context_and_a_policy_block_a_failure():
+    reasons = ["net::ERR_BLOCKED_BY_CLIENT", "net::ERR_ABORTED", "net::ERR_BLOCKED_BY_RESPONSE"]
+    entries = [entry(f"https://h{i}.test/", 0, at=i, error=error, wait=-1)
+               for i, error in enumerate(reasons)]
+    run = analyze(har(*entries))
+    [policy] = run.by_rule("http.failed-requests")
+    assert policy.facts["reason"] == "blocked (by the browser, an extension or a policy)"
+    assert policy.severity is Severity.LOW and entry_numbers(policy) == [3]
+    on_timeline = {event.locator.index: event.severity for event in run.events}
+    assert on_timeline == {1: Severity.INFO, 2: Severity.INFO, 3: Severity.MEDIUM}
+
+
+def test_a_browser_probing_for_its_icon_is_no_client_error():
+    entries = [entry("https://shop.test/favicon.ico", 404, at=1),
+               entry("https://shop.test/apple-touch-icon-precomposed.png", 404, at=2),
+               entry("https://shop.test/api/items/favicon.ico", 404, at=3),
+               entry("https://shop.test/favicon.ico", 403, at=4)]
+    run = analyze(har(*entries))
+    blamed = sorted(number for finding in run.by_rule("http.client-errors")
+                    for number in entry_numbers(finding))
+    assert blamed == [3, 4]
 
 
 def test_gateway_scenario_blames_one_path_only():
@@ -79,3 +99,27 @@ def test_gateway_scenario_blames_one_path_only():
     assert server.facts["path"] == "/api/v2/orders/{id}/invoice"
     assert set(server.facts["statuses"]) == {"502", "504"}
     assert built.evidence[0]["locator"]["index"] == entry_numbers(server)[0]
+
+
+def _firefox_without_exchange(url: str, size: int, at: float) -> dict:
+    """What Firefox exports for a response it took from its cache or an HTTP/2 push: status
+    0, empty timings, the body it had, a cache entry."""
+    item = entry(url, 0, at=at, size=size, mime="text/javascript", body="x" * size)
+    item["timings"] = {}
+    item["time"] = 0
+    item["response"]["bodySize"] = -1
+    item["cache"] = {"afterRequest": {"expires": "", "lastAccess": "", "eTag": "",
+                                      "hitCount": "3"}}
+    return item
+
+
+def test_firefox_status_0_with_a_body_and_no_timings_is_not_a_failure():
+    entries = [_firefox_without_exchange(f"https://cdn.test/app.{n}.js", size, at=n)
+               for n, size in enumerate((3_800, 12_500, 27_000))]
+    entries.append(entry("https://api.test/v1/orders", 0, at=5, error="net::ERR_CONNECTION_RESET"))
+    run = analyze(har(*entries, creator="Firefox"))
+    [failed] = run.by_rule("http.failed-requests")
+    assert failed.count == 1 and entry_numbers(failed) == [4]
+    waterfall = run.stats["waterfall"]
+    assert [row["from_cache"] for row in waterfall] == [True, True, True, False]
+    assert waterfall[0]["error"].startswith("served from the browser's cache or an HTTP/2 push")

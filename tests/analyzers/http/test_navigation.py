@@ -51,3 +51,18 @@ def test_cors_failures():
         "http.cors-failure")}
     assert found == {"preflight answered 403": [1],
                      "response lacks Access-Control-Allow-Origin": [2]}
+
+
+def test_websocket_upgrades_are_not_cors_failures():
+    """A HAR's WebSocket upgrades: status 101, Origin of the page, no Access-Control-*
+    headers (a WebSocket never has them); a real CORS failure beside them still counts."""
+    upgrade = {"origin": "https://app.test", "upgrade": "websocket", "connection": "Upgrade",
+               "sec-websocket-version": "13"}
+    entries = [entry("https://push.test/socket", 101, at=n, request_headers=upgrade,
+                     response_headers={"upgrade": "websocket"}, size=0)
+               for n in range(3)]
+    entries.append(entry("https://api.test/v1/items", 200, at=4, resource_type="fetch",
+                         request_headers={"origin": "https://app.test"}))
+    run = analyze(har(*entries, creator="Firefox"))
+    [cors] = run.by_rule("http.cors-failure")
+    assert entry_numbers(cors) == [4]

@@ -60,7 +60,9 @@ def test_sample_scenarios_fire_their_answer_key(module):
     fired = set()
     for path, data in built.files.items():
         fired |= analyze(data, name=path).rules()
-    assert set(built.rules) <= fired
+    # The key's other rules (the slow log's, the cross-source incident) are the whole
+    # bundle's; tests/inspector/training checks them.
+    assert {rule for rule in built.rules if rule.startswith("log.")} <= fired
     for evidence in built.evidence:
         assert evidence["artifact"] in built.files
 

@@ -57,7 +57,8 @@ def test_rules_are_registered_and_declared():
     assert {rule.id for rule in analyzer.rules} == {
         "tcp.connection-refused", "tcp.no-response", "tcp.reset", "tcp.retransmissions",
         "tcp.zero-window", "tcp.slow-handshake", "net.server-latency", "dns.nxdomain",
-        "dns.servfail", "dns.no-response", "dns.slow", "icmp.unreachable"}
+        "dns.servfail", "dns.no-response", "dns.slow", "icmp.unreachable",
+        "quic.no-response", "quic.connection-closed"}
     assert all(rule.id in REGISTRY for rule in analyzer.rules)
 
 

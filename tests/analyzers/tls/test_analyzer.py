@@ -4,12 +4,12 @@ with tshark (the corpus reference file, and tshark itself when installed)."""
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 
 import pytest
 
 from inspector.training.scenarios.tls_expired_certificate import CAPTURE_PATH, SCENARIO
+from tests.analyzers.network.lossy import need_tshark
 from tests.analyzers.tls.traffic import (
     FATAL_ALERT,
     analyze,
@@ -55,12 +55,12 @@ def test_scenario_answer_key_is_found(scenario):
     assert analyze(scenario.files[CAPTURE_PATH], name=CAPTURE_PATH).stats == run.stats
 
 
-@pytest.mark.skipif(shutil.which("tshark") is None, reason="tshark is not installed")
 def test_scenario_agrees_with_tshark(scenario, tmp_path):
+    tshark = need_tshark()
     capture = tmp_path / "scenario.pcapng"
     capture.write_bytes(scenario.files[CAPTURE_PATH])
     fields = subprocess.run(
-        ["tshark", "-n", "-r", str(capture), "-d", "tcp.port==8443,tls", "-Y",
+        [tshark, "-n", "-r", str(capture), "-d", "tcp.port==8443,tls", "-Y",
          "tls.handshake.type==1", "-T", "fields", "-e", "tcp.stream", "-e",
          "tls.handshake.extensions_server_name", "-e", "tls.handshake.ja3"],
         capture_output=True, text=True, check=True).stdout.split("\n")
@@ -69,7 +69,7 @@ def test_scenario_agrees_with_tshark(scenario, tmp_path):
     ours = [[str(h["stream"]), h["sni"], h["ja3_hash"]] for h in stats["handshakes"]]
     assert ours == expected
     dates = subprocess.run(
-        ["tshark", "-n", "-r", str(capture), "-d", "tcp.port==8443,tls", "-Y",
+        [tshark, "-n", "-r", str(capture), "-d", "tcp.port==8443,tls", "-Y",
          "tls.handshake.type==11", "-T", "fields", "-E", "aggregator=,", "-e", "frame.number",
          "-e", "x509af.utcTime"], capture_output=True, text=True, check=True).stdout
     by_frame = {int(line.split("\t")[0]): line.split("\t")[1].split(",")

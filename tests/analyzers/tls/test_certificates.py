@@ -3,8 +3,14 @@ cryptography cannot read, and describing each certificate once."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
-from cryptography.hazmat.primitives import serialization
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.name import _ASN1Type
+from cryptography.x509.oid import NameOID
 
 from analyzers.tls.certificates import (
     CertificateDescriptions,
@@ -14,6 +20,7 @@ from analyzers.tls.certificates import (
 )
 from inspector.testing import RecordingContext
 from tests.analyzers.tls.traffic import (
+    CAPTURE_TIME,
     analyze,
     client_hello,
     handshake,
@@ -46,6 +53,60 @@ def test_chain_problem_names_the_missing_issuer(pki):
     assert chain_problem(good) is None
     assert "CN=Test Issuing CA" in chain_problem(good[:1])
     assert "did not issue it" in chain_problem([good[0], pki["root"].public_bytes(der)])
+
+
+def _self_issued(subject_type: _ASN1Type, issuer_type: _ASN1Type, *, other_key: bool = False):
+    """A CA:TRUE certificate whose issuer is its own subject, the name written with
+    ``issuer_type`` in the issuer field and ``subject_type`` in the subject (routers and
+    appliances mix them), with key identifiers; signed by its own key unless ``other_key``."""
+    key = ec.generate_private_key(ec.SECP256R1())
+    signer = ec.generate_private_key(ec.SECP256R1()) if other_key else key
+
+    def name(string_type: _ASN1Type) -> x509.Name:
+        return x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "router.example.lan",
+                                             _type=string_type)])
+
+    identifier = x509.SubjectKeyIdentifier.from_public_key(key.public_key())
+    authority = x509.AuthorityKeyIdentifier.from_issuer_public_key(signer.public_key())
+    certificate = (
+        x509.CertificateBuilder().subject_name(name(subject_type))
+        .issuer_name(name(issuer_type)).public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(CAPTURE_TIME - timedelta(days=30))
+        .not_valid_after(CAPTURE_TIME + timedelta(days=300))
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .add_extension(identifier, critical=False)
+        .add_extension(authority, critical=False)
+        .sign(signer, hashes.SHA256()))
+    return certificate.public_bytes(serialization.Encoding.DER)
+
+
+@pytest.mark.parametrize("issuer_type", [_ASN1Type.UTF8String, _ASN1Type.PrintableString])
+def test_self_signed_whatever_string_types_write_the_name(issuer_type):
+    """Subject equals issuer, the key identifiers match, CA:TRUE: self-signed, not "chain
+    incomplete", also when the name is a UTF8String in one field and a PrintableString in
+    the other (``verify_directly_issued_by`` refuses that pair)."""
+    der = _self_issued(_ASN1Type.UTF8String, issuer_type)
+    assert describe_certificate(der).self_signed
+    assert chain_problem([der]) is None
+
+
+def test_same_name_signed_by_another_key_is_not_self_signed():
+    der = _self_issued(_ASN1Type.UTF8String, _ASN1Type.UTF8String, other_key=True)
+    assert not describe_certificate(der).self_signed
+    assert "CN=router.example.lan" in chain_problem([der])
+
+
+def test_self_signed_server_is_reported_as_self_signed_only():
+    der = _self_issued(_ASN1Type.UTF8String, _ASN1Type.PrintableString)
+    hello = handshake(2, bytes([3, 3]) + bytes(32) + vector(b"", 1) + b"\xc0\x2f\x00"
+                      + vector(b"", 2))
+    data = tls_capture(record(22, client_hello("router.example.lan")),
+                       record(22, hello + handshake(11, vector(vector(der, 3), 3))
+                              + handshake(14, b"")))
+    rules = analyze(data).rules()
+    assert "tls.certificate-self-signed" in rules
+    assert "tls.chain-incomplete" not in rules
 
 
 def test_certificates_cryptography_cannot_read_are_reported_not_fatal(pki):

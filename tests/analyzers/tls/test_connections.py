@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import random
+import subprocess
 
 import orjson
+from cryptography.hazmat.primitives import serialization
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from analyzers.tls.handshake import HELLO_RETRY_RANDOM
 from inspector.training.scenarios.packets import Capture, TcpFlow
+from tests.analyzers.network.lossy import live_tshark
+from tests.analyzers.tls.test_handshake import sslv2_server_hello
 from tests.analyzers.tls.traffic import (
     CAPTURE_TIME,
     CLIENT,
@@ -22,6 +27,7 @@ from tests.analyzers.tls.traffic import (
     server_flight,
     server_hello,
     tls_capture,
+    vector,
 )
 
 
@@ -112,3 +118,66 @@ def test_snaplen_cut_segments_stop_that_direction_only(pki):
     assert (stats["client_hellos"], stats["server_hellos"]) == (1, 1)
     assert stats["certificate_messages"] == 0
     assert stats["directions_not_followed"] == 1
+
+
+def _sslv2_client_hello() -> bytes:
+    specs = bytes.fromhex("010080" "0700c0" "000035")
+    body = (b"\x01\x00\x02" + len(specs).to_bytes(2, "big") + bytes(2) + (16).to_bytes(2, "big")
+            + specs + bytes(16))
+    return bytes([0x80, len(body)]) + body
+
+
+def test_a_server_answering_in_ssl_2_is_read_and_judged(pki):
+    """An SSLv2 SERVER-HELLO (tshark: handshake type 4) is the server's hello: counted, its
+    version SSL 2.0 and cipher kind reported, its certificate judged, the rest of the SSL 2.0
+    conversation left alone without warnings."""
+    certificate = leaf(pki).public_bytes(serialization.Encoding.DER)
+    master_key = bytes([0x80, 10, 2]) + bytes.fromhex("010080") + bytes(6)
+    data = tls_capture(_sslv2_client_hello(), sslv2_server_hello(certificate),
+                       after=[(True, master_key), (False, bytes([0x80, 20]) + bytes(20))])
+    run = analyze(data)
+    assert (run.stats["client_hellos"], run.stats["server_hellos"]) == (1, 1)
+    [shown] = run.stats["handshakes"]
+    assert (shown["version"], shown["cipher_suite"], shown["cipher_suite_code"]) == (
+        "SSL 2.0", "SSL_CK_RC4_128_WITH_MD5", "0x010080")
+    assert shown["certificate_subject"] == "CN=api.example.com"
+    assert {"tls.deprecated-protocol", "tls.weak-cipher"} <= run.rules()
+    [deprecated] = run.by_rule("tls.deprecated-protocol")
+    assert deprecated.title.endswith("negotiated deprecated SSL 2.0")
+    assert not run.context.warnings
+
+
+def test_messages_are_counted_by_frame_as_tshark_counts_them(pki):
+    """Two alert records in one segment are one frame with an alert for tshark."""
+    data = tls_capture(record(22, client_hello()), server_flight(pki),
+                       after=[(True, record(21, b"\x01\x00") + record(21, b"\x01\x00"))])
+    run = analyze(data)
+    assert run.stats["alert_records"] == 1
+    assert len(run.stats["alerts"]) == 2
+
+
+def test_hello_retry_request_then_server_hello_as_tshark_counts_them(tmp_path):
+    """A TLS 1.3 HelloRetryRequest is a ServerHello message, and so is the one after the
+    second ClientHello: two frames with a ServerHello, for tshark 4.0.17 too; the handshake
+    reports the real one."""
+    def hello_13(random: bytes) -> bytes:
+        supported = (43).to_bytes(2, "big") + vector(b"\x03\x04", 2)
+        return handshake(2, b"\x03\x03" + random + vector(bytes(32), 1) + b"\x13\x01\x00"
+                         + vector(supported, 2))
+
+    data = tls_capture(record(22, client_hello()), record(22, hello_13(HELLO_RETRY_RANDOM)),
+                       after=[(True, record(20, b"\x01") + record(22, client_hello())),
+                              (False, record(22, hello_13(bytes(32))) + record(23, bytes(90)))])
+    stats = analyze(data).stats
+    assert (stats["client_hellos"], stats["server_hellos"]) == (2, 2)
+    [shown] = stats["handshakes"]
+    assert (shown["version"], shown["server_hello_packet"]) == ("TLS 1.3", 7)
+    tshark = live_tshark()
+    if tshark is not None:
+        path = tmp_path / "hrr.pcap"
+        path.write_bytes(data)
+        frames = subprocess.run(
+            [tshark, "-n", "-r", str(path), "-d", f"tcp.port=={SERVER[1]},tls", "-Y",
+             "tls.handshake.type==2", "-T", "fields", "-e", "frame.number"],
+            capture_output=True, text=True, check=True).stdout.split()
+        assert frames == ["5", "7"]

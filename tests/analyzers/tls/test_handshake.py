@@ -15,6 +15,7 @@ from analyzers.tls.handshake import (
     parse_client_hello,
     parse_server_hello,
     parse_sslv2_client_hello,
+    parse_sslv2_server_hello,
     split_certificate_list,
 )
 from inspector.formats.protocols import is_grease
@@ -79,6 +80,23 @@ def test_sslv2_client_hello_keeps_only_the_tls_cipher_suites():
     assert hello.sslv2_format and hello.legacy_version == 0x0301
     assert hello.cipher_suites == [0x002F, 0x0035]
     assert hello.ja3 is None and hello.ja3_hash is None
+
+
+def sslv2_server_hello(certificate: bytes, specs: bytes = bytes.fromhex("010080" "0700c0")
+                       ) -> bytes:
+    """An SSLv2 SERVER-HELLO record: no session hit, an X.509 certificate, SSL 2.0."""
+    body = (bytes([4, 0, 1]) + b"\x00\x02" + len(certificate).to_bytes(2, "big")
+            + len(specs).to_bytes(2, "big") + (16).to_bytes(2, "big") + certificate + specs
+            + bytes(16))
+    return bytes([0x80 | len(body) >> 8, len(body) & 0xFF]) + body
+
+
+def test_sslv2_server_hello_is_ssl_2_with_its_certificate():
+    hello = parse_sslv2_server_hello(sslv2_server_hello(b"0\x03\x02\x01\x00"))
+    assert (hello.version, hello.cipher_suite, hello.sslv2_format) == (0x0002, 0x010080, True)
+    assert hello.certificate == b"0\x03\x02\x01\x00"
+    with pytest.raises(TlsParseError):
+        parse_sslv2_server_hello(sslv2_server_hello(b"")[:12])
 
 
 def test_a_hello_cut_short_raises_a_parse_error():

@@ -34,7 +34,7 @@ def test_analyze_json_follows_the_contract(sample_bundle):
     document = orjson.loads(result.stdout)
     assert document["format"] == FORMAT
     assert set(document) == {"format", "tool", "bundle", "artifacts", "findings", "stats",
-                             "timeline", "problems", "timings"}
+                             "timeline", "problems", "layouts", "timings"}
     assert document["tool"]["name"] == "bundle-inspector"
     assert document["bundle"]["size"] == bundle.stat().st_size
     for artifact in document["artifacts"]:

@@ -25,6 +25,7 @@ from inspector.formats.pcap import (
     PcapWriter,
     decode,
     frame_batches,
+    l2tp_inner,
     read_packets,
 )
 from inspector.training.scenarios.packets import (
@@ -83,6 +84,42 @@ def test_nanosecond_pcap_keeps_sub_microsecond_time():
     [packet] = read_packets(io.BytesIO(capture.pcap(nanosecond=True)))
     assert packet.time - T0 == pytest.approx(0.123456789, abs=5e-7)
     assert packet.time != pytest.approx(T0 + 0.123457, abs=1e-7)
+
+
+@pytest.mark.parametrize(("nanosecond", "fraction"), [(False, 123456), (True, 123456789)])
+def test_frame_times_are_exact_integer_nanoseconds(nanosecond, fraction):
+    """Two frames a microsecond (or a nanosecond) apart stay exactly that far apart, which a
+    float of epoch seconds (a quarter-microsecond grain today) cannot promise."""
+    out = io.BytesIO()
+    writer = PcapWriter(out, LINKTYPE_ETHERNET, nanosecond=nanosecond)
+    frame = ethernet(_tcp_packet())
+    writer.write(1_794_906_000, fraction, frame)
+    writer.write(1_794_906_000, fraction + 1, frame)
+    [batch] = frame_batches(io.BytesIO(out.getvalue()))
+    unit = 1 if nanosecond else 1000
+    assert [time_ns for _, time_ns, *_ in batch] == [
+        1_794_906_000 * 10**9 + fraction * unit, 1_794_906_000 * 10**9 + (fraction + 1) * unit]
+
+
+@pytest.mark.parametrize(("resolution", "ticks", "expected_ns"), [
+    (6, 1_794_906_000_123_456, 1_794_906_000_123_456_000),
+    (9, 1_794_906_000_123_456_789, 1_794_906_000_123_456_789),
+    (12, 123_456_789_012, 123_456_789),  # picoseconds
+    (0x80 | 20, 3 << 19, 1_500_000_000)])  # 2^-20 s ticks: 1.5 s
+def test_pcapng_resolutions_give_integer_nanoseconds(resolution, ticks, expected_ns):
+    frame = ethernet(_tcp_packet())
+    section = struct.pack("<IIIHHq", 0x0A0D0D0A, 28, 0x1A2B3C4D, 1, 0, -1) + \
+        struct.pack("<I", 28)
+    options = struct.pack("<HHB3x", 9, 1, resolution) + struct.pack("<HH", 0, 0)
+    interface = struct.pack("<HHI", LINKTYPE_ETHERNET, 0, 65535) + options
+    interface = struct.pack("<II", 1, len(interface) + 12) + interface + \
+        struct.pack("<I", len(interface) + 12)
+    padded = frame + bytes(-len(frame) % 4)
+    body = struct.pack("<IIIII", 0, ticks >> 32, ticks & 0xFFFFFFFF, len(frame),
+                       len(frame)) + padded
+    packet = struct.pack("<II", 6, len(body) + 12) + body + struct.pack("<I", len(body) + 12)
+    [[(_, time_ns, *_)]] = frame_batches(io.BytesIO(section + interface + packet))
+    assert time_ns == expected_ns
 
 
 # --- writing ---------------------------------------------------------------------------------
@@ -388,7 +425,8 @@ def test_batches_are_the_frames_in_order_and_end_before_the_error(container):
     data = capture.pcap() if container == "pcap" else capture.pcapng()
     batches = list(frame_batches(io.BytesIO(data)))
     assert len(batches) > 2 and all(batches)
-    assert [frame for batch in batches for frame in batch] == [
+    assert [(index, time_ns / 10**9, *rest) for batch in batches
+            for index, time_ns, *rest in batch] == [
         (p.index, p.time, p.linktype, p.data, p.wire_length)
         for p in read_packets(io.BytesIO(data))]
     # Cut in the middle of a record past the first chunk: every frame before it is handed
@@ -408,3 +446,20 @@ def test_pcapng_bad_interface_after_many_good_blocks_keeps_them():
     with pytest.raises(CaptureError, match="interface 7") as error:
         read.extend(read_packets(io.BytesIO(data)))
     assert error.value.packets_read == len(read) == len(frames)
+
+
+@pytest.mark.parametrize(("header", "ppp"), [
+    ("0002" "05f7" "206a", "ff03" "0057"),  # plain data message, PPP address and control
+    ("4802" "0042" "05f7" "206a" "0001" "0002", "0057"),  # length, sequence; ACFC
+    ("0202" "05f7" "206a" "0003" "000000", "57"),  # offset and padding; PFC
+])
+def test_l2tp_carries_its_ppp_packet(header, ppp):
+    inner = ipv6("2001:db8::1", "2001:db8::2", 6, bytes(20))
+    assert l2tp_inner(bytes.fromhex(header + ppp) + inner) == inner
+
+
+def test_l2tp_control_and_other_payloads_are_not_followed():
+    inner = ipv4("10.0.0.1", "10.0.0.2", 6, bytes(20))
+    assert l2tp_inner(bytes.fromhex("c802" "0014" "0000" "0000") + inner) is None  # control
+    assert l2tp_inner(bytes.fromhex("0003" "05f7" "206a" "0021") + inner) is None  # L2TPv3
+    assert l2tp_inner(bytes.fromhex("0002" "05f7" "206a" "c021") + bytes(20)) is None  # LCP

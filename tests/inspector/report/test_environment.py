@@ -5,7 +5,7 @@ from __future__ import annotations
 import orjson
 
 from inspector.analysis import Analysis
-from inspector.bundle import BundleInfo, open_bundle
+from inspector.bundle import BundleInfo, Layout, open_bundle
 from inspector.report.environment import detect_environment
 from inspector.testing import make_bundle
 from tests.analyses import analyze
@@ -78,3 +78,40 @@ def test_a_har_cut_short_still_names_its_browser(tmp_path):
     data = har(3)
     found = browsers(tmp_path, data[:len(data) - 40])
     assert ("Browser", "Chrome 131") in found
+
+
+def test_layouts_and_kubernetes_nodes_are_in_the_environment() -> None:
+    analysis = Analysis(bundle=BundleInfo("b.zip", "0" * 64, 1), layouts=[Layout(
+        "sosreport", "sos/", ["sos/sos_commands/"], {"hostname": "node-4",
+                                                     "nodes": ["a", "b"]},
+        {"hostname": "sos/sos_commands/host/hostname", "nodes": "sos/nodes"})],
+        stats={"nodes.json": {"kubernetes": {"nodes": [{"name": "a", "kubelet": "v1.30.1",
+                                                        "os": "Ubuntu 24.04"}]}}})
+    items = {(item.label, item.value, item.source) for item in detect_environment(analysis)}
+    assert ("Bundle layout", "sosreport at sos/", "sos/sos_commands/") in items
+    assert ("Host", "node-4", "sos/sos_commands/host/hostname") in items
+    assert ("Nodes", "a, b", "sos/nodes") in items
+    assert ("Kubernetes nodes", "a (v1.30.1, Ubuntu 24.04)", "nodes.json") in items
+
+
+def test_nodes_filed_apart_make_one_row_after_the_layouts() -> None:
+    stats = {f"config/node/{name}.json": {"kubernetes": {"nodes": [
+        {"name": name, "kubelet": "v1.20.0", "os": "RHCOS"}]}} for name in ("m-1", "m-0")}
+    stats["app.log"] = {"logs": {"format": "plain"}}
+    analysis = Analysis(bundle=BundleInfo("b.zip", "0" * 64, 1), layouts=[Layout(
+        "insights", "", ["config/"], {"cluster_version": "4.7.16"}, {})], stats=stats)
+    labels = [item.label for item in detect_environment(analysis)]
+    assert labels == ["Bundle layout", "Cluster version", "Kubernetes nodes", "Log format"]
+    [nodes] = [i for i in detect_environment(analysis) if i.label == "Kubernetes nodes"]
+    assert nodes.value == "m-0 (v1.20.0, RHCOS); m-1 (v1.20.0, RHCOS)"
+    assert nodes.source == "config/node/m-1.json"
+
+
+def test_logs_of_one_format_make_one_row_naming_the_first() -> None:
+    stats = {f"pods/{n}.log": {"logs": {"format": "klog", "time_zone": "none"}}
+             for n in ("b", "a", "c")}
+    stats["gateway.log"] = {"logs": {"format": "nginx", "time_zone": "explicit"}}
+    analysis = Analysis(bundle=BundleInfo("b.zip", "0" * 64, 1), stats=stats)
+    rows = [(i.value, i.source) for i in detect_environment(analysis) if i.label == "Log format"]
+    assert rows == [("klog (time zone none) in 3 logs", "pods/b.log"),
+                    ("nginx (time zone explicit)", "gateway.log")]

@@ -42,7 +42,12 @@ def test_a_worker_killed_mid_bundle_means_the_bundle_is_retried(tmp_path):
     task = functools.partial(analyse, analyze=functools.partial(stall_first_attempt,
                                                                 marks=str(marks)))
     killer = _kill_when_marked(marks, len(bundles))
-    outcomes = list(LocalPool(2).run([BundleRef(str(b)) for b in bundles], task))
+    # A dead worker breaks the whole process pool, so every bundle in flight then is charged
+    # an attempt, as Dask charges every task of a lost worker. Each bundle's first attempt
+    # is killed here, so a slow bundle can be in flight at several deaths: enough attempts
+    # that only a bundle charged at every death could fail.
+    pool = LocalPool(2, max_attempts=len(bundles) + 1)
+    outcomes = list(pool.run([BundleRef(str(b)) for b in bundles], task))
     killer.join(5)
     assert sorted(o.ref.name for o in outcomes) == sorted(b.name for b in bundles)
     assert {o.status for o in outcomes} == {Status.ANALYSED}

@@ -1,8 +1,12 @@
-"""Packet rows and details over a sample capture; what TLS and DNS payloads start with."""
+"""Packet rows and details over a sample capture; what TLS, DNS and QUIC payloads start with."""
 
 from __future__ import annotations
 
+import random
+
 from inspector.model import ArtifactKind
+from inspector.training.scenarios.packets import Capture
+from inspector.training.scenarios.quic_flow import QuicFlow
 from inspector.views.packets import (
     dns_summary,
     hexdump,
@@ -64,3 +68,24 @@ def test_dns_messages_in_one_line():
     response = bytes.fromhex("beef81830001000000000000") + name
     assert dns_summary(response) == "DNS response 0xbeef api.test NXDOMAIN answers=0"
     assert dns_summary(b"\x00\x01") == "DNS (truncated)"
+
+
+def test_quic_initials_are_named_with_their_hellos(member):
+    """QUIC rows read like tshark's: the packets with their IDs, then the hellos of the
+    Initials (the server's opened with its client's keys) and a close in words."""
+    capture = Capture()
+    QuicFlow(capture, random.Random(8), "10.0.0.5", 50000, "203.0.113.7").connect(
+        1_794_906_000.0, 0.02, "www.example.com", exchanges=1)
+    QuicFlow(capture, random.Random(9), "10.0.0.5", 50001, "203.0.113.9").refused_with_alert(
+        1_794_906_001.0, 0.02, "h3.example.com", 120)
+    rows = []
+    load_packets(WorkState(rows.extend), member("quic.pcap", capture.pcap()))
+    assert {row.protocol for row in rows} == {"QUIC"}
+    assert rows[0].summary.startswith("Initial DCID=")
+    assert rows[0].summary.endswith(", Client Hello")
+    server = rows[1].summary
+    assert server.startswith("Initial DCID=") and ", Handshake DCID=" in server
+    assert server.endswith(", Server Hello")
+    assert rows[4].summary.startswith("Handshake ") and "Protected Payload" in rows[4].summary
+    assert rows[-1].summary.endswith(
+        "CONNECTION_CLOSE TLS alert no_application_protocol (120)")
