@@ -32,6 +32,11 @@ Decisions the next engineer needs:
 - An incident is a run of events without a pause longer than ``window`` that involves at
   least two artifacts. Events of severity ``info`` are context (a request the browser's ad
   blocker stopped, one the page cancelled): shown on the timeline, never part of a run.
+  So are the events of a source in trouble all along: one whose trouble starts with its
+  first line, ends with its last and never pauses for a ``window`` (a client retrying an
+  API that is not there yet, every few seconds, for the whole log). Its trouble has no
+  onset, so it can neither date an incident nor join two that happen beside it. A source
+  whose time span is unknown (no ``time_range`` in its stats) is never taken for one.
   It links the findings of each source that overlap it, one piece of evidence per source,
   and states the sequence: first time, source, first message, count.
 - Rotated files of one log (``inspector.formats.logformat.stitch_order``) share the offset inferred
@@ -183,18 +188,45 @@ def infer_clocks(results: Sequence[ArtifactResults],
     return clocks
 
 
+def _time_range(result: ArtifactResults) -> tuple[datetime, datetime] | None:
+    """The first and last time an artifact's lines carry, as any analyzer's stats say."""
+    for stats in result.stats.values():
+        span = stats.get("time_range") if isinstance(stats, dict) else None
+        if isinstance(span, list) and len(span) == 2 and all(isinstance(t, str) for t in span):
+            try:
+                return datetime.fromisoformat(span[0]), datetime.fromisoformat(span[1])
+            except ValueError:
+                return None
+    return None
+
+
+def in_trouble_all_along(events: Sequence[Event], span: tuple[datetime, datetime],
+                         window: timedelta) -> bool:
+    """Whether ``events`` (one source's, not ``info``, oldest first) cover its whole
+    ``span`` with no pause longer than ``window`` (see the module doc)."""
+    first, last = span
+    if len(events) < 3 or last - first < 2 * window:
+        return False
+    if events[0].time - first > window or last - events[-1].time > window:
+        return False
+    return all(later.time - earlier.time <= window
+               for earlier, later in zip(events, events[1:], strict=False))
+
+
 class Timeline:
     """All events of a bundle on one corrected UTC timeline, oldest first.
 
     Attributes:
         clocks: per artifact, how its times were corrected.
         events: every event with its time corrected.
+        spans: per artifact whose stats give one, its first and last time, corrected.
     """
 
     def __init__(self, results: Sequence[ArtifactResults],
                  overrides: Mapping[str, timedelta] | None = None) -> None:
         self.clocks = infer_clocks(results, overrides)
         events = []
+        self.spans: dict[str, tuple[datetime, datetime]] = {}
         for result in results:
             clock = self.clocks.get(result.artifact.path)
             shift = clock.offset if clock else timedelta(0)
@@ -202,13 +234,27 @@ class Timeline:
                 events.append(event if not shift else Event(
                     event.time - shift, event.artifact, event.locator, event.severity,
                     event.source, event.message))
+            if (span := _time_range(result)) is not None:
+                self.spans[result.artifact.path] = (span[0] - shift, span[1] - shift)
         self.events = sorted(events, key=Event.sort_key)
 
+    def background(self, window: timedelta) -> set[str]:
+        """The artifacts in trouble all along (see the module doc)."""
+        trouble: dict[str, list[Event]] = {}
+        for event in self.events:
+            if event.severity is not Severity.INFO:
+                trouble.setdefault(event.artifact, []).append(event)
+        return {artifact for artifact, events in trouble.items()
+                if artifact in self.spans
+                and in_trouble_all_along(events, self.spans[artifact], window)}
+
     def windows(self, window: timedelta) -> Iterator[list[Event]]:
-        """Runs of events with no pause longer than ``window`` (``info`` events left out)."""
+        """Runs of events with no pause longer than ``window`` (``info`` events and those of
+        sources in trouble all along left out)."""
+        background = self.background(window)
         run: list[Event] = []
         for event in self.events:
-            if event.severity is Severity.INFO:
+            if event.severity is Severity.INFO or event.artifact in background:
                 continue
             if run and event.time - run[-1].time > window:
                 yield run

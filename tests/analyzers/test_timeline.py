@@ -126,6 +126,36 @@ def test_cross_source_incident_states_the_sequence():
     assert "incident.cross-source" in REGISTRY
 
 
+def test_a_source_in_trouble_all_along_neither_dates_nor_joins_an_incident():
+    def logged(path, times, first, last):
+        found = result(path, ArtifactKind.LOG, events(path, EventSource.LOG, times, "retry"))
+        found.stats["logs"]["time_range"] = [first.isoformat(), last.isoformat()]
+        return found
+
+    # A client retrying every 30 s from its log's first line to its last, beside two sources
+    # with one failure each, 4 minutes apart: without it, two separate moments.
+    retries = [T0 + timedelta(seconds=30 * i) for i in range(21)]
+    chronic = logged("logs/client.log", retries, retries[0], retries[-1])
+    one = result("a.har", ArtifactKind.HAR, events("a.har", EventSource.HTTP,
+                                                   [T0 + timedelta(minutes=2)], "502",
+                                                   EntryLocator))
+    other = result("b.pcap", ArtifactKind.PCAP, events("b.pcap", EventSource.PACKET,
+                                                       [T0 + timedelta(minutes=6)], "RST",
+                                                       PacketLocator))
+    assert Timeline([chronic, one, other]).background(timedelta(minutes=2)) == {
+        "logs/client.log"}
+    found = list(TimelineAnalyzer().analyze_bundle(View([chronic, one, other]),
+                                                   RecordingContext()))
+    assert [f for f in found if f.rule == "incident.cross-source"] == []
+    # The same retries starting mid-log have an onset: they date the incident with the HAR.
+    late = logged("logs/client.log", retries, T0 - timedelta(minutes=30), retries[-1])
+    assert Timeline([late, one, other]).background(timedelta(minutes=2)) == set()
+    found = list(TimelineAnalyzer().analyze_bundle(View([late, one, other]),
+                                                   RecordingContext()))
+    [incident] = [f for f in found if f.rule == "incident.cross-source"]
+    assert set(incident.facts["sources"]) == {"logs/client.log", "a.har", "b.pcap"}
+
+
 def test_trouble_in_one_source_alone_is_no_incident():
     only_log = incident_bundle()[:1]
     assert list(TimelineAnalyzer().analyze_bundle(View(only_log), RecordingContext())) == []
