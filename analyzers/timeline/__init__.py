@@ -56,6 +56,7 @@ import bisect
 import re
 from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
+from itertools import pairwise
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -210,7 +211,7 @@ def in_trouble_all_along(events: Sequence[Event], span: tuple[datetime, datetime
     if events[0].time - first > window or last - events[-1].time > window:
         return False
     return all(later.time - earlier.time <= window
-               for earlier, later in zip(events, events[1:], strict=False))
+               for earlier, later in pairwise(events))
 
 
 class Timeline:
