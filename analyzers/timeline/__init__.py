@@ -56,8 +56,8 @@ import bisect
 import re
 from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
-from itertools import pairwise
 from datetime import datetime, timedelta
+from itertools import pairwise
 from typing import Any
 
 from inspector.formats.clipping import clip
