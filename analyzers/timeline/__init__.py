@@ -38,7 +38,9 @@ Decisions the next engineer needs:
   onset, so it can neither date an incident nor join two that happen beside it. A source
   whose time span is unknown (no ``time_range`` in its stats) is never taken for one.
   It links the findings of each source that overlap it, one piece of evidence per source,
-  and states the sequence: first time, source, first message, count.
+  and states the sequence: first time, source, first message, count. It is as severe as
+  the worst finding it links; when none is worse than low (two stray error lines of a
+  deployment, a minute apart), the events are only near each other and make no incident.
 - Rotated files of one log (``inspector.formats.logformat.stitch_order``) share the offset inferred
   for their group: together they have more events to align.
 
@@ -333,17 +335,23 @@ class TimelineAnalyzer:
             artifacts = sorted({event.artifact for event in run})
             if len(artifacts) < 2:
                 continue
+            incident = self._incident(run, artifacts, findings_by_artifact, timeline, clocks)
+            if incident is None:
+                continue
             incidents += 1
             if incidents > MAX_INCIDENTS:
                 context.warn(f"more than {MAX_INCIDENTS} incidents; the rest are left out")
                 return
-            yield self._incident(run, artifacts, findings_by_artifact, timeline, clocks)
+            yield incident
 
     def _incident(self, run: list[Event], artifacts: list[str],
                   findings_by_artifact: Mapping[str, list[Finding]], timeline: Timeline,
-                  clocks: Mapping[str, Any]) -> Finding:
+                  clocks: Mapping[str, Any]) -> Finding | None:
+        """The incident of ``run``, or ``None`` when no finding it links is worse than low:
+        then its sources' events only happen to be near each other."""
         start, end = run[0].time, run[-1].time
         linked = []
+        worst_finding = Severity.INFO
         for artifact in artifacts:
             shift = timeline.clocks[artifact].offset if artifact in timeline.clocks \
                 else timedelta(0)
@@ -353,6 +361,9 @@ class TimelineAnalyzer:
                 if first is not None and last is not None and first <= end and last >= start:
                     linked.append({"artifact": artifact, "rule": finding.rule,
                                    "title": finding.title})
+                    worst_finding = max(worst_finding, finding.severity)
+        if worst_finding < Severity.MEDIUM:
+            return None
         evidence = []
         seen = set()
         for event in run:
@@ -360,10 +371,9 @@ class TimelineAnalyzer:
                 seen.add(event.artifact)
                 evidence.append(Evidence(event.artifact, event.locator, clip(event.message, 300)))
         sequence = describe_sequence(run)
-        worst = max(event.severity for event in run)
         return INCIDENT.finding(
             f"Incident {start:%H:%M:%S}-{end:%H:%M:%S} UTC across {len(artifacts)} sources",
-            analyzer=self.name, severity=max(worst, Severity.MEDIUM),
+            analyzer=self.name, severity=worst_finding,
             detail=f"Sequence: {sequence}",
             count=len(run), first_seen=start, last_seen=end, evidence=evidence,
             facts={"sources": artifacts, "sequence": sequence, "findings": linked[:50],

@@ -23,8 +23,21 @@ from tests.corpus import CORPUS
 T0 = datetime(2026, 11, 17, 9, 14, 1, tzinfo=UTC)
 
 
-def result(path, kind, events, zone="explicit", findings=()):
+TROUBLE = REGISTRY.get("tcp.reset")
+
+
+def trouble(events, severity=Severity.HIGH):
+    """A finding of the source over the span of its events, as an analyzer would report."""
+    return TROUBLE.finding("trouble", analyzer="test", severity=severity,
+                           first_seen=min(e.time for e in events),
+                           last_seen=max(e.time for e in events))
+
+
+def result(path, kind, events, zone="explicit", findings=None):
+    """An artifact's results; unless told otherwise, with a high finding over its events."""
     stats = {"logs": {"time_zone": zone}} if kind == ArtifactKind.LOG else {}
+    if findings is None:
+        findings = [trouble(events)] if events else []
     return ArtifactResults(Artifact(path, kind, 1), list(findings), events, stats)
 
 
@@ -154,6 +167,20 @@ def test_a_source_in_trouble_all_along_neither_dates_nor_joins_an_incident():
                                                    RecordingContext()))
     [incident] = [f for f in found if f.rule == "incident.cross-source"]
     assert set(incident.facts["sources"]) == {"logs/client.log", "a.har", "b.pcap"}
+
+
+def test_events_near_each_other_without_a_finding_above_low_are_no_incident():
+    log = events("logs/deploy.log", EventSource.LOG, [T0], "preload ignored")
+    har = events("client.har", EventSource.HTTP, [T0 + timedelta(seconds=40)], "404",
+                 EntryLocator)
+    quiet = [result("logs/deploy.log", ArtifactKind.LOG, log,
+                    findings=[trouble(log, Severity.LOW)]),
+             result("client.har", ArtifactKind.HAR, har, findings=[])]
+    assert list(TimelineAnalyzer().analyze_bundle(View(quiet), RecordingContext())) == []
+    quiet[1] = result("client.har", ArtifactKind.HAR, har,
+                      findings=[trouble(har, Severity.MEDIUM)])
+    (incident,) = TimelineAnalyzer().analyze_bundle(View(quiet), RecordingContext())
+    assert incident.severity is Severity.MEDIUM and len(incident.facts["findings"]) == 2
 
 
 def test_trouble_in_one_source_alone_is_no_incident():
