@@ -42,7 +42,7 @@ from inspector.model import (
     WholeLocator,
 )
 from inspector.privacy.secrets import redact, scan_text, scan_url
-from inspector.views.packets import dns_summary, tls_summary
+from inspector.views.dissect import dns_summary, tls_summary
 
 MAX_VIEW_LINES = 5_000
 MAX_VIEW_BYTES = 2 * 1024 * 1024
