@@ -9,6 +9,7 @@ done of jobs known, and failures), ``PROGRESS_COLUMNS`` to a row.
 
 from __future__ import annotations
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
@@ -26,6 +27,7 @@ from ui.viewers.base import plain_label
 
 PROGRESS_COLUMNS = 2
 RUNNING_CHARS = 60
+REFRESH_MS = 200
 
 
 class ProgressPanel(QWidget):
@@ -96,6 +98,11 @@ class StatusProgress(QWidget):
         menu.addAction(holder)
         self.details.setMenu(menu)
         self.cancel = QPushButton("Cancel")
+        self._latest: Update | None = None
+        self._refresh = QTimer(self)
+        self._refresh.setSingleShot(True)
+        self._refresh.setInterval(REFRESH_MS)
+        self._refresh.timeout.connect(self._show_latest)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         for widget in (self.bar, self.running, self.details, self.cancel):
@@ -105,10 +112,22 @@ class StatusProgress(QWidget):
     def start(self) -> None:
         self.panel.clear()
         self.bar.setValue(0)
+        self._latest = None
         self.running.setText("reading the bundle…")
         self.show()
 
     def show_progress(self, update: Update) -> None:
+        """Show ``update`` within ``REFRESH_MS``: the engine reports far more often than
+        anyone reads a bar, and a bar repaints at once when its value changes."""
+        self._latest = update
+        if not self._refresh.isActive():
+            self._refresh.start()
+
+    def _show_latest(self) -> None:
+        update = self._latest
+        if update is None or self.isHidden():
+            return
+        self._latest = None
         self.bar.setValue(int(update.progress.overall * 1000))
         self.panel.show_progress(update)
         running = update.progress.running
@@ -120,6 +139,8 @@ class StatusProgress(QWidget):
             self.running.setText(text + (f" (+{len(running) - 1})" if len(running) > 1 else ""))
 
     def finish(self) -> None:
+        self._refresh.stop()
+        self._latest = None
         self.hide()
         self.panel.running.clear()
 

@@ -4,12 +4,24 @@ from __future__ import annotations
 
 import sys
 import zipfile
+from datetime import timedelta
 
 import pytest
-from PySide6.QtCore import QMimeData, QPointF, QSettings, Qt, QUrl
-from PySide6.QtGui import QDropEvent
+from PySide6.QtCore import QMimeData, QModelIndex, QPointF, QSettings, Qt, QUrl
+from PySide6.QtGui import QDropEvent, QGuiApplication, QKeySequence, QTextCursor
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractItemView,
+    QComboBox,
+    QLabel,
+    QLineEdit,
+    QListView,
+    QPlainTextEdit,
+    QWidget,
+)
 
 from inspector.model import (
+    ArtifactKind,
     ArtifactStatus,
     EntryLocator,
     Evidence,
@@ -21,6 +33,7 @@ from inspector.model import (
 )
 from inspector.testing import make_bundle
 from inspector.views.findings import describe_finding
+from ui import theme
 from ui.main_window import MainWindow
 from ui.models import ROW_ROLE, TREE_HEADERS
 
@@ -401,3 +414,253 @@ def test_a_200_mb_log_opens_folds_and_unfolds_while_it_is_analyzed(qtbot, window
     fold_unfold_and_idle(qtbot, window, "server.log", None)
     assert len(window.viewers.text_viewer.model.folds) > 50_000
     window.close()  # cancels the analysis still running on 200 MB
+
+
+# --- the workbench (issue 19) --------------------------------------------------------------
+
+
+def shown_texts(window) -> str:
+    """Every text a user can read in the window right now."""
+    parts = [window.windowTitle(), window.statusBar().currentMessage()]
+    for widget in window.findChildren(QWidget):
+        if not widget.isVisibleTo(window):
+            continue
+        if isinstance(widget, QLabel | QLineEdit | QAbstractButton):
+            parts.append(widget.text())
+        elif isinstance(widget, QComboBox):
+            parts.append(widget.currentText())
+        elif isinstance(widget, QPlainTextEdit):
+            parts.append(widget.toPlainText())
+        elif isinstance(widget, QAbstractItemView) and widget.model() is not None:
+            model = widget.model()
+            root = QModelIndex()
+            columns = 1 if isinstance(widget, QListView) else model.columnCount(root)
+            parts += [str(model.index(row, column).data() or "")
+                      for row in range(min(model.rowCount(root), 50))
+                      for column in range(columns)]
+    return "\n".join(parts)
+
+
+def test_opening_another_bundle_resets_every_viewer_detail_and_search_field(qtbot, window,
+                                                                           sample_dir):
+    analysis = analyzed(qtbot, window, sample_dir / "tls_expired_certificate.zip")
+    viewers = window.viewers
+    capture = next(a.path for a in analysis.artifacts if a.kind is ArtifactKind.PCAPNG)
+    log = next(a.path for a in analysis.artifacts if a.kind is ArtifactKind.LOG)
+    with qtbot.waitSignal(viewers.packet_viewer.details_shown, timeout=20_000):
+        window.open_evidence(Evidence(capture, PacketLocator(80)))
+    viewers.packet_viewer.filter_box.setText("tls.alert_message")
+    with qtbot.waitSignal(viewers.text_viewer.indexed, timeout=20_000):
+        window.open_evidence(Evidence(log, LineLocator(13)))
+    viewers.text_viewer.find_box.setText("CertificateExpiredException")
+    window.findings_pane.text_filter.setText("certificate")
+    assert capture.rsplit("/", 1)[-1] in shown_texts(window)
+
+    window.open_bundle(sample_dir / "gateway_502.zip")
+    # At once, before the new bundle is even listed: nothing of the previous one is shown.
+    for viewer in viewers.by_kind.values():
+        assert viewer.showing_placeholder and viewer.source is None
+    assert viewers.packet_viewer.filter_box.text() == ""
+    assert viewers.text_viewer.find_box.text() == ""
+    assert window.findings_pane.text_filter.text() == ""
+    assert window.findings_pane.detail.text.toPlainText() == ""
+    assert window.findings_pane.model.rowCount() == 0
+    assert not window.report.has_report and window.report.title.text() == ""
+    assert not window.viewers.history.can_go_back()
+    texts = shown_texts(window)
+    for old in (capture.rsplit("/", 1)[-1], log.rsplit("/", 1)[-1], "payments.example.net",
+                "tls_expired_certificate"):
+        assert old not in texts, old
+    assert "No capture is open" in viewers.packet_viewer.placeholder.text()
+    qtbot.waitUntil(lambda: window.analysis is not None, timeout=ANALYSIS_TIMEOUT)
+    assert window.windowTitle().startswith("gateway_502.zip")
+
+
+def test_the_report_is_a_column_raised_when_the_first_analysis_finishes(qtbot, window,
+                                                                        sample_dir):
+    assert window.dockWidgetArea(window.report_dock) == Qt.DockWidgetArea.RightDockWidgetArea
+    assert not window.tabifiedDockWidgets(window.report_dock)  # beside, never behind
+    assert not window.report.has_report and window.report.placeholder.isVisible()
+    window.report_dock.hide()
+    analyzed(qtbot, window, sample_dir / "gateway_502.zip")
+    assert window.report_dock.isVisible() and window.report.has_report
+    assert window.report.editor.isVisible()
+    # Later the engineer's layout is theirs: a closed report stays closed.
+    window.report_dock.hide()
+    analyzed(qtbot, window, sample_dir / "tls_expired_certificate.zip")
+    assert not window.report_dock.isVisible()
+
+
+def test_the_report_columns_size_is_remembered(qtbot, sample_dir):
+    first = MainWindow()
+    qtbot.addWidget(first)
+    first.resize(1400, 900)
+    first.show()
+    qtbot.waitExposed(first)
+    qtbot.wait(50)  # the first layout's default sizes are applied once shown
+    first.resizeDocks([first.report_dock], [420], Qt.Orientation.Horizontal)
+    qtbot.waitUntil(lambda: abs(first.report_dock.width() - 420) <= 2)
+    first.close()
+    second = MainWindow()
+    qtbot.addWidget(second)
+    second.show()
+    qtbot.waitExposed(second)
+    assert abs(second.report_dock.width() - 420) <= 2
+
+
+def test_add_to_report_cites_at_the_cursor_and_says_when_a_finding_is_already_in(
+        qtbot, window, sample_dir):
+    analyzed(qtbot, window, sample_dir / "tls_expired_certificate.zip")
+    editor = window.report.sections["workaround"]
+    editor.setPlainText("Told them to retry after renewal.")
+    editor.setFocus()
+    editor.moveCursor(QTextCursor.MoveOperation.End)
+    window.report._last_editor = editor  # what focusing it does (focus is flaky offscreen)
+    finding = select_finding(window, lambda f: f.rule == "log.exception")
+    if window.report.has_finding(finding) is not None:
+        window.report.findings_list.setCurrentRow(window.report.has_finding(finding))
+        window.report.remove_finding()
+    window.add_to_report()
+    lines = editor.toPlainText().splitlines()
+    assert lines[0] == "Told them to retry after renewal."
+    assert lines[1].startswith(f"- {finding.title} (seen 2026-11-17 ")
+    assert "Added to the report (Workaround given and Findings)" in \
+        window.statusBar().currentMessage()
+    window.add_to_report()
+    assert window.statusBar().currentMessage().startswith("Already in the report (finding ")
+    assert editor.toPlainText().count(finding.title) == 1
+
+    # A packet selected in the viewer, cited from the Report menu.
+    capture = next(e for f in window.analysis.findings for e in f.evidence
+                   if isinstance(e.locator, PacketLocator))
+    with qtbot.waitSignal(window.viewers.packet_viewer.details_shown, timeout=20_000):
+        window.open_evidence(capture)
+    window.actions["cite"].trigger()
+    assert f"> {capture.artifact}, {capture.locator.describe()}: " in editor.toPlainText()
+    # An evidence line of a finding's detail, from its menu: cited and kept with the finding.
+    evidence = finding.evidence[-1]
+    window.findings_pane.detail.evidence_cited.emit(evidence, finding)
+    assert f"> {evidence.artifact}, {evidence.locator.describe()}" in editor.toPlainText()
+    kept = window.report.report().findings[window.report.has_finding(finding)]
+    assert evidence.locator.describe() in [e.where for e in kept.evidence]
+
+
+def test_first_launch_says_what_to_do_and_opens_a_sample(qtbot, window):
+    assert window.pages.currentWidget() is window.welcome
+    texts = shown_texts(window)
+    for what in ("Open a bundle file", "Open a folder", "sample", "Start training"):
+        assert what in texts
+    window.welcome.samples.setCurrentIndex(window.welcome.samples.findData("gateway_502"))
+    with qtbot.waitSignal(window.analysis_finished, timeout=ANALYSIS_TIMEOUT):
+        window.welcome.open_sample_button.click()
+    assert window.pages.currentIndex() == 1
+    assert window.opened.source.name == "gateway_502.zip"
+
+
+def test_the_window_fits_the_screen_it_opens_on(qtbot):
+    free = QGuiApplication.primaryScreen().availableGeometry()
+    first = MainWindow()
+    qtbot.addWidget(first)
+    assert first.width() <= free.width() and first.height() <= free.height()
+    first.resize(free.width() * 3, free.height() * 3)  # a bigger monitor, last time
+    first.save_settings()
+    second = MainWindow()
+    qtbot.addWidget(second)
+    assert second.width() <= free.width() and second.height() <= free.height()
+
+
+def test_silent_failures_get_a_visible_message(qtbot, window, tmp_path):
+    random_zip = tmp_path / "case-1234.zip"
+    random_zip.write_bytes(bytes(range(256)) * 40)
+    analyzed(qtbot, window, random_zip)
+    assert window.banner.isVisible() and window.banner.level == "error"
+    assert window.banner.text.text().startswith("Nothing in case-1234.zip could be analyzed")
+    header = bytes.fromhex("d4c3b2a1020004000000000000000000ffff000001000000")
+    bundle = make_bundle(tmp_path / "case", {"eth0.pcap": header + b"garbage, not a record",
+                                             "app.log": b"2026-11-17 09:14:01 INFO up\n"})
+    analyzed(qtbot, window, bundle)
+    assert window.banner.level == "warning"
+    assert "No packet could be read from eth0.pcap" in window.banner.text.text()
+    count = window.problems.rowCount()
+    assert count and window.problems_dock.windowTitle() == f"Problems ({count})"
+    assert window.tree_model.problem_paths() == {"eth0.pcap"}
+    assert "problem" in window.tree_model.items["eth0.pcap"].toolTip()
+
+
+def test_a_clock_override_moves_the_findings_times_and_what_the_report_cites(
+        qtbot, window, sample_dir):
+    analyzed(qtbot, window, sample_dir / "tls_expired_certificate.zip")
+    pane = window.findings_pane
+    row = next(r for r in range(pane.model.rowCount())
+               if pane.model.rows[r].rule == "log.exception")
+    before = pane.model.first_seen(pane.model.rows[row])
+    log = pane.model.rows[row].evidence[0].artifact
+    timeline = window.viewers.timeline
+    qtbot.waitUntil(lambda: log in timeline.clocks, timeout=20_000)
+    with qtbot.waitSignal(timeline.offsets_changed, timeout=20_000):
+        timeline.set_override(log, timeline.clocks[log].offset + timedelta(hours=1))
+    assert pane.model.first_seen(pane.model.rows[row]) == before - timedelta(hours=1)
+    assert window.report.clock_offsets[log] == timeline.clocks[log].offset
+    qtbot.waitUntil(lambda: bool(window.drafts.session.workspace.clock_offsets), timeout=5_000)
+    assert window.drafts.clock_overrides()[log] == timeline.overrides[log]
+
+
+def test_keyboard_back_forward_severities_evidence_help_and_reanalyse(qtbot, window,
+                                                                     sample_dir):
+    analysis = analyzed(qtbot, window, sample_dir / "tls_expired_certificate.zip")
+    pane = window.findings_pane
+    assert not pane.table.tabKeyNavigation()
+    for view in window.findChildren(QAbstractItemView):
+        assert not view.tabKeyNavigation(), type(view).__name__
+    high = sum(f.severity is Severity.HIGH for f in analysis.findings)
+    window.actions["high"].trigger()
+    assert pane.filter.rowCount() == len(analysis.findings) - high
+    window.actions["high"].trigger()
+    pane.table.setFocus()
+    window.actions["evidence"].trigger()
+    assert pane.detail.evidence.currentRow() >= 0
+    # F4 twice on different evidence, then Alt+Left / Alt+Right.
+    assert not window.actions["back"].isEnabled()
+    packet = next(f for f in analysis.findings
+                  if f.evidence and isinstance(f.evidence[0].locator, PacketLocator))
+    line = next(f for f in analysis.findings
+                if f.evidence and isinstance(f.evidence[0].locator, LineLocator))
+    window.open_evidence(packet.evidence[0])
+    window.open_evidence(line.evidence[0])
+    assert window.actions["back"].isEnabled() and not window.actions["forward"].isEnabled()
+    window.actions["back"].trigger()
+    assert window.viewers.currentWidget() is window.viewers.packet_viewer
+    assert window.actions["forward"].isEnabled()
+    window.actions["forward"].trigger()
+    assert window.viewers.currentWidget() is window.viewers.text_viewer
+    assert QKeySequence(window.actions["back"].shortcut()) == QKeySequence("Alt+Left")
+    dialog = window.show_shortcuts()
+    qtbot.addWidget(dialog)
+    listed = {dialog.table.item(r, 1).text() for r in range(dialog.table.rowCount())}
+    assert {action.shortcut().toString() for action in window.actions.values()} <= listed
+    with qtbot.waitSignal(window.analysis_finished, timeout=ANALYSIS_TIMEOUT):
+        window.actions["reanalyze"].trigger()
+
+
+def test_an_export_is_named_after_the_bundle_and_says_where_it_went(qtbot, window,
+                                                                   sample_dir, tmp_path):
+    analyzed(qtbot, window, sample_dir / "gateway_502.zip")
+    dialog = window.report.open_export_dialog()
+    qtbot.addWidget(dialog)
+    dialog.format.setCurrentText("pdf")
+    assert dialog.default_path().name == "gateway_502-report.pdf"
+    target = tmp_path / dialog.default_path().name
+    assert dialog.write(target)
+    assert window.banner.isVisible() and window.banner.level == "info"
+    assert window.banner.text.text() == f"Report written to {target}"
+    assert str(target) in window.statusBar().currentMessage()
+
+
+def test_the_theme_can_be_chosen_and_is_remembered(qtbot, window, qapp):
+    try:
+        window.set_theme(True)
+        assert theme.is_dark()
+        assert QSettings().value("theme") == "dark"
+    finally:
+        window.set_theme(None)
+        theme.apply(qapp, dark=False)
