@@ -5,10 +5,10 @@ window sizes, 1600x1000 and 1280x800 (a laptop: everything must still fit and re
 from fresh settings as on a first launch: builds sample bundles, opens each in the main
 window, waits for the analysis, selects a finding, opens its evidence, and grabs the window.
 Files written, for each size (``-1280x800`` added to the smaller ones' names):
-``welcome.png`` (first launch), ``main.png`` (findings, the evidence, the report beside it),
-``packets.png`` (display filter, details tree and bytes), ``har.png``, ``sql.png`` (a slow
-log's digest), ``timeline.png``, ``report.png`` (the redacted preview). The README shows
-them; ``make screenshots`` runs this.
+``welcome.png`` (first launch), ``main.png`` (findings, the evidence, the report beside it
+with the evidence cited), ``packets.png`` (display filter, details tree and bytes),
+``har.png``, ``sql.png`` (a slow log's digest), ``timeline.png``, ``report.png`` (the
+redacted preview). The README shows them; ``make screenshots`` runs this.
 """
 
 from __future__ import annotations
@@ -78,7 +78,8 @@ def stage(window: MainWindow, name: str) -> None:
         wait(WAIT_MS)
         viewer.detail.select_field("Description:") or viewer.detail.select_field("Handshake")
     elif name == "main.png":
-        window.add_to_report()
+        window.report.aim_citations("reproduction")
+        window.cite_selection()
     elif name == "report.png":
         window.report.show_preview()
 

@@ -333,6 +333,11 @@ class ReportPane(QWidget):
         self._findings_changed(self.has_finding(finding) or 0)
         return True
 
+    def aim_citations(self, section: str) -> None:
+        """Citations go to ``section``'s cursor from now on, as when the engineer clicks
+        into it."""
+        self._last_editor = self.sections[section]
+
     def insert_citation(self, text: str) -> str:
         """Drop ``text`` on lines of its own at the cursor of the section last edited;
         returns the section's name."""
