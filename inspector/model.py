@@ -66,7 +66,8 @@ _SEVERITY_RANK = {
 
 
 class ArtifactKind(enum.StrEnum):
-    """What a bundle member is, sniffed from its content first and its name second."""
+    """What a bundle member is, told from its content and its place in the bundle
+    (``inspector.bundle.classify``), its name only breaking ties."""
 
     PCAP = "pcap"
     PCAPNG = "pcapng"
@@ -75,14 +76,56 @@ class ArtifactKind(enum.StrEnum):
     MYSQL_SLOW_LOG = "mysql_slow_log"
     POSTGRES_LOG = "postgres_log"
     LOG = "log"
+    JOURNAL = "journal"
+    KERNEL_LOG = "kernel_log"
+    GC_LOG = "gc_log"
+    THREAD_DUMP = "thread_dump"
+    KUBERNETES = "kubernetes"
+    COMMAND_OUTPUT = "command_output"
+    CONFIG = "config"
+    YAML = "yaml"
     JSON = "json"
     TEXT = "text"
     BINARY = "binary"
     ARCHIVE = "archive"
 
+    @property
+    def description(self) -> str:
+        """What a member of this kind is, in a person's words."""
+        return KIND_DESCRIPTIONS[self]
+
+
+KIND_DESCRIPTIONS = {
+    ArtifactKind.PCAP: "a packet capture (pcap)",
+    ArtifactKind.PCAPNG: "a packet capture (pcapng)",
+    ArtifactKind.HAR: "a browser or proxy HAR export",
+    ArtifactKind.SQL_DUMP: "an SQL dump or script",
+    ArtifactKind.MYSQL_SLOW_LOG: "a MySQL slow-query log",
+    ArtifactKind.POSTGRES_LOG: "a PostgreSQL server log",
+    ArtifactKind.LOG: "a log",
+    ArtifactKind.JOURNAL: "a systemd journal export (journalctl)",
+    ArtifactKind.KERNEL_LOG: "a kernel log (dmesg, kern.log)",
+    ArtifactKind.GC_LOG: "a JVM garbage-collection log",
+    ArtifactKind.THREAD_DUMP: "a JVM thread dump",
+    ArtifactKind.KUBERNETES: "Kubernetes material (resources, events, kubectl output)",
+    ArtifactKind.COMMAND_OUTPUT: "the output of a system command (df, ps, ss, sysctl...)",
+    ArtifactKind.CONFIG: "a configuration file",
+    ArtifactKind.YAML: "a YAML document",
+    ArtifactKind.JSON: "a JSON document",
+    ArtifactKind.TEXT: "text",
+    ArtifactKind.BINARY: "binary data",
+    ArtifactKind.ARCHIVE: "an archive",
+}
+
 
 class ArtifactStatus(enum.StrEnum):
+    """What became of a member: ``analyzed`` by at least one analyzer; ``not analyzed``
+    because no analyzer reads its kind (``reason`` says what it was read as); ``skipped``
+    by the reader (link, device, bomb, limit); ``failed`` (unreadable, or an analyzer
+    could not finish)."""
+
     ANALYZED = "analyzed"
+    NOT_ANALYZED = "not analyzed"
     SKIPPED = "skipped"
     FAILED = "failed"
 
@@ -265,12 +308,24 @@ class Evidence:
         return cls(data["artifact"], locator_from_json(data["locator"]), data.get("excerpt", ""))
 
 
+# Whom a finding concerns (``Finding.concern``, ``inspector.rules.Rule.concern``).
+SYSTEM = "system"
+HANDLING = "handling"
+CONCERNS = (SYSTEM, HANDLING)
+
+
 @dataclass(slots=True)
 class Finding:
     """One diagnosis: an instance of a registered rule (see ``inspector.rules``).
 
-    Build findings through ``Rule.finding(...)`` so the rule id, default severity and
-    category always come from the registry.
+    Build findings through ``Rule.finding(...)`` so the rule id, default severity,
+    category and concern always come from the registry.
+
+    Attributes (beyond the JSON contract's own words):
+        concern: ``system`` (the customer's system) or ``handling`` (the bundle itself
+            needs care: credentials it carries, hostile members), from the rule.
+        rank: the finding's place in the bundle's order, 1 for the headline (set once all
+            analyzers ran, ``inspector.findings``); ``None`` before.
     """
 
     rule: str
@@ -286,6 +341,8 @@ class Finding:
     facts: JSON = field(default_factory=dict)
     remediation: str = ""
     references: list[str] = field(default_factory=list)
+    concern: str = SYSTEM
+    rank: int | None = None
 
     def sort_key(self) -> tuple[Any, ...]:
         first = self.evidence[0] if self.evidence else None
@@ -312,6 +369,8 @@ class Finding:
             "facts": self.facts,
             "remediation": self.remediation,
             "references": list(self.references),
+            "concern": self.concern,
+            "rank": self.rank,
         }
 
     @classmethod
@@ -330,6 +389,8 @@ class Finding:
             facts=dict(data.get("facts", {})),
             remediation=data.get("remediation", ""),
             references=list(data.get("references", [])),
+            concern=data.get("concern", SYSTEM),  # absent from older documents
+            rank=data.get("rank"),  # so is this
         )
 
 

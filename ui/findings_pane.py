@@ -52,6 +52,7 @@ from PySide6.QtWidgets import (
 from inspector.model import Evidence, Finding, Severity
 from inspector.views.findings import describe_finding, evidence_line
 from ui.models import ROW_ROLE, FindingsFilter, findings_model
+from ui.seen_before import SeenBefore
 
 SHORT_NAMES = {Severity.CRITICAL: "crit", Severity.HIGH: "high", Severity.MEDIUM: "med",
                Severity.LOW: "low", Severity.INFO: "info"}
@@ -141,6 +142,8 @@ class FindingDetail(QWidget):
         box_layout.setContentsMargins(0, 0, 0, 0)
         box_layout.addWidget(_plain_label("Evidence"))
         box_layout.addWidget(self.evidence)
+        self.seen_before = SeenBefore()
+        box_layout.addWidget(self.seen_before)
         splitter.addWidget(box)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
@@ -151,6 +154,7 @@ class FindingDetail(QWidget):
     def show_finding(self, finding: Finding | None) -> None:
         self.finding = finding
         self.evidence.clear()
+        self.seen_before.show_finding(finding)
         if finding is None:
             self.text.clear()
             return

@@ -68,6 +68,7 @@ from ui.models import PATH_ROLE, BundleTree, Column, RowsModel
 from ui.progress_panel import StatusProgress
 from ui.recent_bundles import RecentBundles
 from ui.report_pane import ReportPane
+from ui.seen_before import CaseMemory
 from ui.shortcuts import ShortcutsDialog
 from ui.signature_drafting import SignatureDrafting
 from ui.signature_editor import SignatureEditor
@@ -140,6 +141,9 @@ class MainWindow(QMainWindow):
 
     def _build_centre(self) -> None:
         self.findings_pane = FindingsPane()
+        self.case_memory = CaseMemory(self.findings_pane.detail.seen_before, self)
+        self.case_memory.unavailable.connect(
+            lambda notice: self.statusBar().showMessage(notice, 15000))
         self.viewers = EvidenceViewers()
         self.findings_pane.evidence_activated.connect(self.viewers.open_evidence)
         self.findings_pane.evidence_cited.connect(self.cite_evidence)
@@ -333,6 +337,7 @@ class MainWindow(QMainWindow):
         self.viewers.set_bundle(None)
         self.findings_pane.show_bundle([])
         self.findings_pane.clear_filters()
+        self.findings_pane.detail.seen_before.clear()
         self.report.clear()
         self.report.clock_offsets = {}
         self.tree_model.set_artifacts([])
@@ -399,6 +404,7 @@ class MainWindow(QMainWindow):
         self._problems_changed()
         self.viewers.set_analysis(analysis, overrides)
         self.banner.show_notices(analysis_notices(analysis))
+        self.case_memory.analysis_finished(analysis)
         if not self._report_raised:
             self._report_raised = True  # once: later the engineer's layout is left alone
             self.report_dock.show()
@@ -543,6 +549,7 @@ class MainWindow(QMainWindow):
         if self.training_dialog is not None:
             self.training_dialog.close()
         self.analysis_run.stop(10)
+        self.case_memory.wait_idle()
         self.viewers.wait_idle()
         self.welcome.wait_idle()
         super().closeEvent(event)

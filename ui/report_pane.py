@@ -82,8 +82,10 @@ _TEXT_SECTIONS = (
     ("business_impact", "Business impact"),
     ("customer", "Customer"),
     ("summary", "Summary"),
+    ("root_cause", "Root cause"),
     ("reproduction", "Reproduction steps"),
     ("workaround", "Workaround given"),
+    ("resolution", "Resolution"),
     ("ask", "Ask of engineering"),
 )
 EMPTY = ("The report is drafted here when the analysis of a bundle finishes. Add findings, "

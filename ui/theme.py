@@ -60,6 +60,10 @@ KIND_ICONS = {
     ArtifactKind.MYSQL_SLOW_LOG: "kind-slow-log", ArtifactKind.POSTGRES_LOG: "kind-postgres-log",
     ArtifactKind.LOG: "kind-log", ArtifactKind.JSON: "kind-json", ArtifactKind.TEXT: "kind-text",
     ArtifactKind.BINARY: "kind-binary", ArtifactKind.ARCHIVE: "kind-archive",
+    ArtifactKind.JOURNAL: "kind-journal", ArtifactKind.KERNEL_LOG: "kind-kernel-log",
+    ArtifactKind.GC_LOG: "kind-gc-log", ArtifactKind.THREAD_DUMP: "kind-thread-dump",
+    ArtifactKind.KUBERNETES: "kind-kubernetes", ArtifactKind.COMMAND_OUTPUT: "kind-command-output",
+    ArtifactKind.CONFIG: "kind-config", ArtifactKind.YAML: "kind-yaml",
 }
 
 

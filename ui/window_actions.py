@@ -15,6 +15,7 @@ from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QMenu
 
 from inspector.model import Severity
+from ui.seen_before import add_case_actions
 from ui.shortcuts import keys
 
 if TYPE_CHECKING:
@@ -90,6 +91,8 @@ def install(window: MainWindow) -> dict[str, QAction]:
         tools_menu)
     tools_menu.addSeparator()
     add("training", "&Training mode…", window.open_training, tools_menu)
+    tools_menu.addSeparator()
+    add_case_actions(tools_menu, window)
 
     help_menu = bar.addMenu("&Help")
     add("shortcuts", "&Keyboard shortcuts", window.show_shortcuts, help_menu)

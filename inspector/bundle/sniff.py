@@ -14,8 +14,7 @@ of a member (``HEAD_BYTES`` of it) and its name.
 
 from __future__ import annotations
 
-import re
-
+from inspector.bundle.classify import classify_text
 from inspector.model import ArtifactKind
 
 HEAD_BYTES = 64 * 1024
@@ -83,46 +82,6 @@ def unsupported_archive(head: bytes) -> str | None:
     return None
 
 
-# --- text kinds ------------------------------------------------------------------------------
-
-_SQL_DUMP_HEADER = re.compile(
-    rb"^(?:\xef\xbb\xbf)?-- (?:MySQL dump|MariaDB dump|PostgreSQL database dump|"
-    rb"Dumped from database version|phpMyAdmin SQL Dump)",
-    re.MULTILINE,
-)
-_SQL_STATEMENT = re.compile(
-    rb"^\s*(?:CREATE\s+(?:TABLE|INDEX|UNIQUE|VIEW|SEQUENCE|FUNCTION|SCHEMA|DATABASE|TYPE|"
-    rb"EXTENSION|TRIGGER|OR\s+REPLACE)|INSERT\s+INTO|ALTER\s+TABLE|DROP\s+TABLE|SET\s+\w+|"
-    rb"COPY\s+\S+.*FROM\s+stdin|LOCK\s+TABLES|USE\s+`?\w+)",
-    re.IGNORECASE | re.MULTILINE,
-)
-_SLOW_LOG = re.compile(rb"^# (?:Query_time|User@Host):", re.MULTILINE)
-_SLOW_LOG_HEADER = re.compile(rb"started with:\s*\n(?:Tcp port|Time\s+Id)", re.MULTILINE)
-_POSTGRES_LINE = re.compile(
-    rb"(?:LOG|ERROR|FATAL|PANIC|WARNING|STATEMENT|DETAIL|HINT|CONTEXT|NOTICE):  "
-)
-_HAR_LOG = re.compile(rb'^\s*\{\s*"log"\s*:\s*\{')
-_HAR_KEYS = re.compile(rb'"(?:entries|creator|pages)"\s*:')
-
-# A timestamp near the start of a line, in the forms logs use: ISO dates, Loghub's short
-# dates (HDFS ``081109 203615``, Spark ``17/06/09 20:10:40``), syslog ``Nov 17 09:14:01``,
-# Apache ``[Sun Dec 04 04:47:44 2005]`` and ``[10/Oct/2000:13:55:36 -0700]``, epoch numbers.
-_LINE_TIMESTAMP = re.compile(
-    rb"^.{0,40}?(?:"
-    rb"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}"
-    rb"|\d{4}/\d{2}/\d{2}[T ]\d{2}:\d{2}:\d{2}"
-    rb"|\d{2}/\d{2}/\d{2,4}[ :]\d{2}:\d{2}:\d{2}"
-    rb"|\d{6} \d{6}"
-    rb"|(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) {1,2}\d{1,2} \d{2}:\d{2}:\d{2}"
-    rb"|\d{1,2}/(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)/\d{4}:\d{2}:\d{2}:\d{2}"
-    rb"|\b1[0-9]{9}(?:[.,]\d+|\d{3})?\b"
-    rb")"
-)
-_LEVEL_WORD = re.compile(
-    rb"\b(?:TRACE|DEBUG|INFO|NOTICE|WARN|WARNING|ERROR|ERR|FATAL|CRITICAL|SEVERE)\b"
-)
-
-
 def looks_binary(head: bytes) -> bool:
     """NUL bytes, or mostly non-text bytes, in a head that is not UTF-16 text."""
     if not head:
@@ -134,21 +93,6 @@ def looks_binary(head: bytes) -> bool:
     sample = head[:8192]
     control = sum(1 for b in sample if b < 9 or 13 < b < 32)
     return control / len(sample) > 0.1
-
-
-def _text_lines(head: bytes, limit: int = 60) -> list[bytes]:
-    lines = head.split(b"\n")
-    if len(head) >= HEAD_BYTES and len(lines) > 1:
-        lines = lines[:-1]  # the last line is probably cut short
-    return [line.rstrip(b"\r") for line in lines if line.strip()][:limit]
-
-
-def _json_lines(lines: list[bytes]) -> bool:
-    if len(lines) < 2:
-        return False
-    objects = sum(1 for line in lines if line.lstrip().startswith(b"{")
-                  and line.rstrip().endswith(b"}"))
-    return objects / len(lines) >= 0.8
 
 
 def text_encoding_of(head: bytes) -> str | None:
@@ -188,10 +132,12 @@ def _utf16_to_utf8(head: bytes, codec: str) -> bytes:
 
 
 def sniff(head: bytes, name: str = "") -> ArtifactKind:
-    """The kind of a member from its decompressed head and its name.
+    """The kind of a member from its decompressed head and its name (its path in the bundle,
+    which ``inspector.bundle.classify`` reads as a place: ``sos_commands/``, ``etc/``...).
 
     Archives and compressed wrappers are recognized by the reader before this is called
     (it must look inside them); here ``archive`` is returned for zip and tar heads only.
+    Text is classified by ``classify_text``.
     """
     lowered = name.lower()
     if head[:4] in PCAP_MAGICS:
@@ -209,11 +155,13 @@ def sniff(head: bytes, name: str = "") -> ArtifactKind:
         return ArtifactKind.TEXT if head else _by_name_only(lowered)
     if looks_binary(head):
         return ArtifactKind.BINARY
-    return _sniff_text(head.removeprefix(b"\xef\xbb\xbf"), lowered)
+    return classify_text(head.removeprefix(b"\xef\xbb\xbf"), name,
+                         complete=len(head) < HEAD_BYTES)
 
 
 def _by_name_only(name: str) -> ArtifactKind:
     """An empty member: its name is all there is to go on."""
+    name = name.rsplit("/", 1)[-1]
     for suffix, kind in _NAME_HINTS:
         if name.endswith(suffix):
             return kind
@@ -229,35 +177,3 @@ _NAME_HINTS = (
     (".log", ArtifactKind.LOG),
     (".json", ArtifactKind.JSON),
 )
-
-
-def _sniff_text(head: bytes, name: str) -> ArtifactKind:
-    stripped = head.lstrip()
-    if _HAR_LOG.match(stripped) and (_HAR_KEYS.search(head) or name.endswith(".har")):
-        return ArtifactKind.HAR
-    if _SLOW_LOG.search(head) or _SLOW_LOG_HEADER.search(head):
-        return ArtifactKind.MYSQL_SLOW_LOG
-    if _SQL_DUMP_HEADER.search(head[:4096]):
-        return ArtifactKind.SQL_DUMP
-    lines = _text_lines(head)
-    if not lines:
-        return ArtifactKind.TEXT
-    stamped = sum(1 for line in lines if _LINE_TIMESTAMP.match(line))
-    if stripped.startswith(b"{"):
-        return ArtifactKind.LOG if _json_lines(lines) else ArtifactKind.JSON
-    if stripped.startswith(b"[") and stamped < max(2, len(lines) // 2):
-        return ArtifactKind.JSON  # a JSON array, not "[Sun Dec 04 04:47:44 2005] [notice]"
-    postgres = sum(1 for line in lines if _POSTGRES_LINE.search(line))
-    if postgres >= max(2, len(lines) // 4) and stamped >= len(lines) // 3:
-        return ArtifactKind.POSTGRES_LOG
-    statements = len(_SQL_STATEMENT.findall(head))
-    if statements >= 3 or (statements and name.endswith(".sql")):
-        return ArtifactKind.SQL_DUMP
-    if stamped >= max(2, len(lines) // 2):
-        return ArtifactKind.LOG
-    levels = sum(1 for line in lines if _LEVEL_WORD.search(line[:120]))
-    if levels >= max(2, len(lines) // 2):
-        return ArtifactKind.LOG
-    if name.endswith((".log", ".out", ".err")) or re.search(r"\.log\.\d+$", name):
-        return ArtifactKind.LOG
-    return ArtifactKind.TEXT

@@ -20,6 +20,7 @@ from analyzers import BUILTIN
 from inspector.analysis import Analysis
 from inspector.bundle import Bundle, BundleOpenError
 from inspector.bundle.streams import Limits
+from inspector.cli.recording import record_analysis, record_options
 from inspector.engine import EngineLimits, Update, run_analysis
 from inspector.files import write_atomically
 from inspector.model import Severity
@@ -37,7 +38,8 @@ def analyze_bundle(source: Path | Bundle, **options: Any) -> Analysis:
     return run_analysis(source, BUILTIN, **options)
 
 
-def _severity(text: str) -> Severity:
+def severity_argument(text: str) -> Severity:
+    """``--fail-on``'s value: a severity name, any case."""
     try:
         return Severity(text.lower())
     except ValueError:
@@ -65,9 +67,10 @@ def add_parsers(commands: Any) -> None:
     analyze.add_argument("-o", "--output", type=Path, help="write here instead of stdout")
     analyze.add_argument("--only", type=lambda s: [n for n in s.split(",") if n],
                          metavar="NAMES", help="comma-separated analyzers to run")
-    analyze.add_argument("--fail-on", type=_severity, metavar="SEVERITY",
+    analyze.add_argument("--fail-on", type=severity_argument, metavar="SEVERITY",
                          help="exit 1 when a finding at or above this severity exists")
     analyze.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    record_options(analyze)
     _limit_options(analyze)
 
     commands.add_parser("rules", help="list every rule a finding can come from")
@@ -138,6 +141,7 @@ def analyze_command(args: argparse.Namespace) -> int:
         print(f"inspector: {exc}", file=sys.stderr)
         return 2
     write_output(analysis.dumps() if args.format == "json" else render(analysis), args.output)
+    record_analysis(args, analysis, "analyze")
     if args.fail_on is not None:
         worst = analysis.worst_severity()
         if worst is not None and worst >= args.fail_on:

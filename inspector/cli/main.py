@@ -18,10 +18,11 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from inspector import __version__
-from inspector.cli import analyze, kb, report, samples
+from inspector.cli import analyze, cases, kb, report, samples, triage
 from inspector.cli.templates import templates_command
 
-COMMANDS = ("analyze", "samples", "rules", "demo", "templates", "kb", "report", "redact")
+COMMANDS = ("analyze", "samples", "rules", "demo", "templates", "kb", "report", "redact",
+            "triage", "cases")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -41,6 +42,8 @@ def build_parser() -> argparse.ArgumentParser:
     templates.add_argument("--format", choices=("csv", "json"), default="csv")
     kb.add_kb_parsers(commands)
     report.add_report_parsers(commands)
+    triage.add_parsers(commands)
+    cases.add_parsers(commands)
     return parser
 
 
@@ -107,5 +110,9 @@ def _dispatch(argv: Sequence[str] | None) -> int:
         return kb.kb_command(args)
     if args.command == "report":
         return report.report_command(args)
+    if args.command == "triage":
+        return triage.triage_command(args)
+    if args.command == "cases":
+        return cases.cases_command(args)
     return report.redact_command(args)
 

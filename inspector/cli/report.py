@@ -10,6 +10,9 @@ and a redacted bundle produced by separate commands (or by the app) use the same
 When the app has the workspace open (locked), the map is read but not saved, and the
 command says so.
 
+With ``--record`` (or ``--case ID``), ``report`` also records the bundle's case in the case
+database: its findings, and the report's title, root cause and resolution as exported.
+
 Exit codes: 0 written; 2 the bundle cannot be opened or the arguments are wrong; 3 the final
 gate found something flagged in the output, and nothing was written.
 """
@@ -25,6 +28,7 @@ from typing import Any
 
 from inspector.bundle import BundleOpenError, open_bundle
 from inspector.cli.analyze import analyze_bundle
+from inspector.cli.recording import record_options, record_report
 from inspector.privacy.redaction import (
     ALL_IDENTIFIERS,
     CaptureMode,
@@ -59,6 +63,7 @@ def add_report_parsers(subparsers: Any) -> None:
     report.add_argument("--fresh", action="store_true",
                         help="draft from the analysis even when the workspace has a draft")
     _redaction_options(report)
+    record_options(report)
 
     redact = subparsers.add_parser(
         "redact", help="write a sanitized copy of a bundle for sharing",
@@ -150,12 +155,15 @@ def report_command(args: argparse.Namespace) -> int:
         sha256 = _bundle_hash(args.bundle)
         with _workspace(sha256, str(args.bundle)) as (_, pseudonyms, saved):
             report = saved if saved is not None and not args.fresh else None
+            analysis = None
             if report is None:
                 analysis = analyze_bundle(args.bundle)
                 with open_bundle(args.bundle) as bundle:
                     report = draft(analysis, bundle)
             redactor = _redactor(args, pseudonyms)
             export(report, args.format, args.output, redactor)
+            record_report(args, report, analysis, lambda: analyze_bundle(args.bundle),
+                          redactor, args.output)
     except (BundleOpenError, RedactionRefused, WorkspaceError, OSError) as exc:
         return _failed(exc)
     if args.preview:

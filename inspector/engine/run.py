@@ -27,6 +27,7 @@ from inspector.engine.progress import (
     UpdateCallback,
 )
 from inspector.engine.worker import Job, execute_job, worker_main
+from inspector.findings import settle
 from inspector.model import (
     ArtifactKind,
     ArtifactStatus,
@@ -137,6 +138,12 @@ class _Run:
                 if artifact.kind in analyzer.kinds:
                     jobs.append(Job(len(jobs), index, analyzer.name, artifact))
                     artifact.analyzers.append(analyzer.name)
+            if not artifact.analyzers:
+                # Said, never left as "analyzed" by nobody: a config file or a command's
+                # output that no analyzer judges is listed with what it was read as.
+                artifact.status = ArtifactStatus.NOT_ANALYZED
+                artifact.reason = (f"read as {artifact.kind.description}; no analyzer in "
+                                   "this run reads that")
         return jobs
 
     def _bundle_jobs(self, first_id: int) -> list[Job]:
@@ -171,6 +178,8 @@ class _Run:
             self._problem(Problem(ProblemKind.CANCELLED,
                                   f"analysis cancelled; {not_run} of "
                                   f"{self.progress.jobs_total} jobs did not finish"))
+        # One root cause seen in many places is one finding, and the outage comes first.
+        self.analysis.findings = settle(self.analysis.findings)
         self.analysis.timings = {
             "analyze_seconds": round(time.perf_counter() - started, 3),
             "analyzers": {k: round(v, 3) for k, v in sorted(self.analyzer_seconds.items())},

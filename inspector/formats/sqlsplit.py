@@ -146,8 +146,41 @@ _CONDITIONAL = re.compile(rb"/\*!\d*\s*")
 _KIND_WORDS = re.compile(rb"[A-Za-z_]+")
 _COPY_FROM_STDIN = re.compile(rb"(?is)^COPY\b.*\bFROM\s+stdin\b")
 _COPY_END = re.compile(rb"(?m)^\\\.\r?$")
-_QUOTE_AWARE_SEMICOLON = re.compile(
-    rb"(?:[^;'\"`]++|'(?:[^'\\]|\\.)*+'|\"(?:[^\"\\]|\\.)*+\"|`[^`]*+`|['\"`])*?;")
+_SEMICOLON_OR_QUOTE = re.compile(rb"[;'\"`]")
+_QUOTED = {ord("'"): re.compile(rb"'(?:[^'\\]++|\\.)*+'"),
+           ord('"'): re.compile(rb'"(?:[^"\\]++|\\.)*+"'),
+           ord("`"): re.compile(rb"`[^`]*+`")}
+
+
+def quote_aware_semicolon(buffer: bytes, start: int, limit: int) -> int | None:
+    """The end of the first ``;`` in ``buffer[start:limit]`` outside a quoted string, or
+    None. Where a runaway statement is cut (an unbalanced quote or block ran past the
+    statement limit).
+
+    A quote that does not close before ``limit`` is a lone character, and so is every later
+    quote of its kind: that keeps the scan linear in the text (trying each of a run of
+    unclosed quotes again, as a backtracking regex does, is quadratic).
+
+    >>> quote_aware_semicolon(b"select ';' from t; x;", 0, 21)
+    18
+    >>> quote_aware_semicolon(b"insert 'unclosed; more", 0, 22)
+    17
+    """
+    unclosed: set[int] = set()
+    position = start
+    while True:
+        found = _SEMICOLON_OR_QUOTE.search(buffer, position, limit)
+        if found is None:
+            return None
+        mark = buffer[found.start()]
+        if mark == 0x3B:  # ';'
+            return found.end()
+        quoted = None if mark in unclosed else _QUOTED[mark].match(buffer, found.start(), limit)
+        if quoted is None:
+            unclosed.add(mark)
+            position = found.end()
+        else:
+            position = quoted.end()
 
 _TWO_WORD_KINDS = {b"CREATE", b"ALTER", b"DROP", b"LOCK", b"UNLOCK", b"START", b"SHOW",
                    b"GRANT", b"REVOKE", b"TRUNCATE", b"COMMENT"}
@@ -334,8 +367,8 @@ class StatementReader:
 
     def _cut_runaway(self) -> Statement | None:
         limit = self._position + self._max_statement
-        match = _QUOTE_AWARE_SEMICOLON.match(self._buffer, self._position, limit)
-        end = match.end() if match else min(limit, len(self._buffer))
+        end = quote_aware_semicolon(self._buffer, self._position, limit) \
+            or min(limit, len(self._buffer))
         self.warnings.append(
             f"statement at byte {self.bytes_consumed:,} does not end within "
             f"{self._max_statement:,} bytes (unbalanced quote, parenthesis or block?); "

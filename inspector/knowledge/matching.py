@@ -79,7 +79,8 @@ MAX_LINE = 1 << 20
 BLOCK_BYTES = 1 << 20  # lines are prefiltered a block at a time
 MAX_EVIDENCE = 20
 EXCERPT_CHARS = 300
-_LINE_KINDS = frozenset({ArtifactKind.LOG, ArtifactKind.TEXT, ArtifactKind.POSTGRES_LOG})
+_LINE_KINDS = frozenset({ArtifactKind.LOG, ArtifactKind.TEXT, ArtifactKind.POSTGRES_LOG,
+                         ArtifactKind.JOURNAL, ArtifactKind.KERNEL_LOG})
 
 
 def _signature_needles(signature: Signature) -> tuple[str, ...] | None:

@@ -34,10 +34,12 @@ SECTIONS = (
     ("customer", "Customer"),
     ("environment", "Environment"),
     ("summary", "Summary"),
+    ("root_cause", "Root cause"),
     ("timeline", "Timeline"),
     ("findings", "Findings"),
     ("reproduction", "Reproduction steps"),
     ("workaround", "Workaround given to the customer"),
+    ("resolution", "Resolution"),
     ("ask", "What we ask of engineering"),
     ("attachments", "Attachments"),
 )
@@ -113,10 +115,12 @@ class Report:
     customer: str = ""
     environment: list[EnvironmentItem] = field(default_factory=list)
     summary: str = ""
+    root_cause: str = ""  # the engineer's conclusion; the case database keeps it
     timeline: list[TimelineEntry] = field(default_factory=list)
     findings: list[ReportFinding] = field(default_factory=list)
     reproduction: str = ""
     workaround: str = ""
+    resolution: str = ""  # how the case was resolved; the case database keeps it
     ask: str = ""
     attachments: list[Attachment] = field(default_factory=list)
     bundle: str = ""
@@ -137,6 +141,7 @@ class Report:
             customer=data.get("customer", ""),
             environment=[EnvironmentItem(**e) for e in data.get("environment", [])],
             summary=data.get("summary", ""),
+            root_cause=data.get("root_cause", ""),
             timeline=[TimelineEntry(**t) for t in data.get("timeline", [])],
             findings=[ReportFinding(
                 rule=f["rule"], severity=Severity(f["severity"]), title=f["title"],
@@ -145,6 +150,7 @@ class Report:
                 remediation=f.get("remediation", "")) for f in data.get("findings", [])],
             reproduction=data.get("reproduction", ""),
             workaround=data.get("workaround", ""),
+            resolution=data.get("resolution", ""),
             ask=data.get("ask", ""),
             attachments=[Attachment(**a) for a in data.get("attachments", [])],
             bundle=data.get("bundle", ""),

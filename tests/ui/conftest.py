@@ -34,13 +34,6 @@ from ui.viewers import MemberSource
 
 
 @pytest.fixture(autouse=True)
-def isolated_data(tmp_path, monkeypatch):
-    """Workspaces, training progress and signatures go to a temporary data folder."""
-    monkeypatch.setenv("BUNDLE_INSPECTOR_DATA", str(tmp_path / "data"))
-    return tmp_path / "data"
-
-
-@pytest.fixture(autouse=True)
 def isolated_settings(tmp_path, qapp):
     QCoreApplication.setOrganizationName("Bundle Inspector Tests")
     QCoreApplication.setApplicationName("Bundle Inspector Tests")

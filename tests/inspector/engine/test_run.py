@@ -143,3 +143,24 @@ def test_a_member_over_the_read_limit_is_skipped_not_failed(tmp_path):
     assert "decompressed-size limit" in big.reason
     assert [p.kind for p in analysis.problems] == [ProblemKind.SKIPPED]
     assert analysis.stats["small.log"]["good"] == {"lines": 20}
+
+
+def test_a_member_no_analyzer_reads_is_not_analyzed_and_says_what_it_was_read_as(tmp_path):
+    path = make_bundle(tmp_path / "case.zip", {
+        "logs/app.log": LOG,
+        "host/etc/app/app.conf": b"# when the disk is full the app stops\nmax_size = 10G\n",
+        "sos_commands/filesys/df_-al": b"Filesystem 1K-blocks Used Available Use% Mounted on\n"})
+    with open_bundle(path) as bundle:
+        analysis = Engine([Good()], FAST).run(bundle)
+    by_path = {a.path: a for a in analysis.artifacts}
+    assert by_path["logs/app.log"].status is ArtifactStatus.ANALYZED
+    assert by_path["logs/app.log"].analyzers == ["good"]
+    config = by_path["host/etc/app/app.conf"]
+    assert config.status is ArtifactStatus.NOT_ANALYZED and config.analyzers == []
+    assert config.reason == ("read as a configuration file; no analyzer in this run reads "
+                             "that")
+    assert by_path["sos_commands/filesys/df_-al"].reason.startswith(
+        "read as the output of a system command")
+    assert analysis.to_json()["artifacts"][1]["status"] == "not analyzed"
+    assert not [f for f in analysis.findings if f.evidence
+                and f.evidence[0].artifact != "logs/app.log"]

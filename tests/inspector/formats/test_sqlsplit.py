@@ -9,8 +9,15 @@ import sqlparse
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from inspector.formats.sqlsplit import StatementReader, split, split_statements, statement_kind
+from inspector.formats.sqlsplit import (
+    StatementReader,
+    quote_aware_semicolon,
+    split,
+    split_statements,
+    statement_kind,
+)
 from tests.corpus import CORPUS
+from tests.growth import assert_linear
 
 CASES = [
     "select 1; select 2",
@@ -136,10 +143,39 @@ def test_statement_kinds() -> None:
     assert statement_kind(b"-- only a comment") == "COMMENT"
 
 
-def test_crafted_inputs_stay_linear() -> None:
-    for text in ["'" + "\\'" * 50000, "$a$" * 30000, "/*" * 30000, "(" * 30000 + ";",
-                 "--" * 30000, "select " + "a " * 100000 + ";"]:
-        list(split_statements(text, max_statement_bytes=1 << 16))
+def split_with_a_limit_half_the_text(text: str) -> list:
+    """The limit grows with the text, so the runaway cut's own cost is what is measured."""
+    return list(split_statements(text, max_statement_bytes=max(1024, len(text) // 2)))
+
+
+@pytest.mark.parametrize(("make", "n"), [
+    (lambda n: "'" + "\\'" * n, 3000),  # unclosed quotes past the limit: the runaway cut
+    (lambda n: "$a$" * n, 3000),
+    (lambda n: "/*" * n, 3000),
+    (lambda n: "(" * n + ";", 3000),
+    (lambda n: "--" * n, 3000),
+    (lambda n: "select " + "a " * n + ";", 3000),
+    (lambda n: ("insert into t values ('" + "x;" * n) * 2, 800),
+], ids=["escaped-quotes", "dollar-tags", "comments", "parentheses", "dashes", "words",
+        "unclosed-then-semicolons"])
+def test_crafted_inputs_stay_linear(make, n) -> None:
+    assert_linear(split_with_a_limit_half_the_text, make, n)
+
+
+def test_a_runaway_statement_is_cut_and_the_rest_still_splits() -> None:
+    hostile = "insert into t values ('" + "\\'" * 3000 + "\n;\nselect 2;\n"
+    splitter = StatementReader(io.BytesIO(hostile.encode()), max_statement_bytes=1 << 12)
+    statements = list(splitter)
+    assert any("does not end within" in warning for warning in splitter.warnings)
+    assert all(len(s.raw) <= 1 << 12 for s in statements)
+    assert statements[-1].raw.strip() == b"select 2;"
+
+
+def test_the_cut_skips_quoted_semicolons_and_treats_an_unclosed_quote_as_a_character():
+    assert quote_aware_semicolon(b"a ';' `;` \";\" b; c;", 0, 100) == 16
+    assert quote_aware_semicolon(b"a 'never closed; b", 0, 100) == 16
+    assert quote_aware_semicolon(b"x 'y", 0, 100) is None
+    assert quote_aware_semicolon(b"a; b;", 2, 4) is None  # the limit bounds the search
 
 
 @pytest.mark.parametrize("text", [
