@@ -20,7 +20,7 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import QEventLoop, QSettings, QTimer
+from PySide6.QtCore import QElapsedTimer, QEventLoop, QSettings, QTimer
 
 from inspector.model import Evidence
 from inspector.training import scenarios
@@ -39,6 +39,7 @@ SHOTS = (
     ("report.png", "cert_expiry_incident", "line", 0),
 )
 WAIT_MS = 1500  # background reads fill the viewer
+READY_MS = 60_000  # at most, for the viewer to show and select the evidence (a busy machine)
 
 
 def wait(milliseconds: int) -> None:
@@ -55,6 +56,15 @@ def analyze(window: MainWindow, bundle: Path) -> None:
     loop.exec()
     window.analysis_finished.disconnect(loop.quit)
     window.bundle_failed.disconnect(loop.quit)
+
+
+def settle(window: MainWindow) -> None:
+    """Wait until the viewer in front shows the evidence selected (its rows are read in
+    the background, slower on a busy machine), at most ``READY_MS``."""
+    clock = QElapsedTimer()
+    clock.start()
+    while not window.viewers.selected_evidence() and clock.elapsed() < READY_MS:
+        wait(100)
 
 
 def evidence_of_kind(window: MainWindow, kind: str) -> Evidence | None:
@@ -105,6 +115,8 @@ def shoot(output: Path, scratch: Path, size: tuple[int, int], suffix: str) -> No
             window.open_evidence(evidence)
         window.viewers.setCurrentIndex(tab)
         wait(WAIT_MS)
+        if evidence is not None:
+            settle(window)
         stage(window, name)
         wait(300)
         target = output / name.replace(".png", f"{suffix}.png")
