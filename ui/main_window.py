@@ -33,7 +33,6 @@ the menus are built by ``ui.window_actions``.
 
 from __future__ import annotations
 
-from datetime import timedelta
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QModelIndex, QSettings, Qt, QTimer, Signal
@@ -56,7 +55,6 @@ from inspector.analysis import Analysis
 from inspector.engine import Update
 from inspector.knowledge import user_data_dir
 from inspector.model import ArtifactStatus, Evidence, Finding, WholeLocator
-from inspector.views.citation import evidence_citation, finding_citation
 from inspector.views.notices import analysis_notices
 from ui import theme, window_actions
 from ui.analysis_run import AnalysisRun
@@ -67,6 +65,7 @@ from ui.findings_pane import FindingsPane
 from ui.models import PATH_ROLE, BundleTree, Column, RowsModel
 from ui.progress_panel import StatusProgress
 from ui.recent_bundles import RecentBundles
+from ui.report_citing import ReportCiting
 from ui.report_pane import ReportPane
 from ui.seen_before import CaseMemory
 from ui.shortcuts import ShortcutsDialog
@@ -82,7 +81,6 @@ PREFERRED_SIZE = (1500, 950)
 SCREEN_SHARE = 0.92  # of the screen's free area, at most, for a first window
 # A first layout's widths: the members tree, the report column, and of the centre, findings.
 LEFT_SHARE, REPORT_SHARE, FINDINGS_SHARE = 0.13, 0.24, 0.48
-MESSAGE_MS = 8000
 PROBLEM_COLUMNS = (
     Column("Kind", lambda p: p.kind.value),
     Column("Artifact", lambda p: p.artifact or ""),
@@ -91,7 +89,7 @@ PROBLEM_COLUMNS = (
 )
 
 
-class MainWindow(QMainWindow):
+class MainWindow(ReportCiting, QMainWindow):
     """The Bundle Inspector main window (see the module doc).
 
     Attributes:
@@ -424,14 +422,6 @@ class MainWindow(QMainWindow):
         self.problems_dock.setWindowTitle(f"Problems ({count})" if count else "Problems")
         self.tree_model.mark_problems(self.problems.rows)
 
-    def _clocks_changed(self, offsets: dict[str, timedelta]) -> None:
-        """The engineer overrode a clock in the timeline: times follow everywhere."""
-        self.findings_pane.set_clock_offsets(offsets)
-        self.report.clock_offsets = offsets
-        self.drafts.set_clock_overrides(self.viewers.timeline.overrides)
-        self.statusBar().showMessage("Clocks changed: findings' times and what is added to "
-                                     "the report now use them", MESSAGE_MS)
-
     # -- findings, evidence and the report ------------------------------------------------
 
     def current_finding(self) -> Finding | None:
@@ -449,64 +439,6 @@ class MainWindow(QMainWindow):
     def _history_changed(self) -> None:
         self.actions["back"].setEnabled(self.viewers.history.can_go_back())
         self.actions["forward"].setEnabled(self.viewers.history.can_go_forward())
-
-    def _report_ready(self) -> bool:
-        if self.report.has_report:
-            return True
-        self.statusBar().showMessage("The report is drafted when the analysis has finished",
-                                     MESSAGE_MS)
-        return False
-
-    def add_to_report(self) -> None:
-        """The selected finding joins the report's Findings, cited at the cursor."""
-        finding = self.current_finding()
-        if finding is None:
-            self.statusBar().showMessage("Select a finding to add it to the report", MESSAGE_MS)
-            return
-        if not self._report_ready():
-            return
-        where = self.report.has_finding(finding)
-        if where is not None:
-            self.statusBar().showMessage(f"Already in the report (finding {where + 1}): "
-                                         f"{finding.title}", MESSAGE_MS)
-            return
-        self.report.add_finding(finding)
-        section = self.report.insert_citation(finding_citation(finding,
-                                                               self.report.clock_offsets))
-        self.show_report(focus=False)
-        self.statusBar().showMessage(f"Added to the report ({self.report.section_label(section)}"
-                                     f" and Findings): {finding.title}", MESSAGE_MS)
-
-    def cite_evidence(self, evidence: Evidence, finding: Finding | None = None) -> None:
-        """A piece of evidence cited at the report's cursor (and kept with its finding)."""
-        if not self._report_ready():
-            return
-        section = self.report.insert_citation(evidence_citation(evidence))
-        if finding is not None:
-            self.report.add_evidence(finding, evidence)
-        self.show_report(focus=False)
-        self.statusBar().showMessage(f"Cited in the report ({self.report.section_label(section)}"
-                                     f"): {evidence.artifact}, {evidence.locator.describe()}",
-                                     MESSAGE_MS)
-
-    def cite_selection(self) -> None:
-        """What is selected in the viewer in front, cited in the report."""
-        chosen = self.viewers.selected_evidence()
-        if not chosen:
-            self.statusBar().showMessage("Select lines, packets, an entry or a statement in a "
-                                         "viewer to cite them", MESSAGE_MS)
-        for evidence in chosen:
-            self.cite_evidence(evidence)
-
-    def show_report(self, focus: bool = True) -> None:
-        self.report_dock.show()
-        self.report_dock.raise_()
-        if focus:
-            self.report.title.setFocus()
-
-    def _exported(self, path: str) -> None:
-        self.banner.show_message(f"Report written to {path}", "info")
-        self.statusBar().showMessage(f"Report written to {path}", 15000)
 
     # -- tools ----------------------------------------------------------------------------
 

@@ -39,6 +39,7 @@ import tomllib
 import weakref
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QByteArray, QRectF, Qt
 from PySide6.QtGui import QColor, QGuiApplication, QIcon, QPainter, QPalette, QPixmap
 from PySide6.QtSvg import QSvgRenderer
@@ -174,7 +175,11 @@ def apply(app: QApplication, dark: bool | None = None) -> None:
     restyle the widgets the stylesheet styles."""
     app.setPalette(qt_palette(system_is_dark() if dark is None else dark))
     for widget in list(_STYLED):
-        widget.setStyleSheet(stylesheet())
+        # The set is weak on the Python wrapper; Qt may have deleted the widget first.
+        if shiboken6.isValid(widget):
+            widget.setStyleSheet(stylesheet())
+        else:
+            _STYLED.discard(widget)
 
 
 def stylesheet(dark: bool | None = None) -> str:

@@ -87,8 +87,7 @@ class WelcomePage(QWidget):
         training_row.addStretch()
         self.recent = QListWidget()
         self.recent.setMaximumHeight(160)
-        self.recent.itemActivated.connect(
-            lambda item: self.bundle_chosen.emit(item.data(Qt.ItemDataRole.UserRole)))
+        self.recent.itemActivated.connect(self._recent_activated)
         self.status = plain_label(wrap=True)
         column = QVBoxLayout()
         column.addWidget(title)
@@ -123,7 +122,14 @@ class WelcomePage(QWidget):
             item.setData(Qt.ItemDataRole.UserRole, path)
             self.recent.addItem(item)
         if not paths:
-            self.recent.addItem("(none yet)")
+            placeholder = QListWidgetItem("(none yet)")
+            placeholder.setFlags(Qt.ItemFlag.NoItemFlags)
+            self.recent.addItem(placeholder)
+
+    def _recent_activated(self, item: QListWidgetItem) -> None:
+        path = item.data(Qt.ItemDataRole.UserRole)
+        if path:  # not the "(none yet)" line
+            self.bundle_chosen.emit(path)
 
     def open_sample(self, name: str) -> None:
         """Build sample ``name`` in the background, then ask for it to be opened."""

@@ -30,6 +30,7 @@ from PySide6.QtCore import QCoreApplication, QSettings
 
 from inspector.testing import make_bundle
 from inspector.training import scenarios
+from ui.main_window import MainWindow
 from ui.viewers import MemberSource
 
 
@@ -67,3 +68,13 @@ def member(tmp_path):
         return MemberSource(Path(root), bundle.limits, artifact)
 
     return build
+
+
+@pytest.fixture
+def window(qtbot):
+    """The main window, shown; closed (its work stopped) after the test."""
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.show()
+    yield window
+    window.close()

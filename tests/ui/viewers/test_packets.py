@@ -7,9 +7,7 @@ import threading
 
 from inspector.bundle import open_bundle
 from inspector.model import ArtifactKind, PacketLocator
-from inspector.training.scenarios.packets import Capture
 from inspector.views import display_filter
-from tests.inspector.views.packet_traffic import retransmitted_request, web_exchange
 from ui.models import ROW_ROLE
 from ui.viewers import MemberSource
 from ui.viewers.packets import FILTER_DELAY_MS, PacketViewer
@@ -109,26 +107,6 @@ def test_sorting_runs_in_the_background_too(qtbot, sample_dir):
     assert lengths == sorted(lengths) or lengths == sorted(lengths, reverse=True)
 
 
-def test_conversations_and_follow_stream(qtbot, member):
-    traffic = Capture()
-    web_exchange(traffic, 40000)
-    retransmitted_request(traffic, 40001)
-    viewer = loaded_viewer(qtbot, member("case.pcap", traffic.pcap()))
-    view = viewer.show_conversations()
-    qtbot.addWidget(view)
-    qtbot.waitUntil(lambda: view.model.rowCount() == 2, timeout=5_000)
-    view.table.selectRow(0)
-    with qtbot.waitSignal(viewer.filtered, timeout=10_000):
-        view.filter_selected()
-    assert viewer.filter_box.text().startswith("tcp.stream eq ")
-    viewer.table.selectRow(1)
-    follow = viewer.follow_selected()
-    qtbot.addWidget(follow)
-    qtbot.waitUntil(lambda: "sent" in follow.summary.text(), timeout=5_000)
-    text = follow.text.toPlainText()
-    assert "GET /a HTTP/1.1" in text or "POST /pay" in text
-    assert "retransmissions are left out" in follow.summary.text()
-    viewer.wait_idle()
 
 
 def test_a_capture_with_no_readable_packet_says_why(qtbot, member):
