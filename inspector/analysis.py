@@ -15,7 +15,7 @@ from typing import Any
 
 import orjson
 
-from inspector import __version__
+from inspector import __version__, native
 from inspector.bundle import BundleInfo
 from inspector.model import Artifact, Event, Finding, Problem, Severity
 
@@ -37,6 +37,8 @@ class Analysis:
         problems: what could not be read or analyzed, and why.
         timings: seconds spent (``scan``, ``analyze``, ``total``, per analyzer); the only
             part of the document that differs between runs.
+        backend: how the hot loops ran (``inspector.native.backend()``): ``compiled``,
+            ``python`` or ``mixed``; None when read from a document that predates it.
     """
 
     bundle: BundleInfo
@@ -46,6 +48,7 @@ class Analysis:
     timeline: list[Event] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     timings: dict[str, Any] = field(default_factory=dict)
+    backend: str | None = field(default_factory=native.backend)
 
     def sort(self) -> None:
         """Put every list in its canonical order (the engine calls this once at the end)."""
@@ -65,7 +68,7 @@ class Analysis:
     def to_json(self) -> dict[str, Any]:
         return {
             "format": FORMAT,
-            "tool": {"name": TOOL_NAME, "version": __version__},
+            "tool": {"name": TOOL_NAME, "version": __version__, "backend": self.backend},
             "bundle": self.bundle.to_json(),
             "artifacts": [a.to_json() for a in self.artifacts],
             "findings": [f.to_json() for f in self.findings],
@@ -92,6 +95,7 @@ class Analysis:
             timeline=[Event.from_json(e) for e in data.get("timeline", [])],
             problems=[Problem.from_json(p) for p in data.get("problems", [])],
             timings=data.get("timings", {}),
+            backend=data.get("tool", {}).get("backend"),
         )
 
     @classmethod

@@ -6,6 +6,7 @@ import threading
 
 import pytest
 
+from inspector import native
 from inspector.bundle import open_bundle
 from inspector.engine import Engine, EngineLimits, RunHandle
 from inspector.model import ArtifactStatus, ProblemKind
@@ -16,6 +17,7 @@ from tests.inspector.broken_analyzers import (
     Hangs,
     Raises,
     Recurses,
+    ReportsBackend,
     Segfaults,
     Slow,
     Warns,
@@ -164,3 +166,17 @@ def test_a_member_no_analyzer_reads_is_not_analyzed_and_says_what_it_was_read_as
     assert analysis.to_json()["artifacts"][1]["status"] == "not analyzed"
     assert not [f for f in analysis.findings if f.evidence
                 and f.evidence[0].artifact != "logs/app.log"]
+
+
+def test_every_worker_runs_the_backend_the_document_names(bundle, monkeypatch):
+    # Workers fork from a server started by an earlier run, whose environment was that
+    # run's: the switch reaches them from the run itself.
+    monkeypatch.delenv(native.SWITCH, raising=False)
+    first = Engine([ReportsBackend()], FAST).run(bundle)
+    monkeypatch.setenv(native.SWITCH, "1")
+    second = Engine([ReportsBackend()], FAST).run(bundle)
+    assert second.backend == "python"
+    for analysis in (first, second):
+        seen = {stats["reports-backend"]["backend"] for stats in analysis.stats.values()}
+        assert seen == {analysis.backend}
+        assert analysis.to_json()["tool"]["backend"] == analysis.backend
