@@ -7,7 +7,8 @@ process:
 - the splitter on the dump, with the compiled boundary scanner and with its pure-Python
   twin (``INSPECTOR_NO_EXTENSIONS=1``), beside the floor: reading the same file in the
   splitter's chunks and doing nothing else. Each side runs ``REPEAT`` times and the child
-  times only the work (not the interpreter's start-up); medians. Both backends must give
+  times only the work (not the interpreter's start-up); medians of wall time, and of CPU
+  time, which others' work on a shared machine disturbs far less. Both backends must give
   the same statements (a digest of their text) before a ratio between them is printed.
 - ``sqlparse.split`` on a 1 MB sample of the same dump (it runs at about 1 MB/s), and our
   splitter on the same sample, the same number of times; the ratio is printed only when
@@ -23,6 +24,7 @@ import random
 import shutil
 import statistics
 import subprocess
+from dataclasses import dataclass
 from pathlib import Path
 
 from bench.run import Row, python_command, timed
@@ -92,9 +94,9 @@ digest = hashlib.sha256()
 if side == "sqlparse":
     import sqlparse
     text = open(path, encoding="utf-8").read()
-    start = time.perf_counter()
+    start, cpu_start = time.perf_counter(), time.process_time()
     statements = sqlparse.split(text)
-    seconds = time.perf_counter() - start
+    seconds, cpu = time.perf_counter() - start, time.process_time() - cpu_start
     for statement in statements:
         digest.update(statement.encode("utf-8", "surrogateescape") + b"\\0")
     count = len(statements)
@@ -104,14 +106,14 @@ else:
     if side != "floor" and native.backend() != side:
         sys.exit(f"asked for the {side} backend, running {native.backend()}: {native.status()}")
     with open(path, "rb") as stream:
-        start = time.perf_counter()
+        start, cpu_start = time.perf_counter(), time.process_time()
         if side == "floor":
             while stream.read(CHUNK_BYTES):
                 pass
             spans = []
         else:
             spans = [(s.offset, len(s.raw)) for s in split_statements(stream)]
-        seconds = time.perf_counter() - start
+        seconds, cpu = time.perf_counter() - start, time.process_time() - cpu_start
         # The statements' text as sqlparse.split gives it, read back one at a time so the
         # peak memory stays the splitter's.
         for offset, length in spans:
@@ -119,7 +121,8 @@ else:
             text = stream.read(length).decode("utf-8", "surrogateescape").strip()
             digest.update(text.encode("utf-8", "surrogateescape") + b"\\0")
     count = len(spans)
-print(json.dumps({"seconds": seconds, "statements": count, "digest": digest.hexdigest()}))
+print(json.dumps({"seconds": seconds, "cpu": cpu, "statements": count,
+                  "digest": digest.hexdigest()}))
 """
 
 DIGEST = """
@@ -131,16 +134,26 @@ print(len(classes), kept)
 """
 
 
-def measure(side: str, path: Path) -> tuple[float, int, str, int]:
-    """Median work seconds of ``side`` on ``path`` over ``REPEAT`` runs, the statement count,
-    the statements' digest, and the peak RSS (KiB) of the runs."""
+@dataclass
+class Side:
+    """One side's medians over ``REPEAT`` runs, what it produced, and its peak RSS (KiB)."""
+
+    seconds: float  # wall time, the figure the targets are about
+    cpu: float  # CPU time, which other work on a shared machine disturbs far less
+    statements: int
+    digest: str
+    peak: int
+
+
+def measure(side: str, path: Path) -> Side:
+    """Run ``side`` on ``path`` ``REPEAT`` times, each in a fresh child process."""
     environment = dict(os.environ)
     environment.pop(native.SWITCH, None)
     if side == "python":
         environment[native.SWITCH] = "1"
     gnu_time = shutil.which("time") or ("/usr/bin/time" if Path("/usr/bin/time").exists()
                                         else None)
-    seconds, answers, peaks = [], set(), []
+    seconds, cpu, answers, peaks = [], [], set(), []
     for _ in range(REPEAT):
         command = [*python_command(SIDE), side, str(path)]
         wrapped = [gnu_time, "-f", "%M", *command] if gnu_time else command
@@ -149,52 +162,63 @@ def measure(side: str, path: Path) -> tuple[float, int, str, int]:
             raise RuntimeError(f"{side} failed: {result.stderr[-500:]}")
         answer = json.loads(result.stdout)
         seconds.append(answer["seconds"])
+        cpu.append(answer["cpu"])
         answers.add((answer["statements"], answer["digest"]))
         if gnu_time:
             peaks.append(int(result.stderr.strip().splitlines()[-1]))
     (count, digest), = answers  # every run of a side gives the same statements
-    return statistics.median(seconds), count, digest, max(peaks, default=0)
+    return Side(statistics.median(seconds), statistics.median(cpu), count, digest,
+                max(peaks, default=0))
+
+
+def speed(megabytes: float, side: Side) -> str:
+    rate = megabytes / side.cpu
+    shown = f"{rate:,.0f}" if rate >= 10 else f"{rate:.2f}"
+    return f"{shown} MB/s in CPU time, {REPEAT} runs"
 
 
 def splitter_rows(dump: Path, size: int, sample: Path) -> list[Row]:
     mb = size / 1e6
-    floor_seconds, _, _, _ = measure("floor", dump)
-    rows = [Row("sql", f"floor: read the {mb:,.0f} MB dump in chunks", mb / floor_seconds,
-                "MB/s")]
+    floor = measure("floor", dump)
+    rows = [Row("sql", f"floor: read the {mb:,.0f} MB dump in chunks", mb / floor.seconds,
+                "MB/s", speed(mb, floor))]
     sides = ["compiled", "python"] if native.backend() == "compiled" else ["python"]
     if sides == ["python"]:
         rows.append(Row("sql", "split, compiled scanner", 0.0, "",
                         f"not built here ({native.status()}); run make"))
     results = {side: measure(side, dump) for side in sides}
-    for side, (seconds, count, _, peak) in results.items():
-        rows += [Row("sql", f"split {mb:,.0f} MB mysqldump, {side} scanner", mb / seconds, "MB/s",
-                     f"{count:,} statements, {REPEAT} runs"),
-                 Row("sql", f"split peak RSS, {side} scanner", peak / 1024, "MiB")]
+    for side, result in results.items():
+        rows += [Row("sql", f"split {mb:,.0f} MB mysqldump, {side} scanner",
+                     mb / result.seconds, "MB/s",
+                     f"{speed(mb, result)}, {result.statements:,} statements"),
+                 Row("sql", f"split peak RSS, {side} scanner", result.peak / 1024, "MiB")]
     if len(results) == 2:
         compiled, python = results["compiled"], results["python"]
-        if compiled[1:3] == python[1:3]:
+        if (compiled.statements, compiled.digest) == (python.statements, python.digest):
             rows.append(Row("sql", "speed ratio compiled / python scanner",
-                            python[0] / compiled[0], "x"))
+                            python.seconds / compiled.seconds, "x",
+                            f"{python.cpu / compiled.cpu:.2f}x in CPU time; same statements"))
         else:
             rows.append(Row("sql", "speed ratio compiled / python scanner", 0.0, "",
                             "NOT PRINTED: the backends gave different statements"))
+    fastest = min(results.values(), key=lambda result: result.seconds)
     rows.append(Row("sql", "fastest split's speed / the floor's",
-                    floor_seconds / min(seconds for seconds, *_ in results.values()), "x"))
+                    floor.seconds / fastest.seconds, "x"))
     sample_mb = sample.stat().st_size / 1e6
-    reference_seconds, reference_count, reference_digest, _ = measure("sqlparse", sample)
+    reference = measure("sqlparse", sample)
     rows.append(Row("sql", f"sqlparse.split on {sample_mb:.1f} MB sample",
-                    sample_mb / reference_seconds, "MB/s", f"{REPEAT} runs"))
+                    sample_mb / reference.seconds, "MB/s", speed(sample_mb, reference)))
     for side in sides:
-        ours_seconds, ours_count, ours_digest, _ = measure(side, sample)
-        if (ours_count, ours_digest) != (reference_count, reference_digest):
+        ours = measure(side, sample)
+        if (ours.statements, ours.digest) != (reference.statements, reference.digest):
             rows.append(Row("sql", f"speed ratio {side} / sqlparse", 0.0, "",
-                            f"NOT PRINTED: {ours_count} statements, sqlparse "
-                            f"{reference_count}, or different text"))
+                            f"NOT PRINTED: {ours.statements} statements, sqlparse "
+                            f"{reference.statements}, or different text"))
             continue
         rows += [Row("sql", f"speed ratio {side} / sqlparse, on the dump",
-                     mb / results[side][0] / (sample_mb / reference_seconds), "x"),
+                     mb / results[side].seconds / (sample_mb / reference.seconds), "x"),
                  Row("sql", f"speed ratio {side} / sqlparse, on the sample itself",
-                     reference_seconds / ours_seconds, "x", "same statements")]
+                     reference.seconds / ours.seconds, "x", "same statements")]
     return rows
 
 
