@@ -308,12 +308,24 @@ class Evidence:
         return cls(data["artifact"], locator_from_json(data["locator"]), data.get("excerpt", ""))
 
 
+# Whom a finding concerns (``Finding.concern``, ``inspector.rules.Rule.concern``).
+SYSTEM = "system"
+HANDLING = "handling"
+CONCERNS = (SYSTEM, HANDLING)
+
+
 @dataclass(slots=True)
 class Finding:
     """One diagnosis: an instance of a registered rule (see ``inspector.rules``).
 
-    Build findings through ``Rule.finding(...)`` so the rule id, default severity and
-    category always come from the registry.
+    Build findings through ``Rule.finding(...)`` so the rule id, default severity,
+    category and concern always come from the registry.
+
+    Attributes (beyond the JSON contract's own words):
+        concern: ``system`` (the customer's system) or ``handling`` (the bundle itself
+            needs care: credentials it carries, hostile members), from the rule.
+        rank: the finding's place in the bundle's order, 1 for the headline (set once all
+            analyzers ran, ``inspector.findings``); ``None`` before.
     """
 
     rule: str
@@ -329,6 +341,8 @@ class Finding:
     facts: JSON = field(default_factory=dict)
     remediation: str = ""
     references: list[str] = field(default_factory=list)
+    concern: str = SYSTEM
+    rank: int | None = None
 
     def sort_key(self) -> tuple[Any, ...]:
         first = self.evidence[0] if self.evidence else None
@@ -355,6 +369,8 @@ class Finding:
             "facts": self.facts,
             "remediation": self.remediation,
             "references": list(self.references),
+            "concern": self.concern,
+            "rank": self.rank,
         }
 
     @classmethod
@@ -373,6 +389,8 @@ class Finding:
             facts=dict(data.get("facts", {})),
             remediation=data.get("remediation", ""),
             references=list(data.get("references", [])),
+            concern=data.get("concern", SYSTEM),  # absent from older documents
+            rank=data.get("rank"),  # so is this
         )
 
 

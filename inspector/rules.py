@@ -4,10 +4,16 @@ As in Wireshark's expert info, a finding is always an instance of a registered r
 stable dotted id, a default severity, a category and a one-line meaning. The UI, the docs
 (``inspector rules``) and the tests list rules from here.
 
+A rule also says what identifies one root cause (``same_cause``: the facts whose values make
+two findings the same problem seen in two places, which ``inspector.findings`` merges into
+one) and whom its findings concern (``concern``): the customer's system (an outage, an error,
+a slow query), or the engineer handling the bundle (credentials it carries, hostile or
+unreadable members), which is shown prominently but never as the case's root cause.
+
 >>> rule = Rule("demo.example", Severity.LOW, "demo", "An example rule")
 >>> f = rule.finding("3 things happened", analyzer="demo", count=3)
->>> (f.rule, f.severity.value, f.count)
-('demo.example', 'low', 3)
+>>> (f.rule, f.severity.value, f.count, f.concern)
+('demo.example', 'low', 3, 'system')
 """
 
 from __future__ import annotations
@@ -16,7 +22,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from inspector.model import Finding, Severity
+from inspector.model import CONCERNS, SYSTEM, Finding, Severity
 
 _RULE_ID = re.compile(r"^[a-z][a-z0-9]*(\.[a-z0-9]+(-[a-z0-9]+)*)+$")
 
@@ -31,22 +37,32 @@ class Rule:
         category: an independent grouping (``connectivity``, ``security``, ``performance``,
             ``errors``, ``bundle``...).
         summary: what the rule means, in one plain line.
+        same_cause: the facts that identify one root cause: findings of this rule whose
+            facts agree on all of them are one problem, wherever they were seen. Empty: every
+            finding stands alone (a gap, a restart, a burst belong to their source).
+        concern: ``system`` (what is wrong in the customer's system) or ``handling`` (what
+            the engineer must take care of in the bundle itself).
     """
 
     id: str
     severity: Severity
     category: str
     summary: str
+    same_cause: tuple[str, ...] = ()
+    concern: str = SYSTEM
 
     def __post_init__(self) -> None:
         if not _RULE_ID.match(self.id):
             raise ValueError(f"rule id {self.id!r} is not a dotted lower-case id")
+        if self.concern not in CONCERNS:
+            raise ValueError(f"rule {self.id!r}: concern must be one of {CONCERNS}")
 
     def finding(self, title: str, *, analyzer: str, severity: Severity | None = None,
                 **fields: Any) -> Finding:
         """A finding of this rule; ``severity`` overrides the default when given."""
         return Finding(rule=self.id, severity=severity or self.severity,
-                       category=self.category, title=title, analyzer=analyzer, **fields)
+                       category=self.category, title=title, analyzer=analyzer,
+                       concern=self.concern, **fields)
 
 
 class RuleRegistry:
@@ -65,6 +81,11 @@ class RuleRegistry:
     def get(self, rule_id: str) -> Rule:
         return self._rules[rule_id]
 
+    def find(self, rule_id: str) -> Rule | None:
+        """The rule, or ``None`` for an id nothing registered (an analysis written by a
+        plugin that is not installed here)."""
+        return self._rules.get(rule_id)
+
     def __contains__(self, rule_id: object) -> bool:
         return rule_id in self._rules
 
@@ -78,6 +99,7 @@ class RuleRegistry:
 REGISTRY = RuleRegistry()
 
 
-def rule(rule_id: str, severity: Severity, category: str, summary: str) -> Rule:
+def rule(rule_id: str, severity: Severity, category: str, summary: str, *,
+         same_cause: tuple[str, ...] = (), concern: str = SYSTEM) -> Rule:
     """Declare a rule in the global registry (call at module import)."""
-    return REGISTRY.register(Rule(rule_id, severity, category, summary))
+    return REGISTRY.register(Rule(rule_id, severity, category, summary, same_cause, concern))

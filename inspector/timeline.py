@@ -34,16 +34,28 @@ class SourceClock:
         how: ``reference`` (times carry their zone), ``inferred``, ``override`` or
             ``assumed-utc`` (no zone, nothing to align with).
         aligned: for an inferred offset, how many of its events lined up.
+        basis: for an inferred offset, what it rests on: ``alignment`` (its events line up
+            with the references at that offset) or ``same-node`` (sources of the same host,
+            same folder or host name, write that offset in their timestamps).
+        same_node: for ``same-node``, the sources whose written offset it took.
     """
 
     artifact: str
     offset: timedelta
     how: str
     aligned: int = 0
+    basis: str | None = None
+    same_node: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
-        return {"artifact": self.artifact, "offset": offset_text(self.offset).removeprefix("UTC"),
-                "how": self.how, "aligned": self.aligned}
+        described: dict[str, Any] = {
+            "artifact": self.artifact, "offset": offset_text(self.offset).removeprefix("UTC"),
+            "how": self.how, "aligned": self.aligned}
+        if self.basis is not None:
+            described["basis"] = self.basis
+        if self.same_node:
+            described["same_node"] = list(self.same_node)
+        return described
 
 
 def offset_text(offset: timedelta) -> str:

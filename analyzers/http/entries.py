@@ -150,6 +150,7 @@ _FAILURE_REASONS = (
     (("NAME_NOT_RESOLVED", "NAME_RESOLUTION", "ENOTFOUND", "DNS"), "DNS lookup failed"),
     (("CERT", "SSL", "TLS"), "certificate or TLS error"),
     (("TOO_MANY_REDIRECTS",), "too many redirects"),
+    (("BLOCKED_BY_CLIENT",), "blocked by an extension (an ad or content blocker)"),
     (("BLOCKED",), "blocked (by the browser, an extension or a policy)"),
     (("ABORTED", "CANCEL"), "aborted (cancelled by the page or the user)"),
     (("TIMED_OUT", "TIMEOUT"), "timed out"),
@@ -160,10 +161,29 @@ _FAILURE_REASONS = (
     (("ERR_FAILED",), "failed (often a CORS refusal)"),
 )
 
-# Failures the browser chose (an extension or policy blocked the request, the page or the
-# user cancelled it): nothing between the client and the server went wrong.
-CLIENT_SIDE_REASONS = frozenset({"blocked (by the browser, an extension or a policy)",
+# Failures the user's own browser chose (an ad or content blocker refused the request, the
+# page or the user cancelled it by navigating on): nothing between the client and the
+# server went wrong, so they are context, never a finding. A request blocked by a policy
+# (the response's CORP/COEP headers, an administrator's rule) stays a failure: the site or
+# the company set that policy.
+CLIENT_SIDE_REASONS = frozenset({"blocked by an extension (an ad or content blocker)",
                                  "aborted (cancelled by the page or the user)"})
+
+# Resources a browser asks the site root for on its own, whatever the page says: a 404 for
+# them is what every site without them gets, not something the customer did wrong.
+_BROWSER_PROBES = re.compile(r"^/(?:favicon\.ico|apple-touch-icon(?:-precomposed)?"
+                             r"(?:-\d+x\d+)?\.png)$", re.IGNORECASE)
+
+
+def browser_probe(path: str) -> bool:
+    """Whether ``path`` is one a browser requests by itself (``/favicon.ico``...).
+
+    >>> browser_probe("/favicon.ico"), browser_probe("/apple-touch-icon-120x120.png")
+    (True, True)
+    >>> browser_probe("/static/favicon.ico.js"), browser_probe("/api/favicon.ico/items")
+    (False, False)
+    """
+    return _BROWSER_PROBES.search(path.split("?", 1)[0]) is not None
 
 
 @dataclass(slots=True)

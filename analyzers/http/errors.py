@@ -7,9 +7,11 @@
   (HIGH) from ``AUTH_BURST`` answers on, saying how many carried an expired bearer token
   and, for a Chrome export without cookies and ``Authorization``, that whether
   credentials were sent cannot be told; other 4xx by host, path template and status
-  (404 and 410 LOW).
+  (404 and 410 LOW). A 404 for what browsers request by themselves (``/favicon.ico``,
+  ``apple-touch-icon``) is not one: every site without an icon gets it.
 - ``http.failed-requests``: status-0 entries not served from cache, grouped by failure
-  reason; failures the browser chose (blocked, aborted) are LOW.
+  reason. Failures the user's browser chose (an ad blocker, a cancelled request) are no
+  finding, only context on the timeline; a request blocked by a policy is LOW.
 """
 
 from __future__ import annotations
@@ -18,12 +20,12 @@ from collections import Counter, defaultdict
 from collections.abc import Iterator
 
 from analyzers.http.diagnosis import Diagnosis
-from analyzers.http.entries import Record, path_template
+from analyzers.http.entries import CLIENT_SIDE_REASONS, Record, browser_probe, path_template
 from inspector.model import Finding, Severity
 from inspector.rules import rule
 
 SERVER_ERRORS = rule("http.server-errors", Severity.HIGH, "errors",
-                     "Requests the server answered with a 5xx status")
+                     "Requests the server answered with a 5xx status", same_cause=("host", "path"))
 CLIENT_ERRORS = rule("http.client-errors", Severity.MEDIUM, "errors",
                      "Requests refused with a 4xx status (401/403 bursts: authentication)")
 FAILED_REQUESTS = rule("http.failed-requests", Severity.HIGH, "connectivity",
@@ -73,7 +75,8 @@ def client_errors(diagnosis: Diagnosis) -> Iterator[Finding]:
     for record in diagnosis.records:
         if record.status in (401, 403, 407):
             auth[(record.host, record.status)].append(record)
-        elif 400 <= record.status < 500:
+        elif 400 <= record.status < 500 and not (record.status == 404
+                                                   and browser_probe(record.path)):
             other[(record.host, path_template(record.path), record.status)].append(record)
     omitted = diagnosis.state.credentials_omitted
 
@@ -133,13 +136,14 @@ def failed_requests(diagnosis: Diagnosis) -> Iterator[Finding]:
     """``http.failed-requests``: status-0 entries by failure reason."""
     groups: dict[str, list[Record]] = defaultdict(list)
     for record in diagnosis.records:
-        if record.status == 0 and not record.from_cache:
+        if (record.status == 0 and not record.from_cache
+                and record.reason not in CLIENT_SIDE_REASONS):
             groups[record.reason].append(record)
 
     def build(reason: str, records: list[Record]) -> Finding:
         hosts = Counter(r.host for r in records)
         errors = Counter(r.error for r in records if r.error)
-        minor = reason.startswith(("aborted", "blocked"))
+        minor = reason.startswith("blocked")
         return FAILED_REQUESTS.finding(
             f"{len(records)} request(s) got no response: {reason}",
             analyzer="http", severity=Severity.LOW if minor else Severity.HIGH,

@@ -20,14 +20,16 @@ from datetime import timedelta
 
 from analyzers.http.diagnosis import MAX_EVIDENCE, Diagnosis
 from analyzers.http.entries import Record
-from inspector.model import EntryLocator, Evidence, Finding, Severity, format_time
+from inspector.model import HANDLING, EntryLocator, Evidence, Finding, Severity, format_time
 from inspector.privacy.secrets import SecretKind
 from inspector.rules import rule
 
 EXPIRED_TOKEN = rule("http.expired-token", Severity.HIGH, "authentication",
                      "A bearer JWT was sent after its exp time")
+# A warning for whoever handles the HAR, not the case's root cause (``inspector.findings``).
 CREDENTIALS_EXPOSED = rule("http.credentials-exposed", Severity.HIGH, "security",
-                           "The HAR carries credentials (cookies, tokens, keys, passwords)")
+                           "The HAR carries credentials (cookies, tokens, keys, passwords)",
+                           concern=HANDLING)
 
 
 def expired_tokens(diagnosis: Diagnosis) -> Iterator[Finding]:

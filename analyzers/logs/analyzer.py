@@ -32,6 +32,7 @@ from analyzers.logs.reader import MAX_LINE, LineReader
 from analyzers.logs.state import FileAnalysis
 from analyzers.logs.stats import log_stats
 from inspector.formats.logformat import detect
+from inspector.formats.templates import MessageHeader, sample_messages
 from inspector.knowledge import KnowledgeBase
 from inspector.model import ArtifactKind
 from inspector.plugins import AnalysisContext, AnalyzerItem, ArtifactSource, Stats
@@ -120,8 +121,9 @@ class LogAnalyzer:
         first_lines = [line for _, lines, _ in sample for line in lines][:SAMPLE_LINES]
         if self._known_issues is None or self._known_issues.knowledge is not self.knowledge:
             self._known_issues = KnownIssues(self.knowledge)
-        analysis = FileAnalysis(path, self._known_issues,
-                                detect(first_lines, year, anchor=anchor))
+        log_format = detect(first_lines, year, anchor=anchor)
+        analysis = FileAnalysis(path, self._known_issues, log_format,
+                                MessageHeader.learn(sample_messages(first_lines, log_format)))
         for number, lines, shapes in sample:
             analysis.feed(number, lines, shapes)
         return analysis

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING
 
 from analyzers.logs.records import minute_of, minute_start, short
 from inspector.formats.logformat import ERROR_RANK
+from inspector.formats.templates import WILDCARD
 from inspector.knowledge import Signature
 from inspector.model import Evidence, Finding, LineLocator, Severity, format_time
 from inspector.rules import rule
@@ -36,17 +37,20 @@ if TYPE_CHECKING:
     from analyzers.logs.state import FileAnalysis
 
 EXCEPTION = rule("log.exception", Severity.MEDIUM, "errors",
-                 "An exception (one stack-trace signature) logged, with its count and example")
+                 "An exception (one stack-trace signature) logged, with its count and example",
+                 same_cause=("signature",))
 ERROR_BURST = rule("log.error-burst", Severity.HIGH, "errors",
                    "The error rate rose far above the log's baseline for a while")
 NEW_ERROR = rule("log.new-error", Severity.MEDIUM, "errors",
-                 "An error message that first appears after the log's start (e.g. a deploy)")
+                 "An error message that first appears after the log's start (e.g. a deploy)",
+                 same_cause=("template",))
 RESTART = rule("log.restart", Severity.MEDIUM, "availability",
                "The process or service restarted during the log")
 GAP = rule("log.gap", Severity.LOW, "availability",
            "The log went silent for a while where it was busy")
 KNOWN_ISSUE = rule("log.known-issue", Severity.HIGH, "errors",
-                   "A line matches a known-issue signature of the knowledge base")
+                   "A line matches a known-issue signature of the knowledge base",
+                   same_cause=("signature",))
 RULES = (EXCEPTION, ERROR_BURST, NEW_ERROR, RESTART, GAP, KNOWN_ISSUE)
 
 MAX_FINDINGS_PER_RULE = 50
@@ -159,9 +163,10 @@ def new_error_findings(analysis: FileAnalysis) -> Iterator[Finding]:
     for first_time, template_id, line in new[:MAX_FINDINGS_PER_RULE]:
         template = analysis.miner.template(template_id)
         count = template_counts[template_id]
+        # A title never shows the template's placeholders: "…" stands for what varies.
         yield NEW_ERROR.finding(
             f"New error since {log_time(analysis, first_time, '%Y-%m-%d %H:%M')}: "
-            f"{short(template, 120)}",
+            f"{short(template.replace(WILDCARD, '…'), 120)}",
             analyzer="logs",
             detail=(f"This error message never appears in the first "
                     f"{(first_time - analysis.first_time)} of the log, then {count} time(s) "

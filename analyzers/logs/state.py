@@ -49,7 +49,7 @@ from analyzers.logs.shapes import (
     new_entry,
 )
 from inspector.formats.logformat import ERROR_RANK, LogFormat, from_micros, to_micros
-from inspector.formats.templates import TemplateMiner, mask
+from inspector.formats.templates import MessageHeader, TemplateMiner
 
 # Below 2**32 seconds since the epoch, ``micros // 60_000_000`` is exactly ``minute_of`` (a
 # float timestamp still resolves microseconds there); beyond, and before 1970, ask it.
@@ -82,11 +82,12 @@ class FileAnalysis:
         gaps: ``(start, end, line)`` of every silence of a minute or more (set by ``close``).
     """
 
-    def __init__(self, path: str, knowledge: KnownIssues, log_format: LogFormat) -> None:
+    def __init__(self, path: str, knowledge: KnownIssues, log_format: LogFormat,
+                 header: MessageHeader | None = None) -> None:
         self.path = path
         self.format = log_format
         self.shape_table = ShapeTable(log_format)
-        self.miner = TemplateMiner()
+        self.miner = TemplateMiner(header=header)
         self.records = 0
         self.levels: Counter[str] = Counter()
         self.template_counts: Counter[int] = Counter()
@@ -239,7 +240,7 @@ class FileAnalysis:
         message = self.shape_table.message(entry, line)
         newline = message.find("\n")
         first_line = message if newline < 0 else message[:newline]
-        masked = mask(first_line)
+        masked = self.miner.key(first_line)
         template_id = self.miner.add(masked, masked=True)
         self.template_counts[template_id] += 1
         if template_id not in self.template_first:

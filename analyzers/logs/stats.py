@@ -1,7 +1,7 @@
 """The ``logs`` stats of one file: what was read, and what it is made of.
 
 Keys: ``lines``, ``events`` (records), ``format``, ``timestamp_format``, ``year_from``,
-``time_range``, ``time_zone``, ``levels``, ``templates``, ``exceptions``,
+``time_range``, ``time_zone``, ``utc_offset``, ``levels``, ``templates``, ``exceptions``,
 ``exception_signatures``, ``restarts``, ``known_issues``, ``top_templates`` (the 20 most
 frequent), and the reader's problem counts (``invalid_utf8_lines``, ``binary_lines``,
 ``long_lines``).
@@ -10,7 +10,9 @@ Decisions the next engineer needs:
 
 - ``time_zone`` is ``"explicit"`` when most timed records write their zone, ``"unknown"``
   when they do not (times are then kept as UTC and the timeline infers the offset), and
-  ``"none"`` when no record has a time.
+  ``"none"`` when no record has a time. ``utc_offset`` (``"+01:00"``) is the offset most
+  of an explicit file's timestamps write, else ``null``: the timeline reads a source of
+  the same host that writes no zone in that local time.
 - ``year_from`` says what placed timestamps without a year (``"file-modified"``,
   ``"default-year"``, ``"current-year"``), and is there only for a file that had such
   timestamps.
@@ -18,11 +20,13 @@ Decisions the next engineer needs:
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from analyzers.logs.records import short
 from inspector.formats.logformat import LEVEL_ORDER
 from inspector.model import format_time
+from inspector.timeline import offset_text
 
 if TYPE_CHECKING:
     from analyzers.logs.state import FileAnalysis
@@ -56,6 +60,8 @@ def log_stats(analysis: FileAnalysis, lines: int, problems: dict[str, int],
         "time_range": [format_time(analysis.first_time), format_time(analysis.last_time)]
         if analysis.first_time else None,
         "time_zone": zone,
+        "utc_offset": offset_text(timedelta(minutes=log_format.utc_offset)).removeprefix("UTC")
+        if zone == "explicit" and log_format.utc_offset is not None else None,
         "levels": levels,
         "templates": len(analysis.miner),
         "exceptions": inspection.exception_count,

@@ -20,11 +20,13 @@ from inspector.model import Evidence, Finding, PacketLocator, Severity, utc_from
 from inspector.rules import rule
 
 CONNECTION_REFUSED = rule("tcp.connection-refused", Severity.HIGH, "connectivity",
-                          "A server answered a connection attempt (SYN) with a reset")
+                          "A server answered a connection attempt (SYN) with a reset",
+                          same_cause=("server", "port"))
 NO_RESPONSE = rule("tcp.no-response", Severity.HIGH, "connectivity",
-                   "Connection attempts (SYN) were never answered")
+                   "Connection attempts (SYN) were never answered", same_cause=("server", "port"))
 RESET = rule("tcp.reset", Severity.MEDIUM, "connectivity",
-             "Established connections were reset mid-way")
+             "Established connections were reset mid-way",
+             same_cause=("server", "port", "reset_by"))
 RETRANSMISSIONS = rule("tcp.retransmissions", Severity.MEDIUM, "performance",
                        "Many segments were retransmitted: packet loss on the path")
 ZERO_WINDOW = rule("tcp.zero-window", Severity.MEDIUM, "performance",
@@ -34,11 +36,11 @@ SLOW_HANDSHAKE = rule("tcp.slow-handshake", Severity.LOW, "performance",
 SERVER_LATENCY = rule("net.server-latency", Severity.LOW, "performance",
                       "Slow responses, with where the delay sits: client, network or server")
 DNS_NXDOMAIN = rule("dns.nxdomain", Severity.MEDIUM, "dns",
-                    "A DNS name does not exist (NXDOMAIN)")
+                    "A DNS name does not exist (NXDOMAIN)", same_cause=("name",))
 DNS_SERVFAIL = rule("dns.servfail", Severity.HIGH, "dns",
-                    "A DNS server failed to resolve names (SERVFAIL)")
+                    "A DNS server failed to resolve names (SERVFAIL)", same_cause=("server",))
 DNS_NO_RESPONSE = rule("dns.no-response", Severity.HIGH, "dns",
-                       "DNS queries were never answered")
+                       "DNS queries were never answered", same_cause=("server",))
 DNS_SLOW = rule("dns.slow", Severity.LOW, "dns", "DNS answers were slow")
 ICMP_UNREACHABLE = rule("icmp.unreachable", Severity.MEDIUM, "connectivity",
                         "ICMP destination unreachable or packet too big (MTU) errors")

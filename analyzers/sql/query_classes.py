@@ -139,6 +139,27 @@ def _iso(value: datetime | None) -> str | None:
     return value.astimezone(UTC).isoformat().replace("+00:00", "Z") if value else None
 
 
+def slow_query_severity(total: float, share: float, slowest: float) -> Severity:
+    """Severity follows what users wait for: ``high`` for a class that holds the database
+    (a minute or more in all, or most of the logged time and ten seconds or more);
+    ``medium`` when one execution takes a second or more, or ten seconds in all; ``low``
+    from a tenth of a second per execution or a second in all; else ``info``: the costliest
+    classes of a log that records every query can be milliseconds long, and those are not
+    slow.
+
+    >>> [slow_query_severity(t, s, m).value for t, s, m in
+    ...  ((120, 0.2, 3), (12, 0.1, 0.2), (0.3, 0.5, 0.2), (0.013, 0.9, 0.004))]
+    ['high', 'medium', 'low', 'info']
+    """
+    if total >= 60 or (share >= 0.5 and total >= 10):
+        return Severity.HIGH
+    if slowest >= 1 or total >= 10:
+        return Severity.MEDIUM
+    if slowest >= 0.1 or total >= 1:
+        return Severity.LOW
+    return Severity.INFO
+
+
 def rank_classes(classes: dict[str, QueryClass]) -> list[QueryClass]:
     """The classes by total time, then count, costliest first (pt-query-digest's order)."""
     return sorted(classes.values(), key=lambda c: (-c.total_time, -c.count, c.fingerprint))
@@ -162,7 +183,7 @@ def query_findings(classes: dict[str, QueryClass], path: str, source_name: str
             f"Query class {stats['id'][:16]} (rank {rank}) took {total:,.3f} s over "
             f"{query_class.count:,} executions ({share:.0%} of logged time)",
             analyzer=ANALYZER,
-            severity=Severity.HIGH if total >= 60 or (share >= 0.5 and total >= 10) else None,
+            severity=slow_query_severity(total, share, stats["query_time"]["max"]),
             detail=(f"{source_name}: fingerprint `{stats['fingerprint'][:300]}`; max "
                     f"{stats['query_time']['max']:.3f} s, p95 {stats['query_time']['p95']:.3f} s"
                     f"{window}; rows examined {query_class.rows_examined_total:,}, rows sent "

@@ -33,7 +33,8 @@ FULL_SCAN = rule("sql.full-scan", Severity.MEDIUM, "performance",
                  "A query examines far more rows than it returns")
 MISSING_INDEX = rule("sql.missing-index-for-slow-query", Severity.HIGH, "performance",
                      "A slow query filters or joins on columns no index covers")
-ERRORS = rule("sql.errors", Severity.MEDIUM, "errors", "The database server logged errors")
+ERRORS = rule("sql.errors", Severity.MEDIUM, "errors", "The database server logged errors",
+              same_cause=("group", "dialect"))
 CONNECTIONS_EXHAUSTED = rule("sql.connection-exhausted", Severity.HIGH, "availability",
                              "The database refused connections: all slots were in use")
 AUTH_FAILED = rule("sql.authentication-failed", Severity.MEDIUM, "security",

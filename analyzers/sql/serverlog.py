@@ -237,20 +237,30 @@ def parse_mysql_error_log(stream: BinaryIO, context: AnalysisContext) -> Iterato
         yield current
 
 
+MAX_VARIANTS = 20  # distinct messages a group counts for its title's "and N similar"
+
+
 def _template(message: str) -> str:
     return _TEMPLATE_LITERALS.sub("?", message.split("\n", 1)[0])[:200]
 
 
 @dataclass
 class _Group:
+    """Entries grouped by SQLSTATE or message template. ``title`` is the first entry's own
+    message (a title never shows the template's ``?`` placeholders); ``messages`` counts the
+    distinct messages, up to ``MAX_VARIANTS``, so the title can say there were others."""
+
     key: str
     title: str
     count: int = 0
     first: datetime | None = None
     last: datetime | None = None
     evidence: list[Evidence] = field(default_factory=list)
+    messages: set[str] = field(default_factory=set)
 
     def add(self, entry: LogEntry, path: str) -> None:
+        if len(self.messages) <= MAX_VARIANTS:
+            self.messages.add(entry.message.split("\n", 1)[0][:300])
         self.count += 1
         if entry.time:
             self.first = min(self.first or entry.time, entry.time)
@@ -311,7 +321,8 @@ class ServerLogFindings:
             group.add(entry, self.path)
         if entry.level in ("ERROR", "FATAL", "PANIC"):
             key = state if state and state != "00000" else _template(message)
-            group = self.errors.setdefault(key, _Group(key, _template(message)))
+            group = self.errors.setdefault(
+                key, _Group(key, excerpt(message.split("\n", 1)[0], 200)))
             group.add(entry, self.path)
             if entry.time and len(self.events) < MAX_EVENTS:
                 self.events.append(Event(
@@ -369,8 +380,11 @@ class ServerLogFindings:
                 facts={"count": group.count, "dialect": self.dialect},
                 remediation=remediation)
         for group in sorted(self.errors.values(), key=lambda g: (-g.count, g.key)):
+            others = len(group.messages) - 1
+            similar = "" if not others else (
+                f" (and {others}{'+' if others >= MAX_VARIANTS else ''} similar)")
             yield ERRORS.finding(
-                f"{group.count:,} × {group.title}", analyzer=ANALYZER,
+                f"{group.count:,} × {group.title}{similar}", analyzer=ANALYZER,
                 detail=f"Errors grouped by {'SQLSTATE' if _is_state(group.key) else 'message'}"
                        f" {group.key!r}.", count=group.count, first_seen=group.first,
                 last_seen=group.last, evidence=group.evidence,

@@ -13,10 +13,20 @@ Decisions the next engineer needs:
   time without a zone has offset +01:00, and its true UTC time is ``written - offset``.
   Captures (epoch times), HAR (ISO with offset) and logs whose stats say
   ``time_zone: "explicit"`` are references and never shifted. A log whose stats say
-  ``time_zone: "unknown"`` gets the offset, among whole and half hours from -12 h to +14 h,
-  that lines up the most of its events with reference events (within ``ALIGN_WITHIN``);
-  with no reference or no alignment better than zero it stays at zero. An override
-  (``{artifact path: timedelta}``) always wins.
+  ``time_zone: "unknown"`` gets its offset from one of two kinds of evidence:
+
+  * its host: sources of the same node (``same_node``: the same folder, or the same host
+    name in their paths) whose timestamps carry a non-zero offset (stats ``utc_offset``,
+    a GC log stamped ``+0100``) say what local time that host keeps, and a log written
+    there without a zone is read in it, when those sources agree on one offset. A source
+    written in UTC says nothing about local time and is not asked; sources that disagree
+    (the GC logs of two JVMs of different years) say nothing either.
+  * its events: the offset, among whole and half hours from -12 h to +14 h, that lines up
+    the most of its events with reference events (within ``ALIGN_WITHIN``).
+
+  The host's offset is taken unless the events line up strictly better at another one;
+  with neither, the log stays at zero. An override (``{artifact path: timedelta}``)
+  always wins. The ``timeline.clock-offset`` finding's facts say which (``basis``).
 - An incident is a run of events without a pause longer than ``window`` that involves at
   least two artifacts. Events of severity ``info`` are context (a request the browser's ad
   blocker stopped, one the page cancelled): shown on the timeline, never part of a run.
@@ -36,6 +46,7 @@ Decisions the next engineer needs:
 from __future__ import annotations
 
 import bisect
+import re
 from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime, timedelta
@@ -51,6 +62,7 @@ INCIDENT = rule("incident.cross-source", Severity.HIGH, "correlation",
                 "Several sources show trouble in the same time window")
 
 ALIGN_WITHIN = timedelta(minutes=2)
+_OFFSET = re.compile(r"(?P<sign>[+-])(?P<hours>\d\d):(?P<minutes>\d\d)")
 CANDIDATE_OFFSETS = [timedelta(minutes=30 * step) for step in range(-24, 29)]
 MAX_INCIDENTS = 20
 
@@ -72,6 +84,56 @@ def _alignment(events: Sequence[Event], reference: Sequence[datetime],
     return aligned
 
 
+_HOST_LIKE = re.compile(r"(?=[^/]*[A-Za-z])(?=[^/]*\d)[A-Za-z0-9][A-Za-z0-9._-]{1,252}")
+_ARCHIVE_SUFFIX = re.compile(r"\.(?:zip|tgz|tar(?:\.(?:gz|bz2|xz|zst))?|gz|bz2|xz)$", re.I)
+
+
+def node_of(path: str) -> tuple[str, str | None]:
+    """Where an artifact was written: its folder, and the first host name its path shows
+    (a component with letters and digits: ``node1``, ``app-01.tgz``, ``sosreport-web-3``).
+
+    >>> node_of("cases/app-01.tgz!/var/log/kafka/server.log")
+    ('cases/app-01.tgz!/var/log/kafka', 'app-01')
+    >>> node_of("logs/gc.log")
+    ('logs', None)
+    """
+    folder = path.rsplit("/", 1)[0] if "/" in path else ""
+    components = path.replace("!/", "/").split("/")[:-1]
+    for component in components:
+        name = _ARCHIVE_SUFFIX.sub("", component)
+        if _HOST_LIKE.fullmatch(name) and not name.replace(".", "").replace("-", "").isdigit():
+            return folder, name
+    return folder, None
+
+
+def _same_node(path: str, other: str) -> bool:
+    folder, host = node_of(path)
+    other_folder, other_host = node_of(other)
+    return folder == other_folder or (host is not None and host == other_host)
+
+
+def _written_offset(result: ArtifactResults) -> timedelta | None:
+    """The non-zero UTC offset a zoned log writes (stats ``utc_offset``), else ``None``."""
+    logs = result.stats.get("logs")
+    written = _OFFSET.fullmatch(str(logs.get("utc_offset") or "")) if logs else None
+    if written is None or logs.get("time_zone") != "explicit":
+        return None
+    sign = -1 if written["sign"] == "-" else 1
+    offset = sign * timedelta(hours=int(written["hours"]), minutes=int(written["minutes"]))
+    return offset or None
+
+
+def _host_offset(group: Sequence[str], zoned: Mapping[str, timedelta]
+                 ) -> tuple[timedelta | None, tuple[str, ...]]:
+    """The local offset the same node's zoned sources agree on, and which they are."""
+    neighbours = tuple(sorted(path for path in zoned
+                              if any(_same_node(member, path) for member in group)))
+    offsets = {zoned[path] for path in neighbours}
+    if len(offsets) != 1:
+        return None, ()
+    return offsets.pop(), neighbours
+
+
 def infer_clocks(results: Sequence[ArtifactResults],
                  overrides: Mapping[str, timedelta] | None = None) -> dict[str, SourceClock]:
     """The clock of every artifact that has events (see the module doc)."""
@@ -80,6 +142,8 @@ def infer_clocks(results: Sequence[ArtifactResults],
     unknown_paths = {r.artifact.path for r in unknown}
     reference = sorted(e.time for r in results if r.artifact.path not in unknown_paths
                        for e in r.events)
+    zoned = {r.artifact.path: offset for r in results
+             if (offset := _written_offset(r)) is not None}
     clocks: dict[str, SourceClock] = {}
     for result in results:
         path = result.artifact.path
@@ -88,17 +152,21 @@ def infer_clocks(results: Sequence[ArtifactResults],
     by_path = {r.artifact.path: r for r in unknown}
     for group in stitch_order(by_path):
         events = [e for path in group for e in by_path[path].events]
+        host, neighbours = _host_offset(group, zoned)
         best, best_score = timedelta(0), 0
         if reference and events:
-            zero = _alignment(events, reference, timedelta(0))
-            best_score = zero
+            best_score = _alignment(events, reference, timedelta(0))
             for offset in CANDIDATE_OFFSETS:
                 score = _alignment(events, reference, offset)
                 if score > best_score:
                     best, best_score = offset, score
+        host_score = _alignment(events, reference, host) if host and reference else 0
         for path in group:
-            if best:
-                clocks[path] = SourceClock(path, best, "inferred", best_score)
+            if host and not (best != host and best_score > host_score):
+                clocks[path] = SourceClock(path, host, "inferred", host_score, "same-node",
+                                           neighbours)
+            elif best:
+                clocks[path] = SourceClock(path, best, "inferred", best_score, "alignment")
             else:
                 clocks[path] = SourceClock(path, timedelta(0), "assumed-utc")
     for path, offset in overrides.items():
@@ -141,6 +209,23 @@ class Timeline:
             yield run
 
 
+def _clock_detail(clock: SourceClock) -> str:
+    offset = clock.to_json()["offset"]
+    if clock.how == "override":
+        return f"The offset {offset} was set by the user."
+    if clock.basis == "same-node":
+        others = ", ".join(clock.same_node[:3]) + (" and others" if len(clock.same_node) > 3
+                                                   else "")
+        one = len(clock.same_node) == 1
+        return (f"{clock.artifact} writes times without a zone; {others}, on the same node, "
+                f"write{'s' if one else ''} {offset} in {'its' if one else 'their'} "
+                f"timestamps, so its times are read as that local time"
+                + (f" ({clock.aligned} of its events line up with the other sources)."
+                   if clock.aligned else "."))
+    return (f"{clock.artifact} writes times without a zone; shifting them by {offset} lines "
+            f"up {clock.aligned} of its events with the other sources.")
+
+
 def _label(artifact: str) -> str:
     return artifact.rsplit("!/", 1)[-1].rsplit("/", 1)[-1]
 
@@ -180,11 +265,7 @@ class TimelineAnalyzer:
                 described = clock.to_json()
                 yield CLOCK_OFFSET.finding(
                     f"{_label(clock.artifact)}: clock read as UTC{described['offset']} "
-                    f"({clock.how})", analyzer=self.name,
-                    detail=(f"{clock.artifact} writes times without a zone; shifting them by "
-                            f"{described['offset']} lines up {clock.aligned} of its events "
-                            f"with the other sources." if clock.how == "inferred" else
-                            f"The offset {described['offset']} was set by the user."),
+                    f"({clock.how})", analyzer=self.name, detail=_clock_detail(clock),
                     facts=described)
         findings_by_artifact: dict[str, list[Finding]] = {}
         for result in results:

@@ -33,7 +33,8 @@ from inspector.rules import rule
 
 CERTIFICATE_EXPIRED = rule(
     "tls.certificate-expired", Severity.HIGH, "security",
-    "A certificate in the chain had expired at the time of the capture")
+    "A certificate in the chain had expired at the time of the capture",
+    same_cause=("server", "subject"))
 CERTIFICATE_NOT_YET_VALID = rule(
     "tls.certificate-not-yet-valid", Severity.HIGH, "security",
     "A certificate in the chain was not yet valid at the time of the capture")
@@ -48,7 +49,7 @@ CHAIN_INCOMPLETE = rule(
     "The server's certificate chain misses an intermediate or is out of order")
 HANDSHAKE_FAILURE = rule(
     "tls.handshake-failure", Severity.HIGH, "connectivity",
-    "A TLS handshake ended with a fatal alert")
+    "A TLS handshake ended with a fatal alert", same_cause=("server", "alert", "sender"))
 DEPRECATED_PROTOCOL = rule(
     "tls.deprecated-protocol", Severity.MEDIUM, "security",
     "A connection used or offered only SSL 2.0/3.0 or TLS 1.0/1.1")

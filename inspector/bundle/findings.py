@@ -13,20 +13,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from inspector.model import Evidence, Finding, Severity, WholeLocator
+from inspector.model import HANDLING, Evidence, Finding, Severity, WholeLocator
 from inspector.rules import rule
 
+# About the bundle itself: warnings for whoever handles it, never the case's root cause.
 MEMBER_SKIPPED = rule("bundle.member-skipped", Severity.LOW, "bundle",
-                      "A member of the bundle was not read; the reason is in the facts.")
+                      "A member of the bundle was not read; the reason is in the facts.",
+                      concern=HANDLING)
 ARCHIVE_BOMB = rule("bundle.archive-bomb", Severity.HIGH, "bundle",
                     "A member decompresses far beyond its size or overlaps other entries: a "
-                    "decompression bomb, or a badly broken archive.")
+                    "decompression bomb, or a badly broken archive.", concern=HANDLING)
 UNSAFE_PATH = rule("bundle.unsafe-path", Severity.MEDIUM, "bundle",
                    "Member names that would escape the extraction folder or mislead a reader "
-                   "(../, absolute, control or bidi characters, invalid UTF-8).")
+                   "(../, absolute, control or bidi characters, invalid UTF-8).",
+                   concern=HANDLING)
 UNREADABLE = rule("bundle.unreadable", Severity.MEDIUM, "bundle",
                   "An archive or member is corrupt, truncated, encrypted or empty, so part of "
-                  "the bundle could not be read.")
+                  "the bundle could not be read.", concern=HANDLING)
 
 _SKIP_TITLES = {
     "link": "links are never followed",
@@ -51,6 +54,8 @@ class ScanRecord:
         bombs: (path, reason) of every likely decompression bomb, in scan order.
         unreadable: (path, reason) of what could not be read, in full or in part.
         stopped: why the listing stopped before the end, if it did.
+        links: link path -> the bundle path of its target (``findings`` leaves out the
+            links whose target is read: nothing is lost by not following them).
     """
 
     unsafe: dict[str, list[str]] = field(default_factory=dict)
@@ -58,10 +63,12 @@ class ScanRecord:
     bombs: list[tuple[str, str]] = field(default_factory=list)
     unreadable: list[tuple[str, str]] = field(default_factory=list)
     stopped: str | None = None
+    links: dict[str, str] = field(default_factory=dict)
 
-    def findings(self) -> list[Finding]:
+    def findings(self, read: set[str] | frozenset[str] = frozenset()) -> list[Finding]:
         """The ``bundle.*`` findings: unsafe names, bombs, skips by category, an early stop,
-        unreadable members, in that order."""
+        unreadable members, in that order. ``read``: the paths of the members that are read;
+        a link to one of them is not a finding."""
         findings: list[Finding] = []
         analyzer = "bundle"
         if self.unsafe:
@@ -90,7 +97,9 @@ class ScanRecord:
         for category, members in sorted(self.skips.items()):
             if category == "bomb":
                 continue
-            paths = sorted(members)
+            paths = sorted(p for p in members if self.links.get(p) not in read)
+            if not paths:
+                continue
             findings.append(MEMBER_SKIPPED.finding(
                 f"{len(paths)} member(s) skipped: {_SKIP_TITLES.get(category, category)}",
                 analyzer=analyzer, count=len(paths),

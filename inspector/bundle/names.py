@@ -14,7 +14,9 @@ kept, the later ones shown as ``name (duplicate 2)`` and so on (``UniquePaths``)
 
 from __future__ import annotations
 
+import posixpath
 import unicodedata
+from typing import Any
 
 _BIDI = {"\u061c", "\u200e", "\u200f", *map(chr, range(0x202A, 0x202F)),
          *map(chr, range(0x2066, 0x206A))}
@@ -98,3 +100,20 @@ class UniquePaths:
         unique = f"{path} (duplicate {number})"
         self._taken.add(unique)
         return unique
+
+
+def link_target_name(member: Any) -> str:
+    """The member name a link points at, within its container: a symbolic link's target
+    taken from the link's folder, a hard link's target as the archive names it; an absolute
+    or escaping target stays as written (it names nothing in the bundle).
+
+    >>> from inspector.bundle.containers import Member
+    >>> link_target_name(Member("sos/date", "sos/date", 0, type="symlink",
+    ...                         link_target="sos_commands/date/date"))
+    'sos/sos_commands/date/date'
+    """
+    target = member.link_target or ""
+    if member.type != "symlink" or target.startswith("/"):
+        return target
+    joined = posixpath.normpath(posixpath.join(posixpath.dirname(member.name), target))
+    return target if joined.startswith("../") or joined == ".." else joined

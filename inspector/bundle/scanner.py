@@ -37,7 +37,13 @@ from typing import Any, BinaryIO
 from inspector.bundle.containers import Container, Member
 from inspector.bundle.filesystem import SingleFileContainer
 from inspector.bundle.findings import ScanRecord
-from inspector.bundle.names import UniquePaths, printable_name, shown_name, unsafe_name_reasons
+from inspector.bundle.names import (
+    UniquePaths,
+    link_target_name,
+    printable_name,
+    shown_name,
+    unsafe_name_reasons,
+)
 from inspector.bundle.opening import archive_type, open_nested, read_head
 from inspector.bundle.sniff import compression_of, sniff, text_encoding_of, unsupported_archive
 from inspector.bundle.streams import Budget, LimitExceeded, Limits, guarded, human_size
@@ -128,7 +134,23 @@ class Scanner:
         self._scan(root, prefix="", steps=(), depth=0, ancestors=())
         if isinstance(root, TarContainer) and root.error:
             self._unreadable(self.source.name, root.error)
-        self.findings = self.record.findings()
+        read = {a.path for a in self.artifacts if a.status is ArtifactStatus.ANALYZED}
+        self._explain_covered_links(read)
+        self.findings = self.record.findings(read)
+
+    def _explain_covered_links(self, read: set[str]) -> None:
+        """A link whose target is read in its own right (sosreports link ``date`` to
+        ``sos_commands/date/date``) loses nothing: its reason and problem say so."""
+        covered = {path: target for path, target in self.record.links.items() if target in read}
+        for artifact in self.artifacts:
+            target = covered.get(artifact.path)
+            if target is not None and artifact.reason:
+                artifact.reason = f"{artifact.reason}; its target {target} is read"
+        self.problems = [
+            Problem(p.kind, f"{p.message}; its target {covered[p.artifact]} is read",
+                    p.artifact, p.analyzer)
+            if p.artifact in covered and p.kind is ProblemKind.SKIPPED else p
+            for p in self.problems]
 
     # -- members ---------------------------------------------------------------------------
 
@@ -189,6 +211,8 @@ class Scanner:
                             modified=member.modified, ref=(*steps, (member.key, None, None)))
         self.artifacts.append(artifact)
         skip = self._pre_read_skip(member)
+        if skip and skip.category == "link" and member.link_target:
+            self.record.links[path] = prefix + shown_name(link_target_name(member))
         if skip:
             # Nothing of it was read: its name is all there is to go by.
             self._skip(artifact, skip, kind=sniff(b"", path))

@@ -28,6 +28,7 @@ from inspector.engine.progress import (
     UpdateCallback,
 )
 from inspector.engine.worker import Job, execute_job, worker_main
+from inspector.findings import settle
 from inspector.model import (
     ArtifactKind,
     ArtifactStatus,
@@ -181,6 +182,8 @@ class _Run:
             self._problem(Problem(ProblemKind.CANCELLED,
                                   f"analysis cancelled; {not_run} of "
                                   f"{self.progress.jobs_total} jobs did not finish"))
+        # One root cause seen in many places is one finding, and the outage comes first.
+        self.analysis.findings = settle(self.analysis.findings)
         self.analysis.timings = {
             "analyze_seconds": round(time.perf_counter() - started, 3),
             "analyzers": {k: round(v, 3) for k, v in sorted(self.analyzer_seconds.items())},

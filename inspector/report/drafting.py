@@ -8,8 +8,12 @@ opened ``bundle`` it also reads the environment from the members
 
 Decisions the next engineer needs:
 
-- The draft keeps the first ``DRAFT_FINDINGS`` findings at low severity or above (of all
-  of them when none is), each with its first few evidence items
+- Findings are taken in the bundle's order (``inspector.findings.ranking``): the outage
+  first, so the title, the impact and the summary lead with it. Findings about the bundle
+  itself (credentials a HAR carries, hostile members) are never the title or the root
+  cause: the summary names them on a "Handle with care" line.
+- The draft keeps the first ``DRAFT_FINDINGS`` findings about the system at low severity or
+  above (of all of them when none is), each with its first few evidence items
   (``inspector.report.document.DRAFT_EVIDENCE``), and at most ``DRAFT_TIMELINE`` timeline
   entries, the worst kept.
 - Every time is put on UTC with the clock offsets the analysis inferred or the engineer set
@@ -24,7 +28,8 @@ from pathlib import Path
 
 from inspector.analysis import Analysis
 from inspector.bundle import Bundle
-from inspector.model import ArtifactKind, Event, Finding, Severity, format_time
+from inspector.findings import handle_with_care, rank_order
+from inspector.model import HANDLING, ArtifactKind, Event, Finding, Severity, format_time
 from inspector.report.document import (
     Attachment,
     Report,
@@ -41,10 +46,11 @@ DRAFT_TIMELINE = 25
 
 def draft(analysis: Analysis, bundle: Bundle | None = None) -> Report:
     """The first version of the report, in plain words, from the evidence only."""
-    findings = [f for f in analysis.findings if f.severity >= Severity.LOW] \
-        or list(analysis.findings)
+    ordered = [f for f in rank_order(analysis.findings) if f.concern != HANDLING]
+    findings = [f for f in ordered if f.severity >= Severity.LOW] or ordered
     chosen = findings[:DRAFT_FINDINGS]
-    worst = analysis.worst_severity() or Severity.INFO
+    # The case's severity is its system's: a warning about the bundle is not an outage.
+    worst = max((f.severity for f in ordered), default=Severity.INFO)
     top = chosen[0] if chosen else None
     offsets = recorded_offsets(analysis.findings)
     return Report(
@@ -64,7 +70,8 @@ def draft(analysis: Analysis, bundle: Bundle | None = None) -> Report:
 
 
 def _impact(analysis: Analysis) -> str:
-    serious = [f for f in analysis.findings if f.severity >= Severity.HIGH]
+    serious = [f for f in rank_order(analysis.findings)
+               if f.severity >= Severity.HIGH and f.concern != HANDLING]
     if not serious:
         return ""
     sentences = []
@@ -80,7 +87,7 @@ def _impact(analysis: Analysis) -> str:
 
 
 def _summary(analysis: Analysis, chosen: list[Finding]) -> str:
-    if not chosen:
+    if not chosen and not handle_with_care(analysis.findings):
         readable = sum(1 for a in analysis.artifacts if a.kind is not ArtifactKind.ARCHIVE)
         return (f"The analysis of {readable} artifact(s) found nothing at low severity or "
                 "above.")
@@ -99,6 +106,10 @@ def _summary(analysis: Analysis, chosen: list[Finding]) -> str:
         lines.append(f"- {finding.title}{proof}.")
         if len(lines) >= 6:
             break
+    careful = handle_with_care(analysis.findings)
+    if careful:
+        lines.append("Handle with care: " + "; ".join(f.title for f in careful)
+                     + ". These concern the bundle itself, not the root cause.")
     if analysis.problems:
         lines.append(f"{len(analysis.problems)} part(s) of the bundle could not be fully "
                      "read or analyzed; see the attachments.")

@@ -1,6 +1,9 @@
 """The Markdown triage summary of an analysis (``inspector analyze --format md``).
 
-Meant to be pasted into a ticket: the worst findings first, each with its evidence, then
+Meant to be pasted into a ticket: the headline (the first finding of the bundle's order, the
+outage before anything else, ``inspector.findings.ranking``), a "handle with care" line for
+what the bundle itself carries (credentials, hostile members), then the findings about the
+system in that order with their evidence, the handling warnings in a section of their own,
 what was in the bundle and what could not be read. Customer text never becomes markup:
 excerpts go in code spans or fenced blocks whose fence is longer than any backtick run in
 them, and other customer text is escaped.
@@ -19,7 +22,8 @@ from collections.abc import Mapping
 from datetime import timedelta
 
 from inspector.analysis import Analysis
-from inspector.model import ArtifactStatus, Finding, Severity
+from inspector.findings import handle_with_care, headline, rank_order
+from inspector.model import HANDLING, ArtifactStatus, Finding, Severity
 from inspector.timeline import recorded_offsets, seen_text
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]#+!|~])")
@@ -89,13 +93,25 @@ def render(analysis: Analysis) -> str:
         lines += [f"**{len(analysis.findings)} findings**: {summary}.", ""]
     else:
         lines += ["**No findings.**", ""]
+    top = headline(analysis.findings)
+    if top is not None:
+        lines += [f"**Headline** ({top.severity.value}): {escape(top.title)}", ""]
+    careful = handle_with_care(analysis.findings)
+    if careful:
+        lines += ["**Handle with care**: " + "; ".join(escape(f.title) for f in careful)
+                  + ". These concern the bundle itself, not the case's root cause.", ""]
     kinds = Counter(a.kind.value for a in analysis.artifacts)
     lines += [f"{len(analysis.artifacts)} artifacts: "
               + ", ".join(f"{n} {kind}" for kind, n in sorted(kinds.items())) + ".", ""]
-    if analysis.findings:
+    offsets = recorded_offsets(analysis.findings)
+    system = [f for f in rank_order(analysis.findings) if f.concern != HANDLING]
+    if system:
         lines += ["## Findings", ""]
-        offsets = recorded_offsets(analysis.findings)
-        for finding in analysis.findings:
+        for finding in system:
+            lines += _finding(finding, offsets)
+    if careful:
+        lines += ["## Handle with care", ""]
+        for finding in careful:
             lines += _finding(finding, offsets)
     lines += ["## Artifacts", "", "| path | kind | size | status |", "|---|---|---:|---|"]
     for artifact in analysis.artifacts:

@@ -1,4 +1,7 @@
+import zipfile
 from datetime import UTC, datetime, timedelta
+
+import pytest
 
 from analyzers.timeline import Timeline, TimelineAnalyzer, describe_sequence, infer_clocks
 from inspector.model import (
@@ -14,6 +17,8 @@ from inspector.model import (
 from inspector.plugins import ArtifactResults
 from inspector.rules import REGISTRY
 from inspector.testing import RecordingContext
+from tests.analyses import analyze
+from tests.corpus import CORPUS
 
 T0 = datetime(2026, 11, 17, 9, 14, 1, tzinfo=UTC)
 
@@ -126,3 +131,100 @@ def test_describe_sequence_orders_sources_by_first_event():
     evs = (events("b.log", EventSource.LOG, [T0 + timedelta(seconds=5)], "late")
            + events("a.har", EventSource.HTTP, [T0], "early", EntryLocator))
     assert describe_sequence(evs) == "09:14:01 a.har early -> 09:14:06 b.log late"
+
+
+def zoned(path, offset, zone="explicit"):
+    return ArtifactResults(Artifact(path, ArtifactKind.LOG, 1), [], [],
+                           {"logs": {"time_zone": zone, "utc_offset": offset}})
+
+
+def test_a_log_without_a_zone_takes_the_offset_its_host_writes():
+    broker = result("broker-1/logs/server.log", ArtifactKind.LOG, [], zone="unknown")
+    clocks = infer_clocks([broker, zoned("broker-1/logs/kafkaServer-gc.log", "+01:00")])
+    clock = clocks["broker-1/logs/server.log"]
+    assert (clock.offset, clock.how, clock.basis) == (timedelta(hours=1), "inferred",
+                                                      "same-node")
+    assert clock.same_node == ("broker-1/logs/kafkaServer-gc.log",)
+    # The same host name in another folder is the same node; another host is not.
+    clocks = infer_clocks([broker, zoned("broker-1/gc/gc.log", "+01:00"),
+                           zoned("broker-2/logs/gc.log", "-05:00")])
+    assert clocks["broker-1/logs/server.log"].same_node == ("broker-1/gc/gc.log",)
+
+
+def test_utc_or_disagreeing_neighbours_say_nothing_about_local_time():
+    broker = result("app-01/server.log", ArtifactKind.LOG, [], zone="unknown")
+    assert infer_clocks([broker, zoned("app-01/gc.log", "+00:00")])[
+        "app-01/server.log"].how == "assumed-utc"
+    assert infer_clocks([broker, zoned("app-01/gc.log", "+01:00"),
+                         zoned("app-01/gc-old.log", "-05:00")])[
+        "app-01/server.log"].how == "assumed-utc"
+
+
+def test_events_that_line_up_better_elsewhere_beat_the_hosts_offset():
+    written = [T0 + timedelta(hours=2, seconds=s) for s in range(5)]
+    broker = result("node/app.log", ArtifactKind.LOG,
+                    events("node/app.log", EventSource.LOG, written, "refused"),
+                    zone="unknown")
+    capture = result("node/eth0.pcap", ArtifactKind.PCAP, events(
+        "node/eth0.pcap", EventSource.PACKET, [T0 + timedelta(seconds=s) for s in range(5)],
+        "RST", PacketLocator))
+    clock = infer_clocks([broker, capture, zoned("node/gc.log", "+01:00")])["node/app.log"]
+    assert (clock.offset, clock.basis, clock.aligned) == (timedelta(hours=2), "alignment", 5)
+
+
+def _broker_log(start: datetime) -> bytes:
+    """A Kafka broker log in local time without a zone, with an error a minute."""
+    lines = []
+    for n in range(300):
+        moment = start + timedelta(seconds=6 * n)
+        stamp = f"[{moment:%Y-%m-%d %H:%M:%S},{n % 1000:03d}]"
+        if n % 10 == 3:
+            lines.append(f"{stamp} ERROR [ReplicaFetcher replicaId=1, leaderId=2] Error "
+                         f"sending fetch request (sessionId={n}) to node 2 "
+                         "(kafka.server.ReplicaFetcherThread)")
+        else:
+            lines.append(f"{stamp} INFO [Log partition=orders-{n % 8}] Rolled new log segment "
+                         f"at offset {n * 100} in {n % 9} ms. (kafka.log.Log)")
+    return ("\n".join(lines) + "\n").encode()
+
+
+@pytest.mark.corpus
+def test_a_broker_log_beside_a_gc_log_stamped_plus_one_is_read_in_local_time(tmp_path):
+    gc = CORPUS / "realworld" / "jvm" / "gc" / "preunified-parallel" / "memoryleak2.log"
+    if not gc.exists():
+        pytest.skip("corpus absent")
+    folder = tmp_path / "case" / "broker-1" / "logs"
+    folder.mkdir(parents=True)
+    (folder / "kafkaServer-gc.log").write_bytes(gc.read_bytes())  # 2011-08-07T18:30+0100
+    (folder / "server.log").write_bytes(_broker_log(datetime(2011, 8, 7, 18, 30)))
+    analysis = analyze(tmp_path / "case")
+    clocks = [f for f in analysis.findings if f.rule == "timeline.clock-offset"]
+    assert [(f.facts["artifact"], f.facts["offset"], f.facts["basis"]) for f in clocks] == \
+        [("broker-1/logs/server.log", "+01:00", "same-node")]
+    assert clocks[0].facts["same_node"] == ["broker-1/logs/kafkaServer-gc.log"]
+    # The broker's errors go on the timeline at their true UTC time, not an hour late.
+    broker = [e for e in Timeline(
+        [ArtifactResults(a, [], [e for e in analysis.timeline if e.artifact == a.path],
+                         analysis.stats.get(a.path, {})) for a in analysis.artifacts]).events
+        if e.artifact.endswith("server.log")]
+    assert broker and broker[0].time.hour == 17
+
+
+@pytest.mark.corpus
+def test_gc_logs_of_two_jvms_that_disagree_lend_no_offset(tmp_path):
+    bundle = CORPUS / "realworld" / "bundles" / "jvm-app-hang-support-bundle.zip"
+    if not bundle.exists():
+        pytest.skip("corpus absent")
+    with zipfile.ZipFile(bundle) as source:
+        members = {name: source.read(name) for name in source.namelist()
+                   if name.startswith("app-01/gc/")}
+    assert len(members) == 2  # -0500 (2017) and +0100 (2011): two JVMs, two hosts' clocks
+    for name, data in members.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_bytes(data)
+    (tmp_path / "app-01" / "server.log").write_bytes(_broker_log(datetime(2017, 3, 5, 7, 40)))
+    analysis = analyze(tmp_path)
+    assert {p: s["logs"]["utc_offset"] for p, s in analysis.stats.items()} == {
+        "app-01/gc/gc.log": "-05:00", "app-01/gc/gc-old-node.log": "+01:00",
+        "app-01/server.log": None}
+    assert not [f for f in analysis.findings if f.rule == "timeline.clock-offset"]

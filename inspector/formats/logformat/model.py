@@ -210,6 +210,14 @@ class LogFormat:
         return self._times.year_source if self._times is not None else None
 
     @property
+    def utc_offset(self) -> int | None:
+        """The UTC offset in minutes most of the timestamps read so far write, ``None``
+        when none writes one (``TimeReader.offsets``)."""
+        if self._times is None or not self._times.offsets:
+            return None
+        return self._times.offsets.most_common(1)[0][0]
+
+    @property
     def time_cache(self) -> dict[str, tuple[int, bool] | None]:
         """``Layout.time_key`` text -> what ``read_time`` gave for it (see ``TimeReader``)."""
         return self._times.by_text if self._times is not None else {}

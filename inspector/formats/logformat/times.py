@@ -30,6 +30,7 @@ Decisions the next engineer needs:
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
@@ -172,6 +173,9 @@ class TimeReader:
         anchor: when the file was last modified, if known: places timestamps without a year.
         year_source: ``None`` until a timestamp without a year is read, then ``"anchor"``
             or ``"default"``: what its year came from.
+        offsets: the UTC offsets (minutes) written in the timestamps read, each counted once
+            per distinct timestamp (without its fraction): what local time the source keeps,
+            which the timeline lends to sources of the same host that write no zone.
         by_text: timestamp text without its fraction -> ``read_text`` of it.
 
     >>> syslog = next(f for f in TIME_FORMATS if f.name == "syslog")
@@ -190,6 +194,7 @@ class TimeReader:
         # Compared field by field with timestamps read as UTC: the anchor must be UTC too.
         self.anchor = anchor.astimezone(UTC) if anchor and anchor.tzinfo else anchor
         self.year_source: str | None = None
+        self.offsets: Counter[int] = Counter()
         self._base_year: int | None = None
         self._cache: dict[tuple[Any, ...], tuple[datetime, bool] | None] = {}
         # Timestamp text without its fraction -> (microseconds since the epoch, zone known);
@@ -211,6 +216,9 @@ class TimeReader:
                 self._cache.clear()
                 self.by_text.clear()
             parts = dict(zip(names, key, strict=True))
+            offset = _zone_minutes(parts.get("z"))
+            if offset is not None:
+                self.offsets[offset] += 1
             if not (parts.get("Y") or parts.get("y") or parts.get("e") or parts.get("ems")):
                 cached = self._without_year(parts)
             else:

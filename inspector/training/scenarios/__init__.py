@@ -12,6 +12,16 @@ No customer data, ever: everything here is made up by the code.
 where the catalogue leaves it to the module because the module computes it). The modules
 still name their title, difficulty, summary and tags in their ``SCENARIO`` too; the
 catalogue's are the ones used, and a test holds the two equal.
+
+An answer key is a closed world, so a sample bundle also guards the analyzers against false
+alarms. It says which rules must fire (``rules``), which must stay quiet because they would
+only be fooled by the scenario's red herrings (``forbidden``), and which may fire because
+they are true but secondary, such as the cross-source incident or the knowledge base
+naming the same cause (``allowed``); any other rule firing is a defect in an analyzer or in
+the key. Each key evidence item that an analyzer should point at names that rule
+(``cited_by``): a finding of that rule must cite the same place, as a trainee would.
+Items without it are context only a person reads (a healthy request beside the failing
+ones, a configuration file no analyzer reads).
 """
 
 from __future__ import annotations
@@ -40,12 +50,17 @@ class Built:
     Attributes:
         files: member path -> bytes of the bundle (nested archives already built).
         rules: rule ids that analyzing the bundle must produce.
-        evidence: the key evidence, ``{"artifact", "locator", "why"}`` dicts.
+        evidence: the key evidence, ``{"artifact", "locator", "why"}`` dicts, with
+            ``cited_by`` (a rule id) on those a finding of that rule must cite.
+        forbidden: rule ids the scenario's red herrings must not make fire.
+        allowed: rule ids that may fire besides ``rules``: true, secondary findings.
     """
 
     files: dict[str, bytes]
     rules: list[str]
     evidence: list[dict[str, Any]] = field(default_factory=list)
+    forbidden: list[str] = field(default_factory=list)
+    allowed: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -66,6 +81,7 @@ class Scenario:
     def answer(self, built: Built) -> dict[str, Any]:
         return {"scenario": self.name, "title": self.title, "difficulty": self.difficulty,
                 "summary": self.summary, "rules": sorted(built.rules),
+                "forbidden": sorted(built.forbidden), "allowed": sorted(built.allowed),
                 "evidence": built.evidence}
 
 

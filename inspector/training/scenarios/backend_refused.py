@@ -110,13 +110,17 @@ def build(rng: random.Random) -> Built:
     evidence = [
         {"artifact": capture_path,
          "locator": {"kind": "packet", "index": _packet_number(capture.frames, refused[0])},
-         "why": "the backend answers the gateway's SYN with a reset: nothing listens on 8080"},
+         "why": "the backend answers the gateway's SYN with a reset: nothing listens on 8080",
+         "cited_by": "tcp.connection-refused"},
         {"artifact": capture_path,
          "locator": {"kind": "packet", "index": _packet_number(capture.frames, resets[0])},
-         "why": "the backend resets a call in flight at the moment it dies"},
+         "why": "the backend resets a call in flight at the moment it dies",
+         "cited_by": "tcp.reset"},
     ]
     return Built(files={capture_path: capture.pcapng(), "logs/gateway.log": log_text.encode()},
-                 rules=["tcp.connection-refused", "tcp.reset"], evidence=evidence)
+                 rules=["tcp.connection-refused", "tcp.reset"], evidence=evidence,
+                 allowed=["dns.nxdomain", "incident.cross-source", "log.exception",
+                          "log.known-issue"])
 
 
 SCENARIO = Scenario(

@@ -98,7 +98,9 @@ def build(rng: random.Random) -> Built:
         "var/log/shop/app.log": _app_log(rng, START + timedelta(hours=2), 400),
         "var/log/shop/app.log.1": _app_log(rng, START + timedelta(hours=1), 400),
         "var/log/shop/app.log.2.gz": gzip.compress(_app_log(rng, START, 400), mtime=0),
-        "var/log/shop/current.log": Link("app.log"),
+        # A link to a file the bundle does not hold (a link to a member that is read would
+        # lose nothing, and is not a finding).
+        "var/log/shop/current.log": Link("/srv/shop/releases/current/app.log"),
         "etc/shop/application.yml": b"server:\n  port: 8443\nshop:\n  cart-ttl: 30m\n",
     }, "gzip")
     # 48 MiB of zeros gzip to ~48 KiB: a ratio near 1,000:1, as a bomb's would be.
@@ -114,14 +116,23 @@ def build(rng: random.Random) -> Built:
     }
     evidence = [
         {"artifact": "../../tmp/collector-cleanup.sh", "locator": {"kind": "artifact"},
-         "why": "a member name that climbs out of any folder it is extracted to"},
+         "why": "a member name that climbs out of any folder it is extracted to",
+         "cited_by": "bundle.unsafe-path"},
         {"artifact": "diagnostics/heap-dump.bin.gz", "locator": {"kind": "artifact"},
-         "why": "decompresses about 1,000:1: read only up to the bomb limit, then skipped"},
+         "why": "decompresses about 1,000:1: read only up to the bomb limit, then skipped",
+         "cited_by": "bundle.archive-bomb"},
         {"artifact": "nodes/app-01.tgz!/var/log/shop/current.log", "locator": {"kind": "artifact"},
-         "why": "a symbolic link inside the nested archive: listed, never followed"},
+         "why": "a symbolic link inside the nested archive to a file the bundle does not "
+                "hold: listed, never followed",
+         "cited_by": "bundle.member-skipped"},
     ]
+    # The rotated, gzipped and nested logs must all read: none of them is a problem. The
+    # slow log's missing index is real, only not this lesson.
     return Built(files=files, evidence=evidence,
-                 rules=["bundle.unsafe-path", "bundle.archive-bomb", "bundle.member-skipped"])
+                 rules=["bundle.unsafe-path", "bundle.archive-bomb", "bundle.member-skipped"],
+                 forbidden=["bundle.unreadable"],
+                 allowed=["sql.full-scan", "sql.missing-index-for-slow-query",
+                          "sql.slow-query"])
 
 
 SCENARIO = Scenario(

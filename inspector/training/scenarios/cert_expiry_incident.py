@@ -439,27 +439,33 @@ def build(rng: random.Random) -> Built:
          "why": "the first push after 09:14:00 UTC (10:14 in the log, which is written in "
                 "CET without a zone) fails with SSLHandshakeException caused by "
                 "CertificateExpiredException (NotAfter 10:14:00 CET); every push after it "
-                "fails the same way, in bursts when the redelivery job runs"},
+                "fails the same way, in bursts when the redelivery job runs",
+         "cited_by": "log.exception"},
         {"artifact": HAR_PATH, "locator": {"kind": "entry", "index": first_failed_entry},
          "why": "the browser's first API call after 09:14:00 ends with status 0 and "
-                "net::ERR_CERT_DATE_INVALID: the browser, too, rejects the certificate's dates"},
+                "net::ERR_CERT_DATE_INVALID: the browser, too, rejects the certificate's dates",
+         "cited_by": "http.failed-requests"},
         {"artifact": HAR_PATH, "locator": {"kind": "entry", "index": reload_entry},
          "why": "the reloaded portal page and its assets load fine: only api.example.com "
                 "is affected, not the network or the load balancer"},
         {"artifact": CAPTURE_PATH,
          "locator": {"kind": "packet", "index": host.certificate_frames[0]},
          "why": f"api.example.com presents a certificate valid until "
-                f"{API_EXPIRY:%Y-%m-%d %H:%M:%S} UTC, {expired_for} s before this packet"},
+                f"{API_EXPIRY:%Y-%m-%d %H:%M:%S} UTC, {expired_for} s before this packet",
+         "cited_by": "tls.certificate-expired"},
         {"artifact": CAPTURE_PATH, "locator": {"kind": "packet", "index": host.alert_frames[0]},
          "why": f"the client aborts with fatal alert 45 certificate_expired, as on all "
-                f"{len(host.alert_frames)} connections to the API in the capture"},
+                f"{len(host.alert_frames)} connections to the API in the capture",
+         "cited_by": "tls.handshake-failure"},
     ]
     files = {LOG_PATH: text.encode(), HAR_PATH: har, CAPTURE_PATH: host.capture.pcap()}
     # One cause, seen by every source: the key requires each source's rule and the
     # incident that ties them together.
     rules = ["tls.certificate-expired", "tls.handshake-failure", "http.failed-requests",
              "log.exception", "incident.cross-source", "timeline.clock-offset"]
-    return Built(files=files, rules=rules, evidence=evidence)
+    # The favicon's 404 and the ad-blocked beacon are noise.
+    return Built(files=files, rules=rules, evidence=evidence, forbidden=["http.client-errors"],
+                 allowed=["kb.known-issue", "log.known-issue"])
 
 
 SCENARIO = Scenario(

@@ -66,13 +66,19 @@ def build(rng: random.Random) -> Built:
     return Built(
         files={"db/postgresql.log": server_log.encode(),
                "app/orders.log": _app_log(start).encode()},
-        rules=["sql.deadlock", "sql.errors"],
+        rules=["sql.deadlock", "sql.errors", "log.exception"],
+        # The retried transaction succeeds: the application log shows no outage.
+        forbidden=["log.error-burst", "log.restart"],
+        allowed=["incident.cross-source", "kb.known-issue", "log.known-issue",
+                 "sql.slow-query"],
         evidence=[
             {"artifact": "db/postgresql.log",
              "locator": {"kind": "line", "line": deadlock_line, "end_line": deadlock_line + 7},
-             "why": "deadlock detected: 4242 and 4317 wait on each other's stock rows"},
+             "why": "deadlock detected: 4242 and 4317 wait on each other's stock rows",
+             "cited_by": "sql.deadlock"},
             {"artifact": "app/orders.log", "locator": {"kind": "line", "line": 3, "end_line": 7},
-             "why": "the application retried the rolled-back transaction and it succeeded"},
+             "why": "the application retried the rolled-back transaction and it succeeded",
+             "cited_by": "log.exception"},
         ])
 
 

@@ -97,14 +97,16 @@ def build(rng: random.Random) -> Built:
         files={capture_path: capture.pcap(), "etc/resolv.conf": RESOLV_CONF,
                "logs/payments.log": log_text.encode()},
         rules=["dns.no-response", "dns.nxdomain"],
+        allowed=["dns.slow", "incident.cross-source", "log.exception", "log.known-issue"],
         evidence=[
             {"artifact": capture_path, "locator": {"kind": "packet",
                                                    "index": packet(dead_queries[0])},
              "why": f"the first resolver {DEAD_RESOLVER} never answers: every lookup waits "
-                    f"{TIMEOUT:.0f} s"},
+                    f"{TIMEOUT:.0f} s", "cited_by": "dns.no-response"},
             {"artifact": capture_path, "locator": {"kind": "packet",
                                                    "index": packet(typo_answers[0])},
-             "why": f"{TYPO_NAME} does not exist: a typo in the payments configuration"},
+             "why": f"{TYPO_NAME} does not exist: a typo in the payments configuration",
+             "cited_by": "dns.nxdomain"},
             {"artifact": "etc/resolv.conf", "locator": {"kind": "line", "line": 3,
                                                          "end_line": 3},
              "why": f"{DEAD_RESOLVER} is still the first nameserver"},

@@ -224,13 +224,17 @@ def build(rng: random.Random) -> Built:
     evidence = [
         {"artifact": "browser/shop-orders.har", "locator": {"kind": "entry", "index": failing[0]},
          "why": "the first invoice call that fails: the gateway cannot get an answer from the "
-                "billing backend"},
+                "billing backend", "cited_by": "http.server-errors"},
         {"artifact": "logs/gateway-error.log", "locator": {"kind": "line", "line": 1},
-         "why": "nginx names the upstream 10.1.7.52:8080 that resets or times out"},
+         "why": "nginx names the upstream 10.1.7.52:8080 that resets or times out",
+         "cited_by": "log.known-issue"},
     ]
     return Built(files={"browser/shop-orders.har": har.to_bytes(),
                         "logs/gateway-error.log": ("\n".join(log_lines) + "\n").encode()},
-                 rules=["http.server-errors", "http.slow-responses"], evidence=evidence)
+                 rules=["http.server-errors", "http.slow-responses", "log.known-issue"],
+                 evidence=evidence,
+                 forbidden=["http.client-errors", "http.failed-requests"],
+                 allowed=["incident.cross-source", "kb.known-issue"])
 
 
 SCENARIO = Scenario(

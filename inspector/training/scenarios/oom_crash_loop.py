@@ -65,13 +65,15 @@ def build(rng: random.Random) -> Built:
         files={"logs/report-service.log": ("\n".join(app) + "\n").encode(),
                "logs/kern.log": ("\n".join(kernel) + "\n").encode()},
         rules=["log.known-issue", "log.restart", "log.exception"],
+        allowed=["incident.cross-source", "log.new-error"],
         evidence=[
             {"artifact": "logs/report-service.log",
              "locator": {"kind": "line", "line": first_oom_line,
                          "end_line": first_oom_line + 5},
-             "why": "the heap fills while building a report"},
+             "why": "the heap fills while building a report", "cited_by": "log.exception"},
             {"artifact": "logs/kern.log", "locator": {"kind": "line", "line": 2},
-             "why": "the kernel OOM killer ends the JVM; systemd restarts it"},
+             "why": "the kernel OOM killer ends the JVM; systemd restarts it",
+             "cited_by": "log.known-issue"},
         ])
 
 

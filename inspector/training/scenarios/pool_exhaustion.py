@@ -53,14 +53,18 @@ def _app_log(rng: random.Random) -> tuple[bytes, int]:
     return ("\n".join(lines) + "\n").encode(), first_error_line
 
 
-def _slow_log(rng: random.Random) -> bytes:
+def _slow_log(rng: random.Random) -> tuple[bytes, int]:
+    """The slow log, and the first line of its slowest query's entry (five lines): the
+    sample a digest shows."""
     out = ["/usr/sbin/mysqld, Version: 8.0.36 (MySQL Community Server - GPL). started with:",
            "Tcp port: 3306  Unix socket: /var/run/mysqld/mysqld.sock",
            "Time                 Id Command    Argument"]
     moment = INCIDENT - timedelta(seconds=40)
+    slowest = (0.0, 0)
     while moment < INCIDENT + timedelta(minutes=6):
         moment += timedelta(seconds=rng.randint(2, 9))
         query_time = rng.uniform(8, 45)
+        slowest = max(slowest, (query_time, len(out) + 1))
         out += [f"# Time: {moment:%Y-%m-%dT%H:%M:%S}.{rng.randint(0, 999999):06d}Z",
                 f"# User@Host: orders[orders] @ app-1 [10.0.3.{rng.randint(10, 40)}]  "
                 f"Id: {rng.randint(100, 999)}",
@@ -69,21 +73,26 @@ def _slow_log(rng: random.Random) -> bytes:
                 f"SET timestamp={int(moment.timestamp())};",
                 "SELECT * FROM orders WHERE customer_id = "
                 f"{rng.randint(1000, 9999)} AND status = 'open' FOR UPDATE;"]
-    return ("\n".join(out) + "\n").encode()
+    return ("\n".join(out) + "\n").encode(), slowest[1]
 
 
 def build(rng: random.Random) -> Built:
     app, first_error_line = _app_log(rng)
+    slow_log, slowest_line = _slow_log(rng)
     return Built(
-        files={"logs/app.log": app, "mysql/slow.log": _slow_log(rng)},
-        rules=["log.known-issue", "log.exception", "log.error-burst"],
+        files={"logs/app.log": app, "mysql/slow.log": slow_log},
+        rules=["log.known-issue", "log.exception", "log.error-burst", "sql.slow-query"],
+        allowed=["incident.cross-source", "log.new-error", "sql.full-scan"],
         evidence=[
             {"artifact": "logs/app.log",
              "locator": {"kind": "line", "line": first_error_line,
                          "end_line": first_error_line + 6},
-             "why": "the first request that waited 30 s for a pool connection"},
-            {"artifact": "mysql/slow.log", "locator": {"kind": "line", "line": 4},
-             "why": "long SELECT ... FOR UPDATE queries hold the connections at the same time"},
+             "why": "the first request that waited 30 s for a pool connection",
+             "cited_by": "log.exception"},
+            {"artifact": "mysql/slow.log", "locator": {"kind": "line", "line": slowest_line,
+                                                             "end_line": slowest_line + 4},
+             "why": "long SELECT ... FOR UPDATE queries hold the connections at the same time "
+                    "(the slowest of them)", "cited_by": "sql.slow-query"},
         ])
 
 

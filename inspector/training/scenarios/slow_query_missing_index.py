@@ -42,12 +42,15 @@ CREATE TABLE `orders` (
 """
 
 
-def _slow_log(rng: random.Random) -> str:
+def _slow_log(rng: random.Random) -> tuple[str, int]:
+    """The slow log, and the first line of the slowest order lookup's entry (six lines): the
+    sample a digest shows."""
     start = datetime(2026, 11, 17, 9, 0, 0, tzinfo=UTC)
     lines = ["/usr/sbin/mysqld, Version: 8.0.36 (MySQL Community Server - GPL). started with:",
              "Tcp port: 3306  Unix socket: /var/run/mysqld/mysqld.sock",
              "Time                 Id Command    Argument"]
     moment = start
+    slowest = (0.0, 0)
     for number in range(240):
         moment += timedelta(seconds=rng.randint(5, 25))
         slow = number % 3 != 2
@@ -59,6 +62,8 @@ def _slow_log(rng: random.Random) -> str:
         else:
             query = f"SELECT id, email FROM customers WHERE id = {rng.randint(1, 90_000)};"
             seconds, examined, sent = rng.uniform(1.0, 1.2), 1, 1
+        if slow:
+            slowest = max(slowest, (seconds, len(lines) + 1))
         lines += [f"# Time: {moment.strftime('%Y-%m-%dT%H:%M:%S')}.{rng.randint(0, 999999):06d}Z",
                   f"# User@Host: shop[shop] @  [10.0.4.{rng.randint(2, 40)}]  Id: "
                   f"{rng.randint(100, 999)}",
@@ -67,18 +72,22 @@ def _slow_log(rng: random.Random) -> str:
                   "use shop;",
                   f"SET timestamp={int(moment.timestamp())};",
                   query]
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines) + "\n", slowest[1]
 
 
 def build(rng: random.Random) -> Built:
+    slow_log, slowest_line = _slow_log(rng)
     return Built(
-        files={"db/schema.sql": SCHEMA.encode(), "db/mysql-slow.log": _slow_log(rng).encode()},
+        files={"db/schema.sql": SCHEMA.encode(), "db/mysql-slow.log": slow_log.encode()},
         rules=["sql.missing-index-for-slow-query", "sql.slow-query", "sql.full-scan"],
         evidence=[
-            {"artifact": "db/mysql-slow.log", "locator": {"kind": "line", "line": 4},
-             "why": "orders looked up by customer_id examine ~2.4M rows to return 20"},
+            {"artifact": "db/mysql-slow.log", "locator": {"kind": "line", "line": slowest_line,
+                                                                "end_line": slowest_line + 5},
+             "why": "orders looked up by customer_id examine ~2.4M rows to return 20 (the "
+                    "slowest of them)", "cited_by": "sql.slow-query"},
             {"artifact": "db/schema.sql", "locator": {"kind": "statement", "index": 5},
-             "why": "orders has indexes on id and created_at only, none on customer_id"},
+             "why": "orders has indexes on id and created_at only, none on customer_id",
+             "cited_by": "sql.missing-index-for-slow-query"},
         ])
 
 

@@ -62,13 +62,33 @@ def test_failed_requests_grouped_by_reason():
     run = analyze(har(*entries))
     found = {f.facts["reason"]: f for f in run.by_rule("http.failed-requests")}
     assert set(found) == {"connection refused", "DNS lookup failed",
-                          "certificate or TLS error",
-                          "blocked (by the browser, an extension or a policy)",
-                          "aborted (cancelled by the page or the user)", "no reason recorded"}
+                          "certificate or TLS error", "no reason recorded"}
     assert found["connection refused"].count == 2 and entry_numbers(
         found["connection refused"]) == [1, 2]
     assert found["connection refused"].severity is Severity.HIGH
-    assert found["aborted (cancelled by the page or the user)"].severity is Severity.LOW
+
+
+def test_what_the_users_browser_chose_is_context_and_a_policy_block_a_failure():
+    reasons = ["net::ERR_BLOCKED_BY_CLIENT", "net::ERR_ABORTED", "net::ERR_BLOCKED_BY_RESPONSE"]
+    entries = [entry(f"https://h{i}.test/", 0, at=i, error=error, wait=-1)
+               for i, error in enumerate(reasons)]
+    run = analyze(har(*entries))
+    [policy] = run.by_rule("http.failed-requests")
+    assert policy.facts["reason"] == "blocked (by the browser, an extension or a policy)"
+    assert policy.severity is Severity.LOW and entry_numbers(policy) == [3]
+    on_timeline = {event.locator.index: event.severity for event in run.events}
+    assert on_timeline == {1: Severity.INFO, 2: Severity.INFO, 3: Severity.MEDIUM}
+
+
+def test_a_browser_probing_for_its_icon_is_no_client_error():
+    entries = [entry("https://shop.test/favicon.ico", 404, at=1),
+               entry("https://shop.test/apple-touch-icon-precomposed.png", 404, at=2),
+               entry("https://shop.test/api/items/favicon.ico", 404, at=3),
+               entry("https://shop.test/favicon.ico", 403, at=4)]
+    run = analyze(har(*entries))
+    blamed = sorted(number for finding in run.by_rule("http.client-errors")
+                    for number in entry_numbers(finding))
+    assert blamed == [3, 4]
 
 
 def test_gateway_scenario_blames_one_path_only():

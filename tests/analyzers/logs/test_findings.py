@@ -26,6 +26,8 @@ def test_error_burst_and_new_error():
     assert "from 07:40 UTC" in zoned.by_rule("log.error-burst")[0].title
     new = run.by_rule("log.new-error")
     assert [f.facts["template"] for f in new] == ["payment gateway answered <*> for order <*>"]
+    # A title never shows the template's placeholders.
+    assert new[0].title.endswith(": payment gateway answered … for order …")
     assert run.events and all(e.time.tzinfo is not None for e in run.events)
 
 
@@ -58,7 +60,9 @@ def test_sample_scenarios_fire_their_answer_key(module):
     fired = set()
     for path, data in built.files.items():
         fired |= analyze(data, name=path).rules()
-    assert set(built.rules) <= fired
+    # The key's other rules (the slow log's, the cross-source incident) are the whole
+    # bundle's; tests/inspector/training checks them.
+    assert {rule for rule in built.rules if rule.startswith("log.")} <= fired
     for evidence in built.evidence:
         assert evidence["artifact"] in built.files
 

@@ -1,6 +1,10 @@
+import csv
+from collections import Counter
+
 import orjson
 import pytest
 
+from inspector.formats.logformat import detect, normalize_level
 from tests.analyzers.logs.sample_logs import analyze, app_log
 from tests.corpus import CORPUS
 
@@ -25,11 +29,16 @@ def test_loghub_corpus(dataset):
     path = CORPUS / "loghub" / f"{dataset}_2k.log"
     if not path.exists():
         pytest.skip("corpus absent")
+    with open(CORPUS / "loghub" / f"{dataset}_2k.log_structured.csv", newline="") as table:
+        truth = [normalize_level(row["Level"]) for row in csv.DictReader(table)]
     run = analyze(path.read_bytes(), name=path.name)
     assert run.stats["lines"] == 2000 and run.context.warnings == []
     assert run.stats["format"] == "timestamp-first"
-    assert sum(run.stats["levels"].values()) == run.stats["events"]
-    assert "none" not in run.stats["levels"]
+    assert run.stats["levels"] == dict(Counter(truth))
+    # Line by line too: the same counts could hide swapped lines.
+    lines = path.read_text().splitlines()
+    log = detect(lines[:200])
+    assert [log.parse(line).level for line in lines] == truth
 
 
 @pytest.mark.corpus
@@ -41,3 +50,14 @@ def test_postgres_corpus_logs_are_read():
         run = analyze(path.read_bytes(), name=path.name)
         assert run.stats["time_zone"] == "explicit", path.name
         assert run.stats["time_range"] is not None
+
+
+@pytest.mark.corpus
+def test_a_zoned_log_says_which_offset_it_writes():
+    gc = CORPUS / "realworld" / "jvm" / "gc" / "preunified-parallel"
+    if not gc.exists():
+        pytest.skip("corpus absent")
+    written = {name: analyze((gc / name).read_bytes(), name=name).stats["utc_offset"]
+               for name in ("long_pause.log", "memoryleak2.log")}
+    assert written == {"long_pause.log": "-05:00", "memoryleak2.log": "+01:00"}
+    assert analyze(app_log(minutes=5, per_minute=10)).stats["utc_offset"] is None

@@ -10,7 +10,7 @@ import pytest
 from analyzers.sql.analyzer import SqlAnalyzer
 from analyzers.sql.fingerprint import query_id
 from inspector.bundle.sniff import sniff
-from inspector.model import ArtifactKind
+from inspector.model import ArtifactKind, Severity
 from inspector.testing import run_analyzer
 from tests.analyzers.sql.material import corpus
 
@@ -53,3 +53,20 @@ def test_generated_slow_log_groups_one_class_with_time_window() -> None:
     assert query["query_time"]["p95"] <= query["query_time"]["max"]
     [slow] = run.by_rule("sql.slow-query")
     assert slow.facts["query_id"] == query_id(query["fingerprint"]) and slow.count == 200
+
+
+@pytest.mark.corpus
+def test_millisecond_query_classes_are_not_raised_as_slow() -> None:
+    # PostgreSQL logs that record every statement: their costliest classes can be
+    # milliseconds long, and severity follows what users wait for.
+    severities = []
+    for log in sorted(corpus("pglog").glob("*.log")):
+        run = run_analyzer(SqlAnalyzer(), log.read_bytes(), name=log.name,
+                           kind=ArtifactKind.POSTGRES_LOG)
+        for finding in run.by_rule("sql.slow-query"):
+            severities.append(finding.severity)
+            if finding.facts["max_time"] < 0.1 and finding.facts["total_time"] < 1:
+                assert finding.severity is Severity.INFO, finding.title
+            if finding.facts["max_time"] >= 1:
+                assert finding.severity >= Severity.MEDIUM, finding.title
+    assert Severity.INFO in severities and Severity.MEDIUM in severities

@@ -13,7 +13,7 @@ from inspector.bundle.findings import (
 from inspector.bundle.reader import open_bundle
 from inspector.bundle.streams import Limits
 from inspector.model import Severity
-from inspector.testing import make_bundle
+from inspector.testing import Link, make_bundle
 from tests.inspector.bundle.contents import LOG
 
 
@@ -54,3 +54,23 @@ def test_a_bundle_listed_only_in_part_says_so(tmp_path):
     assert partial.title == "The bundle was only partly listed"
     assert partial.facts == {"reason": "limit", "message": partial.detail}
     assert "entry limit of 3" in partial.detail
+
+
+def test_a_link_whose_target_is_read_is_not_a_finding(tmp_path):
+    # A sosreport links its top-level names to the command output it also holds.
+    bundle = make_bundle(tmp_path / "sosreport.tar.gz", {
+        "sosreport-web-3/sos_commands/date/date": b"Fri Feb 11 19:23:39 UTC 2022\n",
+        "sosreport-web-3/date": Link("sos_commands/date/date"),
+        "sosreport-web-3/hosts": Link("/etc/hosts"),
+        "sosreport-web-3/lost": Link("sos_commands/missing"),
+    })
+    with open_bundle(bundle) as opened:
+        [skipped] = [f for f in opened.findings if f.rule == MEMBER_SKIPPED.id]
+        by_path = {a.path: a for a in opened.artifacts}
+        problems = {p.artifact: p.message for p in opened.problems}
+    assert [e.artifact for e in skipped.evidence] == ["sosreport-web-3/hosts",
+                                                      "sosreport-web-3/lost"]
+    assert by_path["sosreport-web-3/date"].status.value == "skipped"
+    assert by_path["sosreport-web-3/date"].reason.endswith(
+        "its target sosreport-web-3/sos_commands/date/date is read")
+    assert problems["sosreport-web-3/date"].endswith("is read")

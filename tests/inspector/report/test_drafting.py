@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from inspector.analysis import Analysis
+from inspector.bundle import BundleInfo
 from inspector.model import LineLocator, Severity
 from inspector.report.document import DRAFT_EVIDENCE
 from inspector.report.drafting import DRAFT_TIMELINE, draft
+from inspector.rules import Rule
 
 
 def test_draft_leads_with_the_worst_finding_and_its_evidence(incident, drafted):
@@ -105,3 +108,13 @@ def test_draft_timeline_corrects_a_local_time_log_with_the_inferred_clock():
     assert first_packet.time == "2026-11-17T09:14:03Z"
     assert "corrected" not in first_packet.where
     assert timeline.index(first_log) < timeline.index(first_packet)
+
+
+def test_a_bundle_with_only_handling_warnings_is_no_outage():
+    leak = Rule("demo.leak", Severity.CRITICAL, "security", "x", concern="handling")
+    analysis = Analysis(BundleInfo("case.zip", "0" * 64, 1),
+                        findings=[leak.finding("The HAR carries credentials", analyzer="d")])
+    report = draft(analysis)
+    assert report.title == "No problem found in the bundle"
+    assert report.severity is Severity.INFO
+    assert "Handle with care: The HAR carries credentials" in report.summary

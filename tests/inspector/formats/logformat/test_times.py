@@ -94,4 +94,13 @@ def test_a_zone_a_day_or_more_from_utc_is_no_time():
     log = detect(["2026-11-17T09:14:01.000+01:00 INFO ready"] * 5)
     assert log.parse("2026-11-17T09:14:01.000+01:00 INFO ready").time is not None
     record = log.parse("2026-11-17T09:14:01.000+99:59 INFO ready")
-    assert record is None or record.time is None
+    assert record is not None and record.time is None and record.message == "ready"
+
+
+def test_the_reader_counts_the_offsets_timestamps_write():
+    iso = next(f for f in TIME_FORMATS if f.name == "iso")
+    reader = TimeReader(iso, 2026)
+    for text in ("2026-11-17 09:00:00+0100", "2026-11-17 09:00:01+0100",
+                 "2026-11-17 09:00:01+0100", "2026-11-17 09:00:02Z", "2026-11-17 09:00:03"):
+        reader.read(iso.compiled().match(text))
+    assert dict(reader.offsets) == {60: 2, 0: 1}  # once per distinct timestamp
