@@ -175,8 +175,11 @@ def split_with_a_limit_half_the_text(text: str) -> list:
     (lambda n: "--" * n, 3000),
     (lambda n: "select " + "a " * n + ";", 3000),
     (lambda n: ("insert into t values ('" + "x;" * n) * 2, 800),
+    # After DELIMITER, where a lazy pattern once tried every way of cutting the text.
+    (lambda n: "DELIMITER ;;\nselect " + "a;" * n + "'", 3000),
+    (lambda n: "DELIMITER ;;\nselect '" + "a;' " * n + ";", 3000),
 ], ids=["escaped-quotes", "dollar-tags", "comments", "parentheses", "dashes", "words",
-        "unclosed-then-semicolons"])
+        "unclosed-then-semicolons", "custom-delimiter-halves", "custom-delimiter-quotes"])
 def test_crafted_inputs_stay_linear(make, n, backend) -> None:
     with running(backend):
         assert_linear(split_with_a_limit_half_the_text, make, n)
