@@ -15,9 +15,12 @@ things:
 - **the same places**: more than half of the folded finding's evidence cites a place the
   survivor's evidence cites too (the same artifact and a shared line, the same packet,
   entry, statement, pointer or offset). A place that is the whole artifact proves nothing.
-- **no more occurrences**: the folded finding counts no more than the survivor, so the
-  survivor accounts for every one of them (an exception group of 200 records is not the
-  signature match of 3 of them, even when the first records are the same).
+- **the same occurrences**: the folded finding counts no more than the survivor, so the
+  survivor accounts for every one of them, and more than half as many, so it is most of
+  what the survivor counts. Evidence lists only the first places, and counts tell the
+  rest: an exception group of 200 records is not the signature match of 3 of them, nor is
+  a message logged twice the server's group of 18 errors sharing one generic code, even
+  when their first lines are the same.
 
 Where several findings could take one, the most specific does: the one whose rule no other
 candidate's rule explains, then the one sharing the most places, then the most severe. A
@@ -87,7 +90,8 @@ def fold(findings: Sequence[Finding], rules: Mapping[str, Rule]) -> list[Finding
                 continue
             for other in by_rule.get(rule_id, ()):
                 shared = _shared(places[id(finding)], places[id(other)])
-                if other.count >= finding.count and 2 * shared > len(places[id(finding)]):
+                if _same_occurrences(finding, other) and \
+                        2 * shared > len(places[id(finding)]):
                     candidates.append((other, shared))
         if candidates:
             survivor[id(finding)] = _most_specific(candidates, explains)
@@ -97,6 +101,10 @@ def fold(findings: Sequence[Finding], rules: Mapping[str, Rule]) -> list[Finding
             taken[id(_last(finding, survivor))].append(finding)
     return [_with_folded(finding, taken[id(finding)]) if id(finding) in taken else finding
             for finding in findings if id(finding) not in survivor]
+
+
+def _same_occurrences(finding: Finding, other: Finding) -> bool:
+    return finding.count <= other.count < 2 * max(finding.count, 1)
 
 
 def _most_specific(candidates: list[tuple[Finding, int]],
