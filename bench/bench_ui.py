@@ -1,20 +1,32 @@
-"""The GUI thread never blocks: the event loop's longest stall during heavy work.
+"""The GUI thread never blocks: the event loop's longest stall during the heavy work an
+engineer does all day (issue 19).
 
-Runs the app offscreen in a child process (``python -m bench.bench_ui CHILD WORKDIR SCALE``,
-so Qt never loads into the harness) and measures, with a 5 ms timer on the GUI thread, the
-longest gap between ticks beyond the timer's own interval:
+Runs the app offscreen in a child process (``python -m bench.bench_ui child WORKDIR SCALE``,
+so Qt never loads into the harness) and measures, with a ``TICK_MS`` timer on the GUI thread,
+the longest gap between ticks beyond the timer's own interval, while:
 
-- while a bundle of large logs (``300 MB x scale``) is opened and analyzed by the engine;
-- while the log viewer opens a large file (``1 GB x scale``): time to first rows on screen,
-  time to the full index, and a plain-text search for a line near the end.
+- **filtering 200,000 packets** (``200,000 x scale``, ``bench.bench_network``'s traffic): the
+  packet list is loaded, then display filters are typed key by key at a brisk typist's pace
+  (``KEY_MS`` between keys), each waited for, then cleared;
+- **opening a 300 MB log** (``300 MB x scale``) in the text viewer: time to the first rows on
+  screen, to the full index, and a search for a line near the end;
+- **switching bundles**: a bundle holding both (analyzed, the capture's 200,000 rows in the
+  packet list and the log open in the text viewer) is left for a small sample bundle, until
+  that one's analysis has finished.
 
-Target: longest stall under 100 ms. No reference tool measures this; there is no ratio.
+Each measure runs ``REPEAT`` times; rows give the median of the runs' longest stalls and
+the worst of them. A stall is wall-clock time: on a shared machine it also holds the time
+the GUI thread waited for a core. So the GUI thread's own work is measured apart (CPU
+time spent handling the longest single event, ``QApplication.notify``), and the load
+average is printed beside. Target: longest stall under 100 ms. No reference tool
+measures this; there is no ratio.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import statistics
 import subprocess
 import sys
 import time
@@ -23,6 +35,12 @@ from pathlib import Path
 from bench.run import Row
 
 TICK_MS = 5
+KEY_MS = 90
+REPEAT = 3
+PACKETS = 200_000
+LOG_BYTES = 300 * 1024**2
+FILTERS = ("tcp.port == 443 && tcp.len > 0", "tcp.analysis.retransmission",
+           'ip.addr == 10.20.0.0/16 and !dns', 'frame contains "GET /api"')
 LINE = b"2024-05-01 10:%02d:%02d,%03d %s [worker-%d] c.e.Service - request %d took %d ms\n"
 LEVELS = (b"INFO", b"INFO", b"WARN", b"ERROR", b"DEBUG")
 
@@ -44,37 +62,73 @@ def write_log(path: Path, size: int) -> int:
 
 def run(workdir: Path, scale: float) -> list[Row]:
     result = subprocess.run([sys.executable, "-m", "bench.bench_ui", "child", str(workdir),
-                             str(scale)], capture_output=True, text=True, timeout=3600,
+                             str(scale)], capture_output=True, text=True, timeout=7200,
                             env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
     if result.returncode != 0:
-        print(result.stderr[-2000:], file=sys.stderr)
+        print(result.stderr[-3000:], file=sys.stderr)
         return [Row("ui", "child failed", float(result.returncode), "exit code")]
     data = json.loads(result.stdout.strip().splitlines()[-1])
     note = "target < 100 ms"
-    return [
-        Row("ui", f"analysis of {data['bundle_mb']:.0f} MB: longest stall",
-            data["analysis_stall_ms"], "ms", note),
-        Row("ui", "analysis wall time", data["analysis_seconds"], "s"),
-        Row("ui", f"log viewer {data['log_mb']:.0f} MB: first rows shown",
-            data["first_rows_seconds"], "s", "target < 1 s"),
+    rows = []
+    for key, label in (("filter", f"filter {data['packets']:,} packets"),
+                       ("log", f"open a {data['log_mb']:.0f} MB log"),
+                       ("switch", "switch bundles")):
+        stalls = data[f"{key}_stalls"]
+        rows.append(Row("ui", f"{label}: longest stall (median of {len(stalls)})",
+                        statistics.median(stalls), "ms", note))
+        rows.append(Row("ui", f"{label}: longest stall (worst run)", max(stalls), "ms"))
+        rows.append(Row("ui", f"{label}: longest GUI-thread work in one event",
+                        max(data[f"{key}_works"]), "ms CPU",
+                        "what our code blocks for; the stall adds waits for the CPU"))
+    rows += [
+        Row("ui", f"packet list: {data['packets']:,} rows loaded", data["packets_seconds"], "s"),
+        Row("ui", "display filter: typed to shown (median)", data["filter_seconds"], "s",
+            f"over {len(FILTERS)} filters, after the last key"),
+        Row("ui", "log viewer: first rows shown", data["first_rows_seconds"], "s",
+            "target < 1 s"),
         Row("ui", "log viewer: full index", data["index_seconds"], "s"),
-        Row("ui", "log viewer: open+index longest stall", data["index_stall_ms"], "ms", note),
         Row("ui", "log viewer: search to the end", data["search_seconds"], "s"),
-        Row("ui", "log viewer: search longest stall", data["search_stall_ms"], "ms", note),
+        Row("ui", "switch: next bundle analyzed", data["switch_seconds"], "s"),
+        Row("ui", "analysis of the big bundle: longest stall", data["analysis_stall_ms"],
+            "ms", note),
+        Row("ui", "machine load average (1 min) at the end", data["load_average"], "",
+            f"{os.cpu_count()} cores: a stall also waits for a free core"),
     ]
+    return rows
 
 
 def child(workdir: Path, scale: float) -> dict:
     from PySide6.QtCore import QElapsedTimer, QEventLoop, QSettings, QTimer
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QApplication
 
+    from bench.bench_network import generate
+    from inspector.bundle import open_bundle
+    from inspector.model import Evidence, WholeLocator
+    from inspector.training import scenarios
     from ui.app import application
     from ui.main_window import MainWindow
     from ui.viewers import MemberSource
+    from ui.viewers.packets import PacketViewer
     from ui.viewers.text import TextViewer
 
+    class TimedApplication(QApplication):
+        """Records the GUI thread's own work (CPU time) in the longest event handled."""
+
+        longest_work = 0.0
+
+        def notify(self, receiver, event) -> bool:
+            began = time.thread_time()
+            handled = super().notify(receiver, event)
+            TimedApplication.longest_work = max(TimedApplication.longest_work,
+                                                (time.thread_time() - began) * 1000)
+            return handled
+
+    TimedApplication(sys.argv[:1])
     app = application()
     QSettings.setDefaultFormat(QSettings.Format.IniFormat)
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(workdir))
+    os.environ["BUNDLE_INSPECTOR_DATA"] = str(workdir / "data")
 
     class StallMeter:
         def __init__(self) -> None:
@@ -86,6 +140,7 @@ def child(workdir: Path, scale: float) -> dict:
 
         def start(self) -> None:
             self.worst = 0.0
+            TimedApplication.longest_work = 0.0
             self.clock.start()
             self.timer.start()
 
@@ -93,72 +148,131 @@ def child(workdir: Path, scale: float) -> dict:
             self.worst = max(self.worst, self.clock.restart() - TICK_MS)
 
         def stop(self) -> float:
+            """The longest stall (wall clock); the GUI thread's longest work is kept too."""
             self.timer.stop()
+            works.append(TimedApplication.longest_work)
             return max(0.0, self.worst)
 
     def wait_for(signal, timeout_ms: int = 3_600_000) -> list:
         loop, seen = QEventLoop(), []
-        signal.connect(lambda *args: (seen.extend(args), loop.quit()))
+
+        def done(*args) -> None:
+            seen.extend(args)
+            loop.quit()
+        signal.connect(done)
         QTimer.singleShot(timeout_ms, loop.quit)
         loop.exec()
+        signal.disconnect(done)
         return seen
 
+    def as_event(call) -> None:
+        """Run ``call`` from the event loop, as a click or a key would: it is then part of
+        one event, which ``TimedApplication`` times."""
+        QTimer.singleShot(0, call)
+
+    def member(folder: Path, name: str) -> MemberSource:
+        with open_bundle(folder) as opened:
+            return MemberSource(folder, opened.limits, opened.artifact(name))
+
+    works: list[float] = []
     meter = StallMeter()
-    bundle = workdir / "bundle"
-    bundle_bytes = int(300 * 1024**2 * scale)
-    for n in range(3):
-        write_log(bundle / f"logs/app-{n}.log", bundle_bytes // 3)
-    window = MainWindow()
-    window.show()
-    meter.start()
-    started = time.perf_counter()
-    window.open_bundle(bundle)
-    wait_for(window.analysis_finished)
-    analysis_seconds = time.perf_counter() - started
-    analysis_stall = meter.stop()
-    window.close()
+    big = workdir / "big"
+    big.mkdir(parents=True, exist_ok=True)
+    packets = generate(big / "capture.pcap", max(int(PACKETS * scale), 1000))
+    lines = write_log(big / "server.log", int(LOG_BYTES * scale))
+    results: dict = {"packets": packets, "log_mb": (big / "server.log").stat().st_size / 2**20}
 
-    log = workdir / "big" / "huge.log"
-    lines = write_log(log, int(1024**3 * scale))
-    from inspector.bundle import open_bundle
-
-    with open_bundle(log.parent) as opened:
-        source = MemberSource(log.parent, opened.limits, opened.artifacts[0])
-    viewer = TextViewer()
+    # Filtering 200,000 packets, typed as a user types.
+    viewer = PacketViewer()
     viewer.resize(1200, 800)
     viewer.show()
-    meter.start()
     started = time.perf_counter()
-    viewer.show_evidence(source)
-    first_rows = None
-    while viewer.model.line_text(0) is None:
-        app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 5)
-    first_rows = time.perf_counter() - started
-    if not viewer.model.line_index.done:
-        wait_for(viewer.indexed)
-    index_seconds = time.perf_counter() - started
-    index_stall = meter.stop()
-    viewer.find_box.setText("needle-at-the-end")
-    meter.start()
-    started = time.perf_counter()
-    viewer.find()
-    found = wait_for(viewer.search_finished)
-    search_seconds = time.perf_counter() - started
-    search_stall = meter.stop()
-    assert found == [lines - 1], found
+    viewer.show_evidence(member(big, "capture.pcap"))
+    wait_for(viewer.loaded)
+    results["packets_seconds"] = time.perf_counter() - started
+    filter_stalls, filter_seconds = [], []
+    for _ in range(REPEAT):
+        meter.start()
+        for text in FILTERS:
+            viewer.filter_box.clear()
+            QTest.keyClicks(viewer.filter_box, text, delay=KEY_MS)
+            typed = time.perf_counter()
+            wait_for(viewer.filtered)
+            filter_seconds.append(time.perf_counter() - typed)
+        viewer.filter_box.clear()
+        wait_for(viewer.filtered)
+        filter_stalls.append(meter.stop())
+    results["filter_stalls"] = filter_stalls
+    results["filter_works"], works[:] = list(works), []
+    results["filter_seconds"] = statistics.median(filter_seconds)
     viewer.wait_idle()
-    return {"bundle_mb": bundle_bytes / 1024**2, "analysis_seconds": analysis_seconds,
-            "analysis_stall_ms": analysis_stall, "log_mb": log.stat().st_size / 1024**2,
-            "first_rows_seconds": first_rows, "index_seconds": index_seconds,
-            "index_stall_ms": index_stall, "search_seconds": search_seconds,
-            "search_stall_ms": search_stall}
+    viewer.close()
+
+    # Opening a 300 MB log, and a search to its end.
+    log_stalls, firsts, indexes, searches = [], [], [], []
+    for _ in range(REPEAT):
+        text = TextViewer()
+        text.resize(1200, 800)
+        text.show()
+        source = member(big, "server.log")  # the app has the bundle open already
+        meter.start()
+        started = time.perf_counter()
+        as_event(lambda source=source, text=text: text.show_evidence(source))
+        while text.model.line_text(0) is None:
+            app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 5)
+        firsts.append(time.perf_counter() - started)
+        if not text.model.line_index.done:
+            wait_for(text.indexed)
+        indexes.append(time.perf_counter() - started)
+        text.find_box.setText("needle-at-the-end")
+        started = time.perf_counter()
+        text.find()
+        found = wait_for(text.search_finished)
+        searches.append(time.perf_counter() - started)
+        log_stalls.append(meter.stop())
+        assert found == [lines - 1], found
+        text.wait_idle()
+        text.close()
+    results["log_works"], works[:] = list(works), []
+    results.update(log_stalls=log_stalls, first_rows_seconds=statistics.median(firsts),
+                   index_seconds=statistics.median(indexes),
+                   search_seconds=statistics.median(searches))
+
+    # Switching from the big bundle, everything of it on screen, to a sample.
+    small, _ = scenarios.build("gateway_502", workdir / "samples")
+    window = MainWindow()
+    window.resize(1600, 1000)
+    window.show()
+    switch_stalls, switch_seconds, analysis_stalls = [], [], []
+    for _ in range(REPEAT):
+        meter.start()
+        as_event(lambda: window.open_bundle(big))
+        wait_for(window.analysis_finished)
+        analysis_stalls.append(meter.stop())
+        window.open_evidence(Evidence("capture.pcap", WholeLocator()))
+        wait_for(window.viewers.packet_viewer.loaded)
+        window.open_evidence(Evidence("server.log", WholeLocator()))
+        if not window.viewers.text_viewer.model.line_index.done:
+            wait_for(window.viewers.text_viewer.indexed)
+        meter.start()
+        started = time.perf_counter()
+        as_event(lambda: window.open_bundle(small))
+        wait_for(window.analysis_finished)
+        switch_seconds.append(time.perf_counter() - started)
+        switch_stalls.append(meter.stop())
+    window.close()
+    results["switch_works"] = works[1::2]  # the analysis runs came first in each pair
+    results["load_average"] = os.getloadavg()[0]
+    results.update(switch_stalls=switch_stalls,
+                   switch_seconds=statistics.median(switch_seconds),
+                   analysis_stall_ms=statistics.median(analysis_stalls))
+    return results
 
 
 if __name__ == "__main__":
     if sys.argv[1:2] == ["child"]:
         print(json.dumps(child(Path(sys.argv[2]), float(sys.argv[3]))), flush=True)
-        # PySide6 6.12 can crash while the interpreter tears down Qt objects (bool_dealloc
-        # during the final garbage collection); the numbers are out, so skip the teardown.
+        # The numbers are out; skip tearing Qt down with the interpreter.
         os._exit(0)
     else:
         import tempfile

@@ -15,7 +15,7 @@ from typing import Any
 
 import orjson
 
-from inspector import __version__
+from inspector import __version__, native
 from inspector.bundle import BundleInfo, Layout
 from inspector.model import Artifact, Event, Finding, Problem, Severity
 
@@ -40,6 +40,8 @@ class Analysis:
             existed read back with none.
         timings: seconds spent (``scan``, ``analyze``, ``total``, per analyzer); the only
             part of the document that differs between runs.
+        backend: how the hot loops ran (``inspector.native.backend()``): ``compiled``,
+            ``python`` or ``mixed``; None when read from a document that predates it.
     """
 
     bundle: BundleInfo
@@ -50,6 +52,7 @@ class Analysis:
     problems: list[Problem] = field(default_factory=list)
     timings: dict[str, Any] = field(default_factory=dict)
     layouts: list[Layout] = field(default_factory=list)
+    backend: str | None = field(default_factory=native.backend)
 
     def sort(self) -> None:
         """Put every list in its canonical order (the engine calls this once at the end)."""
@@ -69,7 +72,7 @@ class Analysis:
     def to_json(self) -> dict[str, Any]:
         return {
             "format": FORMAT,
-            "tool": {"name": TOOL_NAME, "version": __version__},
+            "tool": {"name": TOOL_NAME, "version": __version__, "backend": self.backend},
             "bundle": self.bundle.to_json(),
             "artifacts": [a.to_json() for a in self.artifacts],
             "findings": [f.to_json() for f in self.findings],
@@ -98,6 +101,7 @@ class Analysis:
             problems=[Problem.from_json(p) for p in data.get("problems", [])],
             timings=data.get("timings", {}),
             layouts=[Layout.from_json(layout) for layout in data.get("layouts", [])],
+            backend=data.get("tool", {}).get("backend"),
         )
 
     @classmethod

@@ -14,10 +14,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from inspector.model import Finding, Severity, format_time
+from inspector.model import Finding, Severity
 from inspector.rules import rule
 
 CLOCK_OFFSET = rule("timeline.clock-offset", Severity.INFO, "correlation",
@@ -111,15 +111,38 @@ def corrected_span(finding: Finding, offsets: Mapping[str, timedelta]
     return (first - offset if first else first, last - offset if last else last, offset)
 
 
+def human_time(moment: datetime, day: date | None = None) -> str:
+    """A UTC time as a person reads it: to the second, the date only when it is not
+    ``day``, and no zone (the caller says "UTC" once).
+
+    >>> moment = datetime(2026, 11, 17, 9, 14, 2, 517000, tzinfo=UTC)
+    >>> human_time(moment), human_time(moment, day=moment.date())
+    ('2026-11-17 09:14:02', '09:14:02')
+    """
+    moment = moment.astimezone(UTC) if moment.tzinfo is not None else moment
+    return f"{moment:%H:%M:%S}" if day == moment.date() else f"{moment:%Y-%m-%d %H:%M:%S}"
+
+
+def span_text(first: datetime, last: datetime | None) -> str:
+    """``2026-11-17 09:14:02 to 09:16:47 UTC``: a span as a person reads it.
+
+    >>> start = datetime(2026, 11, 17, 9, 14, 2, tzinfo=UTC)
+    >>> span_text(start, start + timedelta(minutes=2)), span_text(start, start)
+    ('2026-11-17 09:14:02 to 09:16:02 UTC', '2026-11-17 09:14:02 UTC')
+    """
+    text = human_time(first)
+    if last is not None and last != first:
+        text += f" to {human_time(last, day=first.astimezone(UTC).date())}"
+    return text + " UTC"
+
+
 def seen_text(finding: Finding, offsets: Mapping[str, timedelta]) -> str:
-    """``2026-11-17T09:14:02Z to 2026-11-17T09:16:47Z``, on the UTC axis, saying when a
-    source's local clock was corrected; empty for a finding without times."""
+    """``2026-11-17 09:14:02 to 09:16:47 UTC``, on the UTC axis, saying when a source's
+    local clock was corrected; empty for a finding without times."""
     first, last, offset = corrected_span(finding, offsets)
     if first is None:
         return ""
-    span = format_time(first) or ""
-    if last and last != first:
-        span += f" to {format_time(last)}"
+    span = span_text(first, last)
     if offset:
         span += f" (its source writes {offset_text(offset)}; corrected)"
     return span

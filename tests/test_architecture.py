@@ -87,7 +87,8 @@ def test_core_runs_without_qt_loaded():
 def test_every_module_has_a_mirrored_test_file():
     missing = []
     for package in SOURCES:
-        for path in sorted((ROOT / package).rglob("*.py")):
+        # A compiled kernel's source (.pyx, inspector/native/) is a module like any other.
+        for path in sorted([*(ROOT / package).rglob("*.py"), *(ROOT / package).rglob("*.pyx")]):
             relative = path.relative_to(ROOT).as_posix()
             if path.name == "__init__.py" and path.stat().st_size < 4000:
                 continue  # a package's small front door, tested through its modules
@@ -110,7 +111,7 @@ def test_every_test_file_has_its_module():
             continue
         source = ROOT / path.parent.relative_to(ROOT / "tests") / path.name.removeprefix("test_")
         package = source.with_suffix("") / "__init__.py"
-        if not source.exists() and not package.exists():
+        if not any(path.exists() for path in (source, source.with_suffix(".pyx"), package)):
             orphans.append(relative)
     assert not orphans
 

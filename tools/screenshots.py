@@ -1,10 +1,14 @@
 """Render the main views of sample bundles to PNG files: ``screenshots.py OUTPUT_DIR``.
 
-Runs the real app offscreen (``QT_QPA_PLATFORM=offscreen``, set here when unset): builds
-sample bundles, opens each in the main window, waits for the analysis, selects a finding,
-opens its evidence, and grabs the window. Files written: ``main.png`` (findings and
-detail, text viewer), ``packets.png``, ``har.png``, ``sql.png``, ``timeline.png``.
-The README shows them; ``make screenshots`` runs this.
+Runs the real app offscreen (``QT_QPA_PLATFORM=offscreen``, set here when unset) at two
+window sizes, 1600x1000 and 1280x800 (a laptop: everything must still fit and read), each
+from fresh settings as on a first launch: builds sample bundles, opens each in the main
+window, waits for the analysis, selects a finding, opens its evidence, and grabs the window.
+Files written, for each size (``-1280x800`` added to the smaller ones' names):
+``welcome.png`` (first launch), ``main.png`` (findings, the evidence, the report beside it
+with the evidence cited), ``packets.png`` (display filter, details tree and bytes),
+``har.png``, ``sql.png`` (a slow log's digest), ``timeline.png``, ``report.png`` (the
+redacted preview). The README shows them; ``make screenshots`` runs this.
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import QEventLoop, QSettings, QTimer
+from PySide6.QtCore import QElapsedTimer, QEventLoop, QSettings, QTimer
 
 from inspector.model import Evidence
 from inspector.training import scenarios
@@ -24,15 +28,18 @@ from ui.app import application
 from ui.main_window import MainWindow
 from ui.models import ROW_ROLE
 
-WINDOW_SIZE = (1600, 1000)
+SIZES = (((1600, 1000), ""), ((1280, 800), "-1280x800"))
 # (file, scenario, evidence locator kind to open, viewer tab)
 SHOTS = (
-    ("main.png", "tls_expired_certificate", "line", 0),
+    ("main.png", "cert_expiry_incident", "line", 0),
     ("packets.png", "tls_expired_certificate", "packet", 1),
     ("har.png", "gateway_502", "entry", 2),
-    ("sql.png", "bundle_basics", "statement", 3),
+    ("sql.png", "slow_query_missing_index", "line", 3),
     ("timeline.png", "cert_expiry_incident", None, 4),
+    ("report.png", "cert_expiry_incident", "line", 0),
 )
+WAIT_MS = 1500  # background reads fill the viewer
+READY_MS = 60_000  # at most, for the viewer to show and select the evidence (a busy machine)
 
 
 def wait(milliseconds: int) -> None:
@@ -51,6 +58,15 @@ def analyze(window: MainWindow, bundle: Path) -> None:
     window.bundle_failed.disconnect(loop.quit)
 
 
+def settle(window: MainWindow) -> None:
+    """Wait until the viewer in front shows the evidence selected (its rows are read in
+    the background, slower on a busy machine), at most ``READY_MS``."""
+    clock = QElapsedTimer()
+    clock.start()
+    while not window.viewers.selected_evidence() and clock.elapsed() < READY_MS:
+        wait(100)
+
+
 def evidence_of_kind(window: MainWindow, kind: str) -> Evidence | None:
     pane = window.findings_pane
     for row in range(pane.filter.rowCount()):
@@ -62,6 +78,53 @@ def evidence_of_kind(window: MainWindow, kind: str) -> Evidence | None:
     return None
 
 
+def stage(window: MainWindow, name: str) -> None:
+    """What a shot shows beyond its evidence: a filter typed, a field selected, the preview."""
+    if name == "packets.png":
+        viewer = window.viewers.packet_viewer
+        viewer.set_filter("tls.handshake.type == 11 || tls.alert_message")
+        wait(WAIT_MS)
+        viewer.table.selectRow(min(1, viewer.model.rowCount() - 1))
+        wait(WAIT_MS)
+        viewer.detail.select_field("Description:") or viewer.detail.select_field("Handshake")
+    elif name == "main.png":
+        window.report.aim_citations("reproduction")
+        window.cite_selection()
+    elif name == "report.png":
+        window.report.show_preview()
+
+
+def shoot(output: Path, scratch: Path, size: tuple[int, int], suffix: str) -> None:
+    # Fresh settings: screenshots never depend on, or change, the user's own layout.
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope,
+                      str(scratch / f"settings{suffix}"))
+    QSettings().clear()
+    window = MainWindow()
+    window.resize(*size)
+    window.show()
+    wait(300)
+    window.grab().save(str(output / f"welcome{suffix}.png"))
+    opened = None
+    for name, scenario, kind, tab in SHOTS:
+        bundle, _ = scenarios.build(scenario, scratch)
+        if opened != bundle:
+            analyze(window, bundle)
+            opened = bundle
+        evidence = evidence_of_kind(window, kind) if kind else None
+        if evidence is not None:
+            window.open_evidence(evidence)
+        window.viewers.setCurrentIndex(tab)
+        wait(WAIT_MS)
+        if evidence is not None:
+            settle(window)
+        stage(window, name)
+        wait(300)
+        target = output / name.replace(".png", f"{suffix}.png")
+        window.grab().save(str(target))
+        print(target)
+    window.close()
+
+
 def main(argv: list[str]) -> int:
     if len(argv) != 1:
         print("usage: screenshots.py OUTPUT_DIR", file=sys.stderr)
@@ -69,27 +132,11 @@ def main(argv: list[str]) -> int:
     output = Path(argv[0])
     output.mkdir(parents=True, exist_ok=True)
     app = application()
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
     with tempfile.TemporaryDirectory(prefix="inspector-shots-") as scratch:
-        # Fresh settings: screenshots never depend on, or change, the user's own layout.
-        QSettings.setDefaultFormat(QSettings.Format.IniFormat)
-        QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, scratch)
-        window = MainWindow()
-        window.resize(*WINDOW_SIZE)
-        window.show()
-        opened = None
-        for name, scenario, kind, tab in SHOTS:
-            bundle, _ = scenarios.build(scenario, Path(scratch))
-            if opened != bundle:
-                analyze(window, bundle)
-                opened = bundle
-            evidence = evidence_of_kind(window, kind) if kind else None
-            if evidence is not None:
-                window.open_evidence(evidence)
-            window.viewers.setCurrentIndex(tab)
-            wait(1500)  # background reads fill the viewer
-            window.grab().save(str(output / name))
-            print(output / name)
-        window.close()
+        os.environ["BUNDLE_INSPECTOR_DATA"] = str(Path(scratch) / "data")
+        for size, suffix in SIZES:
+            shoot(output, Path(scratch), size, suffix)
     app.processEvents()
     return 0
 

@@ -2,7 +2,8 @@
 
 When an analysis finishes, ``open`` locks that bundle's workspace (``inspector.workspace``,
 by the bundle's hash) and shows its saved draft in the report pane, or a fresh draft when
-there is none. Every edit schedules a save ``DRAFT_SAVE_MS`` later; a save is one small
+there is none; the engineer's clock overrides (``clock_overrides``, set from the timeline)
+are kept there too. Every edit schedules a save ``DRAFT_SAVE_MS`` later; a save is one small
 atomic write, so typing bursts coalesce into one and what was typed just before a crash or
 a kill is what is kept. ``close`` (another bundle, the window closing) saves what is still
 pending and releases the lock. A workspace that cannot be locked or written is said in the
@@ -11,9 +12,13 @@ status bar; the report still works, it is just not saved.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from datetime import timedelta
+
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from inspector.analysis import Analysis
+from inspector.timeline import recorded_offsets
 from inspector.workspace import Session, WorkspaceError, open_workspace
 from ui.report_pane import ReportPane
 
@@ -44,16 +49,20 @@ class DraftKeeper(QObject):
         report.changed.connect(self.schedule_save)
 
     def open(self, analysis: Analysis) -> None:
-        """Lock this bundle's workspace and show its saved draft, or a fresh one."""
+        """Lock this bundle's workspace and show its saved draft, or a fresh one drafted
+        with the clocks the analysis inferred and the engineer overrode."""
         self.close()
         try:
             self.session = open_workspace(analysis.bundle.sha256, analysis.bundle.source)
         except WorkspaceError as exc:
             self.session = None
             self.message.emit(f"The report will not be saved: {exc}", MESSAGE_MS)
+            self.report.clock_offsets = recorded_offsets(analysis.findings)
             self.report.set_analysis(analysis)
             return
         workspace = self.session.workspace
+        self.report.clock_offsets = {**recorded_offsets(analysis.findings),
+                                     **self.clock_overrides()}
         self.report.set_analysis(analysis, workspace.report, workspace.pseudonyms)
         if workspace.report is not None:
             how = "after a crash" if self.session.recovered else "as saved"
@@ -73,6 +82,22 @@ class DraftKeeper(QObject):
             self.session.save()
         except WorkspaceError as exc:
             self.message.emit(str(exc), MESSAGE_MS)
+
+    def clock_overrides(self) -> dict[str, timedelta]:
+        """The clock offsets the engineer set for this bundle's sources, by artifact path.
+
+        The workspace keeps seconds to add to a source's times; an offset is subtracted."""
+        if self.session is None:
+            return {}
+        return {path: timedelta(seconds=-seconds)
+                for path, seconds in self.session.workspace.clock_offsets.items()}
+
+    def set_clock_overrides(self, overrides: Mapping[str, timedelta]) -> None:
+        if self.session is None:
+            return
+        self.session.workspace.clock_offsets = {path: -offset.total_seconds()
+                                                for path, offset in overrides.items()}
+        self.schedule_save()
 
     def close(self) -> None:
         """Save what is pending and release the workspace."""

@@ -11,19 +11,25 @@ is one, so the detail is never empty while there is something to read.
 What the detail and the evidence list say, and what the filters keep, is
 ``inspector.views.findings``; times there are on the UTC axis (``set_clock_offsets``).
 Return or F4 on the table, or activating an evidence line, asks for that evidence
-(``evidence_activated``); the window decides which viewer shows it.
+(``evidence_activated``); the window decides which viewer shows it. An evidence line's menu
+adds it to the report (``evidence_cited``).
+
+Titles are drawn on up to two lines (``TitleDelegate``); when the pane is narrow the
+Analyzer column is left out (the detail names it), severities show as their badge alone and
+the detail stacks over its evidence, so a title never shrinks to "TL..." at 1280x800.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import timedelta
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, Qt, Signal
-from PySide6.QtGui import QAction
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QAction, QPainter, QPalette, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QComboBox,
     QHBoxLayout,
     QHeaderView,
@@ -34,16 +40,22 @@ from PySide6.QtWidgets import (
     QMenu,
     QPlainTextEdit,
     QSplitter,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QTableView,
     QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
-from inspector.model import Finding, Severity
+from inspector.model import Evidence, Finding, Severity
 from inspector.views.findings import describe_finding, evidence_line
 from ui.models import ROW_ROLE, FindingsFilter, findings_model
 from ui.seen_before import SeenBefore
+
+SHORT_NAMES = {Severity.CRITICAL: "crit", Severity.HIGH: "high", Severity.MEDIUM: "med",
+               Severity.LOW: "low", Severity.INFO: "info"}
 
 
 def _plain_label(text: str = "") -> QLabel:
@@ -51,6 +63,48 @@ def _plain_label(text: str = "") -> QLabel:
     label = QLabel(text)
     label.setTextFormat(Qt.TextFormat.PlainText)
     return label
+
+
+class TitleDelegate(QStyledItemDelegate):
+    """Draws a title on up to two lines, the second elided: a long title stays readable in
+    a narrow pane instead of ending in "TL..."."""
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem,
+              index: QModelIndex | QPersistentModelIndex) -> None:
+        item = QStyleOptionViewItem(option)
+        self.initStyleOption(item, index)
+        text, item.text = item.text, ""
+        style = item.widget.style() if item.widget is not None else QApplication.style()
+        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, item, painter, item.widget)
+        rect = item.rect.adjusted(4, 2, -4, -2)
+        metrics = item.fontMetrics
+        lines = two_lines(text, rect.width(), metrics.horizontalAdvance)
+        selected = bool(item.state & QStyle.StateFlag.State_Selected)
+        role = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
+        painter.save()
+        painter.setPen(item.palette.color(role))
+        top = rect.top() + max(0, (rect.height() - metrics.lineSpacing() * len(lines)) // 2)
+        for number, line in enumerate(lines):
+            if number == len(lines) - 1:
+                line = metrics.elidedText(line, Qt.TextElideMode.ElideRight, rect.width())
+            painter.drawText(rect.left(), top + metrics.ascent() + number * metrics.lineSpacing(),
+                             line)
+        painter.restore()
+
+
+def two_lines(text: str, width: int, advance: Callable[[str], int]) -> list[str]:
+    """``text`` broken at words into a first line that fits ``width`` and the rest.
+
+    >>> two_lines("TLS handshake refused: certificate expired", 20, len)
+    ['TLS handshake', 'refused: certificate expired']
+    """
+    words = text.split()
+    first: list[str] = []
+    while words and advance(" ".join([*first, words[0]])) <= width:
+        first.append(words.pop(0))
+    if not first:
+        return [text]
+    return [" ".join(first), " ".join(words)] if words else [" ".join(first)]
 
 
 class FindingDetail(QWidget):
@@ -61,9 +115,12 @@ class FindingDetail(QWidget):
 
     Signals:
         evidence_activated(object): the user opened an ``Evidence``.
+        evidence_cited(object, object): add this ``Evidence`` of this ``Finding`` to the
+            report.
     """
 
     evidence_activated = Signal(object)
+    evidence_cited = Signal(object, object)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -72,10 +129,13 @@ class FindingDetail(QWidget):
         self.text = QPlainTextEdit(readOnly=True)
         self.text.setPlaceholderText("Select a finding to see what it means and its evidence")
         self.evidence = QListWidget()
-        self.evidence.setToolTip("Double-click or press Return to open the evidence")
+        self.evidence.setToolTip("Double-click or press Return to open the evidence; the "
+                                 "menu adds it to the report")
         self.evidence.itemActivated.connect(
             lambda item: self.evidence_activated.emit(item.data(Qt.ItemDataRole.UserRole)))
-        splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.evidence.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.evidence.customContextMenuRequested.connect(self._evidence_menu)
+        self.splitter = splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(self.text)
         box = QWidget()
         box_layout = QVBoxLayout(box)
@@ -106,6 +166,20 @@ class FindingDetail(QWidget):
         if finding.evidence:
             self.evidence.setCurrentRow(0)
 
+    def current_evidence(self) -> Evidence | None:
+        item = self.evidence.currentItem()
+        return item.data(Qt.ItemDataRole.UserRole) if item is not None else None
+
+    def _evidence_menu(self, position: Any) -> None:
+        evidence = self.current_evidence()
+        if evidence is None or self.finding is None:
+            return
+        finding = self.finding
+        menu = QMenu(self)
+        menu.addAction("Open it", lambda: self.evidence_activated.emit(evidence))
+        menu.addAction("Add to report", lambda: self.evidence_cited.emit(evidence, finding))
+        menu.popup(self.evidence.viewport().mapToGlobal(position))
+
 
 class FindingsPane(QSplitter):
     """The filters and the findings table over the detail of the selected finding.
@@ -121,6 +195,8 @@ class FindingsPane(QSplitter):
     """
 
     evidence_activated = Signal(object)
+    evidence_cited = Signal(object, object)
+    NARROW = 560  # below this width the Analyzer column is left out (the detail names it)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(Qt.Orientation.Vertical, parent)
@@ -137,7 +213,12 @@ class FindingsPane(QSplitter):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setWordWrap(False)
-        self.table.verticalHeader().hide()
+        self.table.setTabKeyNavigation(False)
+        self.table.setItemDelegateForColumn(1, TitleDelegate(self.table))
+        vertical = self.table.verticalHeader()
+        vertical.hide()
+        vertical.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        vertical.setDefaultSectionSize(2 * self.fontMetrics().lineSpacing() + 8)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         for column in (0, 2, 3, 4):
@@ -150,11 +231,15 @@ class FindingsPane(QSplitter):
         bar = QHBoxLayout()
         self.severity_buttons: dict[Severity, QToolButton] = {}
         for severity in Severity:
-            button = QToolButton(text=severity.value, checkable=True, checked=True)
+            button = QToolButton(text=SHORT_NAMES[severity], checkable=True, checked=True)
+            button.setToolTip(f"Show {severity.value} findings")
             button.toggled.connect(self._apply_severity_filter)
             self.severity_buttons[severity] = button
             bar.addWidget(button)
         self.analyzer_filter = QComboBox()
+        self.analyzer_filter.setMinimumContentsLength(6)
+        self.analyzer_filter.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.analyzer_filter.addItem("All analyzers", None)
         self.analyzer_filter.currentIndexChanged.connect(
             lambda _: self.filter.set_analyzer(self.analyzer_filter.currentData()))
@@ -163,19 +248,23 @@ class FindingsPane(QSplitter):
         self.text_filter.textChanged.connect(self.filter.set_text)
         self.hidden_label = _plain_label()
         self.counts_label = _plain_label()
-        bar.addWidget(self.analyzer_filter)
-        bar.addWidget(self.text_filter, 1)
-        bar.addWidget(self.hidden_label)
+        bar.addStretch()
+        search = QHBoxLayout()
+        search.addWidget(self.text_filter, 1)
+        search.addWidget(self.analyzer_filter)
+        search.addWidget(self.hidden_label)
         for signal in (self.filter.rowsInserted, self.filter.rowsRemoved,
                        self.filter.modelReset, self.filter.layoutChanged):
             signal.connect(self._update_counts)
 
         self.detail = FindingDetail()
         self.detail.evidence_activated.connect(self.evidence_activated)
+        self.detail.evidence_cited.connect(self.evidence_cited)
         top = QWidget()
         top_layout = QVBoxLayout(top)
         top_layout.setContentsMargins(0, 0, 0, 0)
         top_layout.addLayout(bar)
+        top_layout.addLayout(search)
         top_layout.addWidget(self.table)
         self.addWidget(top)
         self.addWidget(self.detail)
@@ -260,6 +349,27 @@ class FindingsPane(QSplitter):
     def focus_filter(self) -> None:
         self.text_filter.setFocus()
         self.text_filter.selectAll()
+
+    def focus_evidence(self) -> None:
+        self.detail.evidence.setFocus()
+        if self.detail.evidence.currentRow() < 0 and self.detail.evidence.count():
+            self.detail.evidence.setCurrentRow(0)
+
+    def clear_filters(self) -> None:
+        """Every severity, every analyzer, no text: a new bundle starts unfiltered."""
+        self.text_filter.clear()
+        for button in self.severity_buttons.values():
+            button.setChecked(True)
+        self.analyzer_filter.setCurrentIndex(0)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        narrow = self.width() < self.NARROW
+        self.table.setColumnHidden(2, narrow)
+        self.model.set_compact(narrow)
+        # Side by side the detail and its evidence each get too little: stack them.
+        self.detail.splitter.setOrientation(Qt.Orientation.Vertical if narrow
+                                            else Qt.Orientation.Horizontal)
 
     def jump_to_evidence(self) -> None:
         """Ask for the selected evidence of the selected finding (else its first)."""

@@ -37,10 +37,10 @@ from PySide6.QtGui import QColor, QIcon, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QApplication, QStyle
 
 from inspector.bundle.streams import human_size
-from inspector.model import Artifact, ArtifactKind, ArtifactStatus, Finding, Severity
+from inspector.model import Artifact, ArtifactKind, ArtifactStatus, Finding, Problem, Severity
 from inspector.timeline import corrected_span
 from inspector.views.findings import matches
-from ui.theme import kind_icon, severity_colour, severity_icon, text_colour_on
+from ui.theme import colour, icon, kind_icon, severity_colour, severity_icon, text_colour_on
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 ROW_ROLE = Qt.ItemDataRole.UserRole + 2  # the Python object behind a row
@@ -154,19 +154,51 @@ class FindingsModel(RowsModel):
 
     def __init__(self, parent: QObject | None = None) -> None:
         self.clock_offsets: dict[str, timedelta] = {}
+        self.compact = False
         super().__init__((
-            Column("Severity", lambda f: f.severity.value, lambda f: f.severity.rank,
-                   lambda f: severity_colour(f.severity),
+            Column("Severity", lambda f: "" if self.compact else f.severity.value,
+                   lambda f: f.severity.rank, lambda f: severity_colour(f.severity),
                    icon=lambda f: severity_icon(f.severity)),
             Column("Title", lambda f: f.title),
             Column("Analyzer", lambda f: f.analyzer),
             Column("Count", lambda f: f"{f.count:,}", lambda f: f.count, align_right=True),
-            Column("First seen", lambda f: _time(self.first_seen(f)),
+            Column("First seen", lambda f: self.seen_text(self.first_seen(f)),
                    lambda f: seen.isoformat() if (seen := self.first_seen(f)) else ""),
         ), parent)
 
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.ToolTipRole and index.isValid() and index.column() in (0, 4):
+            finding = self.rows[index.row()]
+            seen = self.first_seen(finding)
+            return escape_tooltip(finding.severity.value if index.column() == 0 else
+                                  _time(seen) + " UTC" if seen else "")
+        return super().data(index, role)
+
     def first_seen(self, finding: Finding) -> datetime | None:
         return corrected_span(finding, self.clock_offsets)[0]
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if (self.compact and orientation == Qt.Orientation.Horizontal
+                and role == Qt.ItemDataRole.DisplayRole and section in (0, 3)):
+            return "" if section == 0 else "×"
+        return super().headerData(section, orientation, role)
+
+    def seen_text(self, seen: datetime | None) -> str:
+        """The time of day when every finding is of one day (the detail has the date)."""
+        if seen is None:
+            return ""
+        days = {first.date() for finding in self.rows if (first := self.first_seen(finding))}
+        return f"{seen:%H:%M:%S}" if len(days) == 1 else _time(seen)
+
+    def set_compact(self, compact: bool) -> None:
+        """Severity as its badge alone, for a narrow pane (the tooltip names it)."""
+        if compact != self.compact:
+            self.compact = compact
+            self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, 3)
+            if self.rows:
+                self.dataChanged.emit(self.index(0, 0), self.index(len(self.rows) - 1, 0),
+                                      [Qt.ItemDataRole.DisplayRole])
 
     def set_clock_offsets(self, offsets: Mapping[str, timedelta]) -> None:
         self.clock_offsets = dict(offsets)
@@ -237,16 +269,19 @@ class BundleTree(QStandardItemModel):
 
     Attributes:
         items: artifact path -> the name item of its row.
+        artifacts: artifact path -> the member as last shown.
     """
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.items: dict[str, QStandardItem] = {}
+        self.artifacts: dict[str, Artifact] = {}
         self.setHorizontalHeaderLabels(list(TREE_HEADERS))
 
     def set_artifacts(self, artifacts: Iterable[Artifact]) -> None:
         self.clear()
         self.items = {}
+        self.artifacts = {}
         self.setHorizontalHeaderLabels(list(TREE_HEADERS))
         folders: dict[str, QStandardItem] = {}
         style = QApplication.style()
@@ -305,11 +340,37 @@ class BundleTree(QStandardItemModel):
         item = self.items.get(artifact.path)
         if item is None:
             return
+        self.artifacts[artifact.path] = artifact
         parent = item.parent() or self.invisibleRootItem()
         status = parent.child(item.row(), _STATUS_COLUMN)
         text = status_text(artifact)
         status.setText(text)
         status.setToolTip(escape_tooltip(text))
-        colour = {ArtifactStatus.FAILED: severity_colour(Severity.HIGH),
-                  ArtifactStatus.SKIPPED: severity_colour(Severity.INFO)}.get(artifact.status)
-        status.setData(colour, Qt.ItemDataRole.ForegroundRole)
+        name = {ArtifactStatus.FAILED: "status.failed",
+                ArtifactStatus.SKIPPED: "status.skipped"}.get(artifact.status)
+        status.setData(colour(name) if name else None, Qt.ItemDataRole.ForegroundRole)
+
+    def mark_problems(self, problems: Iterable[Problem]) -> None:
+        """Members with problems carry a warning icon and say what went wrong in their
+        tooltip (the Status column is often scrolled out of a narrow dock)."""
+        by_path: dict[str, list[Problem]] = {}
+        for problem in problems:
+            if problem.artifact:
+                by_path.setdefault(problem.artifact, []).append(problem)
+        for path, item in self.items.items():
+            found = by_path.get(path)
+            artifact = self.artifacts.get(path)
+            if found:
+                item.setIcon(icon("severity-medium", colour("status.problem")))
+                text = "\n".join(f"{p.kind.value} ({p.analyzer or 'reader'}): {p.message}"
+                                  for p in found[:5])
+                more = f"\n… {len(found) - 5} more" if len(found) > 5 else ""
+                item.setToolTip(escape_tooltip(f"{path}\n{len(found)} problem(s):\n{text}{more}"))
+            elif artifact is not None:
+                item.setIcon(kind_icon(artifact.kind))
+                item.setToolTip(escape_tooltip(path))
+
+    def problem_paths(self) -> set[str]:
+        """The members marked as having problems (tests read it)."""
+        marked = icon("severity-medium", colour("status.problem")).cacheKey()
+        return {path for path, item in self.items.items() if item.icon().cacheKey() == marked}

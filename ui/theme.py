@@ -5,8 +5,11 @@ through the ``resources`` accessor. Every colour a widget of ``ui/`` uses comes 
 Decisions the next engineer needs:
 
 - Fusion style everywhere (``STYLE``, set by ``ui.app``), so the app looks the same on
-  every desktop and its palette follows the system's light or dark scheme (Qt 6.5+ reports
-  it through ``QStyleHints.colorScheme``; Fusion then builds the matching palette).
+  every desktop, with the app's own light or dark palette (``qt_palette``, ``[ui.light]``
+  and ``[ui.dark]`` in palette.toml), chosen by the system's scheme (Qt 6.5+ reports it
+  through ``QStyleHints.colorScheme``) or by the user (View > Theme). Owning both palettes
+  is what lets ``tests/ui/test_theme.py`` prove every text colour meets WCAG AA contrast
+  (4.5:1, ``contrast``) on the backgrounds it is drawn on, in both schemes.
 - One palette for the app and the reports: change a colour in ``palette.toml`` and both
   follow. A group with ``light`` and ``dark`` variants (log levels, highlights, SQL) is read
   for the scheme in use when the colour is asked for (``is_dark``): ``colour("level.error")``.
@@ -18,7 +21,8 @@ Decisions the next engineer needs:
   (spin boxes) differently from Fusion and would make ``QApplication.style()`` a proxy.
 - Icons are monochrome SVGs drawn for this app in ``currentColor``: the kind icons take the
   palette's text colour, the severity icons the text colour of their severity's badge
-  (``text_colour_on``), so they read on light and dark palettes alike. They are rendered
+  (``text_colour_on``: black or white, whichever contrasts more), so they read on light and
+  dark palettes alike. They are rendered
   at several sizes (``ICON_SIZES``) so they stay sharp wherever a view draws them.
 
 >>> colour("severity.critical").name()
@@ -32,10 +36,12 @@ from __future__ import annotations
 import functools
 import re
 import tomllib
+import weakref
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QByteArray, QRectF, Qt
-from PySide6.QtGui import QColor, QIcon, QPainter, QPalette, QPixmap
+from PySide6.QtGui import QColor, QGuiApplication, QIcon, QPainter, QPalette, QPixmap
 from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import QApplication, QWidget
 
@@ -106,9 +112,75 @@ def severity_colour(severity: Severity) -> QColor:
     return colour(f"severity.{severity.value}")
 
 
+def luminance(colour: QColor) -> float:
+    """WCAG 2 relative luminance of ``colour``.
+
+    >>> round(luminance(QColor("#ffffff")), 3), round(luminance(QColor("#000000")), 3)
+    (1.0, 0.0)
+    """
+    def linear(channel: float) -> float:
+        return channel / 12.92 if channel <= 0.03928 else ((channel + 0.055) / 1.055) ** 2.4
+    return (0.2126 * linear(colour.redF()) + 0.7152 * linear(colour.greenF())
+            + 0.0722 * linear(colour.blueF()))
+
+
+def contrast(first: QColor, second: QColor) -> float:
+    """WCAG 2 contrast ratio, 1 to 21; AA asks 4.5 for text.
+
+    >>> round(contrast(QColor("#f9a825"), QColor("#ffffff")), 1)
+    2.0
+    """
+    lighter, darker = sorted((luminance(first), luminance(second)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
 def text_colour_on(background: QColor) -> QColor:
-    """Black or white, whichever reads better on ``background``."""
-    return DARK_TEXT if background.lightnessF() > 0.55 else LIGHT_TEXT
+    """Black or white, whichever has the higher contrast on ``background``."""
+    if contrast(DARK_TEXT, background) >= contrast(LIGHT_TEXT, background):
+        return DARK_TEXT
+    return LIGHT_TEXT
+
+
+# QPalette roles and the [ui.light] / [ui.dark] names that fill them.
+PALETTE_ROLES = {
+    QPalette.ColorRole.Window: "window", QPalette.ColorRole.WindowText: "window_text",
+    QPalette.ColorRole.Base: "base", QPalette.ColorRole.AlternateBase: "alternate_base",
+    QPalette.ColorRole.Text: "text", QPalette.ColorRole.Button: "button",
+    QPalette.ColorRole.ButtonText: "button_text", QPalette.ColorRole.Highlight: "highlight",
+    QPalette.ColorRole.HighlightedText: "highlighted_text",
+    QPalette.ColorRole.PlaceholderText: "placeholder_text", QPalette.ColorRole.Link: "link",
+    QPalette.ColorRole.ToolTipBase: "tooltip_base",
+    QPalette.ColorRole.ToolTipText: "tooltip_text",
+}
+
+
+def qt_palette(dark: bool) -> QPalette:
+    """The app's palette for the light or the dark scheme (``[ui.*]`` in palette.toml),
+    Fusion deriving the bevel shades from the button and window colours."""
+    names = _group("ui", dark)
+    result = QPalette(QColor(names["button"]), QColor(names["window"]))
+    for role, name in PALETTE_ROLES.items():
+        result.setColor(QPalette.ColorGroup.All, role, QColor(names[name]))
+    return result
+
+
+def system_is_dark() -> bool:
+    return QGuiApplication.styleHints().colorScheme() == Qt.ColorScheme.Dark
+
+
+_STYLED: weakref.WeakSet[QWidget] = weakref.WeakSet()
+
+
+def apply(app: QApplication, dark: bool | None = None) -> None:
+    """Use the light or dark palette (the system's scheme when ``dark`` is None), and
+    restyle the widgets the stylesheet styles."""
+    app.setPalette(qt_palette(system_is_dark() if dark is None else dark))
+    for widget in list(_STYLED):
+        # The set is weak on the Python wrapper; Qt may have deleted the widget first.
+        if shiboken6.isValid(widget):
+            widget.setStyleSheet(stylesheet())
+        else:
+            _STYLED.discard(widget)
 
 
 def stylesheet(dark: bool | None = None) -> str:
@@ -119,8 +191,10 @@ def stylesheet(dark: bool | None = None) -> str:
 
 
 def style(widget: QWidget) -> None:
-    """Give ``widget``, one the stylesheet styles, and what it holds the app's stylesheet."""
+    """Give ``widget``, one the stylesheet styles, and what it holds the app's stylesheet
+    (again whenever the scheme changes)."""
     widget.setStyleSheet(stylesheet())
+    _STYLED.add(widget)
 
 
 @functools.cache

@@ -1,47 +1,49 @@
 """Training mode: diagnose a sample scenario with the findings hidden, then see the key.
 
 ``TrainingDialog`` is standalone (the main window opens it from its menu with the app's data
-directory). A round: pick a scenario (listed easy first, with the best score so far), the
-dialog builds its bundle and analyzes it in the background (``ui.worker.Task``) while the
-trainee browses the raw evidence; the trainee cites places in it, picks a root cause, writes
-a diagnosis and submits; the dialog shows the score and its explanation
-(``inspector.training.score``), records the attempt, and only then reveals the analyzers'
-findings. Double-clicking a finding's evidence shows that place in the viewer.
+directory). A round: pick a scenario (listed easy first, with the best score so far; its
+title is the symptom as the customer reported it), the dialog builds its bundle and analyzes
+it in the background (``ui.worker.Task``) while the trainee browses the raw evidence in the
+same viewers as the main window (text, packets, HAR, SQL: ``ui.evidence_viewers``, without
+the timeline, whose incidents would give the answer away); the trainee cites what is
+selected there (lines, packets, entries, a statement), picks a root cause, writes a
+diagnosis and submits; the dialog shows the score and its explanation
+(``inspector.training.score``, which credits evidence of the same finding group as the key
+items), records the attempt, and only then reveals the analyzers' findings.
+Double-clicking a finding's evidence shows that place in the viewer.
 
 Decisions the next engineer needs:
 
-- Customer text is always plain: artifacts show in a ``QPlainTextEdit``, lists and trees
-  hold plain item text, and every ``QLabel`` is set to ``Qt.PlainText`` (Qt would otherwise
-  guess rich text from a leading tag).
-- Artifacts are rendered to capped, masked plain text in the background by the Qt-free
-  ``inspector.views.artifact_text.render_artifact``: each line remembers the locator it
-  stands for, so a selection here becomes a citation (a line range for text, the packets,
-  entries or statements under the selection otherwise).
+- Customer text is always plain: the viewers show it as the main window does, lists and
+  trees hold plain item text, and every ``QLabel`` is set to ``Qt.PlainText`` (Qt would
+  otherwise guess rich text from a leading tag).
 - Findings are not even put in the findings tree before the diagnosis is submitted.
 """
 
 from __future__ import annotations
 
-import contextlib
 import shutil
 import tempfile
 import weakref
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal, Slot
-from PySide6.QtGui import QCloseEvent, QFontDatabase, QTextCursor
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, Signal, Slot
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QGroupBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QListWidget,
     QListWidgetItem,
     QPlainTextEdit,
     QPushButton,
     QSplitter,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -51,7 +53,7 @@ from PySide6.QtWidgets import (
 from inspector.analysis import Analysis
 from inspector.bundle import open_bundle
 from inspector.engine import Update
-from inspector.model import Evidence, Finding, LineLocator, Locator, WholeLocator
+from inspector.model import Evidence, Finding, WholeLocator
 from inspector.training import (
     ROOT_CAUSES,
     Diagnosis,
@@ -62,30 +64,35 @@ from inspector.training import (
     scenarios_by_difficulty,
     score,
 )
-from inspector.views.artifact_text import ArtifactView, render_artifact
-from ui.worker import Task, TaskState, analyze
+from ui.evidence_viewers import EvidenceViewers
+from ui.worker import BundleOpened, Task, TaskState, analyze
 
 MAX_CITED_ITEMS = 10
 FINDING_EVIDENCE_SHOWN = 5
+SCENARIO_LIST_WIDTH = 330
 
 
 @dataclass(frozen=True)
 class PreparedCase:
-    """A scenario built, analyzed and rendered, ready for a round."""
+    """A scenario built and analyzed, ready for a round.
+
+    Attributes:
+        opened: the bundle as the viewers open it (its members, read in place).
+    """
 
     case: TrainingCase
     analysis: Analysis
-    views: dict[str, ArtifactView]
+    opened: BundleOpened
 
 
 def prepare_training(state: TaskState, name: str, directory: Path) -> PreparedCase:
-    """Background work: build scenario ``name``, analyze it, render every artifact."""
+    """Background work: build scenario ``name`` and analyze it."""
     case = prepare_case(name, directory / name)
     analysis = analyze(state, case.bundle_path)
     with open_bundle(case.bundle_path) as bundle:
-        views = {artifact.path: render_artifact(bundle, artifact)
-                 for artifact in bundle.artifacts}
-    return PreparedCase(case, analysis, views)
+        limits = bundle.limits
+    return PreparedCase(case, analysis, BundleOpened(case.bundle_path, limits,
+                                                     list(analysis.artifacts), []))
 
 
 # --- the dialog ------------------------------------------------------------------------------
@@ -96,6 +103,28 @@ def _plain_label(text: str = "") -> QLabel:
     label.setTextFormat(Qt.TextFormat.PlainText)
     label.setWordWrap(True)
     return label
+
+
+class WrappedTitles(QStyledItemDelegate):
+    """A scenario's title wrapped onto as many lines as the column's width needs: a tree
+    asks its rows for their height without telling them the column's width."""
+
+    def __init__(self, tree: QTreeWidget) -> None:
+        super().__init__(tree)
+        self.tree = tree
+        tree.header().sectionResized.connect(lambda *_: tree.scheduleDelayedItemsLayout())
+
+    def sizeHint(self, option: QStyleOptionViewItem,
+                 index: QModelIndex | QPersistentModelIndex) -> QSize:
+        hint = super().sizeHint(option, index)
+        if index.column() != 0:
+            return hint
+        depth = 1 if index.parent().isValid() else 0
+        width = max(40, self.tree.columnWidth(0) - self.tree.indentation() * (depth + 1) - 8)
+        text = str(index.data(Qt.ItemDataRole.DisplayRole) or "")
+        needed = self.tree.fontMetrics().boundingRect(
+            QRect(0, 0, width, 0), Qt.TextFlag.TextWordWrap, text).height() + 6
+        return QSize(hint.width(), max(hint.height(), needed))
 
 
 def _where(evidence: Evidence) -> str:
@@ -143,10 +172,15 @@ class TrainingDialog(QDialog):
     # -- layout ---------------------------------------------------------------------------
 
     def _build_widgets(self) -> None:
-        monospace = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
-
         self.scenarios = QTreeWidget()
         self.scenarios.setHeaderLabels(["Scenario", "Best"])
+        self.scenarios.setWordWrap(True)
+        self.scenarios.setUniformRowHeights(False)
+        self.scenarios.setItemDelegate(WrappedTitles(self.scenarios))
+        self.scenarios.header().setStretchLastSection(False)
+        self.scenarios.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.scenarios.header().setSectionResizeMode(
+            1, QHeaderView.ResizeMode.ResizeToContents)
         self.scenarios.itemDoubleClicked.connect(self._start_selected)
         self.start_button = QPushButton("Start")
         self.start_button.clicked.connect(self._start_selected)
@@ -161,17 +195,19 @@ class TrainingDialog(QDialog):
         self.case_title = _plain_label()
         self.artifacts = QListWidget()
         self.artifacts.currentItemChanged.connect(self._artifact_chosen)
-        self.viewer = QPlainTextEdit()
-        self.viewer.setReadOnly(True)
-        self.viewer.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
-        self.viewer.setFont(monospace)
+        self.viewers = EvidenceViewers(with_timeline=False)
+        for viewer in self.viewers.by_kind.values():
+            viewer.EMPTY = "Pick a member of the bundle in the list to read it here."
+            viewer.show_placeholder()
+        self.viewers.message.connect(lambda text, _ms: self.view_note.setText(text))
+        self.viewers.evidence_chosen.connect(self.cite)
         self.view_note = _plain_label()
-        self.cite_button = QPushButton("Cite selected lines")
+        self.cite_button = QPushButton("Cite the selection (lines, packets, an entry)")
         self.cite_button.clicked.connect(self.cite_selection)
         viewer_box = QWidget()
         viewer_layout = QVBoxLayout(viewer_box)
         viewer_layout.setContentsMargins(0, 0, 0, 0)
-        viewer_layout.addWidget(self.viewer)
+        viewer_layout.addWidget(self.viewers)
         viewer_layout.addWidget(self.view_note)
         viewer_layout.addWidget(self.cite_button)
         evidence_split = QSplitter(Qt.Orientation.Horizontal)
@@ -231,6 +267,7 @@ class TrainingDialog(QDialog):
         main.addWidget(left)
         main.addWidget(right_box)
         main.setStretchFactor(1, 4)
+        main.setSizes([SCENARIO_LIST_WIDTH, 1200 - SCENARIO_LIST_WIDTH])
         layout = QVBoxLayout(self)
         layout.addWidget(main)
 
@@ -249,10 +286,10 @@ class TrainingDialog(QDialog):
             mark = " \u2713" if scenario.name in passed else ""  # passed at least once
             shown = "" if best is None else f"{best}{mark}"
             item = QTreeWidgetItem([scenario.title, shown])
+            item.setToolTip(0, scenario.title)
             item.setData(0, Qt.ItemDataRole.UserRole, scenario.name)
             group.addChild(item)
         self.scenarios.expandAll()
-        self.scenarios.resizeColumnToContents(1)
 
     def _set_round_enabled(self, enabled: bool) -> None:
         for widget in (self.cite_button, self.root_cause, self.diagnosis_text, self.cited,
@@ -290,7 +327,7 @@ class TrainingDialog(QDialog):
             self._task.cancel()
         self.prepared, self.result, self.citations = None, None, []
         self.artifacts.clear()
-        self.viewer.clear()
+        self.viewers.set_bundle(None)
         self.view_note.clear()
         self.cited.clear()
         self.findings.clear()
@@ -322,7 +359,9 @@ class TrainingDialog(QDialog):
             return  # a round the trainee abandoned for another
         self.prepared = prepared
         scenario = prepared.case.scenario
-        self.case_title.setText(f"{scenario.title} ({scenario.difficulty})")
+        self.viewers.set_bundle(prepared.opened)
+        self.viewers.set_analysis(prepared.analysis)  # statuses and stats, not findings
+        self.case_title.setText(f"The customer says: {scenario.title} ({scenario.difficulty})")
         for artifact in prepared.analysis.artifacts:
             item = QListWidgetItem(f"{artifact.path}  [{artifact.kind.value}]")
             item.setData(Qt.ItemDataRole.UserRole, artifact.path)
@@ -346,59 +385,39 @@ class TrainingDialog(QDialog):
             self.show_artifact(current.data(Qt.ItemDataRole.UserRole))
 
     def show_artifact(self, path: str) -> None:
-        """Show an artifact of the current round in the viewer."""
+        """Show an artifact of the current round in its viewer."""
         if self.prepared is None:
             return
-        view = self.prepared.views.get(path, ArtifactView("(not shown)", [WholeLocator()]))
-        self.viewer.setPlainText(view.text)
-        self.view_note.setText(view.note)
+        self.viewers.open_evidence(Evidence(path, WholeLocator()), record=False)
+        self._select_listed(path)
+
+    def _select_listed(self, path: str) -> None:
         for row in range(self.artifacts.count()):
             item = self.artifacts.item(row)
             if item.data(Qt.ItemDataRole.UserRole) == path and self.artifacts.currentRow() != row:
+                self.artifacts.blockSignals(True)
                 self.artifacts.setCurrentRow(row)
-
-    def _current_view(self) -> tuple[str, ArtifactView] | None:
-        item = self.artifacts.currentItem()
-        if self.prepared is None or item is None:
-            return None
-        path = item.data(Qt.ItemDataRole.UserRole)
-        return path, self.prepared.views[path]
-
-    def select_lines(self, first: int, last: int) -> None:
-        """Select lines ``first``..``last`` (1-based) of the viewer, as a mouse drag would."""
-        document = self.viewer.document()
-        cursor = QTextCursor(document.findBlockByNumber(first - 1))
-        end = document.findBlockByNumber(last - 1)
-        cursor.setPosition(end.position() + max(0, end.length() - 1),
-                           QTextCursor.MoveMode.KeepAnchor)
-        self.viewer.setTextCursor(cursor)
-        self.viewer.centerCursor()
+                self.artifacts.blockSignals(False)
 
     @Slot()
     def cite_selection(self) -> None:
-        """Cite what the viewer's selection (or the cursor's line) stands for."""
-        current = self._current_view()
-        if current is None or self.result is not None:
-            return
-        path, view = current
-        cursor = self.viewer.textCursor()
-        document = self.viewer.document()
-        first = document.findBlock(cursor.selectionStart()).blockNumber()
-        last = document.findBlock(cursor.selectionEnd()).blockNumber()
-        chosen = view.locators[first:last + 1]
+        """Cite what is selected in the viewer in front: a line range, packets, entries, a
+        statement."""
+        chosen = self.viewers.selected_evidence()
         if not chosen:
+            self.status.setText("Select lines, packets, an entry or a statement to cite.")
+        for evidence in chosen[:MAX_CITED_ITEMS]:
+            self.cite(evidence)
+
+    def cite(self, evidence: Evidence) -> None:
+        """Add ``evidence`` to the citations (once) while the round is open."""
+        if self.prepared is None or self.result is not None:
             return
-        if all(isinstance(locator, LineLocator) for locator in chosen):
-            locators: list[Locator] = [LineLocator(chosen[0].line, chosen[-1].line)]
-        else:
-            locators = list(dict.fromkeys(chosen))[:MAX_CITED_ITEMS]  # a statement spans lines
-        excerpt = document.findBlockByNumber(first).text()[:160]
-        for locator in locators:
-            evidence = Evidence(path, locator, excerpt)
-            if any((c.artifact, c.locator) == (path, locator) for c in self.citations):
-                continue
-            self.citations.append(evidence)
-            self.cited.addItem(_where(evidence))
+        if any((c.artifact, c.locator) == (evidence.artifact, evidence.locator)
+               for c in self.citations):
+            return
+        self.citations.append(evidence)
+        self.cited.addItem(_where(evidence))
 
     @Slot()
     def _remove_citation(self) -> None:
@@ -454,25 +473,17 @@ class TrainingDialog(QDialog):
 
     def go_to(self, evidence: Evidence) -> None:
         """Show the artifact of ``evidence`` with its place selected."""
-        if self.prepared is None or evidence.artifact not in self.prepared.views:
+        if self.prepared is None:
             return
-        self.show_artifact(evidence.artifact)
-        locators = self.prepared.views[evidence.artifact].locators
-        wanted = evidence.locator
-        if isinstance(wanted, LineLocator):
-            if wanted.line <= len(locators):
-                self.select_lines(wanted.line, min(wanted.end_line or wanted.line,
-                                                   len(locators)))
-            return
-        with contextlib.suppress(ValueError):
-            line = locators.index(wanted) + 1
-            self.select_lines(line, line)
+        if self.viewers.open_evidence(evidence, record=False):
+            self._select_listed(evidence.artifact)
 
     def _shut_down(self) -> None:
-        """Stop a preparation still running and remove the built bundles."""
+        """Stop a preparation still running and the viewers' reads, remove the bundles."""
         if self._task is not None:
             self._task.cancel()
             self._task.wait(30)
+        self.viewers.wait_idle()
         if self._remove_scratch is not None:
             self._remove_scratch()
 

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 
 from analyzers import BUILTIN
@@ -108,13 +109,23 @@ class Task(QObject):
         try:
             result = self._work(self.state, *self._args)
         except BundleOpenError as exc:
-            self._relay.emit("failed", str(exc))
+            self._report("failed", str(exc))
         except Exception as exc:  # reported to the user, never lost
             where = traceback.extract_tb(exc.__traceback__)[-1]
-            self._relay.emit("failed", f"{type(exc).__name__}: {exc} "
-                                       f"({Path(where.filename).name}:{where.lineno})")
+            self._report("failed", f"{type(exc).__name__}: {exc} "
+                                   f"({Path(where.filename).name}:{where.lineno})")
         else:
-            self._relay.emit("finished", result)
+            self._report("finished", result)
+
+    def _report(self, kind: str, item: Any) -> None:
+        # The owner may be gone by the end (a window closed while the work ran on past its
+        # shutdown wait): then no one is left to tell, and the result is dropped.
+        if not shiboken6.isValid(self):
+            return
+        try:
+            self._relay.emit(kind, item)
+        except RuntimeError:  # deleted between the check and the emit
+            return
 
     @Slot(str, object)
     def _deliver(self, kind: str, item: Any) -> None:

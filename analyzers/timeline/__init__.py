@@ -32,8 +32,15 @@ Decisions the next engineer needs:
 - An incident is a run of events without a pause longer than ``window`` that involves at
   least two artifacts. Events of severity ``info`` are context (a request the browser's ad
   blocker stopped, one the page cancelled): shown on the timeline, never part of a run.
+  So are the events of a source in trouble all along: one whose trouble starts with its
+  first line, ends with its last and never pauses for a ``window`` (a client retrying an
+  API that is not there yet, every few seconds, for the whole log). Its trouble has no
+  onset, so it can neither date an incident nor join two that happen beside it. A source
+  whose time span is unknown (no ``time_range`` in its stats) is never taken for one.
   It links the findings of each source that overlap it, one piece of evidence per source,
-  and states the sequence: first time, source, first message, count.
+  and states the sequence: first time, source, first message, count. It is as severe as
+  the worst finding it links; when none is worse than low (two stray error lines of a
+  deployment, a minute apart), the events are only near each other and make no incident.
 - Rotated files of one log (``inspector.formats.logformat.stitch_order``) share the offset inferred
   for their group: together they have more events to align.
 
@@ -52,6 +59,7 @@ import re
 from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime, timedelta
+from itertools import pairwise
 from typing import Any
 
 from inspector.formats.clipping import clip
@@ -183,18 +191,45 @@ def infer_clocks(results: Sequence[ArtifactResults],
     return clocks
 
 
+def _time_range(result: ArtifactResults) -> tuple[datetime, datetime] | None:
+    """The first and last time an artifact's lines carry, as any analyzer's stats say."""
+    for stats in result.stats.values():
+        span = stats.get("time_range") if isinstance(stats, dict) else None
+        if isinstance(span, list) and len(span) == 2 and all(isinstance(t, str) for t in span):
+            try:
+                return datetime.fromisoformat(span[0]), datetime.fromisoformat(span[1])
+            except ValueError:
+                return None
+    return None
+
+
+def in_trouble_all_along(events: Sequence[Event], span: tuple[datetime, datetime],
+                         window: timedelta) -> bool:
+    """Whether ``events`` (one source's, not ``info``, oldest first) cover its whole
+    ``span`` with no pause longer than ``window`` (see the module doc)."""
+    first, last = span
+    if len(events) < 3 or last - first < 2 * window:
+        return False
+    if events[0].time - first > window or last - events[-1].time > window:
+        return False
+    return all(later.time - earlier.time <= window
+               for earlier, later in pairwise(events))
+
+
 class Timeline:
     """All events of a bundle on one corrected UTC timeline, oldest first.
 
     Attributes:
         clocks: per artifact, how its times were corrected.
         events: every event with its time corrected.
+        spans: per artifact whose stats give one, its first and last time, corrected.
     """
 
     def __init__(self, results: Sequence[ArtifactResults],
                  overrides: Mapping[str, timedelta] | None = None) -> None:
         self.clocks = infer_clocks(results, overrides)
         events = []
+        self.spans: dict[str, tuple[datetime, datetime]] = {}
         for result in results:
             clock = self.clocks.get(result.artifact.path)
             shift = clock.offset if clock else timedelta(0)
@@ -202,13 +237,27 @@ class Timeline:
                 events.append(event if not shift else Event(
                     event.time - shift, event.artifact, event.locator, event.severity,
                     event.source, event.message))
+            if (span := _time_range(result)) is not None:
+                self.spans[result.artifact.path] = (span[0] - shift, span[1] - shift)
         self.events = sorted(events, key=Event.sort_key)
 
+    def background(self, window: timedelta) -> set[str]:
+        """The artifacts in trouble all along (see the module doc)."""
+        trouble: dict[str, list[Event]] = {}
+        for event in self.events:
+            if event.severity is not Severity.INFO:
+                trouble.setdefault(event.artifact, []).append(event)
+        return {artifact for artifact, events in trouble.items()
+                if artifact in self.spans
+                and in_trouble_all_along(events, self.spans[artifact], window)}
+
     def windows(self, window: timedelta) -> Iterator[list[Event]]:
-        """Runs of events with no pause longer than ``window`` (``info`` events left out)."""
+        """Runs of events with no pause longer than ``window`` (``info`` events and those of
+        sources in trouble all along left out)."""
+        background = self.background(window)
         run: list[Event] = []
         for event in self.events:
-            if event.severity is Severity.INFO:
+            if event.severity is Severity.INFO or event.artifact in background:
                 continue
             if run and event.time - run[-1].time > window:
                 yield run
@@ -286,17 +335,23 @@ class TimelineAnalyzer:
             artifacts = sorted({event.artifact for event in run})
             if len(artifacts) < 2:
                 continue
+            incident = self._incident(run, artifacts, findings_by_artifact, timeline, clocks)
+            if incident is None:
+                continue
             incidents += 1
             if incidents > MAX_INCIDENTS:
                 context.warn(f"more than {MAX_INCIDENTS} incidents; the rest are left out")
                 return
-            yield self._incident(run, artifacts, findings_by_artifact, timeline, clocks)
+            yield incident
 
     def _incident(self, run: list[Event], artifacts: list[str],
                   findings_by_artifact: Mapping[str, list[Finding]], timeline: Timeline,
-                  clocks: Mapping[str, Any]) -> Finding:
+                  clocks: Mapping[str, Any]) -> Finding | None:
+        """The incident of ``run``, or ``None`` when no finding it links is worse than low:
+        then its sources' events only happen to be near each other."""
         start, end = run[0].time, run[-1].time
         linked = []
+        worst_finding = Severity.INFO
         for artifact in artifacts:
             shift = timeline.clocks[artifact].offset if artifact in timeline.clocks \
                 else timedelta(0)
@@ -306,6 +361,9 @@ class TimelineAnalyzer:
                 if first is not None and last is not None and first <= end and last >= start:
                     linked.append({"artifact": artifact, "rule": finding.rule,
                                    "title": finding.title})
+                    worst_finding = max(worst_finding, finding.severity)
+        if worst_finding < Severity.MEDIUM:
+            return None
         evidence = []
         seen = set()
         for event in run:
@@ -313,10 +371,9 @@ class TimelineAnalyzer:
                 seen.add(event.artifact)
                 evidence.append(Evidence(event.artifact, event.locator, clip(event.message, 300)))
         sequence = describe_sequence(run)
-        worst = max(event.severity for event in run)
         return INCIDENT.finding(
             f"Incident {start:%H:%M:%S}-{end:%H:%M:%S} UTC across {len(artifacts)} sources",
-            analyzer=self.name, severity=max(worst, Severity.MEDIUM),
+            analyzer=self.name, severity=worst_finding,
             detail=f"Sequence: {sequence}",
             count=len(run), first_seen=start, last_seen=end, evidence=evidence,
             facts={"sources": artifacts, "sequence": sequence, "findings": linked[:50],

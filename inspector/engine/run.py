@@ -16,6 +16,7 @@ from typing import Any
 
 import orjson
 
+from inspector import native
 from inspector.analysis import Analysis
 from inspector.bundle import ARCHIVE_BOMB, Bundle
 from inspector.engine.progress import (
@@ -114,9 +115,12 @@ class _Run:
         # scanned, so the same opened bundle can be analyzed again.
         artifacts = [dataclasses.replace(a, analyzers=list(a.analyzers))
                      for a in bundle.artifacts]
+        # Decided once: every worker of the run uses the backend the document names.
+        self.extensions_disabled = native.disabled()
         self.analysis = Analysis(bundle=bundle.info, artifacts=artifacts,
                                  findings=list(bundle.findings), problems=list(bundle.problems),
-                                 layouts=list(bundle.layouts))
+                                 layouts=list(bundle.layouts),
+                                 backend=native.backend())
         self.per_artifact = [(i, a) for i, a in enumerate(engine.analyzers)
                              if not is_bundle_analyzer(a)]
         self.bundle_level = [(i, a) for i, a in enumerate(engine.analyzers)
@@ -249,7 +253,8 @@ class _Run:
         process = context.Process(
             target=worker_main, name="inspector-worker", daemon=True,
             args=(child_end, self.engine.analyzers, str(self.bundle.source),
-                  self.bundle.limits, self.engine.limits.memory_bytes))
+                  self.bundle.limits, self.engine.limits.memory_bytes,
+                  self.extensions_disabled))
         process.start()
         child_end.close()
         return _Worker(process, parent_end)

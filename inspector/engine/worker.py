@@ -24,6 +24,7 @@ from typing import Any
 
 import orjson
 
+from inspector import native
 from inspector.bundle import Bundle, reopen_bundle
 from inspector.bundle.streams import LimitExceeded, Limits
 from inspector.engine.lifeline import bind_to_parent
@@ -141,9 +142,10 @@ def execute_job(job: Job, analyzer: Any, bundle: Bundle, send: Callable[[tuple],
 
 
 def worker_main(connection: Connection, analyzers: Sequence[Any], source: str,
-                 bundle_limits: Limits, memory_bytes: int) -> None:
+                 bundle_limits: Limits, memory_bytes: int, extensions_disabled: bool) -> None:
     """A worker process: take jobs until told to stop or the pipe closes."""
     bind_to_parent()  # a worker never outlives the app or CLI that started it
+    native.set_disabled(extensions_disabled)  # the backend the run's document names
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     if memory_bytes and hasattr(resource, "RLIMIT_AS"):
         # A hard limit lower than ours (ValueError) is already stricter: keep it.

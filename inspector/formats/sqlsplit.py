@@ -1,22 +1,24 @@
 """Streaming SQL statement splitter for dumps of any size (MySQL and PostgreSQL).
 
 ``sqlparse.split`` is the reference for where statements end, but it runs at about
-0.3 MB/s. This splitter gives the same boundaries at dump speed by matching each whole
-statement with one compiled regular expression (C speed) that only accepts text whose
-split sqlparse would certainly agree with: quoted strings and names of both dialects
-(``''``, backslash escapes, ``""``, backticks), ``--``/``# ``/``/* */`` comments (a
-``/*!40101 ... */`` conditional comment is a comment to sqlparse too), PostgreSQL dollar
-quotes (``$$``, ``$tag$``), parentheses nested up to ``PAREN_DEPTH`` (a ``;`` inside them
-does not end a statement), and the same-line whitespace and ``--`` comments sqlparse
-attaches to the statement before them. Anything else (a ``BEGIN`` or ``DECLARE`` block, a
-``GO``, ``END`` inside parentheses, an unbalanced quote or parenthesis, deeper nesting, a
-``#`` that is not a comment) is handed to sqlparse itself on a bounded window, so the
-answer stays sqlparse's, only slower; a statement sqlparse cannot end within
+0.3 MB/s. This splitter gives the same boundaries at dump speed: a boundary scanner
+(``inspector.formats.sqlscan``) finds where each statement ends, accepting only text whose
+split sqlparse would certainly agree with: quoted strings and names of both dialects,
+comments, dollar quotes, parentheses, the same-line whitespace and comments sqlparse
+attaches to a statement. Anything else (a ``BEGIN`` or ``DECLARE`` block, a ``GO``, an
+unbalanced quote or parenthesis...) is handed to sqlparse itself on a bounded window, so
+the answer stays sqlparse's, only slower; a statement sqlparse cannot end within
 ``max_statement_bytes`` is cut at the next ``;`` that is outside quotes, with a warning.
 sqlparse reads at most ``SLOW_LIMIT_BYTES`` of one statement (it tokenizes at ~0.3 MB/s
 and its memory grows with the window): a longer one it would have to judge (a 300 MB
 ``INSERT`` with values nested deeper than ``PAREN_DEPTH``) is ended at its next ``;``
 outside quotes instead, with a warning, in linear time.
+
+The scanner runs compiled (``inspector/native/sqlscan.pyx``, about 8x faster) when it was
+built, else as its pure-Python twin, one regular expression; both give the same answer for
+every input, and ``INSPECTOR_NO_EXTENSIONS=1`` forces the twin (``inspector.native``).
+Everything else here (directives, COPY blocks, the sqlparse fallback, kinds, line numbers)
+is Python either way.
 
 Three things are deliberately *not* sqlparse's, because sqlparse does not know them and
 splits them into garbage: MySQL client ``DELIMITER`` directives (statements then end at
@@ -47,7 +49,9 @@ from typing import BinaryIO
 from sqlparse import lexer as sqlparse_lexer
 from sqlparse.engine.statement_splitter import StatementSplitter as SqlparseSplitter
 
-PAREN_DEPTH = 8
+from inspector import native
+from inspector.formats import sqlscan
+
 CHUNK_BYTES = 1 << 20
 MAX_STATEMENT_BYTES = 64 << 20
 # sqlparse tokenizes at ~0.3 MB/s: the first window it gets is small and grows only when
@@ -55,95 +59,10 @@ MAX_STATEMENT_BYTES = 64 << 20
 SLOW_WINDOW_BYTES = 64 << 10
 SLOW_LIMIT_BYTES = 64 << 10
 
-# Written for the speed of Python's regex engine: it passes over an alternative of
-# "(?:A|B|...)" with a one-byte test only when the alternative starts with a literal byte
-# or a byte class; one that starts with an assertion or a repetition is entered on every
-# turn of the loop, and these loops turn once per token. So every alternative below starts
-# with its first byte (a look-behind comes after that byte and looks back over it), and
-# the loops are unrolled as "run (token run)*", so that runs of ordinary bytes, the bulk of
-# a dump, never go through the alternation at all.
-
-# A run: bytes that hold no statement-ending ';' and that sqlparse tokenizes the same way.
-_RUN = rb"[^;'\"`\xb4()\[\-/#$+@%^&|A-Za-z_]*+"
-# A byte 0xB4 is sqlparse's acute-accent name quote only as the UTF-8 of U+00B4.
-_ACUTE = rb"\xb4(?<!\xc2\xb4)"
-_STRING_SINGLE = rb"'[^'\\]*+(?:(?:''|\\'|\\\\(?!')|\\(?![\\']))[^'\\]*+)*+'"
-_STRING_DOUBLE = rb'"[^"\\]*+(?:(?:""|\\"|\\\\(?!")|\\(?![\\"]))[^"\\]*+)*+"'
-_BACKTICK = rb"`[^`]*+(?:``[^`]*+)*+`"
-_COMMENT = rb"/\*(?s:.*?)\*/|--[^\r\n]*+|\#\ [^\r\n]*+"
-_OPERATOR = rb"[+@%^&|][+/@#%^&|\-]*+|/(?!\*)[+/@#%^&|\-]*+|-(?!-)"
-_BRACKET = rb"\[(?=\])|\[(?<=[A-Za-z0-9_\])]\[)"
-_DOLLAR_OTHER = (rb"\$(?<=[A-Za-z0-9_\"$]\$)|\$(?![A-Za-z_$\x80-\xff])"
-                 rb"|\$[A-Za-z_][A-Za-z0-9_]*+(?![$A-Za-z0-9_\x80-\xff])")
-
-# BEGIN, DECLARE and GO change sqlparse's block level anywhere; so does END, but after it
-# only a ';' inside parentheses can end the statement early (sqlparse's level goes below
-# zero), so CASE ... END stays on the fast path at the top as long as no parenthesis after
-# it holds a ';'. A word whose first letter cannot start one of them skips that check.
-# sqlparse reads "0x1" in "0x1GO" and "1e5" in "1e5begin" as numbers and the rest as a
-# keyword, so letters glued to digits must not hold a blocked word anywhere.
-_WORD_TAIL = rb"(?![A-Za-z0-9_$#])"
-_BLOCKED_TOP = (rb"(?i:begin|declare)" + _WORD_TAIL + rb"|GO" + _WORD_TAIL)
-_BLOCKED_IN = (rb"(?i:begin|declare|end)" + _WORD_TAIL + rb"|GO" + _WORD_TAIL)
-_WORD_REST = rb"[A-Za-z0-9_$#]*+"
-
-
-def _words(blocked_words: bytes) -> bytes:
-    """A word: a fast branch, a branch that checks for a blocked word, one after a digit."""
-    return (rb"[ACFH-Zacf-z_](?<![0-9].)" + _WORD_REST
-            + rb"|[bBdDeEG](?<=(?<![0-9])(?!" + blocked_words + rb").)" + _WORD_REST
-            + rb"|[A-Za-z_](?<=[0-9](?![A-Za-z0-9_$#]*?(?i:begin|declare|end|go)).)"
-            + _WORD_REST)
-
-
-def _dollar_quote(tag: bytes) -> bytes:
-    # The look-ahead keeps the group from being entered when it cannot match: CPython
-    # before 3.11.11 then leaves its start after its end inside a possessive loop and
-    # raises SystemError (python/cpython#101955), e.g. on "SELECT $a$x$a$, $1;".
-    return (rb"\$(?<![A-Za-z0-9_\"$\x80-\xff]\$)(?:\$(?s:.*?)\$\$|(?=[A-Za-z_])(?P<" + tag
-            + rb">[A-Za-z_][A-Za-z0-9_]*+)\$(?s:.*?)\$(?P=" + tag + rb")\$)")
-
-
-def _tokens(tag: bytes, blocked_words: bytes) -> list[bytes]:
-    """Every token but a run and a parenthesis, the most frequent in dumps first.
-
-    None holds a statement-ending ';'. Their order only decides where two can start with
-    the same byte: a comment before an operator, a dollar quote before another dollar.
-    """
-    return [_STRING_SINGLE, _words(blocked_words), _STRING_DOUBLE, _BACKTICK, _COMMENT,
-            _ACUTE, _OPERATOR, _BRACKET, _dollar_quote(tag), _DOLLAR_OTHER]
-
-
-def _loop(alternatives: list[bytes]) -> bytes:
-    """A run, then any number of (one of ``alternatives``, a run)."""
-    return _RUN + rb"(?:(?:" + b"|".join(alternatives) + rb")" + _RUN + rb")*+"
-
-
-def _parens(name: bytes, semicolons: bool) -> list[bytes]:
-    """Parentheses nested up to ``PAREN_DEPTH``, holding a ';' or not."""
-    parens: list[bytes] = []  # the innermost level holds no parentheses
-    for level in range(1, PAREN_DEPTH + 1):
-        tokens = _tokens(name + str(level).encode(), _BLOCKED_IN)
-        inside = [*parens, *tokens, b";"] if semicolons else [*parens, *tokens]
-        parens = [rb"\(" + _loop(inside) + rb"\)"]
-    return parens
-
-
-def _body_pattern() -> bytes:
-    # A parenthesis comes first in each loop: extended INSERTs are mostly parentheses.
-    before_end = _loop([*_parens(b"a", True), *_tokens(b"a0", _BLOCKED_IN)])
-    after_end = _loop([*_parens(b"b", False), *_tokens(b"b0", _BLOCKED_TOP)])
-    return before_end + rb"(?:(?<![0-9])(?i:end)" + _WORD_TAIL + after_end + rb")?"
-
-
-_BODY = _body_pattern()
-# What sqlparse attaches to a statement after its ';': blanks and one-line comments, up to
-# the first bare newline.
-_TAIL = rb"(?:[ \t\x0b\x0c\x1c-\x1f]|(?:--|\#\ )[^\r\n]*+(?:\r\n|\r|\n)?)*+"
-_STATEMENT = re.compile(_BODY + rb";" + _TAIL)
-_LAST_STATEMENT = re.compile(_BODY + rb"\Z")
-
 _BLANKS = re.compile(rb"[ \t\r\n\x0b\x0c\x1c-\x1f]*+")
+# What bytes.strip() removes: a statement's raw bytes are stripped of these.
+_STRIPPED_BYTES = b" \t\n\r\x0b\x0c"
+_STRIPPED = re.compile(rb"[ \t\n\r\x0b\x0c]*+")
 _DELIMITER = re.compile(rb"(?i:delimiter)[ \t]+(\S+)[ \t]*(?:\r?\n|\Z)")
 _PSQL_LINE = re.compile(rb"\\[^\r\n]*+(?:\r?\n|\Z)")
 _LEADING_COMMENTS = re.compile(rb"(?:\s+|--[^\n]*+\n?|\#[^\n]*+\n?|/\*(?!!)(?s:.*?)\*/)*+")
@@ -265,6 +184,8 @@ class StatementReader:
         self._line = 1  # line number at self._position
         self._index = 0
         self._delimiter = b";"
+        # Chosen per reader, so INSPECTOR_NO_EXTENSIONS is read when the work starts.
+        self._scanner = native.choose("sqlscan", sqlscan)
         self.warnings: list[str] = []
 
     @property
@@ -298,15 +219,19 @@ class StatementReader:
         return len(self._buffer) - self._position > available
 
     def _emit(self, end: int, kind: str | None = None) -> Statement | None:
-        segment = self._buffer[self._position:end]
-        leading = len(segment) - len(segment.lstrip())
-        raw = segment.strip()
-        line = self._line + segment.count(b"\n", 0, leading)
-        self._line += segment.count(b"\n")
-        offset = self._base + self._position + leading
+        # Measured on the buffer in place: with the compiled scanner, copying each
+        # statement more than once cost as much as finding its end.
+        buffer, position = self._buffer, self._position
+        start = _STRIPPED.match(buffer, position, end).end()
+        line = self._line + buffer.count(b"\n", position, start)
+        self._line += buffer.count(b"\n", position, end)
+        offset = self._base + start
         self._position = end
+        raw = buffer[start:end]
         if not raw:
             return None
+        if raw[-1] in _STRIPPED_BYTES:
+            raw = raw.rstrip()
         self._index += 1
         return Statement(self._index, line, offset, raw, kind or statement_kind(raw))
 
@@ -336,19 +261,18 @@ class StatementReader:
             return self._emit(line.end(), "PSQL")
         if self._delimiter != b";":
             return self._next_custom_delimited()
+        statement_end = self._scanner.statement_end
         while True:
-            match = _STATEMENT.match(self._buffer, self._position)
-            if match and (match.end() < len(self._buffer) or self._eof):
-                return self._emit(match.end())
+            end = statement_end(self._buffer, self._position, self._eof)
+            # An end at the buffer's end may go on (blanks, a comment) in the next chunk.
+            if end >= 0 and (end < len(self._buffer) or self._eof):
+                return self._emit(end)
             if self._eof:
-                last = _LAST_STATEMENT.match(self._buffer, self._position)
-                if last:
-                    return self._emit(last.end())
                 return self._next_by_sqlparse()
             if len(self._buffer) - self._position >= self._max_statement:
                 return self._next_by_sqlparse()
-            if not match and len(self._buffer) - self._position > 4 * self._chunk:
-                # The fast pattern failed on plenty of text: it will not succeed with more.
+            if end < 0 and len(self._buffer) - self._position > 4 * self._chunk:
+                # The fast path failed on plenty of text: it will not succeed with more.
                 return self._next_by_sqlparse()
             self._grow()
 
@@ -388,10 +312,14 @@ class StatementReader:
 
     def _next_custom_delimited(self) -> Statement | None:
         delimiter = re.escape(self._delimiter)
+        # Possessive: each token is taken once and never split differently. A lazy loop
+        # here tried every way of cutting the text into tokens before failing, 2^n on
+        # "a;a;a;...'" after DELIMITER ;; (found by the backends' mutation test).
+        # The delimiter is looked for before each token, as the lazy loop did first.
         pattern = re.compile(
-            rb"(?:[^'\"`/#\-" + re.escape(self._delimiter[:1]) + rb"]++"
-            rb"|'(?:[^'\\]|\\.|'')*+'|\"(?:[^\"\\]|\\.|\"\")*+\"|`[^`]*+`"
-            rb"|/\*(?s:.*?)\*/|--[^\n]*+|\#[^\n]*+|(?!" + delimiter + rb").)*?"
+            rb"(?:(?!" + delimiter + rb")(?:[^'\"`/#\-" + re.escape(self._delimiter[:1])
+            + rb"]++|'(?:[^'\\]|\\.|'')*+'|\"(?:[^\"\\]|\\.|\"\")*+\"|`[^`]*+`"
+            rb"|/\*(?s:.*?)\*/|--[^\n]*+|\#[^\n]*+|.))*+"
             + delimiter + rb"[ \t]*", re.DOTALL)
         while True:
             match = pattern.match(self._buffer, self._position)

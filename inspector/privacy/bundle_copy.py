@@ -58,7 +58,7 @@ from inspector.model import ArtifactKind, ArtifactStatus
 from inspector.privacy.captures import capture_headers
 from inspector.privacy.documents import text_pieces
 from inspector.privacy.dumps import SensitiveColumns
-from inspector.privacy.gate import Gate, RedactionRefused, check
+from inspector.privacy.gate import Gate, RedactionRefused, check, gate_for
 from inspector.privacy.matches import make_match
 from inspector.privacy.partial import PartialFile
 from inspector.privacy.redactor import Redactor
@@ -186,7 +186,7 @@ class _Copy:
         """The gate over what the redactor knows now (rebuilt when it learned more)."""
         size = self.redactor.known_count()
         if self._gate is None or size != self._gate_size:
-            self._gate, self._gate_size = Gate(self.redactor.known_values()), size
+            self._gate, self._gate_size = gate_for(self.redactor), size
         return self._gate
 
     def name(self, path: str) -> str:

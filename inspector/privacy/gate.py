@@ -14,6 +14,9 @@ the values the redactor saw and replaced (``Redactor.known_values``). It flags:
   and digits, not hexadecimal, with at least 4 bits of entropy per character (stricter
   than the redactor's own check, so what the redactor leaves the gate leaves too);
 - **card numbers** of the four big networks that pass the Luhn check;
+- **host names** where only a host stands (a URL's authority, ``host=``, ``"hostname":``),
+  whatever their last label: the redactor pseudonymizes those, so a name left there is
+  one it missed (``jdbc:postgresql://db01.prod.acme:5432``);
 - **every value the redactor replaced** (identifiers and memorable secrets), wherever it
   still stands as a whole word.
 
@@ -101,6 +104,19 @@ _PREFIXES: tuple[tuple[str, str, re.Pattern[str]], ...] = (
         r"-----BEGIN[A-Z0-9 ]{0,40}PRIVATE KEY|BEGIN SSH2 ENCRYPTED PRIVATE KEY"
         r"|Private-Lines: \d")),
 )
+# A dotted name in a URL's authority or after a host key is a host name whatever its last
+# label; the redactor pseudonymizes those, so one left standing is a leak. Versions
+# (``cri-o://1.20.3``), one-letter first labels (code) and file names are not flagged.
+_HOST_SPOT = re.compile(
+    r"(?:(?<![A-Za-z])(?!file:)[A-Za-z][A-Za-z0-9+.-]{0,15}://(?:[^/\s@]{1,130}@)?"
+    r"|(?i:(?<![A-Za-z0-9])host(?:[_-]?name)?)[\"']?[ \t]{0,3}[:=][ \t]{0,3}[\"']?)"
+    r"(?P<name>[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)(?![\w-]|\.[\w-])")
+_NOT_HOSTS = frozenset(("localhost", "localhost.localdomain"))
+_FILE_ENDINGS = frozenset((
+    "log", "txt", "json", "jsonl", "ndjson", "xml", "yaml", "yml", "csv", "html", "md", "pdf",
+    "conf", "cfg", "ini", "gz", "bz2", "xz", "zst", "zip", "tar", "tgz", "sql", "dump", "pem",
+    "crt", "har", "pcap", "pcapng", "cap", "out", "err", "bak", "old", "tmp", "journal",
+    "trace"))
 _RUN = re.compile(r"(?<![A-Za-z0-9])[A-Za-z0-9]{24,}")
 _HEXADECIMAL = re.compile(r"(?:0x)?[0-9a-fA-F]+")
 _CARD = re.compile(r"(?<![\d.-])(?:\d{15,16}|\d{4}([ -])\d{4}\1\d{4}\1\d{4}"
@@ -120,9 +136,17 @@ def gate(text: str, known: Iterable[str] = ()) -> list[Leak]:
 
 
 class Gate:
-    """The gate over one set of known values; reuse it for the members of one bundle."""
+    """The gate over one set of known values; reuse it for the members of one bundle.
 
-    def __init__(self, known: Iterable[str] = ()) -> None:
+    ``kept`` are values the user asked to keep (``--keep``), and ``hosts`` says whether
+    host names are pseudonymized at all (``--keep-identifiers`` keeps them): a host name
+    the redactor was told to leave is not a leak.
+    """
+
+    def __init__(self, known: Iterable[str] = (), kept: Iterable[str] = (),
+                 hosts: bool = True) -> None:
+        self._kept = frozenset(value.lower() for value in kept)
+        self._hosts = hosts
         self._automaton: Any = None
         values = {value.lower() for value in known if len(value) >= 2}
         if values:
@@ -162,6 +186,9 @@ class Gate:
         for m in _CARD.finditer(text):
             if _card(m.group()):
                 hits.append(("card-number", m.start()))
+        if self._hosts and ("://" in text or "host" in lowered):
+            hits += [("host-name", m.start("name")) for m in _HOST_SPOT.finditer(text)
+                     if _host(m.group("name")) and m.group("name").lower() not in self._kept]
         return hits
 
     def _known(self, text: str) -> list[tuple[str, int]]:
@@ -196,6 +223,15 @@ def _random(run: str) -> bool:
     return bits >= 4.0
 
 
+def _host(name: str) -> bool:
+    lowered = name.lower()
+    labels = lowered.split(".")
+    return (len(labels[0]) > 1 and not labels[0].isdigit()
+            and any(c.isalpha() for c in labels[-1]) and labels[-1] not in _FILE_ENDINGS
+            and not labels[-1].isdigit() and lowered not in _NOT_HOSTS
+            and labels[-1] != "invalid" and not lowered.startswith("localhost."))
+
+
 def _card(written: str) -> bool:
     digits = [int(c) for c in written if c.isdigit()]
     head = digits[0] * 10 + digits[1]
@@ -221,13 +257,22 @@ class _Lines:
 
 
 class _KnowsValues(Protocol):
+    keep: frozenset[str]
+
     def known_values(self) -> Iterable[str]: ...
+
+    def pseudonymizes_hosts(self) -> bool: ...
+
+
+def gate_for(redactor: _KnowsValues) -> Gate:
+    """The gate over what ``redactor`` replaced, kept and pseudonymizes."""
+    return Gate(redactor.known_values(), redactor.keep, redactor.pseudonymizes_hosts())
 
 
 def check(text: str, redactor: _KnowsValues) -> None:
     """Raise ``RedactionRefused`` when ``gate`` flags anything in ``text``, given what
     ``redactor`` replaced."""
-    leaks = gate(text, redactor.known_values())
+    leaks = gate_for(redactor).leaks(text)
     if leaks:
         raise RedactionRefused(leaks)
 

@@ -21,6 +21,13 @@ Decisions the next engineer needs:
   Host names the analysis knows (HAR hosts, TLS SNI) are added to the map by the
   redactor, and a value once seen is replaced wherever it appears as a whole word, even
   where no pattern would have caught it.
+- The list cannot hold every top-level domain (``.group``, ``.ms``, ``.id`` end Kafka
+  and Java configuration keys), so where a name stands counts too: after a host key
+  (``host=``, ``--host``, ``"nodeName":``, ``upstream:``) or in a URL's authority, a
+  dotted name is a host whatever its last label (``_CONTEXT_HOST``, ``host_in_field``),
+  unless it is a version (``cri-o://1.20.3-2.el8``), code (``node = e.trigger``), a file
+  (``server: nginx.conf``) or one label (``Server: nginx``). On the corpus this finds
+  only real hosts (Kubernetes service names, ``slv-default.uaa``).
 - An address followed by its port (``2001:db8::5:443`` written without brackets, eight
   groups and a ninth) is the address; a percent-encoded ``@`` (``jane%40corp.com``) joins
   an email like a plain one.
@@ -237,6 +244,23 @@ _EMAIL = re.compile(r"(?:(?<=mailto:)|(?<![\w.+%:-]))[\w.+%-]{1,64}?(?:@|%40)"
 _HOST = re.compile(r"[A-Za-z0-9-](?<![\w.-][A-Za-z0-9-])[A-Za-z0-9-]{0,62}+\.(?=[A-Za-z0-9])"
                    r"(?:[A-Za-z0-9-]{1,63}+\.(?=[A-Za-z0-9]))*+"
                    r"(?P<tld>[A-Za-z]{2,24}+)(?![\w-])(?!\()")
+# A dotted name where only a host can stand is one whatever its last label: after a
+# host-like key (``host=``, ``"hostname": "``, ``--server ``, a ``Host:`` header) or a
+# URL's scheme and user. ``localhost.localdomain``, versions (``node: v18.17.1``) and file
+# names (``server: nginx.conf``) are not hosts; a single label (``server: nginx``) is not
+# taken, the ``Server`` response header names software.
+_HOST_KEY_WORDS = (r"(?:host(?:[_-]?name)?|server(?:[_-]?name)?|fqdn|node(?:[_-]?name)?"
+                   r"|endpoint|upstream|broker|peer|remote[_-]?host|target[_-]?host"
+                   r"|db[_-]?host)s?")
+_HOST_KEY = re.compile(rf"(?i:(?:[\w-]*[_-])?{_HOST_KEY_WORDS})")
+_DOTTED = re.compile(r"[A-Za-z0-9-]{1,63}+(?:\.[A-Za-z0-9-]{1,63}+)++")
+_CONTEXT_HOST = re.compile(
+    rf"(?:(?i:(?<![A-Za-z0-9]){_HOST_KEY_WORDS})"
+    r"[\"']?+(?:[ \t]{0,3}+[:=][ \t]{0,3}+|[ \t]{1,3}+)[\"']?+"
+    r"|://(?:[^/\s@:]{0,64}+(?::[^/\s@]{0,64}+)?@)?)"
+    r"(?P<host>[A-Za-z0-9-]{1,63}+(?:\.[A-Za-z0-9-]{1,63}+)++)(?![\w-]|\.[\w-])")
+_CONTEXT_TRIGGERS = ("host", "server", "fqdn", "node", "endpoint", "upstream", "broker", "peer",
+                     "target", "://")
 _LABELS = re.compile(r"(?<![\w.-])[A-Za-z0-9-]{1,63}+(?:\.[A-Za-z0-9-]{1,63}+){2,}+(?![\w-])")
 # What may follow a host name in a file name: extensions, dates and rotation numbers.
 _FILE_LABEL = re.compile(r"[0-9-]{1,10}|log|txt|out|err|gz|bz2|xz|zst|zip|tar|tgz|json|jsonl"
@@ -356,6 +380,8 @@ def find_identifiers(text: str, kinds: Iterable[Identifier] = ALL_IDENTIFIERS) -
                 spans.append(Span(Identifier.HOST, *m.span(), host))
             elif (prefix := _host_before_file_labels(host)) is not None:
                 spans.append(Span(Identifier.HOST, m.start(), m.start() + len(prefix), prefix))
+    if "." in text and Identifier.HOST in wanted:
+        spans.extend(_context_hosts(text))
     if Identifier.USER in wanted:
         for m in _user_contexts(text):
             group = next(g for g in ("value", "value2", "value3", "value4", "value5",
@@ -382,6 +408,46 @@ def _host_before_file_labels(name: str) -> str | None:
                 return None if host.lower() in _KEEP_HOSTS else host
             return None
     return None
+
+
+def _context_hosts(text: str) -> Iterator[Span]:
+    """Dotted names in a host's place (``_CONTEXT_HOST``), whatever their last label."""
+    for low, high in keyword_windows(text.lower(), _CONTEXT_TRIGGERS, 24, 400):
+        for m in _CONTEXT_HOST.finditer(text, low, high):
+            host = m.group("host")
+            last = host.rsplit(".", 1)[1]
+            if is_context_host(host) and not _FILE_LABEL.fullmatch(last):
+                yield Span(Identifier.HOST, m.start("host"), m.end("host"), host)
+
+
+def is_context_host(name: str) -> bool:
+    """Whether a dotted name standing where a host stands is one to pseudonymize: its last
+    label has a letter (``1.2.3`` is a version, ``10.0.0.7`` an address), its first is not
+    a number (``cri-o://1.20.3-2.el8`` is a version) nor one character (``node = e.trigger``
+    is code), and it is neither kept nor a pseudonym.
+
+    >>> is_context_host("db01.prod.acme"), is_context_host("v18.17.1")
+    (True, False)
+    """
+    lowered = name.lower()
+    first, last = lowered.split(".", 1)[0], lowered.rsplit(".", 1)[1]
+    return (any(c.isalpha() for c in last) and len(first) > 1 and not first.isdigit()
+            and lowered not in _KEEP_HOSTS and not lowered.endswith(".invalid")
+            and not lowered.startswith("localhost."))
+
+
+def host_in_field(key: str, value: str) -> str | None:
+    """``value`` when a field named ``key`` holds a host name (``"nodeName":
+    "ip-10-0-1-23.ec2.internal"``, a HAR ``Host`` header): what a JSON document or a HAR
+    pair says is a host, whatever its last label.
+
+    >>> host_in_field("nodeName", "worker-3.k8s.acme"), host_in_field("path", "a.b.c")
+    ('worker-3.k8s.acme', None)
+    """
+    if _HOST_KEY.fullmatch(key) is None or _DOTTED.fullmatch(value) is None:
+        return None
+    return value if is_context_host(value) and not _FILE_LABEL.fullmatch(
+        value.rsplit(".", 1)[1]) else None
 
 
 _USER_TRIGGERS = ("user", "login", "owner", "account", "principal", "uname", "/home/", "'@'",

@@ -48,6 +48,7 @@ from inspector.privacy import structured
 from inspector.privacy.entropy import high_entropy_tokens
 from inspector.privacy.escapes import decoded_views
 from inspector.privacy.known import KnownValues
+from inspector.privacy.manifests import secret_values
 from inspector.privacy.matches import looks_like_placeholder
 from inspector.privacy.personal import find_personal
 from inspector.privacy.pseudonyms import (
@@ -179,6 +180,7 @@ class Redactor:
         if given:
             found = given + found  # the structural scan names its matches: first
         found += find_personal(text)
+        found += secret_values(text)
         found += high_entropy_tokens(text)
         return scanner.without_overlaps(real_secrets(text, found))
 
@@ -303,6 +305,10 @@ class Redactor:
         self._sync_known()
         for value, _ in self._known.values():
             yield value
+
+    def pseudonymizes_hosts(self) -> bool:
+        """Whether host names are replaced (the gate flags one left standing only then)."""
+        return Identifier.HOST in self.pseudonymize
 
     # -- JSON ---------------------------------------------------------------------------
 

@@ -17,19 +17,23 @@ Decisions the next engineer needs:
   (``inspector.report.document.DRAFT_EVIDENCE``), and at most ``DRAFT_TIMELINE`` timeline
   entries, the worst kept.
 - Every time is put on UTC with the clock offsets the analysis inferred or the engineer set
-  (``timeline.clock-offset``); the timeline says which entries were corrected.
+  (``timeline.clock-offset``, or ``offsets``); the timeline says which entries were
+  corrected. Times are written as a person reads them (``2026-11-17 09:14:02``, then
+  ``09:14:05`` on the same day), never as ISO timestamps.
+- The title is the top finding's, skipping incidents: they are named after their times.
 """
 
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from collections.abc import Mapping
+from datetime import UTC, timedelta
 from pathlib import Path
 
 from inspector.analysis import Analysis
 from inspector.bundle import Bundle
 from inspector.findings import handle_with_care, rank_order
-from inspector.model import HANDLING, ArtifactKind, Event, Finding, Severity, format_time
+from inspector.model import HANDLING, ArtifactKind, Event, Finding, Severity
 from inspector.report.document import (
     Attachment,
     Report,
@@ -38,28 +42,32 @@ from inspector.report.document import (
     clip,
 )
 from inspector.report.environment import detect_environment
-from inspector.timeline import corrected_span, offset_text, recorded_offsets
+from inspector.timeline import corrected_span, human_time, offset_text, recorded_offsets
 
 DRAFT_FINDINGS = 8
 DRAFT_TIMELINE = 25
+_NAMED_BY_TIME = ("incident.", "timeline.")
 
 
-def draft(analysis: Analysis, bundle: Bundle | None = None) -> Report:
-    """The first version of the report, in plain words, from the evidence only."""
+def draft(analysis: Analysis, bundle: Bundle | None = None,
+          offsets: Mapping[str, timedelta] | None = None) -> Report:
+    """The first version of the report, in plain words, from the evidence only.
+
+    ``offsets`` are clock offsets the engineer set (by artifact path), over the ones the
+    analysis inferred."""
     ordered = [f for f in rank_order(analysis.findings) if f.concern != HANDLING]
     findings = [f for f in ordered if f.severity >= Severity.LOW] or ordered
     chosen = findings[:DRAFT_FINDINGS]
     # The case's severity is its system's: a warning about the bundle is not an outage.
     worst = max((f.severity for f in ordered), default=Severity.INFO)
-    top = chosen[0] if chosen else None
-    offsets = recorded_offsets(analysis.findings)
+    offsets = {**recorded_offsets(analysis.findings), **(offsets or {})}
     return Report(
-        title=top.title if top else "No problem found in the bundle",
+        title=_title(chosen),
         severity=worst,
-        business_impact=_impact(analysis),
+        business_impact=_impact(analysis, offsets),
         environment=detect_environment(analysis, bundle),
         summary=_summary(analysis, chosen),
-        timeline=_timeline(analysis),
+        timeline=_timeline(analysis, offsets),
         findings=[ReportFinding.of(f, offsets=offsets) for f in chosen],
         attachments=[Attachment(a.path, f"{a.kind.value}, {a.size:,} bytes"
                                 + (f", {a.status.value}: {a.reason}" if a.reason else ""))
@@ -69,16 +77,25 @@ def draft(analysis: Analysis, bundle: Bundle | None = None) -> Report:
     )
 
 
-def _impact(analysis: Analysis) -> str:
+def _title(chosen: list[Finding]) -> str:
+    """The top finding's title, but never an incident's, which is named after its times
+    ("Incident 09:14:05-09:14:12 UTC across 2 sources"): the report is named after what
+    is wrong."""
+    for finding in chosen:
+        if not finding.rule.startswith(_NAMED_BY_TIME):
+            return finding.title
+    return "Trouble across several sources" if chosen else "No problem found in the bundle"
+
+
+def _impact(analysis: Analysis, offsets: Mapping[str, timedelta]) -> str:
     serious = [f for f in rank_order(analysis.findings)
                if f.severity >= Severity.HIGH and f.concern != HANDLING]
     if not serious:
         return ""
     sentences = []
-    offsets = recorded_offsets(analysis.findings)
     for finding in serious[:3]:
         first = corrected_span(finding, offsets)[0]
-        when = f" from {format_time(first)}" if first else ""
+        when = f" from {human_time(first)} UTC" if first else ""
         sentences.append(f"{finding.title}{when}.")
     sources = sorted({e.artifact for f in serious for e in f.evidence})
     sentences.append(f"{len(serious)} high or critical finding(s) in {len(sources)} "
@@ -116,7 +133,7 @@ def _summary(analysis: Analysis, chosen: list[Finding]) -> str:
     return "\n".join(lines)
 
 
-def _timeline(analysis: Analysis) -> list[TimelineEntry]:
+def _timeline(analysis: Analysis, offsets: Mapping[str, timedelta]) -> list[TimelineEntry]:
     """Notable events, one per distinct message and one per place (a log record that is
     both an error and a known issue is one entry, the more severe), the worst kept when
     there are too many.
@@ -125,7 +142,6 @@ def _timeline(analysis: Analysis) -> list[TimelineEntry]:
     (``timeline.clock-offset``), as the timeline view shows them, and the entry says so:
     a report's sequence must be the true one, not each source's own clock.
     """
-    offsets = recorded_offsets(analysis.findings)
     seen: set[str] = set()
     places: dict[tuple[str, str], int] = {}
     candidates: list[Event] = []
@@ -155,7 +171,10 @@ def _timeline(analysis: Analysis) -> list[TimelineEntry]:
         if offset:
             where += f" (written as {offset_text(offset)}, corrected)"
         entries.append((event.time - offset, TimelineEntry(
-            format_time(event.time - offset) or "", event.source.value,
-            clip(event.message, 240), event.artifact, where)))
+            "", event.source.value, clip(event.message, 240), event.artifact, where)))
     entries.sort(key=lambda pair: pair[0])
+    day = None
+    for moment, entry in entries:  # the date on the first entry and when it changes
+        entry.time = human_time(moment, day)
+        day = moment.astimezone(UTC).date()
     return [entry for _, entry in entries]

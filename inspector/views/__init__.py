@@ -8,11 +8,16 @@ work function in a fresh process, which must not load Qt). A work function has t
 
 - ``source``: ``MemberSource`` (a bundle member any thread can read) and ``State``.
 - ``lines``: a member's lines: the checkpoint index, block reads, search, folds.
-- ``packets``: packet rows and details; what a TLS or DNS payload starts with.
-- ``har``: HAR entries with every credential masked.
+- ``packets``: packet rows (protocol from the bytes, Info as Wireshark writes it), built
+  with ``dissect`` (TLS, DNS, HTTP from the payload) and ``tcp_analysis`` (Wireshark's
+  per-frame TCP analysis); ``packet_tree`` a frame's details tree with byte ranges;
+  ``packet_fields`` and ``display_filter`` Wireshark's display-filter language;
+  ``conversations`` Statistics > Conversations and Follow stream.
+- ``har``: HAR entries with every credential masked, DevTools' tabs and filter.
 - ``sql``: a dump's statements, a slow log's query classes, the highlighter's spans.
-- ``findings``: a finding's detail text, its evidence lines, the findings filters.
-- ``artifact_text``: a member as citable plain text (training mode).
+- ``findings``: a finding's detail text (facts as words), its evidence lines, the filters.
+- ``citation``: what "add to report" writes; ``notices``: what the banner must say after
+  an analysis; ``history``: Back and Forward.
 
 Formats are read only through ``inspector.formats``; nothing here reads a format itself.
 """

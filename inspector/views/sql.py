@@ -110,3 +110,27 @@ def query_class_text(query: dict[str, Any]) -> str:
     """A query class as shown under the class table: its fingerprint, then its example."""
     return (f"-- {query.get('fingerprint', '')}\n-- example (line "
             f"{query.get('example_line', '?')}):\n{query.get('example', '')}")
+
+
+NEAR_LINES = 10  # a slow-log event spans a few header lines above its query
+
+
+def class_for_line(classes: list[dict[str, Any]], line: int) -> int | None:
+    """The rank of the class a slow-log line belongs to: the one whose example or recorded
+    events are at that line, else the nearest within ``NEAR_LINES`` (a line of the event's
+    header); None when no class is near.
+
+    >>> classes = [{"rank": 1, "example_line": 825, "lines": [6, 15]},
+    ...            {"rank": 2, "example_line": 543, "lines": [20]}]
+    >>> class_for_line(classes, 825), class_for_line(classes, 19), class_for_line(classes, 300)
+    (1, 2, None)
+    """
+    best: tuple[int, int] | None = None
+    for query in classes:
+        places = [query.get("example_line"), *(query.get("lines") or [])]
+        for place in places:
+            if isinstance(place, int) and abs(place - line) <= NEAR_LINES:
+                distance = abs(place - line)
+                if best is None or distance < best[0]:
+                    best = (distance, query["rank"])
+    return best[1] if best else None

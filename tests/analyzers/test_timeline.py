@@ -23,8 +23,21 @@ from tests.corpus import CORPUS
 T0 = datetime(2026, 11, 17, 9, 14, 1, tzinfo=UTC)
 
 
-def result(path, kind, events, zone="explicit", findings=()):
+TROUBLE = REGISTRY.get("tcp.reset")
+
+
+def trouble(events, severity=Severity.HIGH):
+    """A finding of the source over the span of its events, as an analyzer would report."""
+    return TROUBLE.finding("trouble", analyzer="test", severity=severity,
+                           first_seen=min(e.time for e in events),
+                           last_seen=max(e.time for e in events))
+
+
+def result(path, kind, events, zone="explicit", findings=None):
+    """An artifact's results; unless told otherwise, with a high finding over its events."""
     stats = {"logs": {"time_zone": zone}} if kind == ArtifactKind.LOG else {}
+    if findings is None:
+        findings = [trouble(events)] if events else []
     return ArtifactResults(Artifact(path, kind, 1), list(findings), events, stats)
 
 
@@ -124,6 +137,50 @@ def test_cross_source_incident_states_the_sequence():
     offsets = [f for f in findings if f.rule == "timeline.clock-offset"]
     assert [f.facts["artifact"] for f in offsets] == ["logs/app.log"]
     assert "incident.cross-source" in REGISTRY
+
+
+def test_a_source_in_trouble_all_along_neither_dates_nor_joins_an_incident():
+    def logged(path, times, first, last):
+        found = result(path, ArtifactKind.LOG, events(path, EventSource.LOG, times, "retry"))
+        found.stats["logs"]["time_range"] = [first.isoformat(), last.isoformat()]
+        return found
+
+    # A client retrying every 30 s from its log's first line to its last, beside two sources
+    # with one failure each, 4 minutes apart: without it, two separate moments.
+    retries = [T0 + timedelta(seconds=30 * i) for i in range(21)]
+    chronic = logged("logs/client.log", retries, retries[0], retries[-1])
+    one = result("a.har", ArtifactKind.HAR, events("a.har", EventSource.HTTP,
+                                                   [T0 + timedelta(minutes=2)], "502",
+                                                   EntryLocator))
+    other = result("b.pcap", ArtifactKind.PCAP, events("b.pcap", EventSource.PACKET,
+                                                       [T0 + timedelta(minutes=6)], "RST",
+                                                       PacketLocator))
+    assert Timeline([chronic, one, other]).background(timedelta(minutes=2)) == {
+        "logs/client.log"}
+    found = list(TimelineAnalyzer().analyze_bundle(View([chronic, one, other]),
+                                                   RecordingContext()))
+    assert [f for f in found if f.rule == "incident.cross-source"] == []
+    # The same retries starting mid-log have an onset: they date the incident with the HAR.
+    late = logged("logs/client.log", retries, T0 - timedelta(minutes=30), retries[-1])
+    assert Timeline([late, one, other]).background(timedelta(minutes=2)) == set()
+    found = list(TimelineAnalyzer().analyze_bundle(View([late, one, other]),
+                                                   RecordingContext()))
+    [incident] = [f for f in found if f.rule == "incident.cross-source"]
+    assert set(incident.facts["sources"]) == {"logs/client.log", "a.har", "b.pcap"}
+
+
+def test_events_near_each_other_without_a_finding_above_low_are_no_incident():
+    log = events("logs/deploy.log", EventSource.LOG, [T0], "preload ignored")
+    har = events("client.har", EventSource.HTTP, [T0 + timedelta(seconds=40)], "404",
+                 EntryLocator)
+    quiet = [result("logs/deploy.log", ArtifactKind.LOG, log,
+                    findings=[trouble(log, Severity.LOW)]),
+             result("client.har", ArtifactKind.HAR, har, findings=[])]
+    assert list(TimelineAnalyzer().analyze_bundle(View(quiet), RecordingContext())) == []
+    quiet[1] = result("client.har", ArtifactKind.HAR, har,
+                      findings=[trouble(har, Severity.MEDIUM)])
+    (incident,) = TimelineAnalyzer().analyze_bundle(View(quiet), RecordingContext())
+    assert incident.severity is Severity.MEDIUM and len(incident.facts["findings"]) == 2
 
 
 def test_trouble_in_one_source_alone_is_no_incident():

@@ -9,6 +9,7 @@ import ctypes
 import os
 import time
 
+from inspector import native
 from inspector.model import ArtifactKind, Evidence, LineLocator, Severity
 from inspector.plugins import Stats
 from inspector.rules import rule
@@ -33,6 +34,15 @@ class Good:
                                     evidence=[Evidence(source.artifact.path, LineLocator(1),
                                                        lines[0].decode(errors="replace"))])
         yield Stats({"lines": len(lines)})
+
+
+class ReportsBackend(Good):
+    """Says which backend of the compiled kernels its worker runs (``inspector.native``)."""
+
+    name = "reports-backend"
+
+    def analyze(self, source, context):
+        yield Stats({"backend": native.backend()})
 
 
 class Raises(Good):

@@ -56,6 +56,16 @@ def test_dumps_and_loads_round_trip():
     assert again.to_json()["format"] == FORMAT
 
 
+@pytest.mark.parametrize("backend", ["compiled", "python"])
+def test_the_tool_names_the_backend_that_ran_and_an_older_document_has_none(backend):
+    analysis = sample()
+    analysis.backend = backend
+    assert Analysis.loads(analysis.dumps()).to_json()["tool"]["backend"] == backend
+    document = analysis.to_json()
+    del document["tool"]["backend"]
+    assert Analysis.from_json(document).backend is None
+
+
 def test_loads_refuses_other_documents():
     with pytest.raises(ValueError, match="not a Bundle Inspector analysis"):
         Analysis.loads(b'{"format": "something-else/1"}')

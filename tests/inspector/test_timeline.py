@@ -45,7 +45,8 @@ def test_a_finding_of_one_local_time_source_is_corrected_and_says_so():
     first, last, offset = corrected_span(finding, {"app.log": timedelta(hours=1)})
     assert (first.hour, last.minute, offset) == (9, 16, timedelta(hours=1))
     text = seen_text(finding, {"app.log": timedelta(hours=1)})
-    assert text.startswith("2026-11-17T09:14:02") and "UTC+01:00; corrected" in text
+    assert text.startswith("2026-11-17 09:14:02 to 09:16:02 UTC")
+    assert "UTC+01:00; corrected" in text
 
 
 def test_a_finding_across_sources_keeps_its_times():

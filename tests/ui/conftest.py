@@ -1,15 +1,27 @@
 """Qt runs offscreen in these tests, with settings in a temporary folder.
 
-``QT_QPA_PLATFORM`` must be set before Qt loads, hence at import time here. Settings go
-to an INI file under pytest's temporary folder, so tests never read or write the user's
-real settings, and each test starts from empty settings.
+``QT_QPA_PLATFORM`` must be set before Qt loads, hence at import time here (before the
+other imports), with a 1600x1000 screen. Settings go to an INI file under pytest's
+temporary folder, so tests never read or write the user's real settings, and each test
+starts from empty settings.
 """
+# ruff: noqa: E402
 
 from __future__ import annotations
 
+import json
 import os
+import tempfile
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# A desktop-sized screen: the window fits itself to the screen it opens on, and Qt's
+# offscreen screen is 800x800 unless told otherwise.
+SCREEN = {"screens": [{"name": "test-screen", "x": 0, "y": 0, "width": 1600, "height": 1000,
+                       "logicalDpi": 96, "logicalBaseDpi": 96, "dpr": 1}]}
+if os.environ.get("QT_QPA_PLATFORM", "offscreen") == "offscreen":
+    _config = os.path.join(tempfile.mkdtemp(prefix="inspector-screen-"), "screen.json")
+    with open(_config, "w") as _file:
+        json.dump(SCREEN, _file)
+    os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={_config}"
 
 from pathlib import Path
 
@@ -18,6 +30,7 @@ from PySide6.QtCore import QCoreApplication, QSettings
 
 from inspector.testing import make_bundle
 from inspector.training import scenarios
+from ui.main_window import MainWindow
 from ui.viewers import MemberSource
 
 
@@ -55,3 +68,13 @@ def member(tmp_path):
         return MemberSource(Path(root), bundle.limits, artifact)
 
     return build
+
+
+@pytest.fixture
+def window(qtbot):
+    """The main window, shown; closed (its work stopped) after the test."""
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.show()
+    yield window
+    window.close()

@@ -92,9 +92,14 @@ def test_a_binding_that_loses_references_is_named_and_refused(qapp, monkeypatch,
     assert "PySide6 9.9 drops references" in capsys.readouterr().err
 
 
+# "ready" once the event loop runs (with the handlers installed): on a loaded machine the
+# window can take seconds to come up, and a signal before that kills the app outright.
 APP_UNTIL_SIGNALLED = """
 import sys
-from ui.app import run_app
+from PySide6.QtCore import QTimer
+from ui.app import application, run_app
+application()
+QTimer.singleShot(0, lambda: print("ready", flush=True))
 sys.exit(run_app(None))
 """
 
@@ -107,7 +112,8 @@ def test_a_stop_signal_closes_the_app_cleanly(tmp_path, number):
     app = subprocess.Popen([sys.executable, "-c", APP_UNTIL_SIGNALLED], env=env,
                            cwd=Path(__file__).resolve().parents[2],
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    time.sleep(3)  # the window is up and the event loop waits
+    assert app.stdout.readline() == b"ready\n", app.communicate()
+    time.sleep(0.5)  # the event loop waits
     assert app.poll() is None, app.communicate()
     app.send_signal(number)
     _, err = app.communicate(timeout=30)

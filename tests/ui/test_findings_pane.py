@@ -49,7 +49,7 @@ def test_the_final_list_keeps_the_selected_finding_and_puts_times_on_utc(qtbot):
     pane.select_finding(findings[2])
     pane.show_analysis(list(reversed(findings)), {"logs/app3.log": timedelta(hours=2)})
     assert pane.current_finding() is findings[2]
-    assert "From 2024-05-01 07:03:00 UTC" in pane.detail.text.toPlainText()
+    assert "Seen 2024-05-01 07:03:00 UTC" in pane.detail.text.toPlainText()
     pane.show_bundle([finding(9, analyzer="tls")])  # a new bundle: filters start afresh
     assert pane.analyzer_filter.count() == 2 and pane.current_finding().rule == "test.rule-9"
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from PySide6.QtCore import Qt
@@ -45,14 +46,33 @@ FINDINGS = [finding(n, severity, analyzer) for n, (severity, analyzer) in enumer
 def test_first_seen_of_a_source_in_local_time_is_shown_on_utc(qtmodeltester):
     model = findings_model()
     model.append(FINDINGS[:2])
-    assert model.index(0, 4).data() == "2024-05-01 09:01:00"
+    # Every finding is of one day: the column shows the time, the tooltip has the date.
+    assert model.index(0, 4).data() == "09:01:00"
+    assert "2024-05-01 09:01:00 UTC" in model.index(0, 4).data(Qt.ItemDataRole.ToolTipRole)
     # logs/app1.log was read as UTC+02:00 (say, a CEST host): its 09:01 is 07:01 UTC.
     model.set_clock_offsets({"logs/app1.log": timedelta(hours=2)})
     qtmodeltester.check(model)
-    assert model.index(0, 4).data() == "2024-05-01 07:01:00"
+    assert model.index(0, 4).data() == "07:01:00"
     assert model.index(0, 4).data(SORT_ROLE) == "2024-05-01T07:01:00+00:00"
-    assert model.index(1, 4).data() == "2024-05-01 09:02:00"  # another source: as written
+    assert model.index(1, 4).data() == "09:02:00"  # another source: as written
     assert FINDINGS[0].first_seen.hour == 9  # the finding itself is left as recorded
+    later = replace(FINDINGS[2], first_seen=FINDINGS[2].first_seen + timedelta(days=1))
+    model.append([later])
+    assert model.index(0, 4).data() == "2024-05-01 07:01:00"  # two days: the date too
+
+
+def test_a_narrow_pane_shows_severities_as_their_badge(qtmodeltester):
+    model = findings_model()
+    model.append(FINDINGS[:1])
+    model.set_compact(True)
+    qtmodeltester.check(model)
+    assert model.index(0, 0).data() == ""
+    assert model.index(0, 0).data(Qt.ItemDataRole.DecorationRole) is not None
+    assert model.index(0, 0).data(Qt.ItemDataRole.ToolTipRole) == \
+        f"<pre>{FINDINGS[0].severity.value}</pre>"
+    assert model.headerData(3, Qt.Orientation.Horizontal) == "×"
+    model.set_compact(False)
+    assert model.index(0, 0).data() == FINDINGS[0].severity.value
 
 
 def test_findings_model_appends_batches_and_sorts_by_meaning(qtmodeltester):

@@ -1,9 +1,9 @@
-"""The Analysis dock: a bar per analyzer, three to a row, and what runs now."""
+"""Analysis progress: in the status bar while it runs, a bar per analyzer on demand."""
 
 from __future__ import annotations
 
 from inspector.engine import AnalyzerProgress, Progress, Update
-from ui.progress_panel import PROGRESS_COLUMNS, ProgressPanel
+from ui.progress_panel import PROGRESS_COLUMNS, REFRESH_MS, ProgressPanel, StatusProgress
 
 
 def update(analyzers: dict[str, tuple[int, int, int]], running=()) -> Update:
@@ -13,7 +13,7 @@ def update(analyzers: dict[str, tuple[int, int, int]], running=()) -> Update:
     return Update(findings=[], problems=[], progress=progress)
 
 
-def test_one_bar_per_analyzer_three_to_a_row(qtbot):
+def test_one_bar_per_analyzer_two_to_a_row(qtbot):
     panel = ProgressPanel()
     qtbot.addWidget(panel)
     names = ["http", "logs", "network", "sql", "tls"]
@@ -27,3 +27,19 @@ def test_one_bar_per_analyzer_three_to_a_row(qtbot):
     assert panel.bars["logs"].text() == "2/2, 1 failed" and panel.bars["logs"].value() == 2
     panel.clear()
     assert panel.bars == {} and panel.running.text() == ""
+
+
+def test_the_status_bar_shows_the_latest_progress_at_most_five_times_a_second(qtbot):
+    status = StatusProgress()
+    qtbot.addWidget(status)
+    status.start()
+    assert not status.isHidden()
+    for step in range(20):  # the engine reports in bursts
+        status.show_progress(update({"logs": (step, 20, 0)},
+                                    [("logs/very/long/" + "x" * 80 + ".log", "logs", 0.5)]))
+    assert status.bar.value() == 0  # nothing drawn yet: one refresh for the burst
+    qtbot.waitUntil(lambda: status.bar.value() == 500, timeout=REFRESH_MS * 5)
+    assert status.panel.bars["logs"].value() == 19
+    assert status.running.text().startswith("…") and len(status.running.text()) <= 60
+    status.finish()
+    assert status.isHidden()

@@ -75,6 +75,20 @@ def test_edits_update_the_preview_shortly_and_signal_a_change(qtbot, pane):
     assert pane.report().workaround == "Told them to renew the certificate"
 
 
+def test_the_preview_is_redacted_as_exported_with_a_toggle_to_the_original(pane):
+    preview = pane.preview.toPlainText()
+    assert "pool exhausted" in preview
+    for identifier in (SECRET, "db1.corp.example.com", "10.20.4.17"):
+        assert identifier not in preview, identifier
+    assert "As it will be exported" in pane.preview_note.text()
+    pane.show_original.setChecked(True)
+    original = pane.preview.toPlainText()
+    assert SECRET in original and "db1.corp.example.com" in original
+    assert pane.preview_note.text().startswith("ORIGINAL, NOT REDACTED")
+    pane.show_original.setChecked(False)
+    assert pane.preview.toPlainText() == preview
+
+
 def test_customer_text_is_never_rendered_as_html(qtbot, pane):
     pane.text_view.setChecked(True)
     assert HOSTILE in pane.preview.toPlainText()  # shown literally, as typed

@@ -10,28 +10,69 @@ import resources
 from inspector.model import ArtifactKind, Severity
 from ui import theme
 
-# The colours the app showed before the palette collected them (issue 24: same look).
-TODAY = {
-    "severity.critical": "#b71c1c", "severity.high": "#e65100", "severity.medium": "#f9a825",
-    "severity.low": "#1e88e5", "severity.info": "#78909c",
-    "har_phase.dns": "#26a69a", "har_phase.wait": "#43a047", "har_status.failed": "#c62828",
-    "har_status.client_error": "#ef6c00", "message.banner_background": "#b71c1c",
-    "message.error_text": "#a40e26",
-}
-SCHEMED = {  # (light, dark)
-    "level.error": ("#c62828", "#ff8a80"), "level.warning": ("#a15c00", "#ffd180"),
-    "level.debug": ("#757575", "#9e9e9e"), "highlight.evidence": ("#fff3b0", "#5c4b00"),
-    "highlight.match": ("#c8e6c9", "#1b5e20"), "sql.keyword": ("#0000c0", "#569cd6"),
-    "sql.string": ("#a31515", "#ce9178"), "sql.comment": ("#8a8a8a", "#8a8a8a"),
-}
+AA = 4.5  # WCAG 2.1 AA, normal text
+
+# Every text colour, and the background it is drawn on, by palette name: "ui.text" is the
+# scheme's own. Each pair is checked in the light and in the dark scheme.
+TEXT_PAIRS = [
+    ("ui.text", "ui.base"), ("ui.window_text", "ui.window"), ("ui.button_text", "ui.button"),
+    ("ui.highlighted_text", "ui.highlight"), ("ui.placeholder_text", "ui.base"),
+    ("ui.tooltip_text", "ui.tooltip_base"), ("ui.link", "ui.base"),
+    # the text viewer: levels on the page, on an evidence line, on a search match
+    *[(f"level.{level}", background) for level in ("error", "warning", "debug")
+      for background in ("ui.base", "highlight.evidence", "highlight.match")],
+    ("ui.text", "highlight.evidence"), ("ui.text", "highlight.match"),
+    ("ui.text", "highlight.analysis"),  # a packet with TCP trouble
+    *[(f"sql.{kind}", "ui.base") for kind in ("comment", "string", "number", "keyword")],
+    ("follow.a", "ui.base"), ("follow.b", "ui.base"),
+    *[(f"status.{kind}", "ui.base") for kind in ("failed", "skipped", "problem")],
+    ("message.banner_text", "message.banner_background"),
+    ("message.warning_text", "message.warning_background"),
+    ("message.info_text", "message.info_background"),
+    ("message.error_text", "ui.window"), ("ui.text", "filter.valid"),
+    ("ui.text", "filter.invalid"),
+]
+# Badges: a coloured cell with black or white text, whichever contrasts more.
+BADGES = [f"severity.{s.value}" for s in Severity] + ["har_status.failed",
+                                                      "har_status.client_error"]
 
 
-@pytest.mark.parametrize(("name", "expected"), TODAY.items())
-def test_colours_are_todays(name, expected):
-    assert theme.colour(name).name() == expected
+@pytest.mark.parametrize("dark", [False, True], ids=["light", "dark"])
+@pytest.mark.parametrize(("text", "background"), TEXT_PAIRS)
+def test_every_text_colour_meets_wcag_aa(text, background, dark):
+    ratio = theme.contrast(theme.colour(text, dark=dark), theme.colour(background, dark=dark))
+    assert ratio >= AA, f"{text} on {background}: {ratio:.2f}"
 
 
-@pytest.mark.parametrize(("name", "variants"), SCHEMED.items())
+@pytest.mark.parametrize("badge", BADGES)
+def test_badges_carry_the_text_colour_that_meets_wcag_aa(badge):
+    background = theme.colour(badge)
+    assert theme.contrast(theme.text_colour_on(background), background) >= AA
+
+
+def test_medium_is_black_on_yellow_now():
+    medium = theme.colour("severity.medium")
+    assert theme.text_colour_on(medium).name() == "#000000"
+    assert theme.contrast(QColor("#ffffff"), medium) < AA  # what white on it was
+
+
+def test_the_qt_palette_is_the_schemes_and_switches(qapp):
+    try:
+        theme.apply(qapp, dark=True)
+        assert theme.is_dark()
+        assert QApplication.palette().color(QPalette.ColorRole.Base) == \
+            theme.colour("ui.base", dark=True)
+        theme.apply(qapp, dark=False)
+        assert not theme.is_dark()
+        assert QApplication.palette().color(QPalette.ColorRole.Text) == \
+            theme.colour("ui.text", dark=False)
+    finally:
+        theme.apply(qapp, dark=False)
+
+
+@pytest.mark.parametrize(("name", "variants"), {
+    "level.error": ("#c62828", "#ff8a80"), "highlight.evidence": ("#fff3b0", "#3d3200"),
+    "sql.keyword": ("#0000c0", "#569cd6")}.items())
 def test_light_and_dark_variants_follow_the_palette_in_use(name, variants):
     light, dark = variants
     assert theme.colour(name, dark=False).name() == light

@@ -7,11 +7,11 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before Qt is first loaded
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QRect, Qt
 from PySide6.QtWidgets import QLabel
 
 from inspector import training
-from inspector.model import EntryLocator, LineLocator, locator_from_json
+from inspector.model import EntryLocator, Evidence, locator_from_json
 from inspector.training import scenarios
 from ui.training import TrainingDialog
 
@@ -24,15 +24,11 @@ def dialog(qtbot, tmp_path):
     return widget
 
 
-def cite(dialog, artifact, locator):
-    """Select the artifact and the line standing for ``locator``, then press Cite."""
-    dialog.show_artifact(artifact)
-    view = dialog.prepared.views[artifact]
-    if isinstance(locator, LineLocator):
-        dialog.select_lines(locator.line, locator.end_line)
-    else:
-        line = view.locators.index(locator) + 1
-        dialog.select_lines(line, line)
+def cite(qtbot, dialog, artifact, locator):
+    """Show ``locator`` in the viewer, wait until it is the selection, then press Cite."""
+    dialog.go_to(Evidence(artifact, locator))
+    qtbot.waitUntil(lambda: any(e.artifact == artifact and e.locator == locator
+                                for e in dialog.viewers.selected_evidence()), timeout=20_000)
     dialog.cite_button.click()
 
 
@@ -55,15 +51,18 @@ def test_a_full_round(qtbot, dialog, tmp_path):
               for row in range(dialog.artifacts.count())}
     assert {item["artifact"] for item in key["evidence"]} <= listed
 
+    # The evidence is read in the main window's own viewers.
     for item in key["evidence"]:
-        cite(dialog, item["artifact"], locator_from_json(item["locator"]))
+        cite(qtbot, dialog, item["artifact"], locator_from_json(item["locator"]))
     har = next(item["artifact"] for item in key["evidence"]
                if item["locator"]["kind"] == "entry")
     dialog.show_artifact(har)
-    lines = dialog.viewer.toPlainText().splitlines()
-    favicon = next(n for n, line in enumerate(lines, 1) if "/favicon.ico" in line)
-    cite(dialog, har, EntryLocator(favicon))  # the red herring
+    assert dialog.viewers.currentWidget() is dialog.viewers.har_viewer
+    entries = dialog.viewers.har_viewer.entries
+    favicon = next(e.number for e in entries if e.url.endswith("/favicon.ico"))
+    cite(qtbot, dialog, har, EntryLocator(favicon))  # the red herring
     assert dialog.cited.count() == len(key["evidence"]) + 1
+    assert dialog.viewers.timeline is None  # its incidents would give the answer away
 
     dialog.choose_root_cause("upstream-failing")
     qtbot.keyClicks(dialog.diagnosis_text, "billing backend behind the gateway fails")
@@ -89,8 +88,39 @@ def test_a_full_round(qtbot, dialog, tmp_path):
     finding = next(f for f in dialog.prepared.analysis.findings if f.rule == "http.server-errors")
     dialog.go_to(finding.evidence[0])
     assert dialog.artifacts.currentItem().data(Qt.ItemDataRole.UserRole) == har
-    assert dialog.viewer.textCursor().selectedText().lstrip().startswith(
-        str(finding.evidence[0].locator.index))
+    qtbot.waitUntil(lambda: dialog.viewers.har_viewer.current_entry().number ==
+                    finding.evidence[0].locator.index)
+
+
+def test_scenario_titles_are_symptoms_and_are_never_cut_off(qtbot, dialog):
+    dialog.resize(1200, 800)
+    qtbot.waitExposed(dialog)
+    items = dialog.scenario_items()
+    item = items["tls_expired_certificate"]
+    assert item.text(0) == "Payment calls to our partner fail since this morning"
+    assert item.toolTip(0) == item.text(0)
+    tree = dialog.scenarios
+    metrics = tree.fontMetrics()
+    for each in items.values():
+        row = tree.visualItemRect(each)
+        width = row.width() - 8
+        wrapped = metrics.boundingRect(QRect(0, 0, width, 0), Qt.TextFlag.TextWordWrap,
+                                       each.text(0))
+        assert row.height() >= wrapped.height(), each.text(0)  # every line of it shows
+    assert any(tree.visualItemRect(each).height() > 1.5 * metrics.lineSpacing()
+               for each in items.values())  # long titles did wrap
+
+
+def test_a_log_line_of_the_key_findings_group_earns_credit(qtbot, dialog):
+    dialog.start("tls_expired_certificate")
+    qtbot.waitUntil(lambda: dialog.prepared is not None, timeout=120_000)
+    log = next(e for f in dialog.prepared.analysis.findings if f.rule == "log.exception"
+               for e in f.evidence)
+    cite(qtbot, dialog, log.artifact, log.locator)
+    dialog.choose_root_cause("certificate-expired")
+    dialog.submit()
+    assert [c.verdict for c in dialog.result.citations] == ["related"]
+    assert dialog.result.passed and "red herring" not in dialog.explanation.toPlainText()
 
 
 def test_customer_text_is_shown_as_plain_text(dialog):

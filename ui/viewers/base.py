@@ -24,7 +24,16 @@ from typing import Any, ClassVar
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont, QFontDatabase
-from PySide6.QtWidgets import QHBoxLayout, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QLabel,
+    QSizePolicy,
+    QSplitter,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from inspector.model import Locator
 from inspector.views.source import MemberSource
@@ -50,8 +59,10 @@ def vertical_split(top: QWidget, bottom: QWidget,
 def viewer_layout(viewer: QWidget, *rows: QWidget | QHBoxLayout, body: QWidget,
                   footer: QWidget | None = None) -> None:
     """A viewer's column: its ``rows`` (title, tool bar), ``body`` taking the height,
-    then ``footer`` (a status line), edge to edge."""
-    layout = QVBoxLayout(viewer)
+    then ``footer`` (a status line), edge to edge. A ``MemberViewer`` shows it in turn with
+    its placeholder (``show_placeholder``, ``show_content``)."""
+    content = QWidget() if isinstance(viewer, MemberViewer) else viewer
+    layout = QVBoxLayout(content)
     layout.setContentsMargins(0, 0, 0, 0)
     for row in rows:
         if isinstance(row, QHBoxLayout):
@@ -61,6 +72,31 @@ def viewer_layout(viewer: QWidget, *rows: QWidget | QHBoxLayout, body: QWidget,
     layout.addWidget(body, 1)
     if footer is not None:
         layout.addWidget(footer)
+    if isinstance(viewer, MemberViewer):
+        viewer.pages.addWidget(content)
+
+
+def plain_label(text: str = "", wrap: bool = False) -> QLabel:
+    """A label that never reads its text as markup (customer text can look like HTML)."""
+    label = QLabel(text)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setWordWrap(wrap)
+    return label
+
+
+def status_label() -> QLabel:
+    """A viewer's title or status line: plain text that may be cut by a narrow pane rather
+    than widen it (a long member path must not push the panes around)."""
+    label = plain_label()
+    label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+    label.setMinimumWidth(1)
+    return label
+
+
+def calm_table(table: QAbstractItemView) -> QAbstractItemView:
+    """Tab leaves the view instead of walking its cells, as in every other pane."""
+    table.setTabKeyNavigation(False)
+    return table
 
 
 class Viewer(QWidget):
@@ -104,21 +140,47 @@ class Viewer(QWidget):
 class MemberViewer(Viewer):
     """A viewer of one bundle member at a time (see the module doc).
 
+    Until a member is opened, and again when the bundle changes, it shows a placeholder
+    saying what to do (``EMPTY``) instead of its tables; a member that turns out to hold
+    nothing to show says why in the same place (``show_placeholder(reason)``).
+
     Attributes:
         source: the member shown, or None.
         done: every row of the member has arrived.
         pending: the 1-based number of the row to select once it is there, or None.
+        placeholder: the text shown instead of the content.
     """
 
     LOCATOR: ClassVar[type | None] = None  # the locator whose ``index`` names a row
     ITEM: ClassVar[str] = "Row"  # what a row is, and where it is, for "not found"
     PLACE: ClassVar[str] = "this member"
+    EMPTY: ClassVar[str] = "Nothing is open here yet."
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.source: MemberSource | None = None
         self.done = False
         self.pending: int | None = None
+        self.placeholder = plain_label(self.EMPTY, wrap=True)
+        self.placeholder.setObjectName("placeholder")
+        self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.placeholder.setMargin(24)
+        self.pages = QStackedWidget()
+        self.pages.addWidget(self.placeholder)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(self.pages)
+
+    def show_placeholder(self, text: str | None = None) -> None:
+        self.placeholder.setText(text or self.EMPTY)
+        self.pages.setCurrentIndex(0)
+
+    def show_content(self) -> None:
+        self.pages.setCurrentIndex(1)
+
+    @property
+    def showing_placeholder(self) -> bool:
+        return self.pages.currentIndex() == 0
 
     def show_evidence(self, source: MemberSource, locator: Locator | None = None) -> None:
         if self.source != source:
@@ -130,10 +192,19 @@ class MemberViewer(Viewer):
         self.close_source()
         self.source = source
         self.done = False
+        self.show_content()
 
     def close_source(self) -> None:
+        """Forget the member: stop its work, empty every view and field, show the
+        placeholder (a new bundle must not show anything of the previous one)."""
         self.stop_work()
         self.source = None
+        self.pending = None
+        self.clear_view()
+        self.show_placeholder()
+
+    def clear_view(self) -> None:
+        """Empty the tables, details and search fields (subclasses)."""
 
     def locate(self, locator: Locator | None) -> None:
         """Select the row ``locator`` names, now or once it has arrived."""

@@ -96,14 +96,16 @@ class DocumentViewer(MemberViewer):
         viewer_layout(self, self.title, body=self.tree)
 
     def show_evidence(self, source: MemberSource, locator: Locator | None = None) -> None:
-        self.close_source()
-        self.source = source
-        self.done = False
+        self.load(source)
         self.target = locator if isinstance(locator, PointerLocator) else PointerLocator("")
-        self.tree.clear()
         self.title.setText(f"{source.path} · reading…")
         self.run(find_resource, source, self.target.pointer, self.target.document,
                  name="document", finished=self._on_found, failed=self._on_failed)
+
+    def clear_view(self) -> None:
+        self.tree.clear()
+        self.title.clear()
+        self.nodes = 0
 
     def locate(self, locator: Locator | None) -> None:
         """Places are opened by ``show_evidence``, which reads the object holding them."""

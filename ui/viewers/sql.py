@@ -13,12 +13,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, Signal
 from PySide6.QtGui import QSyntaxHighlighter, QTextCharFormat, QTextDocument
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
-    QLabel,
     QPlainTextEdit,
     QSpinBox,
     QStackedWidget,
@@ -31,6 +30,7 @@ from inspector.views.source import MemberSource
 from inspector.views.sql import (
     PREVIEW_CHARS,
     StatementRow,
+    class_for_line,
     highlight_spans,
     load_statements,
     query_class_text,
@@ -39,7 +39,14 @@ from inspector.views.sql import (
 )
 from ui.models import ROW_ROLE, Column, RowsModel
 from ui.theme import colour
-from ui.viewers.base import MemberViewer, monospace_font, vertical_split, viewer_layout
+from ui.viewers.base import (
+    MemberViewer,
+    calm_table,
+    monospace_font,
+    status_label,
+    vertical_split,
+    viewer_layout,
+)
 
 KINDS = ("comment", "string", "number", "keyword")
 
@@ -102,14 +109,17 @@ class SqlViewer(MemberViewer):
 
     loaded = Signal(int)
     evidence_activated = Signal(object)
+    evidence_chosen = Signal(object)
     LOCATOR = StatementLocator
     ITEM, PLACE = "Statement", "this file"
+    EMPTY = ("No SQL dump or slow-query log is open.\n\nSelect a finding whose evidence is "
+             "a statement or a slow query and press F4, or double-click a .sql member or a "
+             "slow log in the Bundle tree.")
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.stats: dict[str, Any] = {}
-        self.title = QLabel()
-        self.title.setTextFormat(Qt.TextFormat.PlainText)
+        self.title = status_label()
         self.go_to = QSpinBox(prefix="Statement ", minimum=1, maximum=1)
         self.go_to.setKeyboardTracking(False)
         self.go_to.valueChanged.connect(self._go_to_statement)
@@ -131,18 +141,19 @@ class SqlViewer(MemberViewer):
         self.class_highlighter = SqlHighlighter(self.class_text.document())
         classes_page = vertical_split(self.class_table, self.class_text)
 
-        self.pages = QStackedWidget()
-        self.pages.addWidget(statements_page)
-        self.pages.addWidget(classes_page)
+        self.kinds = QStackedWidget()
+        self.kinds.addWidget(statements_page)
+        self.kinds.addWidget(classes_page)
         bar = QHBoxLayout()
         bar.addWidget(self.title, 1)
         bar.addWidget(self.go_to)
-        viewer_layout(self, bar, body=self.pages)
+        viewer_layout(self, bar, body=self.kinds)
 
     @staticmethod
     def _table(model: RowsModel) -> QTableView:
         table = QTableView()
         table.setModel(model)
+        calm_table(table)
         table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         table.verticalHeader().hide()
@@ -155,26 +166,41 @@ class SqlViewer(MemberViewer):
 
     def show_evidence(self, source: MemberSource, locator: Locator | None = None) -> None:
         if source.artifact.kind is ArtifactKind.MYSQL_SLOW_LOG:
-            self.show_classes(source)
+            self.show_classes(source, locator)
             return
         super().show_evidence(source, locator)
 
-    def show_classes(self, source: MemberSource) -> None:
+    def class_at(self, path: str, locator: Locator | None) -> int | None:
+        """The rank of the slow-log class whose example is at ``locator``'s line, if any."""
+        if not isinstance(locator, LineLocator):
+            return None
+        return class_for_line(query_classes(self.stats, path), locator.line)
+
+    def show_classes(self, source: MemberSource, locator: Locator | None = None) -> None:
+        """The digest of a slow log, with the class of ``locator``'s line selected."""
         self.close_source()
         self.source = source
-        self.pages.setCurrentIndex(1)
+        self.show_content()
+        self.kinds.setCurrentIndex(1)
         self.go_to.setEnabled(False)
         classes = query_classes(self.stats, source.path)
         self.classes.reset(classes)
+        if not classes:
+            why = ("the analysis has not finished yet" if not self.stats else
+                   "the SQL analyzer found no query it could read in it")
+            self.show_placeholder(f"{source.path} is a slow-query log with no query class to "
+                                  f"show: {why}.")
+            return
         self.title.setText(f"{source.path} · {len(classes):,} query classes "
-                           "(Return opens a class's example in the log)"
-                           if classes else f"{source.path} · no query classes (yet)")
-        if classes:
-            self.class_table.selectRow(0)
+                           "(Return opens a class's example in the log)")
+        rank = self.class_at(source.path, locator) or 1
+        self.class_table.selectRow(rank - 1)
+        self.class_table.scrollTo(self.classes.index(rank - 1, 0),
+                                  QAbstractItemView.ScrollHint.PositionAtCenter)
 
     def load(self, source: MemberSource) -> None:
         super().load(source)
-        self.pages.setCurrentIndex(0)
+        self.kinds.setCurrentIndex(0)
         self.go_to.setEnabled(True)
         self.statements.reset()
         self.text.clear()
@@ -191,12 +217,42 @@ class SqlViewer(MemberViewer):
         self.go_to.setMaximum(max(1, self.statements.rowCount()))
         self.select_pending()
 
+    def clear_view(self) -> None:
+        self.statements.reset()
+        self.classes.reset()
+        self.text.clear()
+        self.class_text.clear()
+        self.title.clear()
+        self.go_to.setMaximum(1)
+
+    def selected_evidence(self) -> list[Evidence]:
+        """The selected statement, or the selected slow-log class's example line."""
+        if self.source is None:
+            return []
+        if self.kinds.currentIndex() == 1:
+            index = self.class_table.currentIndex()
+            query = index.data(ROW_ROLE) if index.isValid() else None
+            line = query.get("example_line") if query else None
+            if not isinstance(line, int) or line <= 0:
+                return []
+            return [Evidence(self.source.path, LineLocator(line),
+                             str(query.get("fingerprint", ""))[:300])]
+        index = self.table.currentIndex()
+        row: StatementRow | None = index.data(ROW_ROLE) if index.isValid() else None
+        if row is None:
+            return []
+        return [Evidence(self.source.path, StatementLocator(row.number, row.line),
+                         " ".join(row.text[:300].split()))]
+
     def _on_loaded(self, warnings: list[str]) -> None:
         count = self.statements.rowCount()
         text = f"{self.source.path if self.source else ''} · {count:,} statements"
         if warnings:
             text += f" · {len(warnings)} warning(s): {warnings[0][:120]}"
         self.title.setText(text)
+        if count == 0 and self.source is not None:
+            self.show_placeholder(f"No SQL statement was found in {self.source.path}"
+                                  + (f": {warnings[0][:200]}" if warnings else "."))
         self.finish_loading()
         self.loaded.emit(count)
 

@@ -46,7 +46,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QHBoxLayout,
     QHeaderView,
-    QLabel,
     QLineEdit,
     QMenu,
     QPlainTextEdit,
@@ -55,7 +54,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from inspector.model import LineLocator, Locator, OffsetLocator
+from inspector.model import Evidence, LineLocator, Locator, OffsetLocator
 from inspector.views.lines import (
     BLOCK_LINES,
     MAX_LINE_CHARS,
@@ -69,7 +68,14 @@ from inspector.views.lines import (
 )
 from inspector.views.source import MemberSource
 from ui.theme import colour, level_colour
-from ui.viewers.base import MemberViewer, monospace_font, vertical_split, viewer_layout
+from ui.viewers.base import (
+    MemberViewer,
+    calm_table,
+    monospace_font,
+    status_label,
+    vertical_split,
+    viewer_layout,
+)
 from ui.viewers.child import in_child
 from ui.worker import Task
 
@@ -284,6 +290,9 @@ class TextViewer(MemberViewer):
     search_finished = Signal(object)
     indexed = Signal(int)
     signature_requested = Signal(str)
+    evidence_chosen = Signal(object)
+    EMPTY = ("No log or text file is open.\n\nSelect a finding and press F4 to open its "
+             "evidence, or double-click a member in the Bundle tree.")
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -294,26 +303,29 @@ class TextViewer(MemberViewer):
         self._pending_offset: int | None = None
         self._search_task: Task | None = None
 
-        self.title = QLabel()
-        self.title.setTextFormat(Qt.TextFormat.PlainText)
+        self.title = status_label()
         self.find_box = QLineEdit(placeholderText="Find in file (Enter: next, Shift+Enter: "
                                                   "previous, Esc: stop)")
         self.find_box.setClearButtonEnabled(True)
-        self.regex = QCheckBox("Regex")
-        self.match_case = QCheckBox("Match case")
+        self.find_box.setMinimumWidth(90)
+        self.regex = QCheckBox(".*")
+        self.regex.setToolTip("Regular expression (run in a separate process; Esc stops it)")
+        self.match_case = QCheckBox("Aa")
+        self.match_case.setToolTip("Match case")
         self.previous_button = QToolButton(text="▲", toolTip="Find previous (Shift+F3)")
         self.next_button = QToolButton(text="▼", toolTip="Find next (F3)")
-        self.fold_all_button = QToolButton(text=f"{FOLDED} Fold traces",
+        self.fold_all_button = QToolButton(text=FOLDED,
                                            toolTip="Fold every stack trace (Ctrl+Alt+[)")
-        self.unfold_all_button = QToolButton(text=f"{UNFOLDED} Unfold",
+        self.unfold_all_button = QToolButton(text=UNFOLDED,
                                              toolTip="Unfold every stack trace (Ctrl+Alt+])")
         self.go_to = QLineEdit(placeholderText="Line (Ctrl+G)")
-        self.go_to.setMaximumWidth(110)
-        self.info = QLabel()
-        self.info.setTextFormat(Qt.TextFormat.PlainText)
+        self.go_to.setMaximumWidth(100)
+        self.go_to.setMinimumWidth(60)
+        self.info = status_label()
 
         self.table = QTableView()
         self.table.setModel(self.model)
+        calm_table(self.table)
         self.table.setFont(monospace_font())
         self.table.setShowGrid(False)
         self.table.setWordWrap(False)
@@ -387,6 +399,30 @@ class TextViewer(MemberViewer):
         super().close_source()
         self._search_task = None
 
+    def clear_view(self) -> None:
+        self.model.clear()
+        self.model.search = None
+        self._requests = None
+        self._pending_line = None
+        self._pending_offset = None
+        self.line_detail.clear()
+        self.title.clear()
+        self.info.clear()
+        for box in (self.find_box, self.go_to):
+            box.clear()
+        self.regex.setChecked(False)
+        self.match_case.setChecked(False)
+
+    def selected_evidence(self) -> list[Evidence]:
+        """The selected lines as one piece of evidence (a range), with their first line."""
+        lines = self.selected_lines()
+        if self.source is None or not lines:
+            return []
+        excerpt = next((text for text in (self.model.line_text(line) for line in lines)
+                        if text and text.strip()), "")
+        return [Evidence(self.source.path, LineLocator(lines[0] + 1, lines[-1] + 1),
+                         excerpt or "")]
+
     def _ask_block(self, block: int) -> None:
         if self._requests is not None:
             self._requests.put(block)
@@ -405,6 +441,8 @@ class TextViewer(MemberViewer):
         traces = f", {folds:,} multi-line records (Ctrl+Alt+[ folds them)" if folds else ""
         self.info.setText(f"{state}{progress.lines:,} lines, {progress.bytes_read:,} bytes"
                           f"{traces}")
+        if progress.done and progress.lines == 0 and self.source is not None:
+            self.show_placeholder(f"{self.source.path} is empty: it holds no byte to show.")
         if self._pending_line is not None and (progress.done
                                                or progress.lines > self._pending_line):
             self._apply_go_to()
@@ -523,6 +561,9 @@ class TextViewer(MemberViewer):
     def _context_menu(self, position: QPoint) -> None:
         menu = QMenu(self)
         text = self.selected_text()
+        cite = menu.addAction("Add to report")
+        cite.triggered.connect(lambda: [self.evidence_chosen.emit(evidence)
+                                        for evidence in self.selected_evidence()])
         create = menu.addAction("Create signature from this line…")
         create.setEnabled(text is not None)
         create.triggered.connect(lambda: self.signature_requested.emit(text or ""))

@@ -65,15 +65,18 @@ class ThreadDumpViewer(MemberViewer):
 
     def load(self, source: MemberSource) -> None:
         super().load(source)
-        self.index, self.detail = None, None
+        self.title.setText(f"{source.path} · reading…")
+        self.run(index_dumps, source, name="thread-dumps", finished=self._on_index,
+                 failed=self._on_failed)
+
+    def clear_view(self) -> None:
+        self.index, self.detail, self.pending_line = None, None, None
         self.dumps.blockSignals(True)
         self.dumps.clear()
         self.dumps.blockSignals(False)
         self.tree.clear()
         self.stack.clear()
-        self.title.setText(f"{source.path} · reading…")
-        self.run(index_dumps, source, name="thread-dumps", finished=self._on_index,
-                 failed=self._on_failed)
+        self.title.clear()
 
     def locate(self, locator: Locator | None) -> None:
         if isinstance(locator, LineLocator):

@@ -16,8 +16,9 @@ which infers each source's offset (a log in local time without a zone next to a 
 UTC), and re-detects the incidents with ``TimelineAnalyzer`` on the placed events. The
 *Clocks* table under the events shows every source's offset and how it was decided; the
 user can override one, which re-runs only this placement (no member is read, no analyzer
-runs again). Overrides live in the viewer only: nothing is saved yet. The incidents of
-the findings table stay the engine's; the shading follows the user's clocks.
+runs again) and tells the window (``offsets_changed``): the findings' times and the report
+follow, and the bundle's workspace keeps the override. The incidents of the findings table
+stay the engine's; the shading follows the user's clocks.
 
 >>> nice_step(37.0)
 60.0
@@ -342,21 +343,26 @@ class TimelineViewer(Viewer):
     Signals:
         evidence_activated(object): open this ``Evidence``.
         placed(): a placement of the analysis's events is shown.
+        offsets_changed(object): the engineer overrode a clock; every source's offset now
+            (``{artifact path: timedelta}``), for the findings' times and the report.
     """
 
     evidence_activated = Signal(object)
     placed = Signal()
+    offsets_changed = Signal(object)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.analysis: Analysis | None = None
         self.overrides: dict[str, timedelta] = {}
+        self._overridden = False
         self.clocks: dict[str, SourceClock] = {}
         self._task: Task | None = None
         self.canvas = TimelineCanvas()
         self.model = RowsModel(EVENT_COLUMNS, self)
         self.table = QTableView()
         self.table.setModel(self.model)
+        self.table.setTabKeyNavigation(False)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.verticalHeader().hide()
@@ -367,6 +373,7 @@ class TimelineViewer(Viewer):
         self.hint = QLabel("Wheel: zoom · drag: pan · double-click: fit · click a mark or "
                            "press Return on a row to open its evidence")
         self.hint.setTextFormat(Qt.TextFormat.PlainText)
+        self.hint.setWordWrap(True)
         self.canvas.event_clicked.connect(self._on_canvas_click)
         self.table.selectionModel().currentRowChanged.connect(self._on_row)
         self.table.activated.connect(self._open_row)
@@ -374,6 +381,7 @@ class TimelineViewer(Viewer):
         self.clock_model = RowsModel(CLOCK_COLUMNS, self)
         self.clock_table = QTableView()
         self.clock_table.setModel(self.clock_model)
+        self.clock_table.setTabKeyNavigation(False)
         self.clock_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.clock_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.clock_table.verticalHeader().hide()
@@ -385,21 +393,23 @@ class TimelineViewer(Viewer):
         self.offset_choice = QComboBox()
         for offset in OFFSET_CHOICES:  # item data in minutes: Qt has no timedelta
             self.offset_choice.addItem(offset_text(offset), _minutes(offset))
-        self.apply_button = QPushButton("Override")
+        self.apply_button = QPushButton("Set")
         self.apply_button.setToolTip("Read the selected source's times in this zone; only the "
                                      "timeline is placed again")
-        self.reset_button = QPushButton("Back to inferred")
+        self.reset_button = QPushButton("Reset")
+        self.reset_button.setToolTip("Back to the offset inferred from the sources")
         self.apply_button.clicked.connect(self._override_selected)
         self.reset_button.clicked.connect(self._reset_selected)
         clock_bar = QHBoxLayout()
         clock_bar.setContentsMargins(0, 0, 0, 0)
-        label = QLabel("Clocks: each source's UTC offset. Read the selected one as")
+        label = QLabel("Clocks: read the selected source as")
+        label.setWordWrap(True)
         label.setTextFormat(Qt.TextFormat.PlainText)
-        clock_bar.addWidget(label)
+        label.setToolTip("Each source's UTC offset, and how it was decided")
+        clock_bar.addWidget(label, 1)
         clock_bar.addWidget(self.offset_choice)
         clock_bar.addWidget(self.apply_button)
         clock_bar.addWidget(self.reset_button)
-        clock_bar.addStretch()
         clocks = QWidget()
         clock_layout = QVBoxLayout(clocks)
         clock_layout.setContentsMargins(0, 0, 0, 0)
@@ -432,13 +442,23 @@ class TimelineViewer(Viewer):
         self.hint.setText(f"{len(events):,} events, {len(incidents)} incident(s) · wheel: zoom "
                           "· drag: pan · double-click: fit · click a mark to open its evidence")
 
-    def set_analysis(self, analysis: Analysis | None) -> None:
-        """Place ``analysis``'s events (its clocks inferred, no override yet); None clears."""
+    def set_analysis(self, analysis: Analysis | None,
+                     overrides: Mapping[str, timedelta] | None = None) -> None:
+        """Place ``analysis``'s events with the engineer's saved ``overrides``; None clears
+        and says when the timeline fills in."""
         self.analysis = analysis
-        self.overrides = {}
+        self.overrides = dict(overrides or {})
+        self._overridden = False
         self.set_events([], [])
         if analysis is not None:
             self._place()
+        else:
+            self.hint.setText("The timeline fills in when the analysis of a bundle has "
+                              "finished: every source's events on one UTC axis.")
+
+    def clock_offsets(self) -> dict[str, timedelta]:
+        """Every source's offset as placed now, the engineer's overrides included."""
+        return {path: clock.offset for path, clock in self.clocks.items()}
 
     def set_override(self, artifact: str, offset: timedelta | None) -> None:
         """Read ``artifact``'s times at ``offset`` (None: as inferred) and place again."""
@@ -446,6 +466,7 @@ class TimelineViewer(Viewer):
             self.overrides.pop(artifact, None)
         else:
             self.overrides[artifact] = offset
+        self._overridden = True
         self._place()
 
     def _place(self) -> None:
@@ -469,6 +490,10 @@ class TimelineViewer(Viewer):
             if clock.artifact == selected:
                 self.clock_table.selectRow(row)
         self.placed.emit()
+        if self._overridden:
+            # The findings' times and the report follow the engineer's clocks.
+            self._overridden = False
+            self.offsets_changed.emit(self.clock_offsets())
 
     # -- clocks ---------------------------------------------------------------------------
 

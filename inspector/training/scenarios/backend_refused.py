@@ -125,7 +125,7 @@ def build(rng: random.Random) -> Built:
 
 SCENARIO = Scenario(
     name="backend_refused",
-    title="Orders API calls fail: connection refused and reset by the backend",
+    title="Orders API calls fail for about a minute, then work again",
     difficulty="easy",
     summary=("The orders backend 10.1.7.31 stopped at 09:14:02: calls in flight were reset "
              "by the server, then it refused every connection on port 8080 (RST answering "

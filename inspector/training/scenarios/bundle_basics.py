@@ -137,7 +137,7 @@ def build(rng: random.Random) -> Built:
 
 SCENARIO = Scenario(
     name="bundle_basics",
-    title="A messy bundle: nested archives, rotated logs, and two hostile members",
+    title="Can you check the diagnostics we uploaded? Some files look odd",
     difficulty="easy",
     summary="The bundle holds a path-traversal member name and a decompression bomb; the "
             "reader lists both as evidence and skips the bomb and a symlink, and every other "

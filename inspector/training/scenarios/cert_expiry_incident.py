@@ -471,7 +471,7 @@ def build(rng: random.Random) -> Built:
 
 SCENARIO = Scenario(
     name="cert_expiry_incident",
-    title="Orders stop syncing and the ops portal fails: the API certificate expired",
+    title="Orders stopped syncing and the ops portal shows errors",
     difficulty="medium",
     summary=("The 90-day certificate of api.example.com expired on 2026-11-17 at 09:14:00 "
              "UTC. From that minute every client rejects it: the order-sync service logs "

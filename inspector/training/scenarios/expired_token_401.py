@@ -114,7 +114,7 @@ def build(rng: random.Random) -> Built:
 
 SCENARIO = Scenario(
     name="expired_token_401",
-    title="Portal stops loading at 09:05: expired access token and a 401 cascade",
+    title="The portal stops loading data after a while; reloading does not help",
     difficulty="medium",
     summary=("The SPA's access token (JWT) expired at 09:05:00. Its refresh request was "
              "refused with 400 invalid_grant (the refresh token had been revoked), and the "

@@ -240,7 +240,7 @@ def build(rng: random.Random) -> Built:
 
 SCENARIO = Scenario(
     name="gateway_502",
-    title="Invoices fail to open: the gateway returns 502/504 for one backend path",
+    title="Invoices will not open; the rest of the portal works",
     difficulty="easy",
     summary=("From 09:14:05 every request to /api/v2/orders/{id}/invoice fails at the API "
              "gateway: 502 when the billing backend (10.1.7.52:8080) resets the connection, "

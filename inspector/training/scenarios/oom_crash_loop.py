@@ -82,7 +82,7 @@ def build(rng: random.Random) -> Built:
 
 SCENARIO = Scenario(
     name="oom_crash_loop",
-    title="Report service keeps restarting: out-of-memory crash loop",
+    title="The report service keeps restarting every few minutes",
     difficulty="easy",
     summary=("ReportBuilder.collectRows loads whole exports into memory; the heap fills "
              "(OutOfMemoryError) and the kernel OOM killer ends the JVM in its 2 GB cgroup, "

@@ -100,7 +100,7 @@ def build(rng: random.Random) -> Built:
 
 SCENARIO = Scenario(
     name="pool_exhaustion",
-    title="Orders API times out: database connection pool exhausted",
+    title="The orders API times out under load",
     difficulty="medium",
     summary=("From 09:14 UTC slow SELECT ... FOR UPDATE queries (8-45 s, see the slow log) "
              "hold every connection of HikariPool-1, so requests wait 30 s and fail with "

@@ -492,7 +492,7 @@ def build(rng: random.Random) -> Built:
 
 SCENARIO = Scenario(
     name="tls_expired_certificate",
-    title="Payment calls fail: the partner's TLS certificate expired",
+    title="Payment calls to our partner fail since this morning",
     difficulty="easy",
     summary=("The certificate of payments.example.net expired on 2026-11-16 23:59:59 UTC. "
              "From the capture on 2026-11-17, every connection from the integration host "

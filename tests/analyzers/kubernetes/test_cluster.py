@@ -58,11 +58,6 @@ def test_k8stest_bootstrap_warnings_are_said_to_be_noise(k8stest) -> None:
 
 
 @pytest.mark.corpus
-@pytest.mark.xfail(strict=True, reason=(
-    "known defect: kube-state-metrics' steady 'Failed to list *v1beta1' errors (the metrics "
-    "API not up yet, from the log's first line to its last) chain the controller-manager's "
-    "bootstrap line and the 19:23:39 pull failure into one incident; a source in trouble "
-    "all along has no onset and should not date an incident (timeline)"))
 def test_k8stest_bootstrap_events_make_no_incident(k8stest) -> None:
     incidents = by_rule(k8stest, "incident.cross-source")
     assert not [f for f in incidents if any(e.artifact.endswith("_events") for e in f.evidence)]

@@ -11,7 +11,9 @@ import pytest
 
 from inspector.analysis import FORMAT, Analysis
 from inspector.cli import main
+from inspector.testing import make_bundle
 from inspector.training import scenarios
+from tests.backends import BACKENDS, running
 
 LOG = b"2026-11-17 09:14:01,233 ERROR [main] pool exhausted\n" * 5
 
@@ -87,3 +89,12 @@ def test_demo_removes_its_scratch_folder(tmp_path):
     assert result.returncode == 0
     assert orjson.loads(result.stdout)["format"] == FORMAT
     assert list(scratch.iterdir()) == []
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_analyze_says_which_backend_ran(tmp_path, backend):
+    bundle = make_bundle(tmp_path / "dump", {"db/dump.sql": b"SELECT 1;\nSELECT 2;\n"})
+    with running(backend):
+        result = run_cli("analyze", str(bundle), "--format", "json")
+    assert result.returncode == 0, result.stderr
+    assert orjson.loads(result.stdout)["tool"]["backend"] == backend

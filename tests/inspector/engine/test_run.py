@@ -6,6 +6,7 @@ import threading
 
 import pytest
 
+from inspector import native
 from inspector.bundle import open_bundle
 from inspector.engine import Engine, EngineLimits, RunHandle
 from inspector.model import ArtifactStatus, ProblemKind
@@ -16,6 +17,7 @@ from tests.inspector.broken_analyzers import (
     Hangs,
     Raises,
     Recurses,
+    ReportsBackend,
     Segfaults,
     Slow,
     Warns,
@@ -176,3 +178,17 @@ def test_a_nested_archive_is_opened_not_analyzed(tmp_path):
     assert archive.status is ArtifactStatus.NOT_ANALYZED and archive.analyzers == []
     assert archive.reason == "opened as an archive: its members are listed on their own"
     assert by_path["node1/logs.zip!/app.log"].analyzers == ["good"]
+
+
+def test_every_worker_runs_the_backend_the_document_names(bundle, monkeypatch):
+    # Workers fork from a server started by an earlier run, whose environment was that
+    # run's: the switch reaches them from the run itself.
+    monkeypatch.delenv(native.SWITCH, raising=False)
+    first = Engine([ReportsBackend()], FAST).run(bundle)
+    monkeypatch.setenv(native.SWITCH, "1")
+    second = Engine([ReportsBackend()], FAST).run(bundle)
+    assert second.backend == "python"
+    for analysis in (first, second):
+        seen = {stats["reports-backend"]["backend"] for stats in analysis.stats.values()}
+        assert seen == {analysis.backend}
+        assert analysis.to_json()["tool"]["backend"] == analysis.backend

@@ -1,4 +1,6 @@
-"""Tests for inspector/sqlsplit.py: same boundaries as sqlparse.split, streaming, extras."""
+"""Tests for inspector/formats/sqlsplit.py: same boundaries as sqlparse.split, streaming,
+extras; with the boundary scanner compiled and as its Python twin, which must agree on
+every statement, line, offset and warning."""
 
 from __future__ import annotations
 
@@ -9,8 +11,9 @@ import sqlparse
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from inspector.formats import sqlscan
+from inspector.formats.sqlscan import PAREN_DEPTH
 from inspector.formats.sqlsplit import (
-    PAREN_DEPTH,
     SLOW_LIMIT_BYTES,
     StatementReader,
     quote_aware_semicolon,
@@ -18,6 +21,7 @@ from inspector.formats.sqlsplit import (
     split_statements,
     statement_kind,
 )
+from tests.backends import BACKENDS, running
 from tests.corpus import CORPUS
 from tests.growth import assert_linear
 
@@ -48,14 +52,22 @@ CASES = [
 ]
 
 
+@pytest.mark.parametrize("backend", BACKENDS)
 @pytest.mark.parametrize("text", CASES)
-def test_same_boundaries_as_sqlparse(text: str) -> None:
-    assert split(text) == sqlparse.split(text)
+def test_same_boundaries_as_sqlparse(text: str, backend: str) -> None:
+    with running(backend):
+        assert split(text) == sqlparse.split(text)
 
 
+@pytest.mark.parametrize("backend", BACKENDS)
 @pytest.mark.parametrize("word", ["begin", "BEGIN", "declare", "Declare", "end", "END", "GO",
                                   "Go", "go"])
-def test_block_words_in_any_case_split_like_sqlparse(word: str) -> None:
+def test_block_words_in_any_case_split_like_sqlparse(word: str, backend: str) -> None:
+    with running(backend):
+        check_block_words(word)
+
+
+def check_block_words(word: str) -> None:
     for text in [f"select ({word} x; 1); select 2", f"select 1 {word} x; select 2;",
                  f"create table t (a int, {word} x; y); select 2",
                  f"create procedure p() {word} x int; select 2;",
@@ -82,19 +94,23 @@ _ATOMS = st.one_of(
 _STATEMENT = st.lists(_ATOMS, max_size=14).map(" ".join)
 
 
+@pytest.mark.parametrize("backend", BACKENDS)
 @settings(max_examples=300, deadline=None)
 @given(st.lists(_STATEMENT, min_size=1, max_size=5).map(";\n".join))
-def test_generated_statements_split_like_sqlparse(text: str) -> None:
-    assert split(text) == sqlparse.split(text)
+def test_generated_statements_split_like_sqlparse(backend: str, text: str) -> None:
+    with running(backend):
+        assert split(text) == sqlparse.split(text)
 
 
 @pytest.mark.corpus
-def test_pagila_schema_matches_sqlparse() -> None:
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_pagila_schema_matches_sqlparse(backend: str) -> None:
     path = CORPUS / "sql" / "pagila-schema.sql"
     if not path.exists():
         pytest.skip("corpus absent")
     text = path.read_text()
-    assert split(text) == sqlparse.split(text)
+    with running(backend):
+        assert split(text) == sqlparse.split(text)
 
 
 def _dump(rows: int) -> bytes:
@@ -104,11 +120,13 @@ def _dump(rows: int) -> bytes:
             + b"".join(f"INSERT INTO `t` VALUES {values};\n".encode() for _ in range(20)))
 
 
-def test_small_chunks_give_the_same_statements() -> None:
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_small_chunks_give_the_same_statements(backend: str) -> None:
     data = _dump(300)
-    whole = [(s.index, s.line, s.offset, s.raw) for s in split_statements(data)]
-    tiny = [(s.index, s.line, s.offset, s.raw)
-            for s in split_statements(io.BytesIO(data), chunk_bytes=97)]
+    with running(backend):
+        whole = [(s.index, s.line, s.offset, s.raw) for s in split_statements(data)]
+        tiny = [(s.index, s.line, s.offset, s.raw)
+                for s in split_statements(io.BytesIO(data), chunk_bytes=97)]
     assert whole == tiny
     assert next(s for s in whole if s[3].startswith(b"INSERT"))[1] == 7
     first_insert = whole[3]
@@ -162,6 +180,7 @@ def split_with_a_limit_half_the_text(text: str) -> list:
     return list(split_statements(text, max_statement_bytes=max(1024, len(text) // 2)))
 
 
+@pytest.mark.parametrize("backend", BACKENDS)
 @pytest.mark.parametrize(("make", "n"), [
     (lambda n: "'" + "\\'" * n, 3000),  # unclosed quotes past the limit: the runaway cut
     (lambda n: "$a$" * n, 3000),
@@ -170,10 +189,14 @@ def split_with_a_limit_half_the_text(text: str) -> list:
     (lambda n: "--" * n, 3000),
     (lambda n: "select " + "a " * n + ";", 3000),
     (lambda n: ("insert into t values ('" + "x;" * n) * 2, 800),
+    # After DELIMITER, where a lazy pattern once tried every way of cutting the text.
+    (lambda n: "DELIMITER ;;\nselect " + "a;" * n + "'", 3000),
+    (lambda n: "DELIMITER ;;\nselect '" + "a;' " * n + ";", 3000),
 ], ids=["escaped-quotes", "dollar-tags", "comments", "parentheses", "dashes", "words",
-        "unclosed-then-semicolons"])
-def test_crafted_inputs_stay_linear(make, n) -> None:
-    assert_linear(split_with_a_limit_half_the_text, make, n)
+        "unclosed-then-semicolons", "custom-delimiter-halves", "custom-delimiter-quotes"])
+def test_crafted_inputs_stay_linear(make, n, backend) -> None:
+    with running(backend):
+        assert_linear(split_with_a_limit_half_the_text, make, n)
 
 
 def test_a_runaway_statement_is_cut_and_the_rest_still_splits() -> None:
@@ -192,13 +215,75 @@ def test_the_cut_skips_quoted_semicolons_and_treats_an_unclosed_quote_as_a_chara
     assert quote_aware_semicolon(b"a; b;", 2, 4) is None  # the limit bounds the search
 
 
+@pytest.mark.parametrize("backend", BACKENDS)
 @pytest.mark.parametrize("text", [
     "end (;\n)",
     "select case when a then 1 end, f(x; y) from t;\nselect 2;",
     "SELECT CASE WHEN a THEN 1 END FROM t WHERE b IN (1, 2);\nSELECT 3;",
     "select case when a then 1 End as e, case when b then 2 END from t;",
 ])
-def test_end_at_the_top_then_a_semicolon_in_parentheses_splits_like_sqlparse(text):
+def test_end_at_the_top_then_a_semicolon_in_parentheses_splits_like_sqlparse(text, backend):
     # sqlparse's level goes below zero at a top-level END, so a ';' inside a later
     # parenthesis ends the statement (found by hypothesis).
-    assert split(text) == sqlparse.split(text)
+    with running(backend):
+        assert split(text) == sqlparse.split(text)
+
+
+# --- the compiled scanner and its twin, end to end -------------------------------------------
+
+def read_on(backend: str, data: bytes, **options: int) -> tuple[list[tuple], list[str]]:
+    """Everything a reader gives: each statement whole, and its warnings."""
+    with running(backend):
+        reader = StatementReader(io.BytesIO(data), **options)
+        statements = [(s.index, s.line, s.offset, s.raw, s.kind, s.copy_rows) for s in reader]
+    return statements, reader.warnings
+
+
+_FRAGMENTS = st.sampled_from([b";", b"'", b'"', b"`", b"\\", b"(", b")", b"[", b"$$", b"$a$",
+                              b"--", b"/*", b"*/", b"# ", b"#", b"\n", b"\r", b"\xc2\xb4",
+                              b"begin", b"END", b"GO", b"1e5", b"DELIMITER ;;\n",
+                              b"\nDELIMITER ;\n", b"\n\\.\n", b"COPY t FROM stdin;\n"])
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=st.lists(_STATEMENT, min_size=1, max_size=6).map(";\n".join),
+       mutations=st.lists(st.tuples(st.integers(0, 10_000), _FRAGMENTS), max_size=5),
+       chunk_bytes=st.integers(1, 300), max_statement_bytes=st.sampled_from([64, 500, 1 << 20]))
+def test_both_backends_read_the_same_statements_and_warnings(text, mutations, chunk_bytes,
+                                                             max_statement_bytes) -> None:
+    data = bytearray(text.encode())
+    for position, fragment in mutations:
+        position %= len(data) + 1
+        data[position:position] = fragment
+    options = {"chunk_bytes": chunk_bytes, "max_statement_bytes": max_statement_bytes}
+    assert read_on("compiled", bytes(data), **options) == \
+        read_on("python", bytes(data), **options)
+
+
+@pytest.mark.corpus
+def test_both_backends_read_the_corpus_schema_alike() -> None:
+    path = CORPUS / "sql" / "pagila-schema.sql"
+    if not path.exists():
+        pytest.skip("corpus absent")
+    data = path.read_bytes()
+    for chunk_bytes in (1 << 20, 4096, 61):
+        assert read_on("compiled", data, chunk_bytes=chunk_bytes) == \
+            read_on("python", data, chunk_bytes=chunk_bytes)
+
+
+def test_the_switch_is_read_when_a_reader_starts(monkeypatch) -> None:
+    calls = []
+    python_statement_end = sqlscan.statement_end
+
+    def spy(*arguments):
+        calls.append(arguments)
+        return python_statement_end(*arguments)
+
+    monkeypatch.setattr(sqlscan, "statement_end", spy)
+    with running("python"):
+        assert len(list(split_statements(_dump(5)))) == 22
+    assert calls
+    calls.clear()
+    with running("compiled"):
+        assert len(list(split_statements(_dump(5)))) == 22
+    assert not calls

@@ -18,9 +18,11 @@ Where they sit (member: mechanism):
 - ``logs/events.jsonl``: JSON-escaped ``DB_PASSWORD=\\"...\\"`` and
   ``{\\"SecretAccessKey\\": \\"...\\"}``;
 - ``config/app.env``: a ``password=\\`` continuation, Azure connection string and SAS URL,
-  an AWS secret key;
+  an AWS secret key, a JDBC URL to a host whose last label is on no list;
 - ``config/service-account.json``: a GCP key (``private_key_id``, a JSON-escaped PEM);
 - ``keys/deploy_key``: a multi-line PEM key (only its header line names it);
+- ``cluster/secrets.yaml``: a Kubernetes Secret whose short values sit under keys that
+  name nothing (``cert-bundle``), one as a block scalar;
 - ``browser/session.har``: headers, cookies, query, form and JSON bodies, personal data;
 - ``db/dump.sql``: users by column (password, token, card, SSN, phone), ``IDENTIFIED BY``;
 - ``db/pg_dump.sql``: a ``COPY`` block with a password column;
@@ -29,7 +31,7 @@ Where they sit (member: mechanism):
   fragment;
 - ``nested/node.tar.gz``: a token two archives deep;
 - names: ``logs/export_<github token>.log``, ``logs/db1.corp.example.com.log``,
-  ``reports/<email>/summary.txt``.
+  ``nodes/pg-orders.prod.acme.log``, ``reports/<email>/summary.txt``.
 """
 
 from __future__ import annotations
@@ -140,6 +142,9 @@ CANARIES = {
     # captures and nested archives
     "pcap_bearer": _token(36),
     "nested_token": "glpat-" + _token(20),
+    # a Kubernetes Secret: short values under keys that name nothing
+    "kubernetes_secret": base64.b64encode(_token(9).encode()).decode(),
+    "kubernetes_secret_block": base64.b64encode(_token(30).encode()).decode(),
     # personal data
     "card_plain": CARD_PLAIN,
     "card_spaced": " ".join(CARD_SPACED[i:i + 4] for i in range(0, 16, 4)),
@@ -168,6 +173,8 @@ IDENTIFIERS = {
 }
 #: Identifiers that stand only in member names.
 HOST_IN_NAME = "db1.corp.example.com"
+#: A host whose last label is on no list: a host by where it stands (a URL, a file name).
+HOST_WITHOUT_KNOWN_TLD = "pg-orders.prod.acme"
 EMAIL_IN_NAME = f"{CANARIES['email_in_name_local']}@acme-corp.com"
 
 _C = CANARIES
@@ -241,6 +248,7 @@ def canary_env() -> bytes:
         "EXPORT_URL=https://acmelogs.blob.core.windows.net/exports?sv=2022-11-02&ss=b&srt=o"
         f"&sp=r&se=2026-12-01T00:00:00Z&sig={quote(_C['azure_sas_sig'], safe='')}\n"
         f"aws_secret_access_key = {_C['aws_secret']}\n"
+        f"ORDERS_DB=jdbc:postgresql://{HOST_WITHOUT_KNOWN_TLD}:5432/orders\n"
     ).encode()
 
 
@@ -371,6 +379,17 @@ def canary_pcap() -> bytes:
     return data + out.getvalue()[24:]  # the same link type: append the record alone
 
 
+def canary_kubernetes_secrets() -> bytes:
+    return (
+        "apiVersion: v1\nitems:\n- apiVersion: v1\n  data:\n"
+        f"    cert-bundle: {_C['kubernetes_secret']}\n"
+        f"    ca.pem: |\n      {_C['kubernetes_secret_block']}\n"
+        "  kind: Secret\n  metadata:\n    name: orders-db\n    namespace: shop\n"
+        "  type: Opaque\n- apiVersion: v1\n  data:\n    retries: \"3\"\n"
+        "  kind: ConfigMap\n  metadata:\n    name: orders-settings\nkind: List\n"
+    ).encode()
+
+
 def write_canary_bundle(path: Path) -> Path:
     """A zip at ``path`` with every canary member (see the module doc)."""
     path.write_bytes(zip_bytes({
@@ -378,9 +397,11 @@ def write_canary_bundle(path: Path) -> Path:
         "logs/events.jsonl": canary_jsonl(),
         f"logs/export_{_C['github_in_name']}.log": b"2026-11-17T09:16:00Z INFO export done\n",
         f"logs/{HOST_IN_NAME}.log": b"2026-11-17T09:16:01Z INFO replica in sync\n",
+        f"nodes/{HOST_WITHOUT_KNOWN_TLD}.log": b"2026-11-17T09:16:02Z INFO vacuum done\n",
         f"reports/{EMAIL_IN_NAME}/summary.txt": b"Weekly summary: all green.\n",
         "config/app.env": canary_env(),
         "config/service-account.json": canary_service_account(),
+        "cluster/secrets.yaml": canary_kubernetes_secrets(),
         "keys/deploy_key": canary_key(),
         "browser/session.har": canary_har(),
         "db/dump.sql": canary_dump(),

@@ -214,7 +214,10 @@ def test_a_line_with_no_end_is_redacted_in_bounded_memory_and_linear_time(tmp_pa
                                                                           monkeypatch):
     # Pieces of 64 KiB, so that n and 4n are both many pieces and the test stays short;
     # the preview's change records are capped (MAX_CHANGES): both sizes pass a low cap.
+    # Reads of 64 KiB too: with reads of 1 MiB, the small input would fit one read and
+    # measure a lower floor than the large one.
     monkeypatch.setattr(documents, "PIECE_CHARS", 64 << 10)
+    monkeypatch.setattr(documents, "READ_BYTES", 64 << 10)
     monkeypatch.setattr(Redactor, "MAX_CHANGES", 100)
     # Times are the best of two runs: the machine is shared, and one slow run is noise.
     small_time, small_peak, small = _measure(tmp_path, 512)

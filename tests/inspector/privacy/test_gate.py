@@ -38,6 +38,7 @@ INJECTED = {
     "private-key": "-----BEGIN OPENSSH PRIVATE KEY-----",
     "high-entropy-token": _random_token(32, 12),
     "card-number": "4111 1111 1111 1111",
+    "host-name": "jdbc:postgresql://db01.prod.acme:5432/orders",
 }
 
 
@@ -95,6 +96,25 @@ def test_clean_report_text_passes():
             "java.lang.IllegalStateException in ConnectionPoolManager; order 4111111111111112"
             "; trace 4bf92f35-77b3-4da6-a3ce-929d0e0e4736.\n")
     assert gate(text) == []
+
+
+def test_hosts_where_only_a_host_stands_are_flagged_unless_told_to_keep_them():
+    text = "url jdbc:mysql://db01.prod.acme:3306/x\nhost: api.internal.acme\n"
+    assert [(leak.kind, leak.line) for leak in gate(text)] == [("host-name", 1),
+                                                               ("host-name", 2)]
+    assert Gate(kept=["db01.prod.acme", "api.internal.acme"]).leaks(text) == []
+    assert Gate(hosts=False).leaks(text) == []
+    for clean in ("cri-o://1.20.3-2.el8", "file://var/log/app.log", "https://240.0.0.1/",
+                  "https://host3.redacted.invalid:8443/x", "host: localhost.localdomain",
+                  "ghost=a.b.c", "https://user:REDACTED:password@host1.redacted.invalid/"):
+        assert gate(clean) == [], clean
+
+
+def test_what_the_redactor_leaves_of_hosts_it_was_told_to_keep_passes():
+    text = "jdbc:mysql://db01.prod.acme/x from hostname=web-3.k8s.acme"
+    for redactor in (Redactor(), Redactor(keep=frozenset({"db01.prod.acme"})),
+                     Redactor(pseudonymize=frozenset())):
+        check(redactor.text(text), redactor)
 
 
 def test_write_checked_refuses_and_writes_nothing(tmp_path):

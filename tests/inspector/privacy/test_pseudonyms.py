@@ -13,6 +13,8 @@ from inspector.privacy.pseudonyms import (
     Identifier,
     PseudonymMap,
     find_identifiers,
+    host_in_field,
+    is_context_host,
     is_kept_address,
     local_key,
 )
@@ -114,6 +116,44 @@ def test_kept_addresses_identify_nobody_or_are_pseudonyms(address, kept):
 ])
 def test_a_host_followed_by_file_extensions_is_a_host(text, value):
     assert [(s.kind, s.value) for s in find_identifiers(text)] == [(Identifier.HOST, value)]
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("server=db01.prod.acme", "db01.prod.acme"),
+    ("jdbc:postgresql://db02.prod.acme:5432/orders", "db02.prod.acme"),
+    ("redis://:REDACTED:password@cache.prod.acme:6379/0", "cache.prod.acme"),
+    ("https://svc@git.acme.lan2/x", "git.acme.lan2"),
+    ("redis-cli --host cache-2.prod.acme --port 6379", "cache-2.prod.acme"),
+    ('{"hostname": "web-3.k8s.acme", "ready": true}', "web-3.k8s.acme"),
+    ("X-Forwarded-Host: edge.acme.cdn", "edge.acme.cdn"),
+    ("upstream: backend.svc.acme", "backend.svc.acme"),
+])
+def test_a_dotted_name_where_a_host_stands_is_a_host_whatever_its_last_label(text, value):
+    assert [(s.kind, s.value) for s in find_identifiers(text)] == [(Identifier.HOST, value)]
+
+
+@pytest.mark.parametrize("text", [
+    "Server: nginx/1.18.0",  # the Server header names software
+    "node: v18.17.1",  # a version
+    "containerRuntimeVersion: cri-o://1.20.3-2.rhaos4.7.gitb53fa9d.el8",
+    "server: nginx.conf",  # a file
+    "let node = e.trigger;",  # code
+    "host: localhost.localdomain",
+    "server.port=8080 and server.ssl.enabled=true",  # configuration keys, not values
+    "upstream: host4.redacted.invalid",  # already a pseudonym
+])
+def test_what_stands_where_a_host_would_but_is_not_one_is_left_alone(text):
+    assert [s for s in find_identifiers(text) if s.kind is Identifier.HOST] == []
+
+
+def test_fields_that_name_a_host_hold_one():
+    assert host_in_field("nodeName", "ip-10-0-1-23.ec2.acme") == "ip-10-0-1-23.ec2.acme"
+    assert host_in_field("Host", "api.internal.acme") == "api.internal.acme"
+    assert host_in_field("db_host", "pg.prod.acme") == "pg.prod.acme"
+    assert host_in_field("path", "a.b.acme") is None
+    assert host_in_field("hostname", "worker") is None  # one label: not taken
+    assert host_in_field("server", "app.log") is None
+    assert not is_context_host("1.20.3-el8") and not is_context_host("e.trigger")
 
 
 def test_a_word_after_the_domain_is_not_an_extension():

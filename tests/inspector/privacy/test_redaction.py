@@ -36,6 +36,7 @@ from tests.inspector.privacy.canaries import (
     CANARIES,
     EMAIL_IN_NAME,
     HOST_IN_NAME,
+    HOST_WITHOUT_KNOWN_TLD,
     IDENTIFIERS,
     leaks,
 )
@@ -44,7 +45,8 @@ from tests.inspector.privacy.canaries import (
 CANARY_EVIDENCE = Rule("test.canary-evidence", Severity.HIGH, "test",
                        "A finding built by the redaction tests to carry canary excerpts.")
 TEXT_MEMBERS = ("logs/app.log", "logs/events.jsonl", "config/app.env",
-                "config/service-account.json", "keys/deploy_key", "browser/session.har",
+                "config/service-account.json", "cluster/secrets.yaml", "keys/deploy_key",
+                "browser/session.har",
                 "db/dump.sql", "db/pg_dump.sql", "db/slow.log", "db/postgresql.log",
                 "nested/node.tar.gz!/var/log/agent.log")
 
@@ -133,6 +135,8 @@ def test_no_canary_survives_any_export_or_the_redacted_bundle(canary_bundle, tmp
     assert redactor.pseudonyms.known(Identifier.IPV4, "10.20.4.17") in texts["pdf"]
     for original in (HOST_IN_NAME, EMAIL_IN_NAME, CANARIES["email_percent_local"]):
         assert not _has_word(names + texts["md"] + members_text["logs/app.log"], original)
+    for name, text in {**texts, **members_text, "member names": names}.items():
+        assert not _has_word(text, HOST_WITHOUT_KNOWN_TLD), name
 
     # What must stay: diagnosis needs the shape of things, not their secrets.
     har = orjson.loads(members["browser/session.har"])

@@ -39,3 +39,12 @@ def test_depth_is_bounded_before_anything_changes():
 def test_named_personal_leaves_emails_to_the_identifiers():
     assert named_personal("email", "a@b.com") == []
     assert [m.kind.value for m in named_personal("iban", "DE89 3704")] == ["personal"]
+
+
+def test_a_field_that_names_a_host_makes_it_known_everywhere():
+    redactor = Redactor()
+    redactor.survey_json({"spec": {"nodeName": "worker-3.k8s.acme"},
+                          "headers": [{"name": "Host", "value": "api.internal.acme"}]})
+    clean = redactor.text("logs/worker-3.k8s.acme/kubelet.log called api.internal.acme")
+    assert "acme" not in clean
+    assert clean == "logs/host1.redacted.invalid/kubelet.log called host2.redacted.invalid"

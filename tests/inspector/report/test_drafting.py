@@ -39,7 +39,9 @@ def test_draft_summary_and_impact_cite_the_evidence(incident, drafted):
 def test_draft_timeline_is_notable_events_in_time_order(incident, drafted):
     _, analysis = incident
     times = [entry.time for entry in drafted.timeline]
-    assert times == sorted(times)
+    # Times a person reads: the date on the first entry, then the time of day.
+    assert times[0].startswith("2026-11-17 ") and all(len(t) == 8 for t in times[1:])
+    assert [t[-8:] for t in times] == sorted(t[-8:] for t in times)
     assert 0 < len(times) <= DRAFT_TIMELINE
     notable = {e.message[:60] for e in analysis.timeline if e.severity >= Severity.MEDIUM}
     assert all(entry.message[:60] in notable for entry in drafted.timeline)
@@ -54,7 +56,7 @@ def test_findings_of_a_source_in_local_time_are_drafted_on_utc(drafted):
                 if f.evidence and {e.artifact for e in f.evidence} == {"logs/order-sync.log"}]
     assert from_log
     for finding in from_log:
-        assert finding.seen.startswith("2026-11-17T09:1"), finding.seen
+        assert finding.seen.startswith("2026-11-17 09:1"), finding.seen
         assert "(its source writes UTC+01:00; corrected)" in finding.seen
     elsewhere = [f for f in drafted.findings if f not in from_log and f.seen]
     assert elsewhere and not any("corrected" in f.seen for f in elsewhere)
@@ -103,11 +105,24 @@ def test_draft_timeline_corrects_a_local_time_log_with_the_inferred_clock():
     timeline = draft(analysis).timeline
     first_log = next(entry for entry in timeline if entry.artifact == "logs/app.log")
     first_packet = next(entry for entry in timeline if entry.artifact == "capture.pcap")
-    assert first_log.time == "2026-11-17T09:14:01Z"
+    assert timeline[0].time == "2026-11-17 09:14:01"  # the date once, then the time of day
+    assert first_log.time in ("2026-11-17 09:14:01", "09:14:01")
     assert "written as UTC+01:00, corrected" in first_log.where
-    assert first_packet.time == "2026-11-17T09:14:03Z"
+    assert first_packet.time == "09:14:03"
     assert "corrected" not in first_packet.where
     assert timeline.index(first_log) < timeline.index(first_packet)
+
+
+def test_a_report_is_never_titled_after_a_timestamp(incident):
+    _, analysis = incident
+    from dataclasses import replace
+
+    incident_first = sorted(analysis.findings, key=lambda f: f.rule != "incident.cross-source")
+    assert incident_first[0].title.startswith("Incident ")
+    report = draft(replace(analysis, findings=incident_first))
+    assert report.title == next(f.title for f in incident_first
+                                if not f.rule.startswith(("incident.", "timeline.")))
+    assert not any(character.isdigit() for character in report.title[:2])
 
 
 def test_a_bundle_with_only_handling_warnings_is_no_outage():

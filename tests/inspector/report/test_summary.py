@@ -47,7 +47,7 @@ def test_render_puts_a_local_time_source_on_utc_and_says_so():
                   CLOCK_OFFSET.finding("app.log: clock read as UTC+01:00", analyzer="timeline",
                                        facts=clock.to_json())])
     text = render(analysis)
-    assert ("2026-11-17T09:14:02Z to 2026-11-17T09:16:02Z (its source writes "
+    assert ("2026-11-17 09:14:02 to 09:16:02 UTC (its source writes "
             "UTC\\+01:00; corrected)") in text
     assert "10:14:02" not in text
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import re
 from dataclasses import replace
 
 import pytest
@@ -38,6 +39,20 @@ def test_a_scenario_is_the_catalogue_entry_with_its_modules_generator(name):
     assert scenario.build is generator.build
     assert scenario.summary == (entry.summary if entry.summary is not None
                                 else generator.SCENARIO.summary)
+
+
+@pytest.mark.parametrize("name", scenarios.CATALOGUE)
+def test_a_title_states_the_symptom_never_the_answer(name):
+    """A trainee reads the title before the evidence: no word of the right root cause (its
+    label or its id) may be in it, nor the words of the answer key's diagnosis."""
+    entry = read_catalogue().scenario(name)
+    cause = next(c for c in read_catalogue().root_causes if c.id == entry.root_cause)
+    answer = {word for word in re.findall(r"[a-z0-9]+", f"{cause.label} {cause.id}".lower())
+              if len(word) > 3 and word not in ("that", "with", "from", "some", "runs")}
+    giveaways = answer | {"certificate", "expired", "refused", "deadlock", "index", "pool",
+                          "memory", "token", "gateway", "502", "dns", "unknownhostexception"}
+    title = set(re.findall(r"[a-z0-9]+", entry.title.lower()))
+    assert not title & giveaways, (entry.title, title & giveaways)
 
 
 @pytest.mark.parametrize("name", scenarios.CATALOGUE)

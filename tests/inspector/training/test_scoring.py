@@ -47,12 +47,11 @@ def test_right_cause_and_all_key_evidence_pass_with_full_marks(gateway):
 
 
 def test_wrong_cause_and_missed_evidence_are_explained_with_the_key_why(gateway):
-    case, findings = gateway
+    case, _findings = gateway  # without findings: no related evidence to reach the other
     first, second = case.answer_key["evidence"]
     result = score(case.scenario, case.answer_key,
                    Diagnosis("service-down", "", [Evidence(first["artifact"],
-                                                           locator_from_json(first["locator"]))]),
-                   findings=findings)
+                                                           locator_from_json(first["locator"]))]))
     assert not result.root_cause_correct and not result.passed
     assert result.points == EVIDENCE_POINTS // 2
     text = result.explanation()
@@ -86,11 +85,68 @@ def test_other_evidence_of_a_required_rule_supports_without_penalty(gateway):
     result = score(case.scenario, case.answer_key,
                    Diagnosis("upstream-failing", "", [*key_citations(case.answer_key), other]),
                    findings=findings)
-    assert result.points == 100 and result.citations[-1].verdict == "supporting"
+    assert result.points == 100 and result.citations[-1].verdict == "related"
     without_findings = score(case.scenario, case.answer_key,
                              Diagnosis("upstream-failing", "",
                                        [*key_citations(case.answer_key), other]))
     assert without_findings.citations[-1].verdict == "unrelated"
+
+
+@pytest.fixture(scope="module")
+def expired(tmp_path_factory):
+    case = prepare_case("tls_expired_certificate", tmp_path_factory.mktemp("expired"))
+    return case, analyze(case.bundle_path).findings
+
+
+def test_the_logs_certificate_expired_lines_earn_credit_not_a_penalty(expired):
+    """The issue's trainee: the key holds two packets, and the log's CertificateExpired-
+    Exception records (tied to the alert packet by the cross-source incident) are the same
+    diagnosis seen from the application."""
+    case, findings = expired
+    log = next(e for f in findings if f.rule == "log.exception" for e in f.evidence)
+    text = next(f for f in findings if f.rule == "log.exception").title
+    assert "CertificateExpiredException" in text
+    later = Evidence(log.artifact, LineLocator(log.locator.line + 4, log.locator.end_line + 4))
+    result = score(case.scenario, case.answer_key,
+                   Diagnosis("certificate-expired", "", [later]), findings=findings)
+    assert [c.verdict for c in result.citations] == ["related"]
+    assert result.points == ROOT_CAUSE_POINTS + EVIDENCE_POINTS // 2 and result.passed
+    assert all(item.related and not item.found for item in result.key_evidence)
+    assert "reached through related evidence" in result.explanation()
+    exact = score(case.scenario, case.answer_key, Diagnosis(
+        "certificate-expired", "", [*key_citations(case.answer_key), later]), findings=findings)
+    assert exact.points == 100
+
+
+def test_the_red_herring_stays_one_when_findings_group(expired):
+    """The auth service's certificate (valid three more days) is noise: grouping the
+    findings must not make its handshake related to the expired one."""
+    case, findings = expired
+    capture = case.answer_key["evidence"][0]["artifact"]
+    stats = analyze(case.bundle_path).stats[capture]["tls"]
+    auth = next(h["server_hello_packet"] for h in stats["handshakes"]
+                if h["sni"].startswith("auth."))
+    result = score(case.scenario, case.answer_key, Diagnosis(
+        "certificate-expired", "", [*key_citations(case.answer_key),
+                                    Evidence(capture, PacketLocator(auth))]),
+        findings=findings)
+    assert result.citations[-1].verdict == "unrelated"
+    assert result.points == 100 - UNRELATED_CITATION_PENALTY
+
+
+def test_a_required_rules_evidence_that_reaches_no_key_item_supports():
+    from inspector.model import Finding, Severity
+
+    key = {"summary": "s", "rules": ["tls.handshake-failure"], "evidence": [
+        {"artifact": "a.pcap", "locator": {"kind": "packet", "index": 3}, "why": "w"}]}
+    elsewhere = Finding(rule="tls.handshake-failure", severity=Severity.HIGH, category="tls",
+                        title="Handshake failed", analyzer="tls",
+                        evidence=[Evidence("b.pcap", PacketLocator(9))])
+    result = score("tls_expired_certificate", key, Diagnosis(
+        "certificate-expired", "", [Evidence("b.pcap", PacketLocator(9))]),
+        findings=[elsewhere])
+    assert result.citations[0].verdict == "supporting"
+    assert result.points == ROOT_CAUSE_POINTS
 
 
 def test_line_citations_match_nearby_lines_but_not_whole_files():

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from inspector.model import Evidence, Finding, LineLocator, Severity
-from inspector.views.findings import describe_finding, evidence_line, matches
+from inspector.views.findings import describe_finding, evidence_line, fact_text, matches
 
 
 def local_time_finding() -> Finding:
@@ -23,9 +23,9 @@ def local_time_finding() -> Finding:
 def test_detail_of_a_finding_from_a_local_time_log_says_it_was_corrected():
     finding = local_time_finding()
     text = describe_finding(finding, {"logs/order-sync.log": timedelta(hours=1)})
-    assert "From 2026-11-17 09:14:02 to 2026-11-17 09:16:30 UTC" in text
+    assert "Seen 2026-11-17 09:14:02 to 09:16:30 UTC" in text
     assert "writes UTC+01:00 without a zone" in text
-    assert "From 2026-11-17 10:14:02" in describe_finding(finding)
+    assert "Seen 2026-11-17 10:14:02" in describe_finding(finding)
 
 
 def test_the_detail_holds_every_part_in_order():
@@ -55,3 +55,18 @@ def test_an_evidence_line_keeps_the_excerpt_on_one_short_line():
 ])
 def test_filters(severities, analyzer, text, kept):
     assert matches(local_time_finding(), severities, analyzer, text) is kept
+
+
+def test_facts_read_as_words_never_as_python():
+    finding = local_time_finding()
+    finding.facts.update({"sources": ["logs/app.log", "net.pcap"], "findings": [
+        {"artifact": "logs/app.log", "rule": "log.exception", "count": 143},
+        {"artifact": "net.pcap", "rule": "tls.alert", "count": 3}], "refused": True})
+    text = describe_finding(finding)
+    assert "  sources: logs/app.log, net.pcap" in text
+    assert "  findings:\n    logs/app.log, rule log.exception, count 143\n    net.pcap" in text
+    assert "  refused: yes" in text
+    assert "[" not in text and "{" not in text and "'" not in text
+    assert fact_text(list(range(30))).startswith("0, 1, 2")
+    many = fact_text([{"artifact": str(n)} for n in range(25)])
+    assert many.endswith("… 5 more") and len(many.splitlines()) == 21

@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+import base64
+
 import orjson
 import pytest
 
 from inspector.formats.har import HarFormatError
 from inspector.model import ArtifactKind
-from inspector.views.har import HarEntry, har_entry, load_har, status_class
+from inspector.views.har import (
+    HarEntry,
+    HarFilter,
+    har_entry,
+    har_matches,
+    load_har,
+    response_body,
+    status_class,
+    status_group,
+)
 from tests.inspector.views.work import WorkState
 
 TOKEN = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.c2lnbmF0dXJlc2lnbmF0dXJl"
@@ -76,3 +87,57 @@ def test_cancelling_stops_reading(sample_member):
     state = WorkState()
     state.cancel()
     assert load_har(state, sample_member("gateway_502", ArtifactKind.HAR)).entries == []
+
+
+def test_a_failed_request_reads_as_devtools_writes_it():
+    entry = har_entry(1, {**secret_entry(), "response": {
+        "status": 0, "statusText": "", "_error": "net::ERR_CERT_DATE_INVALID",
+        "content": {"size": 0}}})
+    assert entry.status_label == "(failed) net::ERR_CERT_DATE_INVALID"
+    assert status_group(entry) == "failed"
+    assert "Error: net::ERR_CERT_DATE_INVALID" in entry.headers
+
+
+def test_payload_and_timing_tabs_mask_what_the_headers_mask():
+    entry = har_entry(1, secret_entry())
+    assert "Query string parameters:" in entry.payload
+    assert "k3y-very-secret-value" not in entry.payload
+    assert "correct horse" not in entry.payload and "Request body (application/json)" in \
+        entry.payload
+    assert entry.timing_rows()[0] == ("DNS lookup", 10.0)
+    assert [name for name, _ in entry.timing_rows()][-1] == "Content download"
+
+
+@pytest.mark.parametrize(("text", "statuses", "types", "kept"), [
+    ("", (), (), True),
+    ("api.test", ("4xx",), (), True),
+    ("api.test", ("5xx",), (), False),
+    ("-login", (), (), False),
+    ("status-code:401 method:post", (), (), True),
+    ("domain:other.test", (), (), False),
+    ("mime-type:json", (), ("fetch",), True),
+    ("", (), ("image",), False),
+])
+def test_the_filter_bar(text, statuses, types, kept):
+    entry = har_entry(1, {**secret_entry(), "_resourceType": "xhr"})
+    entry = HarEntry(**{**entry.__dict__, "mime_type": "application/json"})
+    assert har_matches(entry, HarFilter(text, frozenset(statuses), frozenset(types))) is kept
+
+
+def test_the_response_body_is_read_for_one_entry_masked_and_decoded(member):
+    token = "ghp_" + "a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8"
+    text = orjson.dumps({"token": token, "ok": True}).decode()
+    encoded = base64.b64encode(text.encode()).decode()
+    entries = [secret_entry(), {**secret_entry(), "response": {
+        "status": 200, "content": {"mimeType": "application/json", "text": encoded,
+                                   "encoding": "base64"}}},
+        {**secret_entry(), "response": {"status": 200, "content": {
+            "mimeType": "image/png", "text": base64.b64encode(b"\x89PNG").decode(),
+            "encoding": "base64"}}}]
+    source = member("bodies.har", orjson.dumps({"log": {"entries": entries}}))
+    body = response_body(WorkState(), source, 2)
+    assert '"ok":true' in body and token not in body
+    assert response_body(WorkState(), source, 3) == "Binary body (image/png), not shown."
+    assert response_body(WorkState(), source, 1) == \
+        "This request has no response data in the HAR."
+    assert response_body(WorkState(), source, 9) == "Entry 9 is not in the HAR."

@@ -49,8 +49,11 @@ def test_an_exception_in_the_child_is_raised_here_and_a_death_is_explained():
 
 def test_cancelling_kills_the_child_however_busy_it_is():
     pids: list[int] = []
-    state = TaskState(pids.append)
-    threading.Timer(1.0, state.handle.cancel).start()
+
+    def reported(pid: int) -> None:  # the child runs (however slow it was to start): stop it
+        pids.append(pid)
+        threading.Timer(0.2, state.handle.cancel).start()
+    state = TaskState(reported)
     assert in_child(state, report_pid) is None
     assert pids and not os.path.exists(f"/proc/{pids[0]}")  # killed and reaped
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from inspector.bundle import open_bundle
 from inspector.formats.sqlsplit import split_statements
 from inspector.model import ArtifactKind, LineLocator, StatementLocator
+from ui.models import ROW_ROLE
 from ui.theme import colour
 from ui.viewers import MemberSource
 from ui.viewers.sql import SqlViewer
@@ -58,3 +59,26 @@ def test_keywords_strings_and_comments_take_the_palettes_sql_colours(qtbot):
     for kind in ("comment", "string", "number", "keyword"):
         assert formats[kind].foreground().color() == colour(f"sql.{kind}")
     assert formats["keyword"].fontWeight() == 700
+
+
+def test_a_slow_query_line_selects_its_class_and_empty_viewers_say_why(qtbot, sample_dir):
+    queries = [{"id": "A", "fingerprint": "select a", "count": 9, "query_time": {"total": 9.0},
+                "example": "SELECT a", "example_line": 40, "lines": [12, 40]},
+               {"id": "B", "fingerprint": "select b", "count": 2, "query_time": {"total": 1.0},
+                "example": "SELECT b", "example_line": 825, "lines": [800, 825]}]
+    source = sources(sample_dir / "slow_query_missing_index.zip")[ArtifactKind.MYSQL_SLOW_LOG]
+    viewer = SqlViewer()
+    qtbot.addWidget(viewer)
+    viewer.show_evidence(source)  # before the analysis has given its classes
+    assert viewer.showing_placeholder
+    assert "the analysis has not finished yet" in viewer.placeholder.text()
+    viewer.set_stats({source.path: {"sql": {"queries": queries}}})
+    assert viewer.class_at(source.path, LineLocator(823)) == 2  # a line of its header
+    viewer.show_evidence(source, LineLocator(823))
+    assert not viewer.showing_placeholder
+    assert viewer.class_table.currentIndex().data(ROW_ROLE)["id"] == "B"
+    [evidence] = viewer.selected_evidence()
+    assert evidence.locator == LineLocator(825)
+    viewer.close_source()
+    assert viewer.showing_placeholder and viewer.classes.rowCount() == 0
+    assert "No SQL dump or slow-query log is open" in viewer.placeholder.text()

@@ -13,6 +13,7 @@ from inspector.model import (
     ArtifactKind,
     Event,
     EventSource,
+    Evidence,
     Finding,
     LineLocator,
     PacketLocator,
@@ -79,7 +80,16 @@ def local_time_bundle() -> Analysis:
                for n in range(12)]
     artifacts = [Artifact("net.pcap", ArtifactKind.PCAP, 100),
                  Artifact("logs/app.log", ArtifactKind.LOG, 100)]
-    return Analysis(BundleInfo("b.zip", "0" * 64, 200), artifacts, timeline=events,
+    # Each source's finding over its events (the log's in its own written time), as the
+    # analyzers report them: an incident links findings, not bare events.
+    findings = [Finding(rule, Severity.HIGH, "connectivity", title, analyzer,
+                        first_seen=group[0].time, last_seen=group[-1].time,
+                        evidence=[Evidence(group[0].artifact, group[0].locator)])
+                for rule, title, analyzer, group in (
+                    ("tcp.reset", "resets", "network", events[:12]),
+                    ("log.exception", "resets", "logs", events[12:]))]
+    return Analysis(BundleInfo("b.zip", "0" * 64, 200), artifacts, findings=findings,
+                    timeline=events,
                     stats={"logs/app.log": {"logs": {"time_zone": "unknown"}},
                            "net.pcap": {"network": {}}})
 
