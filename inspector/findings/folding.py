@@ -78,21 +78,22 @@ def fold(findings: Sequence[Finding], rules: Mapping[str, Rule]) -> list[Finding
                 for rule_id, rule in rules.items() if rule.explains}
     if not explains:
         return list(findings)
-    by_rule: dict[str, list[Finding]] = defaultdict(list)
-    for finding in findings:
-        by_rule[finding.rule].append(finding)
     places = {id(finding): _places(finding) for finding in findings}
+    # Only findings citing one artifact can share a place: each is compared with those.
+    by_artifact: dict[tuple[str, str], list[Finding]] = defaultdict(list)
+    for finding in findings:
+        for artifact in dict.fromkeys(place[0] for place in places[id(finding)]):
+            by_artifact[finding.rule, artifact].append(finding)
     survivor: dict[int, Finding] = {}
     for finding in findings:
-        candidates = []
-        for rule_id, explained in explains.items():
-            if finding.rule not in explained:
-                continue
-            for other in by_rule.get(rule_id, ()):
-                shared = _shared(places[id(finding)], places[id(other)])
-                if _same_occurrences(finding, other) and \
-                        2 * shared > len(places[id(finding)]):
-                    candidates.append((other, shared))
+        mine = places[id(finding)]
+        others = {id(other): other
+                  for rule_id, explained in explains.items() if finding.rule in explained
+                  for artifact in dict.fromkeys(place[0] for place in mine)
+                  for other in by_artifact.get((rule_id, artifact), ())}
+        candidates = [(other, shared) for other in others.values()
+                      if _same_occurrences(finding, other)
+                      and 2 * (shared := _shared(mine, places[id(other)])) > len(mine)]
         if candidates:
             survivor[id(finding)] = _most_specific(candidates, explains)
     taken: dict[int, list[Finding]] = defaultdict(list)
