@@ -8,12 +8,15 @@ Files written, for each size (``-1280x800`` added to the smaller ones' names):
 ``welcome.png`` (first launch), ``main.png`` (findings, the evidence, the report beside it
 with the evidence cited), ``packets.png`` (display filter, details tree and bytes),
 ``har.png``, ``sql.png`` (a slow log's digest), ``timeline.png``, ``report.png`` (the
-redacted preview). The README shows them; ``make screenshots`` runs this.
+redacted preview); and once, at the larger size, ``seen_before.png``: a finding whose cause
+the case database (a scratch SQLite file) holds from an earlier, resolved case. The README
+shows them; ``make screenshots`` runs this.
 """
 
 from __future__ import annotations
 
 import os
+import random
 import sys
 import tempfile
 from pathlib import Path
@@ -22,21 +25,25 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from PySide6.QtCore import QElapsedTimer, QEventLoop, QSettings, QTimer
 
+from inspector.cases import open_store, recording_of
+from inspector.cli.analyze import analyze_bundle
+from inspector.formats.archives import zip_bytes
 from inspector.model import Evidence
 from inspector.training import scenarios
 from ui.app import application
+from ui.evidence_viewers import TITLES
 from ui.main_window import MainWindow
 from ui.models import ROW_ROLE
 
 SIZES = (((1600, 1000), ""), ((1280, 800), "-1280x800"))
-# (file, scenario, evidence locator kind to open, viewer tab)
+# (file, scenario, evidence locator kind to open, viewer tab's title)
 SHOTS = (
-    ("main.png", "cert_expiry_incident", "line", 0),
-    ("packets.png", "tls_expired_certificate", "packet", 1),
-    ("har.png", "gateway_502", "entry", 2),
-    ("sql.png", "slow_query_missing_index", "line", 3),
-    ("timeline.png", "cert_expiry_incident", None, 4),
-    ("report.png", "cert_expiry_incident", "line", 0),
+    ("main.png", "cert_expiry_incident", "line", "Text"),
+    ("packets.png", "tls_expired_certificate", "packet", "Packets"),
+    ("har.png", "gateway_502", "entry", "HAR"),
+    ("sql.png", "slow_query_missing_index", "line", "SQL"),
+    ("timeline.png", "cert_expiry_incident", None, "Timeline"),
+    ("report.png", "cert_expiry_incident", "line", "Text"),
 )
 WAIT_MS = 1500  # background reads fill the viewer
 READY_MS = 60_000  # at most, for the viewer to show and select the evidence (a busy machine)
@@ -113,7 +120,7 @@ def shoot(output: Path, scratch: Path, size: tuple[int, int], suffix: str) -> No
         evidence = evidence_of_kind(window, kind) if kind else None
         if evidence is not None:
             window.open_evidence(evidence)
-        window.viewers.setCurrentIndex(tab)
+        window.viewers.setCurrentIndex(TITLES.index(tab))
         wait(WAIT_MS)
         if evidence is not None:
             settle(window)
@@ -122,6 +129,48 @@ def shoot(output: Path, scratch: Path, size: tuple[int, int], suffix: str) -> No
         target = output / name.replace(".png", f"{suffix}.png")
         window.grab().save(str(target))
         print(target)
+    window.close()
+
+
+def seen_before(output: Path, scratch: Path) -> None:
+    """``seen_before.png``: the same certificate expiry at a second customer, its cause and
+    resolution remembered from the first one's resolved case."""
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope,
+                      str(scratch / "settings-cases"))
+    QSettings().clear()
+    url = f"sqlite:///{scratch / 'cases.sqlite3'}"
+    QSettings().setValue("cases/database", url)
+    scenario = scenarios.load("tls_expired_certificate")
+
+    def customer(name: str, seed: int) -> Path:
+        bundle = scratch / name
+        bundle.write_bytes(zip_bytes(scenario.build(random.Random(seed)).files))
+        return bundle
+
+    with open_store(url) as store:
+        case = store.record(recording_of(analyze_bundle(customer("acme-2026-11-03.zip", 1))),
+                            "ACME-4711", origin="triage")
+        store.resolve(case, title="Partner API certificate expired",
+                      root_cause="partner certificate expired",
+                      resolution="the partner renewed the certificate; the customer "
+                                 "restarted the connector")
+    window = MainWindow()
+    window.resize(1600, 1000)
+    window.show()
+    looked_up = QEventLoop()
+    window.case_memory.looked_up.connect(lambda *_: looked_up.quit())
+    QTimer.singleShot(READY_MS, looked_up.quit)
+    window.open_bundle(customer("globex-2026-12-01.zip", 2))
+    looked_up.exec()
+    pane = window.findings_pane
+    for row in range(pane.filter.rowCount()):
+        if pane.filter.index(row, 0).data(ROW_ROLE).rule == "tls.certificate-expired":
+            pane.table.selectRow(row)
+            break
+    wait(WAIT_MS)
+    target = output / "seen_before.png"
+    window.grab().save(str(target))
+    print(target)
     window.close()
 
 
@@ -137,6 +186,7 @@ def main(argv: list[str]) -> int:
         os.environ["BUNDLE_INSPECTOR_DATA"] = str(Path(scratch) / "data")
         for size, suffix in SIZES:
             shoot(output, Path(scratch), size, suffix)
+        seen_before(output, Path(scratch))
     app.processEvents()
     return 0
 
