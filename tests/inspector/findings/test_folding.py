@@ -6,7 +6,7 @@ import pytest
 from analyzers import BUILTIN
 from inspector.findings import settle
 from inspector.findings.folding import ALSO_REPORTED_AS, fold
-from inspector.model import Evidence, LineLocator, PacketLocator, Severity, WholeLocator
+from inspector.model import Evidence, Finding, LineLocator, PacketLocator, Severity, WholeLocator
 from inspector.rules import REGISTRY, Rule
 from inspector.training import scenarios
 from tests.analyses import analyze
@@ -114,7 +114,9 @@ def test_oom_crash_loop_reports_each_out_of_memory_error_once(tmp_path):
     assert folded["log.known-issue"]["count"] == oom.count == 14
     # The kernel's kill of the same JVM is another event, on another file.
     assert any(f.rule == "host.oom-kill" for f in findings)
-    orjson.dumps([f.to_json() for f in findings])
+    # What was folded survives the JSON document.
+    again = Finding.from_json(orjson.loads(orjson.dumps(oom.to_json())))
+    assert again.facts[ALSO_REPORTED_AS] == oom.facts[ALSO_REPORTED_AS]
 
 
 @pytest.mark.corpus
