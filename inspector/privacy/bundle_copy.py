@@ -78,7 +78,7 @@ TEXT_KINDS = {ArtifactKind.LOG, ArtifactKind.TEXT, ArtifactKind.SQL_DUMP,
               ArtifactKind.MYSQL_SLOW_LOG, ArtifactKind.POSTGRES_LOG, ArtifactKind.JOURNAL,
               ArtifactKind.KERNEL_LOG, ArtifactKind.GC_LOG, ArtifactKind.THREAD_DUMP,
               ArtifactKind.KUBERNETES, ArtifactKind.COMMAND_OUTPUT, ArtifactKind.CONFIG,
-              ArtifactKind.YAML}
+              ArtifactKind.YAML, ArtifactKind.DOCUMENT}
 JSON_KINDS = {ArtifactKind.HAR, ArtifactKind.JSON}
 CAPTURE_KINDS = {ArtifactKind.PCAP, ArtifactKind.PCAPNG}
 DROPPED_KINDS = {ArtifactKind.BINARY, ArtifactKind.ARCHIVE}

@@ -194,18 +194,6 @@ _NOT_SECRET = {"tokentype", "granttype", "responsetype", "authtype", "authority"
                "oauth", "csrftokenname", "sessionstate", "expiresin", "tokenexpiry",
                "passwordexpired", "passwordlastset", "passwordpolicy", "sessionindex"}
 
-# Headers whose whole value is a credential, by lower-case name.
-_CREDENTIAL_HEADERS = {
-    "x-api-key": SecretKind.API_KEY, "api-key": SecretKind.API_KEY,
-    "apikey": SecretKind.API_KEY, "x-apikey": SecretKind.API_KEY,
-    "ocp-apim-subscription-key": SecretKind.API_KEY, "x-functions-key": SecretKind.API_KEY,
-    "x-goog-api-key": SecretKind.API_KEY, "x-auth-token": SecretKind.TOKEN,
-    "x-access-token": SecretKind.TOKEN, "x-csrf-token": SecretKind.TOKEN,
-    "x-xsrf-token": SecretKind.TOKEN, "x-amz-security-token": SecretKind.TOKEN,
-    "x-session-id": SecretKind.TOKEN, "x-session-token": SecretKind.TOKEN,
-    "private-token": SecretKind.TOKEN, "x-vault-token": SecretKind.TOKEN,
-}
-
 
 def _normalized(name: str) -> str:
     return name.lower().replace("-", "").replace("_", "").replace(".", "")

@@ -203,7 +203,7 @@ def build(rng: random.Random) -> Built:
 
 SCENARIO = Scenario(
     name="secret_password_crash_loop",
-    title="Orders API crash-loops after a Secret rotation: wrong database password",
+    title="Orders API pods keep restarting since a Secret was rotated",
     difficulty="medium",
     summary=("The orders-db-credentials Secret holds a password PostgreSQL rejects: both "
              "orders-api replicas exit 1 at start-up with 'password authentication failed for "
