@@ -61,9 +61,13 @@ GC_NOT_RUNNING = rule("jvm.gc-not-running", Severity.HIGH, "performance",
                       "(swapping, I/O stalls, a descheduled VM)")
 
 # --- out of memory --------------------------------------------------------------------------------
+# The logs analyzer's findings on the error's own records (its stack-trace group, its
+# signature match, its template as a new or frequent error) are this event told generically.
 OUT_OF_MEMORY = rule("jvm.out-of-memory", Severity.CRITICAL, "resources",
                      "java.lang.OutOfMemoryError by kind, with the same JVM's GC log and "
-                     "thread dumps when the bundle has them")
+                     "thread dumps when the bundle has them",
+                     explains=("log.exception", "log.known-issue", "log.new-error",
+                               "log.errors"))
 
 GC_RULES = (GC_LONG_PAUSE, GC_FULL, GC_EXPLICIT, GC_CONCURRENT_FAILURE, GC_PROMOTION_FAILED,
             GC_TO_SPACE_EXHAUSTED, GC_HUMONGOUS, GC_HEAP_RISING, GC_METASPACE_FULL,

@@ -16,8 +16,10 @@ from inspector.model import Event, Finding, Severity
 from inspector.plugins import AnalysisContext, BundleView
 from inspector.rules import rule
 
+# A signature names the cause of the SQL errors it matches, which ``sql.errors`` only groups.
 KNOWN_ISSUE = rule("kb.known-issue", Severity.HIGH, "errors",
-                   "An HTTP response, SQL error or TLS alert matches a known-issue signature")
+                   "An HTTP response, SQL error or TLS alert matches a known-issue signature",
+                   explains=("sql.errors",))
 
 
 class KnowledgeAnalyzer:

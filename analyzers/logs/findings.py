@@ -55,9 +55,12 @@ ERRORS = rule("log.errors", Severity.MEDIUM, "errors",
               "and first line", same_cause=("template",))
 GAP = rule("log.gap", Severity.LOW, "availability",
            "The log went silent for a while where it was busy")
+# A signature names the cause of the records it matches; the stack-trace group and the
+# template of those same records are the same event without a name.
 KNOWN_ISSUE = rule("log.known-issue", Severity.HIGH, "errors",
                    "A line matches a known-issue signature of the knowledge base",
-                   same_cause=("signature",))
+                   same_cause=("signature",),
+                   explains=("log.exception", "log.new-error", "log.errors"))
 RULES = (EXCEPTION, ERROR_BURST, NEW_ERROR, ERRORS, GAP, KNOWN_ISSUE)
 
 MAX_FINDINGS_PER_RULE = 50

@@ -33,16 +33,22 @@ FULL_SCAN = rule("sql.full-scan", Severity.MEDIUM, "performance",
                  "A query examines far more rows than it returns")
 MISSING_INDEX = rule("sql.missing-index-for-slow-query", Severity.HIGH, "performance",
                      "A slow query filters or joins on columns no index covers")
+# A server log read as a log too gives its error lines as templates: the same errors,
+# without their SQLSTATE.
 ERRORS = rule("sql.errors", Severity.MEDIUM, "errors", "The database server logged errors",
-              same_cause=("group", "dialect"))
+              same_cause=("group", "dialect"), explains=("log.new-error", "log.errors"))
+# Each names the cause of the error lines it reads, which ``sql.errors`` groups by message
+# and a knowledge-base signature may match too: on the same lines, those are this event.
+_NAMED_ERRORS = ("sql.errors", "kb.known-issue")
 CONNECTIONS_EXHAUSTED = rule("sql.connection-exhausted", Severity.HIGH, "availability",
-                             "The database refused connections: all slots were in use")
+                             "The database refused connections: all slots were in use",
+                             explains=_NAMED_ERRORS)
 AUTH_FAILED = rule("sql.authentication-failed", Severity.MEDIUM, "security",
-                   "Clients failed to authenticate to the database")
+                   "Clients failed to authenticate to the database", explains=_NAMED_ERRORS)
 DEADLOCK = rule("sql.deadlock", Severity.HIGH, "errors",
-                "Transactions deadlocked and one was rolled back")
+                "Transactions deadlocked and one was rolled back", explains=_NAMED_ERRORS)
 LOCK_TIMEOUT = rule("sql.lock-timeout", Severity.MEDIUM, "errors",
-                    "Statements gave up waiting for a lock")
+                    "Statements gave up waiting for a lock", explains=_NAMED_ERRORS)
 
 # The per-artifact analyzer's rules; ``MISSING_INDEX`` is the bundle-level analyzer's.
 RULES = (MISSING_PRIMARY_KEY, UNINDEXED_FOREIGN_KEY, DUPLICATE_INDEX, CHARSET_MISMATCH,

@@ -1,14 +1,18 @@
 """What the findings of all analyzers become once every analyzer ran: one bundle's verdict.
 
-``settle(findings, rules)`` runs after the last analyzer (``inspector.engine``): it merges
-the findings that share a root cause (``merging``: the same error in three files is one
-finding listing every source) and ranks them (``ranking``: the outage first, the warnings
+``settle(findings, rules)`` runs after the last analyzer (``inspector.engine``): it folds
+the findings that report one event from the same places into the one whose rule names its
+cause (``folding``: an OutOfMemoryError is one ``jvm.out-of-memory`` finding, not also a
+stack-trace group and a signature match), merges the findings that share a root cause
+(``merging``: the same error in three files is one finding listing every source) and ranks
+them (``ranking``: the outage first, the warnings
 about handling the bundle apart). The Markdown summary and the report lead with
 ``ranking.headline`` and show ``ranking.handle_with_care`` on a line of their own.
 """
 
 from collections.abc import Mapping, Sequence
 
+from inspector.findings.folding import ALSO_REPORTED_AS, fold
 from inspector.findings.merging import MAX_EVIDENCE, MAX_SOURCES, merge
 from inspector.findings.ranking import (
     handle_with_care,
@@ -24,12 +28,12 @@ from inspector.timeline import recorded_offsets
 
 def settle(findings: Sequence[Finding], rules: Mapping[str, Rule] | None = None
            ) -> list[Finding]:
-    """The bundle's findings merged by root cause and ranked; ``rules`` defaults to every
-    registered rule."""
+    """The bundle's findings folded by event, merged by root cause and ranked; ``rules``
+    defaults to every registered rule."""
     if rules is None:
         rules = {rule.id: rule for rule in REGISTRY}
-    return rank(merge(findings, recorded_offsets(findings), rules))
+    return rank(merge(fold(findings, rules), recorded_offsets(findings), rules))
 
 
-__all__ = ["MAX_EVIDENCE", "MAX_SOURCES", "handle_with_care", "headline", "impact_order",
-           "merge", "rank", "rank_order", "settle"]
+__all__ = ["ALSO_REPORTED_AS", "MAX_EVIDENCE", "MAX_SOURCES", "fold", "handle_with_care",
+           "headline", "impact_order", "merge", "rank", "rank_order", "settle"]

@@ -19,6 +19,8 @@ What a merged finding holds (the README's JSON contract says the same):
   then says how many there were).
 - ``title``: the main member's, its count replaced by the total when the title states it,
   and ``in N sources`` added when there are several.
+- ``facts.also_reported_as``: what every member had folded into it (``folding``), at most
+  ``MAX_SOURCES`` entries (``facts.also_reported_as_total`` then says how many there were).
 
 A finding whose rule names no ``same_cause`` facts, or that lacks one of them, stands alone.
 
@@ -43,6 +45,7 @@ from typing import Any
 
 import orjson
 
+from inspector.findings.folding import ALSO_REPORTED_AS
 from inspector.model import Evidence, Finding, format_time
 from inspector.rules import Rule
 from inspector.timeline import corrected_span
@@ -113,6 +116,11 @@ def _merged(members: list[Finding], offsets: Mapping[str, timedelta]) -> Finding
     facts["sources"] = sources[:MAX_SOURCES]
     if len(sources) > MAX_SOURCES:
         facts["sources_total"] = len(sources)
+    folded = [entry for member in members for entry in member.facts.get(ALSO_REPORTED_AS, ())]
+    if folded:
+        facts[ALSO_REPORTED_AS] = folded[:MAX_SOURCES]
+    if len(folded) > MAX_SOURCES:
+        facts[f"{ALSO_REPORTED_AS}_total"] = len(folded)
     title = _recount(main.title, main.count, total)
     if several:
         title += f" in {len(by_source)} sources"

@@ -22,7 +22,7 @@ from collections.abc import Mapping
 from datetime import timedelta
 
 from inspector.analysis import Analysis
-from inspector.findings import handle_with_care, headline, rank_order
+from inspector.findings import ALSO_REPORTED_AS, handle_with_care, headline, rank_order
 from inspector.model import HANDLING, ArtifactStatus, Finding, Severity
 from inspector.timeline import recorded_offsets, seen_text
 
@@ -68,6 +68,12 @@ def _finding(finding: Finding, offsets: Mapping[str, timedelta]) -> list[str]:
     lines += [" · ".join(meta), ""]
     if finding.detail:
         lines += [escape(finding.detail), ""]
+    if folded := finding.facts.get(ALSO_REPORTED_AS):
+        lines += ["Also reported as: " + "; ".join(
+            f"{inline_code(str(entry.get('rule')))} {escape(str(entry.get('title')))}"
+            for entry in folded[:MAX_EVIDENCE])
+            + (f"; and {len(folded) - MAX_EVIDENCE} more" if len(folded) > MAX_EVIDENCE
+               else ""), ""]
     if finding.evidence:
         lines.append("Evidence:")
         for evidence in finding.evidence[:MAX_EVIDENCE]:

@@ -26,3 +26,14 @@ def test_rule_ids_are_dotted_and_unique_in_meaning():
     with pytest.raises(ValueError, match="twice"):
         registry.register(Rule("a.b", Severity.HIGH, "x", "y"))
     assert [r.id for r in registry] == ["a.b"]
+
+
+def test_explanations_form_no_cycle():
+    registry = RuleRegistry()
+    with pytest.raises(ValueError, match="itself"):
+        Rule("a.oom", Severity.HIGH, "x", "y", explains=("a.oom",))
+    registry.register(Rule("a.oom", Severity.HIGH, "x", "y", explains=("a.known",)))
+    registry.register(Rule("a.known", Severity.HIGH, "x", "y", explains=("a.exception",)))
+    with pytest.raises(ValueError, match="explains it back"):
+        registry.register(Rule("a.exception", Severity.LOW, "x", "y", explains=("a.oom",)))
+    assert "a.exception" not in registry

@@ -19,7 +19,7 @@ def test_add_to_report_cites_at_the_cursor_and_says_when_a_finding_is_already_in
     editor.setFocus()
     editor.moveCursor(QTextCursor.MoveOperation.End)
     window.report.aim_citations("workaround")  # what clicking into it does
-    finding = select_finding(window, lambda f: f.rule == "log.exception")
+    finding = select_finding(window, lambda f: f.rule == "log.known-issue")
     if window.report.has_finding(finding) is not None:
         window.report.findings_list.setCurrentRow(window.report.has_finding(finding))
         window.report.remove_finding()
@@ -53,7 +53,7 @@ def test_a_clock_override_moves_the_findings_times_and_what_the_report_cites(
     analyzed(qtbot, window, sample_dir / "tls_expired_certificate.zip")
     pane = window.findings_pane
     row = next(r for r in range(pane.model.rowCount())
-               if pane.model.rows[r].rule == "log.exception")
+               if pane.model.rows[r].rule == "log.known-issue")
     before = pane.model.first_seen(pane.model.rows[row])
     log = pane.model.rows[row].evidence[0].artifact
     timeline = window.viewers.timeline

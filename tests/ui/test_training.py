@@ -114,7 +114,7 @@ def test_scenario_titles_are_symptoms_and_are_never_cut_off(qtbot, dialog):
 def test_a_log_line_of_the_key_findings_group_earns_credit(qtbot, dialog):
     dialog.start("tls_expired_certificate")
     qtbot.waitUntil(lambda: dialog.prepared is not None, timeout=120_000)
-    log = next(e for f in dialog.prepared.analysis.findings if f.rule == "log.exception"
+    log = next(e for f in dialog.prepared.analysis.findings if f.rule == "log.known-issue"
                for e in f.evidence)
     cite(qtbot, dialog, log.artifact, log.locator)
     dialog.choose_root_cause("certificate-expired")

@@ -440,7 +440,7 @@ def build(rng: random.Random) -> Built:
                 "CET without a zone) fails with SSLHandshakeException caused by "
                 "CertificateExpiredException (NotAfter 10:14:00 CET); every push after it "
                 "fails the same way, in bursts when the redelivery job runs",
-         "cited_by": "log.exception"},
+         "cited_by": "log.known-issue"},
         {"artifact": HAR_PATH, "locator": {"kind": "entry", "index": first_failed_entry},
          "why": "the browser's first API call after 09:14:00 ends with status 0 and "
                 "net::ERR_CERT_DATE_INVALID: the browser, too, rejects the certificate's dates",
@@ -460,12 +460,13 @@ def build(rng: random.Random) -> Built:
     ]
     files = {LOG_PATH: text.encode(), HAR_PATH: har, CAPTURE_PATH: host.capture.pcap()}
     # One cause, seen by every source: the key requires each source's rule and the
-    # incident that ties them together.
+    # incident that ties them together. The log's stack-trace group is folded into its
+    # known-issue match of the same records.
     rules = ["tls.certificate-expired", "tls.handshake-failure", "http.failed-requests",
-             "log.exception", "incident.cross-source", "timeline.clock-offset"]
+             "log.known-issue", "incident.cross-source", "timeline.clock-offset"]
     # The favicon's 404 and the ad-blocked beacon are noise.
     return Built(files=files, rules=rules, evidence=evidence, forbidden=["http.client-errors"],
-                 allowed=["kb.known-issue", "log.known-issue"])
+                 allowed=["kb.known-issue"])
 
 
 SCENARIO = Scenario(

@@ -98,7 +98,7 @@ def build(rng: random.Random) -> Built:
                "logs/payments.log": log_text.encode()},
         rules=["dns.no-response", "dns.nxdomain"],
         forbidden=["dns.slow"],
-        allowed=["incident.cross-source", "log.exception", "log.known-issue"],
+        allowed=["incident.cross-source", "log.known-issue"],
         evidence=[
             {"artifact": capture_path, "locator": {"kind": "packet",
                                                    "index": packet(dead_queries[0])},

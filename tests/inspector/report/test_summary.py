@@ -50,3 +50,13 @@ def test_render_puts_a_local_time_source_on_utc_and_says_so():
     assert ("2026-11-17 09:14:02 to 09:16:02 UTC (its source writes "
             "UTC\\+01:00; corrected)") in text
     assert "10:14:02" not in text
+
+
+def test_render_names_what_a_finding_took_from_other_rules():
+    folded = RULE.finding("java.lang.OutOfMemoryError x14 <i>", analyzer="logs", count=14)
+    analysis = Analysis(
+        bundle=BundleInfo("case.zip", "0" * 64, 42),
+        findings=[RULE.finding("Java heap space x14", analyzer="jvm-cross", count=14,
+                               facts={"also_reported_as": [folded.to_json()]})])
+    assert "Also reported as: `demo.thing` java.lang.OutOfMemoryError x14 &lt;i&gt;\n" in \
+        render(analysis)
