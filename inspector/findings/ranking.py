@@ -9,9 +9,11 @@ order. Severity is the first word, but not the only one:
    never the case's root cause, however severe.
 2. Then the most severe first.
 3. At equal severity, what stops users before what slows them or weakens them: failures
-   (availability, connectivity, errors, authentication, DNS: 5xx bursts, refused
-   connections, fatal handshakes, crashes) before the incident that links them, before
-   security weaknesses, before performance, before the rest (schema, configuration).
+   (availability, connectivity, errors, authentication, DNS, and the host's and the JVM's
+   stability, storage and resources: 5xx bursts, refused connections, fatal handshakes,
+   crashes, kernel panics, a full or read-only disk, OOM kills) before the incident that
+   links them, before security weaknesses, before performance, before the rest (schema,
+   configuration).
 4. Then the finding seen most often, then rule and place, so the order is deterministic.
 
 >>> from inspector.rules import Rule
@@ -32,6 +34,7 @@ from inspector.model import HANDLING, Finding
 
 # Categories by what they do to users, most disruptive first (see the module doc).
 _IMPACT = {"availability": 0, "connectivity": 0, "errors": 0, "authentication": 0, "dns": 0,
+           "stability": 0, "storage": 0, "resources": 0,
            "correlation": 1, "security": 2, "performance": 3}
 _OTHER = 4
 

@@ -87,3 +87,17 @@ def test_a_kubernetes_node_with_a_leaking_har_does_not_lead_with_its_bootstrap_n
     assert ordered[0].severity > Severity.MEDIUM and ordered[0] is not refused
     assert ordered[-1].rule == "http.credentials-exposed"
     assert draft(analysis).title == ordered[0].title
+
+
+def test_a_killed_process_or_a_full_disk_is_a_failure_not_the_rest():
+    oom = Rule("demo.oom-kill", Severity.CRITICAL, "resources", "x")
+    disk = Rule("demo.read-only", Severity.CRITICAL, "storage", "x")
+    incident = Rule("demo.incident", Severity.CRITICAL, "correlation", "x")
+    schema = Rule("demo.schema", Severity.CRITICAL, "schema", "x")
+    found = [schema.finding("no primary key", analyzer="d", count=50),
+             incident.finding("incident", analyzer="d", count=40),
+             disk.finding("remounted read-only", analyzer="d"),
+             oom.finding("the OOM killer ended java", analyzer="d", count=4)]
+    assert [f.title for f in rank(found)] == ["the OOM killer ended java",
+                                              "remounted read-only", "incident",
+                                              "no primary key"]
