@@ -32,7 +32,15 @@ def settle(findings: Sequence[Finding], rules: Mapping[str, Rule] | None = None
     defaults to every registered rule."""
     if rules is None:
         rules = {rule.id: rule for rule in REGISTRY}
-    return rank(merge(fold(findings, rules), recorded_offsets(findings), rules))
+    # In a canonical order first: analyzers finish in any order, and which of two equal
+    # findings leads a merge (its example, its times) must not depend on that.
+    ordered = sorted(findings, key=_canonical)
+    return rank(merge(fold(ordered, rules), recorded_offsets(ordered), rules))
+
+
+def _canonical(finding: Finding) -> tuple:
+    places = [(e.artifact, str(e.locator.to_json())) for e in finding.evidence]
+    return (*finding.sort_key(), finding.count, places)
 
 
 __all__ = ["ALSO_REPORTED_AS", "MAX_EVIDENCE", "MAX_SOURCES", "fold", "handle_with_care",
