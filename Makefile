@@ -13,8 +13,7 @@ NATIVE  := $(VENV)/.native-stamp
 # The suites that reach a compiled kernel: `make test` runs them a second time on the twins
 # (INSPECTOR_NO_EXTENSIONS=1), so both paths are proven on every run, in CI too.
 TWIN_TESTS := tests/inspector/formats/test_sqlsplit.py tests/inspector/formats/test_sqlscan.py \
-              tests/analyzers/sql tests/inspector/views/test_sql.py \
-              tests/inspector/views/test_artifact_text.py
+              tests/analyzers/sql tests/inspector/views/test_sql.py
 
 .PHONY: setup native demo test lint bench screenshots clean
 

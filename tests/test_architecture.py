@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import ast
+import re
 import subprocess
 import sys
 import tomllib
@@ -130,3 +131,12 @@ def test_modules_and_classes_stay_small():
                     if lines > CLASS_LINES and (relative, node.name) not in HOT_LOOPS:
                         too_big.append(f"{relative}: class {node.name} {lines} lines")
     assert not too_big
+
+
+def test_the_suites_make_test_runs_on_the_twins_exist():
+    # `make test` runs these a second time under INSPECTOR_NO_EXTENSIONS=1; a renamed test
+    # file would make that run fail only at its very end, after the whole suite.
+    makefile = (ROOT / "Makefile").read_text()
+    listed = re.search(r"^TWIN_TESTS := (.*?)(?<!\\)$", makefile, re.M | re.S).group(1)
+    paths = listed.replace("\\\n", " ").split()
+    assert paths and all((ROOT / path).exists() for path in paths), paths
