@@ -27,6 +27,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+import ahocorasick
+
 from inspector.privacy.matches import SecretKind
 
 
@@ -141,14 +143,34 @@ TRIGGERS = tuple((trigger, family, shape.case_insensitive)
                  for family, shape in enumerate(SHAPES) for trigger in shape.triggers)
 
 
+def _automaton(case_insensitive: bool) -> ahocorasick.Automaton:
+    automaton = ahocorasick.Automaton()
+    for trigger, family, insensitive in TRIGGERS:
+        if insensitive == case_insensitive:
+            key = trigger.lower() if insensitive else trigger
+            families_of = automaton.get(key, ())
+            automaton.add_word(key, (*families_of, family))
+    automaton.make_automaton()
+    return automaton
+
+
+# One pass over the text for all triggers: this runs on every header value of a HAR and
+# every line of a log, and testing ~100 triggers one by one cost 11 µs a call.
+_EXACT, _FOLDED = _automaton(False), _automaton(True)
+
+
 def families(text: str, lowered: str) -> list[int]:
-    """The indexes of the ``SHAPES`` whose triggers are in ``text``."""
-    found: list[int] = []
-    # Plain loops, not any(generator): this runs a few times per HAR entry.
-    for trigger, family, case_insensitive in TRIGGERS:
-        if family not in found and trigger in (lowered if case_insensitive else text):
-            found.append(family)
-    return found
+    """The indexes of the ``SHAPES`` whose triggers are in ``text``, in ``SHAPES`` order.
+
+    >>> [SHAPES[f].kind.value for f in families("ghp_" + "a" * 36, "ghp_" + "a" * 36)]
+    ['cloud-key']
+    """
+    found: set[int] = set()
+    for automaton, haystack in ((_EXACT, text), (_FOLDED, lowered)):
+        if len(automaton):
+            for _end, hit in automaton.iter(haystack):
+                found.update(hit)
+    return sorted(found)
 
 
 # Private keys: a PEM block (RSA, EC, DSA, OpenSSH, encrypted PKCS#8, PGP), an SSH2
