@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING
 
 from analyzers.logs.lifecycle import START_WINDOW
 from analyzers.logs.records import minute_of, minute_start, short
+from inspector.formats.clipping import clip_middle
 from inspector.formats.logformat import ERROR_RANK
 from inspector.formats.templates import WILDCARD
 from inspector.knowledge import Signature
@@ -232,7 +233,8 @@ def error_findings(analysis: FileAnalysis, reported: set[int]) -> Iterator[Findi
             span = (f" from {log_time(analysis, first_time)} to "
                     f"{log_time(analysis, last_time)}")
         yield ERRORS.finding(
-            f"{count} × {short(message, 120)}{suffix}", analyzer="logs",
+            # The middle goes: messages of one call differ at their end (the resource).
+            f"{count} × {clip_middle(message, 120)}{suffix}", analyzer="logs",
             severity=startup or severity,
             detail=f"{count} error record(s) with this message (template: "
                    f"{short(template, 300)}){span}; the first is line {line}.{note}",

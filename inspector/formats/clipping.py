@@ -33,3 +33,28 @@ def clip(text: str, limit: int) -> str:
         while cut > 0 and not text[cut - 1].isspace():
             cut -= 1
     return text[:cut] + ELLIPSIS
+
+
+def clip_middle(text: str, limit: int, tail: int = 40) -> str:
+    """``text`` cut to at most ``limit`` characters in its middle, keeping its start and up to
+    ``tail`` characters of its end, both at blanks (a value is whole or gone, as ``clip``):
+    for lines that differ only at their end, such as the same call failing on two
+    resources.
+
+    >>> clip_middle("reflector.go:108: Failed to list the server could not find the "
+    ...             "requested resource (get ingresses.extensions)", 70)
+    'reflector.go:108: Failed to list … resource (get ingresses.extensions)'
+    >>> clip_middle("short enough", 30)
+    'short enough'
+    """
+    if len(text) <= limit:
+        return text
+    start = max(1, len(text) - tail)
+    while start < len(text) and not text[start - 1].isspace():
+        start += 1
+    end = text[start:]
+    if not end.strip() or len(end) + 2 > limit:
+        return clip(text, limit)
+    head = clip(text[:start], limit - len(end) - 1)
+    return head + " " + end if head != ELLIPSIS else ELLIPSIS + " " + end
+
